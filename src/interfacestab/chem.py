@@ -1,0 +1,176 @@
+"""Formulas and compositions without importing pymatgen (it costs 0.3 s at start-up).
+
+A composition is a plain ``dict[str, float]`` of element symbol to amount. Formatting
+follows pymatgen's ``Composition.reduced_formula`` exactly (electronegativity order,
+polyanion grouping, special formulas such as ``O2`` and ``Li2O2``); the test suite checks
+this against pymatgen on every formula of the offline snapshot.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from fractions import Fraction
+from functools import reduce
+
+from interfacestab._periodic import ELEMENTS
+from interfacestab.errors import FormulaError
+
+Composition = dict[str, float]
+
+AMOUNT_TOL = 1e-8  # pymatgen Composition.amount_tolerance
+_SPECIAL_FORMULAS = {
+    "LiO": "Li2O2", "NaO": "Na2O2", "KO": "K2O2", "HO": "H2O2", "CsO": "Cs2O2", "RbO": "Rb2O2",
+    "O": "O2", "N": "N2", "F": "F2", "Cl": "Cl2", "H": "H2",
+}  # fmt: skip
+_AMOUNT = r"(?:\d+(?:\.\d*)?|\.\d+)(?:/\d+(?:\.\d*)?)?"
+_TOKEN = re.compile(rf"([A-Z][a-z]?)({_AMOUNT})?|(\()|(\))({_AMOUNT})?|(\s+)|(.)")
+
+
+def _amount(text: str | None) -> float:
+    if not text:
+        return 1.0
+    if "/" in text:
+        num, den = text.split("/")
+        if float(den) == 0:
+            msg = f"division by zero in amount '{text}'"
+            raise FormulaError(msg)
+        return float(num) / float(den)
+    return float(text)
+
+
+def parse_formula(formula: str) -> Composition:
+    """Parse a formula into an element -> amount mapping.
+
+    Accepts integers, decimals and fractions (``LiNi1/3Mn1/3Co1/3O2``), parentheses
+    (``Li3(PS4)``) and whitespace. Raises :class:`FormulaError` naming the problem.
+    """
+    text = formula.strip()
+    if not text:
+        msg = "empty formula"
+        raise FormulaError(msg)
+    stack: list[dict[str, float]] = [{}]
+    for match in _TOKEN.finditer(text):
+        symbol, amount, open_paren, close_paren, group_amount, _space, bad = match.groups()
+        if bad is not None:
+            msg = f"malformed formula '{formula}': unexpected '{bad}'"
+            raise FormulaError(msg)
+        if symbol is not None:
+            if symbol not in ELEMENTS:
+                msg = f"unknown element '{symbol}' in formula '{formula}'"
+                raise FormulaError(msg)
+            stack[-1][symbol] = stack[-1].get(symbol, 0.0) + _amount(amount)
+        elif open_paren:
+            stack.append({})
+        elif close_paren:
+            if len(stack) == 1:
+                msg = f"malformed formula '{formula}': unbalanced ')'"
+                raise FormulaError(msg)
+            group = stack.pop()
+            factor = _amount(group_amount)
+            for el, amt in group.items():
+                stack[-1][el] = stack[-1].get(el, 0.0) + amt * factor
+    if len(stack) != 1:
+        msg = f"malformed formula '{formula}': unbalanced '('"
+        raise FormulaError(msg)
+    comp = {el: amt for el, amt in stack[0].items() if abs(amt) > AMOUNT_TOL}
+    if not comp:
+        msg = f"formula '{formula}' has no elements"
+        raise FormulaError(msg)
+    if any(amt < 0 for amt in comp.values()):
+        msg = f"formula '{formula}' has a negative amount"
+        raise FormulaError(msg)
+    return comp
+
+
+def _electronegativity_key(symbol: str) -> tuple[float, str]:
+    x = ELEMENTS[symbol][1]
+    return (math.inf if x is None else x, symbol)
+
+
+def sort_symbols(symbols: object) -> list[str]:
+    """Symbols in pymatgen's formula order (electronegativity, then alphabetical)."""
+    return sorted(symbols, key=_electronegativity_key)  # type: ignore[call-overload]
+
+
+def _format_amount(amount: float, *, ignore_ones: bool = True) -> str:
+    if ignore_ones and math.isclose(amount, 1, abs_tol=1e-8):
+        return ""
+    if math.isclose(amount, round(amount), abs_tol=1e-8, rel_tol=0):
+        return str(round(amount))
+    return str(round(amount, 8))
+
+
+def _reduce_integer(sym_amt: dict[str, int]) -> tuple[str, int]:
+    syms = [s for s in sort_symbols(sym_amt) if abs(sym_amt[s]) > AMOUNT_TOL]
+    factor = abs(reduce(math.gcd, sym_amt.values()))
+    poly = ""
+    if len(syms) >= 3:
+        x_last, x_prev = ELEMENTS[syms[-1]][1], ELEMENTS[syms[-2]][1]
+        if x_last is not None and x_prev is not None and x_last - x_prev < 1.65:
+            pair = {s: sym_amt[s] // factor for s in syms[-2:]}
+            poly_form, poly_factor = _reduce_integer(pair)
+            if poly_factor != 1:
+                poly = f"({poly_form}){poly_factor}"
+    if poly:
+        syms = syms[:-2]
+    return "".join(s + _format_amount(sym_amt[s] / factor) for s in syms) + poly, factor
+
+
+def reduced_formula(comp: Composition) -> str:
+    """pymatgen's ``Composition(comp).reduced_formula`` (e.g. ``Li3PS4``, ``O2``, ``Li6.5Ge0.5P0.5S5I1``)."""
+    if all(abs(v - round(v)) < AMOUNT_TOL for v in comp.values()):
+        ints = {k: round(v) for k, v in comp.items() if round(v) != 0}
+        formula, _ = _reduce_integer(ints)
+        return _SPECIAL_FORMULAS.get(formula, formula)
+    return "".join(s + _format_amount(comp[s], ignore_ones=False) for s in sort_symbols(comp))
+
+
+def formula_factor(comp: Composition) -> float:
+    """Number of reduced formula units in ``comp`` (1 for non-integer compositions)."""
+    if all(abs(v - round(v)) < AMOUNT_TOL for v in comp.values()):
+        factor = reduce(math.gcd, (round(v) for v in comp.values()))
+        formula, _ = _reduce_integer({k: round(v) for k, v in comp.items()})
+        return factor / 2 if formula in _SPECIAL_FORMULAS else float(factor)
+    return 1.0
+
+
+def reduced_composition(comp: Composition) -> Composition:
+    """The composition of one reduced formula unit (``Li2O2`` for ``Li4O4``)."""
+    factor = formula_factor(comp)
+    return {el: amt / factor for el, amt in comp.items()}
+
+
+def format_composition(comp: Composition) -> str:
+    """A compact formula for a composition as given (no reduction), e.g. ``Li0.5CoO2``."""
+    return "".join(s + _format_amount(comp[s]) for s in sort_symbols(comp) if comp[s] > AMOUNT_TOL)
+
+
+def n_atoms(comp: Composition) -> float:
+    """Total number of atoms."""
+    return float(sum(comp.values()))
+
+
+def chemsys(elements: object) -> str:
+    """Canonical chemical-system key: alphabetical symbols joined by '-' (e.g. ``Cl-Li-P-S``)."""
+    return "-".join(sorted(set(elements)))  # type: ignore[call-overload]
+
+
+def parse_chemsys(text: str) -> tuple[str, ...]:
+    """Parse ``Li-P-S-Cl`` (or ``LiPSCl``-style formula) into sorted unique element symbols."""
+    parts = [p for p in re.split(r"[-,\s]+", text.strip()) if p]
+    if len(parts) == 1 and parts[0] not in ELEMENTS:
+        parts = list(parse_formula(parts[0]))
+    unknown = [p for p in parts if p not in ELEMENTS]
+    if unknown or not parts:
+        msg = f"unknown element(s) {', '.join(unknown) or '(none given)'} in chemical system '{text}'"
+        raise FormulaError(msg)
+    return tuple(sorted(set(parts)))
+
+
+def as_fraction_string(value: float, max_denominator: int = 1000) -> str:
+    """A short rational rendering of a coefficient (``0.333333`` -> ``1/3``), used in reactions."""
+    frac = Fraction(value).limit_denominator(max_denominator)
+    if abs(float(frac) - value) > 1e-6:
+        return f"{value:.4g}"
+    return str(frac)

@@ -1,0 +1,55 @@
+"""The physics conventions of interfacestab, stated once (see ../shared/CONVENTIONS.md).
+
+Every analysis imports its constants and policies from here, and every report copies
+:func:`conventions_summary` into its provenance so a reader sees which convention was used.
+"""
+
+from __future__ import annotations
+
+from scipy.constants import physical_constants
+
+#: Faraday constant expressed as kJ/mol per eV (1 eV per formula unit = 96.485 kJ/mol).
+EV_TO_KJ_PER_MOL: float = physical_constants["electron volt"][0] * physical_constants["Avogadro constant"][0] / 1000.0
+
+#: Mobile ions a window or interface can be open to, with their charge z.
+ION_CHARGE: dict[str, int] = {"Li": 1, "Na": 1, "K": 1}
+
+#: Stabilization offset: a metastable or virtual target is placed this far below the hull (eV/atom).
+STABILIZATION_EPSILON_eV_per_atom: float = 1e-6
+
+#: Formation-energy threshold below which an entry can be a hull vertex (pymatgen uses the same).
+FORMATION_ENERGY_TOL_eV_per_atom: float = 1e-11
+
+#: Barycentric weight below which a phase is not counted in a decomposition (pymatgen: 1e-8).
+DECOMPOSITION_TOL: float = 1e-8
+
+#: Voltage range treated as sensible for an applied voltage vs A/A+ (V).
+VOLTAGE_RANGE_V: tuple[float, float] = (0.0, 10.0)
+
+#: Voltages at which the window report gives the target's decomposition energy (V vs A/A+).
+REPORT_VOLTAGES_V: tuple[float, float] = (0.0, 5.0)
+
+VOLTAGE_CONVENTION = "V = -(mu_A - mu_A0)/z vs A/A+, mu_A0 = elemental A on the same hull (0 eV/atom)"
+ENERGY_CONVENTION = "formation energies per atom; every element at 0 eV/atom on the same data set"
+OPEN_NORMALISATION = "grand potential Phi = E - n_A*mu_A, per atom of non-A elements"
+STAGE_LABELS = "each stage is labelled by both of its ends (voltage_low_V, voltage_high_V)"
+MIXING_CONVENTION = "x_atomic = atomic fraction of reactant a (each reactant normalised to 1 atom); x_molar in formula units"
+
+
+def stabilization_text(stabilize: bool) -> str:
+    """Human-readable statement of the stabilization policy."""
+    if stabilize:
+        return f"stabilize: metastable/virtual target placed {STABILIZATION_EPSILON_eV_per_atom:g} eV/atom below the hull"
+    return "no-stabilize: data as they are (window of the target's equilibrium decomposition products)"
+
+
+def conventions_summary(**extra: str) -> dict[str, str]:
+    """Conventions every report carries in its provenance."""
+    summary = {
+        "energy": ENERGY_CONVENTION,
+        "voltage": VOLTAGE_CONVENTION,
+        "open_system": OPEN_NORMALISATION,
+        "stages": STAGE_LABELS,
+    }
+    summary.update(extra)
+    return summary

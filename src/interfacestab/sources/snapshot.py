@@ -1,0 +1,87 @@
+"""The offline Materials Project snapshot in ``../shared/data`` (see its PROVENANCE.md)."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from pathlib import Path
+
+from interfacestab.chem import parse_formula
+from interfacestab.entries import Entry
+from interfacestab.errors import FormulaError, SourceError
+from interfacestab.provenance import SourceInfo
+
+SNAPSHOT_SOURCE_NAME = "mp_legacy2019"
+SNAPSHOT_FILENAME = "mp_legacy2019_ground_state_eform_merged.csv"
+SNAPSHOT_COLUMNS = ("reduced_formula", "formula_crabnet", "e_form_per_atom", "material_id")
+MP2020_SETS_DIRNAME = "mp2020_chemsys_matterviz"
+
+SNAPSHOT_INFO = SourceInfo(
+    name=SNAPSHOT_SOURCE_NAME,
+    description=(
+        "Materials Project ground-state formation energies of every non-elemental composition "
+        "(Bartel et al. 2020 set via CrabNet; material ids joined from roost where energies agree)"
+    ),
+    thermo_type="GGA/GGA+U, legacy MP corrections (MaterialsProjectCompatibility, pre-MP2020)",
+    vintage="Materials Project c. Nov 2019 (ids up to early 2020)",
+    db_version="legacy-2019",
+    citation="Jain et al., APL Mater. 1, 011002 (2013); Bartel et al., npj Comput. Mater. 6, 97 (2020)",
+)
+
+
+def file_sha256(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_snapshot_csv(path: Path, name: str = SNAPSHOT_SOURCE_NAME) -> tuple[SourceInfo, list[Entry]]:
+    """Read the merged snapshot CSV.
+
+    The csv module keeps every cell a string, so sodium nitride ``NaN`` stays a formula
+    (pandas would read it as a missing value unless told ``keep_default_na=False``).
+    """
+    entries: list[Entry] = []
+    with path.open(newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        missing = set(SNAPSHOT_COLUMNS) - set(reader.fieldnames or ())
+        if missing:
+            msg = f"{path}: not a snapshot table, missing column(s) {', '.join(sorted(missing))}"
+            raise SourceError(msg)
+        for line, row in enumerate(reader, start=2):
+            try:
+                comp = parse_formula(row["reduced_formula"])
+                energy = float(row["e_form_per_atom"])
+            except (FormulaError, ValueError) as exc:
+                msg = f"{path}:{line}: {exc}"
+                raise SourceError(msg) from exc
+            entries.append(Entry(row["reduced_formula"], comp, energy, row["material_id"] or "", name))
+    info = SourceInfo(
+        **{**SNAPSHOT_INFO.to_dict(), "name": name, "origin": str(path.resolve()), "content_sha256": file_sha256(path)}
+    )
+    return info, entries
+
+
+def import_offline_snapshot(
+    store: object, data_dir: Path, *, include_mp2020: bool = True, progress: object = None
+) -> list[tuple[SourceInfo, bool]]:
+    """Import the whole-MP snapshot (and the MP2020 entry sets beside it) from ``data_dir``.
+
+    Returns one ``(source, changed)`` pair per file; unchanged files are skipped.
+    """
+    from interfacestab.sources.files import import_file
+
+    snapshot = data_dir / SNAPSHOT_FILENAME
+    if not snapshot.is_file():
+        msg = f"offline snapshot not found at {snapshot}; set INTERFACESTAB_SHARED_DATA to the folder that holds it"
+        raise SourceError(msg)
+    results = [import_file(store, snapshot, source_name=SNAPSHOT_SOURCE_NAME, progress=progress)]  # type: ignore[arg-type]
+    sets_dir = data_dir / MP2020_SETS_DIRNAME
+    if include_mp2020 and sets_dir.is_dir():
+        for path in sorted(sets_dir.glob("*.json.gz")):
+            name = "mp2020_" + path.name.split(".")[0]
+            results.append(import_file(store, path, source_name=name, progress=progress))  # type: ignore[arg-type]
+    return results
