@@ -33,12 +33,19 @@ class Segment:
 
 
 def upper_envelope(
-    intercepts: np.ndarray, slopes: np.ndarray, t_min: float = 0.0, t_max: float = np.inf, tol: float = 1e-10
+    intercepts: np.ndarray,
+    slopes: np.ndarray,
+    t_min: float = 0.0,
+    t_max: float = np.inf,
+    tol: float = 1e-10,
+    min_length: float = 1e-7,
 ) -> list[Segment]:
     """Pieces of ``max_i (intercepts[i] + slopes[i] * t)`` on ``[t_min, t_max]``, left to right.
 
     Adjacent pieces have strictly increasing slopes (pieces with equal slope within ``tol``
-    are merged). For an unbounded ``t_max`` the lines must contain one of maximal slope.
+    are merged). Pieces shorter than ``min_length`` (relative to max(1, |t|)) are numerical
+    slivers where several lines cross at one point (e.g. around a stabilized target) and are
+    dropped; the pieces on either side keep their slopes. For an unbounded ``t_max`` the lines must contain one of maximal slope.
     """
     a = np.asarray(intercepts, dtype=float)
     b = np.asarray(slopes, dtype=float)
@@ -63,7 +70,7 @@ def upper_envelope(
             return segments
         near = np.flatnonzero(crossing <= t_next + tol * max(1.0, abs(t_next)))
         following = int(near[np.argmax(b[near])])
-        if t_next > t + tol * max(1.0, abs(t)):
+        if t_next > t + min_length * max(1.0, abs(t)) or not segments:
             segments.append(Segment(t, float(t_next), current, a[current], b[current]))
         t = float(t_next)
         current = following

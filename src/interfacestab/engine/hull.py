@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from interfacestab.chem import formula_factor, n_atoms, reduced_formula
 from interfacestab.conventions import DECOMPOSITION_TOL, FORMATION_ENERGY_TOL_eV_per_atom
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ class Hull:
         energies: (m,) formation energies per atom (eV/atom).
         entry_index: (m,) index of each point's entry in the source entry set (-1 for elements
             and inserted points).
+        atoms_per_unit: (m,) atoms in one formula unit of each point's formula (O2: 2).
         facets: (k, n) vertex indices of the lower facets.
         mu: (k, n) chemical potentials of the facets (eV/atom, elements at 0).
     """
@@ -46,6 +48,7 @@ class Hull:
     fractions: np.ndarray
     energies: np.ndarray
     entry_index: np.ndarray
+    atoms_per_unit: np.ndarray
     facets: np.ndarray
     mu: np.ndarray
     _vertex_set: frozenset[int] = field(default=frozenset(), repr=False)
@@ -111,7 +114,9 @@ class Hull:
             amounts[int(v)] = amounts.get(int(v), 0.0) + float(w)
         return amounts
 
-    def with_point(self, fraction: np.ndarray, energy_eV_per_atom: float, formula: str) -> tuple[Hull, int]:
+    def with_point(
+        self, fraction: np.ndarray, energy_eV_per_atom: float, formula: str, atoms_per_unit: float = 1.0
+    ) -> tuple[Hull, int]:
         """A new hull with one more point; exact incremental insertion when it lies below the hull.
 
         The facets that see the point are replaced by the point joined to each ridge of their
@@ -147,6 +152,7 @@ class Hull:
             fractions=fractions,
             energies=energies,
             entry_index=np.append(self.entry_index, -1),
+            atoms_per_unit=np.append(self.atoms_per_unit, atoms_per_unit),
             facets=facets,
             mu=mu,
             _vertex_set=frozenset(int(v) for v in np.unique(facets)),
@@ -172,8 +178,12 @@ def build_hull(entry_set: EntrySet) -> Hull:
     comp_energies = entry_set.energies()
     fractions = np.vstack([np.eye(n), comp_fracs]) if len(comp_fracs) else np.eye(n)
     energies = np.concatenate([np.zeros(n), comp_energies])
-    formulas = (*elements, *(e.formula for e in entry_set.entries))
+    element_formulas = [reduced_formula({el: 1.0}) for el in elements]
+    formulas = (*element_formulas, *(e.formula for e in entry_set.entries))
     entry_index = np.concatenate([np.full(n, -1), np.arange(len(comp_energies))])
+    atoms_per_unit = np.array(
+        [1.0 / formula_factor({el: 1.0}) for el in elements] + [n_atoms(e.composition) for e in entry_set.entries]
+    )
 
     # lowest-energy point per composition, with negative formation energy (pymatgen's filter)
     candidates = list(range(n))
@@ -209,6 +219,7 @@ def build_hull(entry_set: EntrySet) -> Hull:
         fractions=fractions,
         energies=energies,
         entry_index=entry_index,
+        atoms_per_unit=atoms_per_unit,
         facets=facets,
         mu=mu,
         _vertex_set=frozenset(int(v) for v in np.unique(facets)),

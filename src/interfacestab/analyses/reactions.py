@@ -1,0 +1,40 @@
+"""Balanced reaction strings from phase amounts (shared by window and interface reports)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from interfacestab.chem import Composition
+
+_COEFF_TOL = 1e-8
+
+
+def format_coefficient(value: float) -> str:
+    """A coefficient as printed in reactions: '' for 1, integers plain, else up to 4 decimals."""
+    if abs(value - 1.0) < 1e-6:
+        return ""
+    if abs(value - round(value)) < 1e-6:
+        return f"{round(value)} "
+    return f"{value:.4f}".rstrip("0").rstrip(".") + " "
+
+
+def format_side(terms: Sequence[tuple[float, str]]) -> str:
+    """'2 Li2S + Li3P' from (coefficient, formula) pairs, skipping negligible terms."""
+    return " + ".join(f"{format_coefficient(c)}{f}" for c, f in terms if c > _COEFF_TOL) or "(nothing)"
+
+
+def reaction_string(reactants: Sequence[tuple[float, str]], products: Sequence[tuple[float, str]]) -> str:
+    """'a + b -> c + d'; identical sides give 'a -> a' (no reaction)."""
+    return f"{format_side(reactants)} -> {format_side(products)}"
+
+
+def check_balance(
+    reactants: Sequence[tuple[float, Composition]], products: Sequence[tuple[float, Composition]], tol: float = 1e-6
+) -> float:
+    """Largest element imbalance (atoms) of a reaction; used by tests and assertions."""
+    totals: dict[str, float] = {}
+    for sign, side in ((1.0, reactants), (-1.0, products)):
+        for coeff, comp in side:
+            for el, amt in comp.items():
+                totals[el] = totals.get(el, 0.0) + sign * coeff * amt
+    return max((abs(v) for v in totals.values()), default=0.0)

@@ -1,0 +1,39 @@
+"""Resolve a user's formula against an entry set: in the data, or a virtual composition."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from interfacestab.chem import Composition, parse_formula, reduced_composition, reduced_formula
+from interfacestab.entries import EntrySet
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A phase to analyse.
+
+    Attributes:
+        formula: Reduced formula (in the data) or the composition as written (virtual).
+        composition: Element -> amount of the formula unit used for per-formula-unit numbers.
+        in_database: Whether the data hold this composition.
+        material_id: Its id when in the data.
+        e_form_eV_per_atom: Its formation energy in the data (lowest polymorph), None when virtual.
+    """
+
+    formula: str
+    composition: Composition
+    in_database: bool
+    material_id: str = ""
+    e_form_eV_per_atom: float | None = None
+
+
+def resolve_target(entries: EntrySet, formula: str | Composition) -> Target:
+    """Find ``formula`` in ``entries`` (by reduced formula) or describe it as a virtual composition."""
+    comp = parse_formula(formula) if isinstance(formula, str) else dict(formula)
+    name = reduced_formula(comp)
+    entry = entries.find(name)
+    if entry is not None:
+        return Target(entry.formula, dict(entry.composition), True, entry.material_id, entry.e_form_eV_per_atom)
+    integer = all(abs(v - round(v)) < 1e-8 for v in comp.values())
+    unit = reduced_composition(comp) if integer else comp
+    return Target(name, unit, False)

@@ -1,0 +1,389 @@
+"""Electrochemical stability window of a composition on the A-open grand-potential hull.
+
+Method (exact, no grand-potential hull is rebuilt):
+1. Build (or reuse) the closed hull of the system with A; stabilize the target by exact
+   insertion ``E_hull - 1e-6 eV/atom`` (policy ``stabilize``, see conventions).
+2. Walk the ray "target without A, plus t atoms of A" (pymatgen's critical compositions for
+   ``get_element_profile``): the extensive hull energy along it is the upper envelope of one
+   line per facet, ``mu_f . g + t mu_f,A``. Its breakpoints T_j are the equilibrium
+   compositions; the slopes on either side are mu_A at the ends of the stage, and
+   ``V = -mu_A`` (z = 1, mu_A0 = 0 on the same hull).
+3. The stage at the target's own A content is the window; the stages next to it give the
+   reduction (more A) and oxidation (less A) products.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from interfacestab.analyses.reactions import reaction_string
+from interfacestab.analyses.targets import Target, resolve_target
+from interfacestab.chem import Composition, chemsys, n_atoms, parse_formula
+from interfacestab.conventions import (
+    ION_CHARGE,
+    REPORT_VOLTAGES_V,
+    STABILIZATION_EPSILON_eV_per_atom,
+    conventions_summary,
+    stabilization_text,
+)
+from interfacestab.engine.envelope import upper_envelope
+from interfacestab.engine.hull import Hull, build_hull
+from interfacestab.errors import AnalysisError, DataNotFoundError
+from interfacestab.provenance import Provenance
+
+if TYPE_CHECKING:
+    from interfacestab.engine.cache import HullCache
+    from interfacestab.entries import EntrySet
+
+_T_TOL = 1e-7  # relative tolerance on A content when locating the target among breakpoints
+_ZERO_V = 1e-9
+
+
+@dataclass(frozen=True, slots=True)
+class WindowStage:
+    """One equilibrium stage of the voltage profile (labelled by both ends).
+
+    Attributes:
+        voltage_low_V: Lower end (V vs A/A+).
+        voltage_high_V: Upper end (V vs A/A+); None for the open-ended highest stage.
+        ion_per_formula_unit: A taken up (+) or released (-) per formula unit of the target.
+        phases: Reduced formulas of the phases in equilibrium.
+        reaction: Balanced reaction from the target (with A) to the phases.
+        decomposition_energy_eV_per_atom: Grand-potential decomposition energy of the target
+            (eV per non-A atom) at the stage end farthest from the window, within 0-5 V.
+        decomposition_energy_low_eV_per_atom: The same at ``voltage_low_V``.
+        decomposition_energy_high_eV_per_atom: The same at ``voltage_high_V`` (None when open).
+        is_window: Whether this is the target's own stability stage.
+    """
+
+    voltage_low_V: float
+    voltage_high_V: float | None
+    ion_per_formula_unit: float
+    phases: tuple[str, ...]
+    reaction: str
+    decomposition_energy_eV_per_atom: float
+    decomposition_energy_low_eV_per_atom: float
+    decomposition_energy_high_eV_per_atom: float | None
+    is_window: bool
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-safe dictionary keyed by field name."""
+        return {
+            "voltage_low_V": self.voltage_low_V,
+            "voltage_high_V": self.voltage_high_V,
+            "ion_per_formula_unit": self.ion_per_formula_unit,
+            "phases": list(self.phases),
+            "reaction": self.reaction,
+            "decomposition_energy_eV_per_atom": self.decomposition_energy_eV_per_atom,
+            "decomposition_energy_low_eV_per_atom": self.decomposition_energy_low_eV_per_atom,
+            "decomposition_energy_high_eV_per_atom": self.decomposition_energy_high_eV_per_atom,
+            "is_window": self.is_window,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class StabilityWindow:
+    """Stability window of a composition against the mobile ion A (V vs A/A+).
+
+    ``oxidation_limit_V`` is None for a target without A (it cannot release A).
+    Energies of the profile are grand-potential energies per atom of non-A elements.
+    """
+
+    formula: str
+    ion: str
+    composition: Composition
+    reduction_limit_V: float
+    oxidation_limit_V: float | None
+    reduction_products: tuple[str, ...]
+    oxidation_products: tuple[str, ...]
+    reduction_reaction: str | None
+    oxidation_reaction: str | None
+    e_above_hull_eV_per_atom: float | None
+    hull_energy_eV_per_atom: float
+    target_energy_eV_per_atom: float
+    in_database: bool
+    material_id: str
+    stabilized: bool
+    stabilization_policy: str
+    decomposition_energy_at_0V_eV_per_atom: float
+    decomposition_energy_at_5V_eV_per_atom: float
+    profile: tuple[WindowStage, ...]
+    provenance: Provenance
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def width_V(self) -> float | None:
+        """Window width (V); None when open-ended."""
+        return None if self.oxidation_limit_V is None else self.oxidation_limit_V - self.reduction_limit_V
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-safe dictionary keyed by field name (the stable JSON contract)."""
+        return {
+            "formula": self.formula,
+            "ion": self.ion,
+            "composition": dict(self.composition),
+            "reduction_limit_V": self.reduction_limit_V,
+            "oxidation_limit_V": self.oxidation_limit_V,
+            "reduction_products": list(self.reduction_products),
+            "oxidation_products": list(self.oxidation_products),
+            "reduction_reaction": self.reduction_reaction,
+            "oxidation_reaction": self.oxidation_reaction,
+            "e_above_hull_eV_per_atom": self.e_above_hull_eV_per_atom,
+            "hull_energy_eV_per_atom": self.hull_energy_eV_per_atom,
+            "target_energy_eV_per_atom": self.target_energy_eV_per_atom,
+            "in_database": self.in_database,
+            "material_id": self.material_id,
+            "stabilized": self.stabilized,
+            "stabilization_policy": self.stabilization_policy,
+            "decomposition_energy_at_0V_eV_per_atom": self.decomposition_energy_at_0V_eV_per_atom,
+            "decomposition_energy_at_5V_eV_per_atom": self.decomposition_energy_at_5V_eV_per_atom,
+            "profile": [s.to_dict() for s in self.profile],
+            "notes": list(self.notes),
+            "provenance": self.provenance.to_dict(),
+        }
+
+
+def stability_window(
+    entries: EntrySet,
+    formula: str | Composition,
+    *,
+    ion: str = "Li",
+    stabilize: bool = True,
+    energy_above_hull_eV_per_atom: float | None = None,
+    hull: Hull | None = None,
+) -> StabilityWindow:
+    """Stability window, limit products and voltage profile of ``formula`` open to ``ion``.
+
+    Args:
+        entries: Entries of a chemical system that contains the target's elements and ``ion``.
+        formula: Target formula (in the data, or a virtual composition such as ``Li6.5P0.5Ge0.5S5I``).
+        ion: Mobile ion A (Li, Na or K), open to a reservoir at mu_A = -V.
+        stabilize: Place a metastable or virtual target 1e-6 eV/atom below the hull (default);
+            False keeps the data as they are.
+        energy_above_hull_eV_per_atom: Energy of the target relative to the hull, used instead
+            of the data (0 means on the hull, i.e. stabilized).
+        hull: A prebuilt hull of ``entries`` (batch work reuses one per system).
+
+    Raises:
+        AnalysisError: for an unsupported ion or a target outside the system.
+    """
+    if ion not in ION_CHARGE:
+        msg = f"ion must be one of {', '.join(ION_CHARGE)}, not '{ion}'"
+        raise AnalysisError(msg)
+    target = resolve_target(entries, formula)
+    needed = set(target.composition) | {ion}
+    if not needed <= set(entries.elements):
+        msg = f"the entry set {entries.chemsys} lacks {sorted(needed - set(entries.elements))} for {target.formula}"
+        raise AnalysisError(msg)
+    if hull is None:
+        hull = build_hull(entries if set(entries.elements) == needed else entries.subset(sorted(needed)))
+    return _window_on_hull(hull, target, entries, ion, stabilize, energy_above_hull_eV_per_atom)
+
+
+def _window_on_hull(
+    hull: Hull, target: Target, entries: EntrySet, ion: str, stabilize: bool, energy_above_hull: float | None
+) -> StabilityWindow:
+    x = hull.vector(target.composition)
+    e_hull = float(hull.hull_energy(x))
+    notes: list[str] = []
+    e_above = None if target.e_form_eV_per_atom is None else target.e_form_eV_per_atom - e_hull
+
+    # --- the target's energy under the policy, and the hull it sits on -----------------------
+    if energy_above_hull is not None:
+        energy = e_hull + (energy_above_hull if energy_above_hull != 0 else -STABILIZATION_EPSILON_eV_per_atom)
+        e_above = energy_above_hull
+        notes.append(f"target energy set by the user: {energy_above_hull:+.4f} eV/atom relative to the hull")
+    elif target.e_form_eV_per_atom is None:
+        if not stabilize:
+            msg = f"{target.formula} is not in the data; give --energy-above-hull or allow stabilization"
+            raise AnalysisError(msg)
+        energy = e_hull - STABILIZATION_EPSILON_eV_per_atom
+        notes.append("virtual composition (not in the data) placed on the hull")
+    elif stabilize and e_above is not None and e_above > 0:
+        energy = e_hull - STABILIZATION_EPSILON_eV_per_atom
+    else:
+        energy = float(target.e_form_eV_per_atom)
+    stabilized = energy_above_hull is None and energy < (target.e_form_eV_per_atom or np.inf)
+    work = hull
+    atoms_target = n_atoms(target.composition)
+    if energy < e_hull:
+        work, _ = hull.with_point(x, energy, target.formula, atoms_target)
+    elif energy > e_hull + 1e-12:
+        notes.append("target above the hull and not stabilized: limits are those of its equilibrium products")
+
+    # --- the ray g + t A -------------------------------------------------------------------
+    a_col = hull.elements.index(ion)
+    comp = target.composition
+    g = np.array([0.0 if el == ion else comp.get(el, 0.0) for el in hull.elements])
+    t_target = float(comp.get(ion, 0.0))
+    segments = upper_envelope(work.mu @ g, work.mu[:, a_col])
+    breakpoints = np.array([s.t_start for s in segments])
+    slopes = np.array([s.slope for s in segments])
+    atoms_target = n_atoms(comp)
+    n_non_a = float(g.sum())
+    energy_target = energy * atoms_target  # eV per formula unit
+
+    def phi(t: float) -> float:
+        return float(np.max(work.mu @ (g + t * np.eye(len(g))[a_col])))
+
+    phi_break = np.array([phi(t) for t in breakpoints])
+
+    def delta_phi(voltage_V: float, t: float, phi_t: float) -> float:
+        # grand-potential decomposition energy per non-A atom, mu_A = -V
+        return ((phi_t + voltage_V * t) - (energy_target + voltage_V * t_target)) / n_non_a
+
+    def best_delta_phi(voltage_V: float) -> float:
+        return float(min(delta_phi(voltage_V, t, p) for t, p in zip(breakpoints, phi_break, strict=True)))
+
+    close = np.flatnonzero(np.abs(breakpoints - t_target) <= _T_TOL * max(1.0, t_target))
+    if len(close):
+        window_index, degenerate = int(close[0]), False
+    else:  # target inside a plateau: a single-voltage window
+        window_index, degenerate = int(np.searchsorted(breakpoints, t_target) - 1), True
+
+    def volts(mu: float) -> float:
+        v = -float(mu)
+        return 0.0 if abs(v) < _ZERO_V else v
+
+    stages: list[WindowStage] = []
+    for j, t_j in enumerate(breakpoints):
+        v_low = volts(slopes[j])
+        v_high = None if j == 0 else volts(slopes[j - 1])
+        point = (g + t_j * np.eye(len(g))[a_col]) / (n_non_a + t_j)
+        phases = _phase_amounts(work, point, n_non_a + t_j)
+        d_low = delta_phi(v_low, t_j, phi_break[j])
+        d_high = None if v_high is None else delta_phi(v_high, t_j, phi_break[j])
+        if t_j > t_target:  # reduced side: largest driving force at the low end
+            d_extreme = delta_phi(max(v_low, REPORT_VOLTAGES_V[0]), t_j, phi_break[j])
+        else:
+            top = REPORT_VOLTAGES_V[1] if v_high is None else min(v_high, REPORT_VOLTAGES_V[1])
+            d_extreme = delta_phi(max(v_low, top), t_j, phi_break[j])
+        dn = t_j - t_target
+        reaction = _reaction(target.formula, ion, dn, phases)
+        stages.append(
+            WindowStage(
+                voltage_low_V=v_low,
+                voltage_high_V=v_high,
+                ion_per_formula_unit=float(dn),
+                phases=tuple(sorted(phases)),
+                reaction=reaction,
+                decomposition_energy_eV_per_atom=float(d_extreme),
+                decomposition_energy_low_eV_per_atom=float(d_low),
+                decomposition_energy_high_eV_per_atom=None if d_high is None else float(d_high),
+                is_window=(j == window_index and not degenerate),
+            )
+        )
+
+    if degenerate:
+        v = volts(slopes[window_index])
+        v_red, v_ox = v, (v if t_target > 0 else None)
+        red_stage = stages[window_index + 1] if window_index + 1 < len(stages) else None
+        ox_stage = stages[window_index] if t_target > 0 else None
+        notes.append("the target lies inside a two-phase plateau: its window is a single voltage")
+    else:
+        win = stages[window_index]
+        v_red, v_ox = win.voltage_low_V, win.voltage_high_V
+        red_stage = stages[window_index + 1] if window_index + 1 < len(stages) else None
+        ox_stage = stages[window_index - 1] if window_index > 0 else None
+    if t_target == 0:
+        v_ox, ox_stage = None, None
+    if v_red == 0.0:
+        red_stage = None
+
+    profile = tuple(reversed(stages))  # from 0 V upward
+    source_info = entries.source
+    provenance = Provenance(
+        source=source_info,
+        chemsys=chemsys(hull.elements),
+        n_entries_in_chemsys=len(hull.formulas) - len(hull.elements),
+        conventions=conventions_summary(stabilization=stabilization_text(stabilize)),
+    )
+    return StabilityWindow(
+        formula=target.formula,
+        ion=ion,
+        composition=dict(comp),
+        reduction_limit_V=float(v_red),
+        oxidation_limit_V=None if v_ox is None else float(v_ox),
+        reduction_products=red_stage.phases if red_stage else (),
+        oxidation_products=ox_stage.phases if ox_stage else (),
+        reduction_reaction=red_stage.reaction if red_stage else None,
+        oxidation_reaction=ox_stage.reaction if ox_stage else None,
+        e_above_hull_eV_per_atom=None if e_above is None else float(e_above),
+        hull_energy_eV_per_atom=e_hull,
+        target_energy_eV_per_atom=float(energy),
+        in_database=target.in_database,
+        material_id=target.material_id,
+        stabilized=bool(stabilized),
+        stabilization_policy="stabilize" if stabilize else "no-stabilize",
+        decomposition_energy_at_0V_eV_per_atom=best_delta_phi(REPORT_VOLTAGES_V[0]),
+        decomposition_energy_at_5V_eV_per_atom=best_delta_phi(REPORT_VOLTAGES_V[1]),
+        profile=profile,
+        provenance=provenance,
+        notes=tuple(notes),
+    )
+
+
+def _phase_amounts(hull: Hull, point: np.ndarray, total_atoms: float) -> dict[str, float]:
+    """Formula units of each phase at a composition holding ``total_atoms`` atoms."""
+    amounts: dict[str, float] = {}
+    for index, atom_fraction in hull.decomposition(point).items():
+        formula = hull.formulas[index]
+        amounts[formula] = amounts.get(formula, 0.0) + atom_fraction * total_atoms / hull.atoms_per_unit[index]
+    return amounts
+
+
+def _reaction(formula: str, ion: str, dn: float, products: Mapping[str, float]) -> str:
+    """'target + n A -> products' (A on the product side when released)."""
+    if abs(dn) < 1e-9:
+        return reaction_string([(1.0, formula)], sorted(((c, f) for f, c in products.items()), key=lambda t: t[1]))
+    left = [(1.0, formula)] + ([(dn, ion)] if dn > 0 else [])
+    right = sorted(((c, f) for f, c in products.items()), key=lambda t: t[1]) + ([(-dn, ion)] if dn < 0 else [])
+    return reaction_string(left, right)
+
+
+def window_for(
+    formula: str,
+    *,
+    ion: str = "Li",
+    stabilize: bool = True,
+    energy_above_hull_eV_per_atom: float | None = None,
+    source: str | None = None,
+    store: object = None,
+    cache: HullCache | None = None,
+) -> StabilityWindow:
+    """Stability window of ``formula`` from the local store (what ``interfacestab window`` runs).
+
+    Raises:
+        FormulaError: for a malformed formula or unknown element.
+        DataNotFoundError: when the store lacks the chemical system.
+    """
+    from interfacestab.store import open_store
+
+    comp = parse_formula(formula)
+    elements = sorted(set(comp) | {ion})
+    owned = store is None
+    st = open_store(create=False) if store is None else store
+    try:
+        entries = st.entries(elements, source)  # type: ignore[attr-defined]
+    finally:
+        if owned:
+            st.close()  # type: ignore[attr-defined]
+    _require_data(entries, elements)
+    hull = cache.get(entries) if cache is not None else None
+    return stability_window(
+        entries, comp, ion=ion, stabilize=stabilize, energy_above_hull_eV_per_atom=energy_above_hull_eV_per_atom, hull=hull
+    )
+
+
+def _require_data(entries: EntrySet, elements: list[str]) -> None:
+    """Refuse a system in which the store has no compound at all containing the target's non-A elements."""
+    if not entries.entries:
+        msg = (
+            f"no entries for {'-'.join(elements)} in source '{entries.source.name}'; "
+            f"run `interfacestab data fetch {'-'.join(elements)}` (needs MP_API_KEY) or import a file"
+        )
+        raise DataNotFoundError(msg)
