@@ -64,3 +64,38 @@ def pmg_window(entry_set: EntrySet, formula: str, ion: str, *, stabilize: bool =
         "oxidation_products": stages[index + 1]["phases"] if has_ion and index + 1 < len(stages) else [],
         "stages": stages,
     }
+
+
+def pmg_interface(entry_set: EntrySet, a: str, b: str, *, ion: str | None = None, voltage_V: float | None = None):
+    """Kinks (x, energy, products) from pymatgen's InterfacialReactivity on the same entries.
+
+    Closed: hull energies for reactants (``use_hull_energy=True``). Open: the grand-potential
+    class with the reactants' own grand potentials (``include_no_mixing_energy=True``).
+    """
+    import warnings
+
+    from pymatgen.analysis.interface_reactions import GrandPotentialInterfacialReactivity, InterfacialReactivity
+    from pymatgen.analysis.phase_diagram import GrandPotentialPhaseDiagram
+    from pymatgen.core import Composition, Element
+
+    pd = pmg_phase_diagram(entry_set)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if voltage_V is None:
+            ir = InterfacialReactivity(Composition(a), Composition(b), pd, norm=True, use_hull_energy=True)
+        else:
+            gpd = GrandPotentialPhaseDiagram(pmg_entries(entry_set), {Element(ion): -voltage_V})
+            ir = GrandPotentialInterfacialReactivity(
+                Composition(a), Composition(b), gpd, pd, include_no_mixing_energy=True, norm=True, use_hull_energy=True
+            )
+        kinks = ir.get_kinks()
+    return [
+        {
+            "x": float(x),
+            "energy": float(e),
+            "products": sorted(
+                {p.reduced_formula for p in rxn.products if voltage_V is None or p.reduced_formula != ion}
+            ),
+        }
+        for _, x, e, rxn, _ in kinks
+    ]

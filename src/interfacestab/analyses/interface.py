@@ -1,0 +1,378 @@
+"""Pseudo-binary interface reactions between two phases, closed or open to the ion at a voltage.
+
+Conventions (../shared/CONVENTIONS.md):
+- Each reactant is normalised to one atom; ``x_atomic`` is the atomic fraction of reactant a
+  in the mixture; ``x_molar`` the fraction of a in its formula units.
+- ``dE(x) = E_hull(x a + (1 - x) b) - x E_a - (1 - x) E_b`` (eV/atom of the mixture). Reactant
+  energies are their hull (stabilized) energies by default; ``use_entry_energies`` takes the data.
+- Open at voltage V: A is exchanged with a reservoir at mu_A = -V; every energy is a grand
+  potential ``E - n_A mu_A`` per atom of non-A elements; reactant energies are the reactants'
+  own grand potentials, so dE at x = 0 and 1 is each reactant's own decomposition with the
+  reservoir (``no_mixing_energies``) and ``mutual_reaction_energy`` removes it.
+- Kinks are exact (tangent intersection on LP hull energies), not sampled on a grid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from interfacestab.analyses.reactions import reaction_string
+from interfacestab.analyses.targets import Target, resolve_target
+from interfacestab.chem import Composition, chemsys, format_composition, n_atoms, parse_formula, reduced_formula
+from interfacestab.conventions import (
+    EV_TO_KJ_PER_MOL,
+    ION_CHARGE,
+    MIXING_CONVENTION,
+    VOLTAGE_RANGE_V,
+    conventions_summary,
+)
+from interfacestab.engine.lp import PathHull, PathPoint
+from interfacestab.errors import AnalysisError, DataNotFoundError
+from interfacestab.provenance import Provenance
+
+if TYPE_CHECKING:
+    from interfacestab.entries import EntrySet
+
+
+@dataclass(frozen=True, slots=True)
+class InterfaceKink:
+    """One kink of the reaction-energy curve.
+
+    Attributes:
+        x_atomic_a: Atomic fraction of reactant a (open: of a's atoms including A).
+        x_molar_a: Fraction of reactant a in formula units.
+        reaction_energy_eV_per_atom: dE at the kink (eV per atom of the mixture; open: per non-A atom).
+        reaction_energy_kJ_per_mol: dE per mole of the printed reaction (kJ/mol).
+        mutual_reaction_energy_eV_per_atom: dE minus the mixing-weighted own decomposition energies.
+        products: Reduced formulas of the product phases.
+        reaction: Balanced reaction, reactant coefficients x_molar and 1 - x_molar.
+    """
+
+    x_atomic_a: float
+    x_molar_a: float
+    reaction_energy_eV_per_atom: float
+    reaction_energy_kJ_per_mol: float
+    mutual_reaction_energy_eV_per_atom: float
+    products: tuple[str, ...]
+    reaction: str
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-safe dictionary keyed by field name."""
+        return {
+            "x_atomic_a": self.x_atomic_a,
+            "x_molar_a": self.x_molar_a,
+            "reaction_energy_eV_per_atom": self.reaction_energy_eV_per_atom,
+            "reaction_energy_kJ_per_mol": self.reaction_energy_kJ_per_mol,
+            "mutual_reaction_energy_eV_per_atom": self.mutual_reaction_energy_eV_per_atom,
+            "products": list(self.products),
+            "reaction": self.reaction,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class InterfaceProfile:
+    """Reaction energy along the mixing line of two reactants, with its kinks and minimum."""
+
+    reactant_a: str
+    reactant_b: str
+    composition_a: Composition
+    composition_b: Composition
+    ion: str | None
+    voltage_V: float | None
+    use_entry_energies: bool
+    kinks: tuple[InterfaceKink, ...]
+    minimum: InterfaceKink
+    no_mixing_energies: dict[str, float]
+    mutual_reaction_energy_eV_per_atom: float
+    energy_a_eV_per_atom: float
+    energy_b_eV_per_atom: float
+    provenance: Provenance
+    n_lp: int = 0
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-safe dictionary keyed by field name (the stable JSON contract)."""
+        return {
+            "reactant_a": self.reactant_a,
+            "reactant_b": self.reactant_b,
+            "composition_a": dict(self.composition_a),
+            "composition_b": dict(self.composition_b),
+            "ion": self.ion,
+            "voltage_V": self.voltage_V,
+            "use_entry_energies": self.use_entry_energies,
+            "minimum": self.minimum.to_dict(),
+            "kinks": [k.to_dict() for k in self.kinks],
+            "no_mixing_energies": dict(self.no_mixing_energies),
+            "mutual_reaction_energy_eV_per_atom": self.mutual_reaction_energy_eV_per_atom,
+            "energy_a_eV_per_atom": self.energy_a_eV_per_atom,
+            "energy_b_eV_per_atom": self.energy_b_eV_per_atom,
+            "provenance": self.provenance.to_dict(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class _Points:
+    """Candidate phases of a system as arrays (closed or grand-potential transformed)."""
+
+    elements: tuple[str, ...]
+    formulas: tuple[str, ...]
+    fractions: np.ndarray  # (m, k) atomic fractions over `elements`
+    energies: np.ndarray  # (m,) eV per atom (closed) or per non-A atom (open)
+    atoms_per_unit: np.ndarray  # (m,) atoms (open: non-A atoms) per formula unit
+    ion_per_unit: np.ndarray  # (m,) A atoms per formula unit
+
+
+def _closed_points(entries: EntrySet) -> _Points:
+    best: dict[str, tuple[float, Composition]] = {}
+    for e in entries.entries:
+        if e.formula not in best or e.e_form_eV_per_atom < best[e.formula][0]:
+            best[e.formula] = (e.e_form_eV_per_atom, e.composition)
+    els = entries.elements
+    formulas = [reduced_formula({el: 1.0}) for el in els] + list(best)
+    comps = [{el: 1.0} for el in els] + [c for _, c in best.values()]
+    mat = np.array([[c.get(el, 0.0) for el in els] for c in comps])
+    atoms = mat.sum(axis=1)
+    atoms[: len(els)] = [n_atoms(parse_formula(f)) for f in formulas[: len(els)]]
+    energies = np.concatenate([np.zeros(len(els)), [e for e, _ in best.values()]])
+    return _Points(els, tuple(formulas), mat / mat.sum(axis=1, keepdims=True), energies, atoms, np.zeros(len(mat)))
+
+
+def _open_points(closed: _Points, ion: str, mu_ion: float) -> _Points:
+    """Grand-potential transform: drop A, energies per non-A atom at mu_A (eV)."""
+    a = closed.elements.index(ion)
+    keep_cols = [i for i in range(len(closed.elements)) if i != a]
+    frac_a = closed.fractions[:, a]
+    rows = np.flatnonzero(frac_a < 1 - 1e-12)
+    non_a = 1.0 - frac_a[rows]
+    energies = (closed.energies[rows] - frac_a[rows] * mu_ion) / non_a
+    fractions = closed.fractions[np.ix_(rows, keep_cols)] / non_a[:, None]
+    return _Points(
+        tuple(closed.elements[i] for i in keep_cols),
+        tuple(closed.formulas[i] for i in rows),
+        fractions,
+        energies,
+        closed.atoms_per_unit[rows] * non_a,
+        closed.atoms_per_unit[rows] * frac_a[rows],
+    )
+
+
+def _hull_energy(points: _Points, vec: np.ndarray) -> float:
+    path = PathHull(points.fractions, points.energies, vec, vec)
+    return path.evaluate(1.0).energy
+
+
+def interface_reactions(
+    entries: EntrySet,
+    reactant_a: str | Composition,
+    reactant_b: str | Composition,
+    *,
+    ion: str | None = None,
+    voltage_V: float | None = None,
+    use_entry_energies: bool = False,
+) -> InterfaceProfile:
+    """Interface reaction profile of ``reactant_a`` | ``reactant_b``.
+
+    Args:
+        entries: Entries of a system spanning both reactants (and ``ion`` when open).
+        reactant_a: First reactant (formula or composition); x is its fraction.
+        reactant_b: Second reactant.
+        ion: Mobile ion A; required with ``voltage_V``.
+        voltage_V: Open to A at this voltage vs A/A+ (mu_A = -V); None for a closed system.
+        use_entry_energies: Use the data energies of the reactants instead of their hull energies.
+
+    Raises:
+        AnalysisError: identical reactants, a bad voltage, or a reactant missing from the system.
+    """
+    target_a, target_b = resolve_target(entries, reactant_a), resolve_target(entries, reactant_b)
+    if voltage_V is not None:
+        if ion is None or ion not in ION_CHARGE:
+            msg = f"an open system needs --ion (one of {', '.join(ION_CHARGE)})"
+            raise AnalysisError(msg)
+        low, high = VOLTAGE_RANGE_V
+        if not low <= voltage_V <= high:
+            msg = f"voltage {voltage_V} V is outside {low}-{high} V vs {ion}/{ion}+"
+            raise AnalysisError(msg)
+    needed = set(target_a.composition) | set(target_b.composition) | ({ion} if voltage_V is not None else set())
+    if not needed <= set(entries.elements):
+        msg = f"the entry set {entries.chemsys} lacks {sorted(needed - set(entries.elements))}"
+        raise AnalysisError(msg)
+    closed = _closed_points(entries if set(entries.elements) == needed else entries.subset(sorted(needed)))
+    vec_a = _vector(closed.elements, target_a.composition)
+    vec_b = _vector(closed.elements, target_b.composition)
+    # reactant energies per atom (closed): hull energy, or the data when asked and present
+    e_a = _reactant_energy(closed, target_a, vec_a, use_entry_energies)
+    e_b = _reactant_energy(closed, target_b, vec_b, use_entry_energies)
+
+    if voltage_V is None:
+        if np.allclose(vec_a, vec_b, atol=1e-9):
+            msg = f"the reactants {target_a.formula} and {target_b.formula} have the same composition"
+            raise AnalysisError(msg)
+        points, pa, pb = closed, vec_a, vec_b
+        phi_a, phi_b = e_a, e_b
+        nonion_a = nonion_b = 1.0  # atoms counted per atom
+        no_mixing = {target_a.formula: e_a - _hull_energy(closed, vec_a), target_b.formula: e_b - _hull_energy(closed, vec_b)}
+        no_mixing = {k: -v for k, v in no_mixing.items()}
+    else:
+        assert ion is not None
+        mu = -voltage_V * ION_CHARGE[ion]
+        points = _open_points(closed, ion, mu)
+        ia = closed.elements.index(ion)
+        nonion_a, nonion_b = 1.0 - vec_a[ia], 1.0 - vec_b[ia]
+        if nonion_a < 1e-12 or nonion_b < 1e-12:
+            msg = f"a reactant made only of {ion} is the reservoir itself in an open system; use a closed system"
+            raise AnalysisError(msg)
+        pa = np.delete(vec_a, ia) / nonion_a
+        pb = np.delete(vec_b, ia) / nonion_b
+        if np.allclose(pa, pb, atol=1e-9):
+            msg = f"{target_a.formula} and {target_b.formula} differ only in {ion}: nothing to mix with {ion} open"
+            raise AnalysisError(msg)
+        phi_a = (e_a - vec_a[ia] * mu) / nonion_a
+        phi_b = (e_b - vec_b[ia] * mu) / nonion_b
+        no_mixing = {target_a.formula: _hull_energy(points, pa) - phi_a, target_b.formula: _hull_energy(points, pb) - phi_b}
+
+    path = PathHull(points.fractions, points.energies, pa, pb)
+    raw = path.kinks()
+    dE_a, dE_b = no_mixing[target_a.formula], no_mixing[target_b.formula]
+    kinks = tuple(
+        _kink(pt, points, target_a, target_b, phi_a, phi_b, nonion_a, nonion_b, dE_a, dE_b, ion, voltage_V)
+        for pt in raw
+    )
+    minimum = min(kinks, key=lambda k: k.reaction_energy_eV_per_atom)
+    provenance = Provenance(
+        source=entries.source,
+        chemsys=chemsys(closed.elements),
+        n_entries_in_chemsys=len(closed.formulas) - len(closed.elements),
+        conventions=conventions_summary(
+            mixing=MIXING_CONVENTION,
+            reactant_energies="entry energies as stored" if use_entry_energies else "hull (stabilized) energies",
+            system="closed" if voltage_V is None else f"open to {ion} at {voltage_V} V (mu_{ion} = -{voltage_V} eV)",
+        ),
+    )
+    return InterfaceProfile(
+        reactant_a=target_a.formula,
+        reactant_b=target_b.formula,
+        composition_a=dict(target_a.composition),
+        composition_b=dict(target_b.composition),
+        ion=ion,
+        voltage_V=voltage_V,
+        use_entry_energies=use_entry_energies,
+        kinks=kinks,
+        minimum=minimum,
+        no_mixing_energies=no_mixing,
+        mutual_reaction_energy_eV_per_atom=minimum.mutual_reaction_energy_eV_per_atom,
+        energy_a_eV_per_atom=float(phi_a),
+        energy_b_eV_per_atom=float(phi_b),
+        provenance=provenance,
+        n_lp=path.n_lp,
+    )
+
+
+def _vector(elements: tuple[str, ...], comp: Composition) -> np.ndarray:
+    vec = np.array([comp.get(el, 0.0) for el in elements], dtype=float)
+    return vec / vec.sum()
+
+
+def _reactant_energy(points: _Points, target: Target, vec: np.ndarray, use_entry: bool) -> float:
+    if use_entry and target.e_form_eV_per_atom is not None:
+        return float(target.e_form_eV_per_atom)
+    return _hull_energy(points, vec)
+
+
+def _kink(
+    pt: PathPoint,
+    points: _Points,
+    a: Target,
+    b: Target,
+    phi_a: float,
+    phi_b: float,
+    nonion_a: float,
+    nonion_b: float,
+    dE_a: float,
+    dE_b: float,
+    ion: str | None,
+    voltage_V: float | None,
+) -> InterfaceKink:
+    m = pt.x  # fraction of a on the (open: non-A) normalised path
+    energy = pt.energy - m * phi_a - (1 - m) * phi_b
+    mutual = energy - (m * dE_a + (1 - m) * dE_b)
+    # back to atoms of the original reactants (pymatgen's _convert with factor = non-A atom share)
+    x_atomic = m / nonion_a / (m / nonion_a + (1 - m) / nonion_b) if 0 < m < 1 else m
+    atoms_a, atoms_b = n_atoms(a.composition), n_atoms(b.composition)
+    units_a, units_b = x_atomic / atoms_a, (1 - x_atomic) / atoms_b
+    x_molar = units_a / (units_a + units_b) if units_a + units_b > 0 else 0.0
+    # formula units of products per one mole of reactant formula units (x_molar a + (1 - x_molar) b)
+    scale = 1.0 / (units_a + units_b)
+    mixture_atoms = scale * (units_a * (atoms_a * nonion_a) + units_b * (atoms_b * nonion_b))  # (non-A) atoms
+    products = {
+        points.formulas[i]: w * mixture_atoms / points.atoms_per_unit[i] for i, w in pt.weights.items()
+    }
+    reactants = [(x_molar, a.formula), (1 - x_molar, b.formula)]
+    right = sorted(((c, f) for f, c in products.items()), key=lambda t: t[1])
+    if ion is not None and voltage_V is not None:
+        dn = sum(c * points.ion_per_unit[points.formulas.index(f)] for f, c in products.items()) - (
+            x_molar * a.composition.get(ion, 0.0) + (1 - x_molar) * b.composition.get(ion, 0.0)
+        )
+        if dn > 1e-9:
+            reactants.append((dn, ion))
+        elif dn < -1e-9:
+            right.append((-dn, ion))
+    return InterfaceKink(
+        x_atomic_a=float(x_atomic),
+        x_molar_a=float(x_molar),
+        reaction_energy_eV_per_atom=float(energy),
+        reaction_energy_kJ_per_mol=float(energy * mixture_atoms * EV_TO_KJ_PER_MOL),
+        mutual_reaction_energy_eV_per_atom=float(mutual),
+        products=tuple(sorted(products)),
+        reaction=reaction_string(reactants, right),
+    )
+
+
+def interface_for(
+    reactant_a: str,
+    reactant_b: str,
+    *,
+    ion: str = "Li",
+    voltage_V: float | None = None,
+    use_entry_energies: bool = False,
+    source: str | None = None,
+    store: object = None,
+) -> InterfaceProfile:
+    """Interface profile of two formulas from the local store (what ``interfacestab interface`` runs)."""
+    from interfacestab.store import open_store
+
+    comp_a, comp_b = parse_formula(reactant_a), parse_formula(reactant_b)
+    elements = sorted(set(comp_a) | set(comp_b) | ({ion} if voltage_V is not None else set()))
+    owned = store is None
+    st = open_store(create=False) if store is None else store
+    try:
+        entries = st.entries(elements, source)  # type: ignore[attr-defined]
+    finally:
+        if owned:
+            st.close()  # type: ignore[attr-defined]
+    if not entries.entries:
+        msg = (
+            f"no entries for {'-'.join(elements)} in source '{entries.source.name}'; "
+            f"run `interfacestab data fetch {'-'.join(elements)}` (needs MP_API_KEY) or import a file"
+        )
+        raise DataNotFoundError(msg)
+    return interface_reactions(
+        entries, comp_a, comp_b, ion=ion if voltage_V is not None else ion, voltage_V=voltage_V,
+        use_entry_energies=use_entry_energies,
+    )
+
+
+def remove_ion(composition: Composition, ion: str, fraction: float) -> Composition:
+    """A cathode at a state of charge: ``fraction`` (0-1) of its A removed (LiCoO2, 0.5 -> Li0.5CoO2)."""
+    if not 0 <= fraction <= 1:
+        msg = f"state of charge must be between 0 and 1, not {fraction}"
+        raise AnalysisError(msg)
+    if composition.get(ion, 0.0) == 0:
+        msg = f"{format_composition(composition)} has no {ion} to remove"
+        raise AnalysisError(msg)
+    out = dict(composition)
+    out[ion] = composition[ion] * (1 - fraction)
+    if out[ion] < 1e-12:
+        del out[ion]
+    return out

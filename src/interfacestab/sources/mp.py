@@ -1,0 +1,212 @@
+"""Live Materials Project source: one chemical system at a time, through the official ``mp-api`` client.
+
+A fetch makes one ``MPRester.get_entries_in_chemsys`` query for the whole system (all its
+subsystems at once, never merged sub-queries), so every entry shares one energy scale. Formation
+energies per atom (eV/atom) are taken on the fetched set's own elemental references (lowest
+corrected energy per atom of each element) and written with ``Store.replace_chemsys``: a re-fetch
+replaces what the source held inside that system and leaves other systems alone.
+
+Thermo types:
+- ``GGA_GGA+U`` (default): PBE GGA/GGA+U with MP2020 corrections, served by ``materials/thermo``.
+- ``GGA_GGA+U_R2SCAN``: the mixed GGA/GGA+U/r2SCAN hull; the client takes these entries from MP's
+  pre-built phase diagram of the whole system (the energy scale shown on materialsproject.org).
+
+The endpoint is the ``endpoint`` argument, else ``MP_API_ENDPOINT``, else the public API. The
+client is given its own HTTP session without built-in retries and with ``timeout_s`` on every
+request, so retries and back-off are this module's alone. (The client's start-up ``heartbeat``
+request, which reports the database version, is made without a timeout by ``mp-api`` itself.)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from interfacestab.chem import n_atoms, parse_chemsys
+from interfacestab.errors import MPError
+from interfacestab.provenance import SourceInfo, package_version
+from interfacestab.settings import load_settings
+from interfacestab.sources.files import _to_entries, content_hash
+
+if TYPE_CHECKING:
+    import requests
+
+    from interfacestab.store.database import Store
+
+THERMO_TYPES: tuple[str, ...] = ("GGA_GGA+U", "GGA_GGA+U_R2SCAN")
+THERMO_LABELS = {"GGA_GGA+U": "GGA/GGA+U, MP2020 corrections", "GGA_GGA+U_R2SCAN": "mixed GGA/GGA+U/r2SCAN"}
+DEFAULT_ENDPOINT = "https://api.materialsproject.org/"
+CITATION = "Jain et al., APL Mater. 1, 011002 (2013)"
+KEY_HINT = "set MP_API_KEY (or PMG_MAPI_KEY) to your 32-character key from https://materialsproject.org/api"
+
+_STATUS = re.compile(r"status code (\d{3})")
+Row = tuple[dict[str, float], float, str]  # composition, corrected total energy (eV), material id
+
+
+class _TransientError(Exception):
+    """A failure worth retrying: network error, timeout, HTTP 429 or 5xx."""
+
+
+def resolve_endpoint(endpoint: str | None = None) -> str:
+    """API base URL with a trailing slash: the argument, else ``MP_API_ENDPOINT``, else the public API."""
+    url = endpoint or os.environ.get("MP_API_ENDPOINT") or DEFAULT_ENDPOINT
+    return url if url.endswith("/") else url + "/"
+
+
+def fetch_chemsys(
+    store: Store,
+    elements: Iterable[str],
+    *,
+    thermo_type: str = "GGA_GGA+U",
+    api_key: str | None = None,
+    endpoint: str | None = None,
+    retries: int = 3,
+    backoff_s: float = 1.0,
+    timeout_s: float = 30.0,
+    source_name: str | None = None,
+) -> tuple[SourceInfo, int]:
+    """Fetch every MP entry of a chemical system and store its formation energies.
+
+    Args:
+        store: Open store to write into.
+        elements: Element symbols (``["Li", "O"]``) or a system string (``"Li-O"``).
+        thermo_type: One of :data:`THERMO_TYPES`.
+        api_key: MP API key; default ``MP_API_KEY``, else ``PMG_MAPI_KEY``.
+        endpoint: API base URL; default ``MP_API_ENDPOINT``, else the public API.
+        retries: Retries after a network failure, timeout or HTTP 429/5xx.
+        backoff_s: First back-off in seconds; doubled after every failed attempt.
+        timeout_s: Timeout of each HTTP request in seconds.
+        source_name: Store source name; default ``mp_live_<thermo_type>``.
+
+    Returns:
+        The stored source and the number of compounds stored for this system (elemental
+        entries are not stored: they sit at 0 eV/atom).
+
+    Raises:
+        FormulaError: an element symbol is unknown.
+        MPError: no API key, key rejected, API unreachable after retries, malformed response,
+            no entries, or an element without an elemental reference.
+    """
+    els = parse_chemsys(elements if isinstance(elements, str) else "-".join(elements))
+    system = "-".join(els)
+    if thermo_type not in THERMO_TYPES:
+        msg = f"unknown thermo type '{thermo_type}'; use one of {', '.join(THERMO_TYPES)}"
+        raise MPError(msg)
+    key = api_key or load_settings().mp_api_key
+    if not key:
+        msg = f"no Materials Project API key: {KEY_HINT}"
+        raise MPError(msg)
+    url = resolve_endpoint(endpoint)
+    retries = max(retries, 0)
+
+    for attempt in range(retries + 1):
+        try:
+            rows, db_version = _query(els, thermo_type, key, url, timeout_s)
+            break
+        except _TransientError as exc:
+            if attempt == retries:
+                msg = f"Materials Project API at {url} failed after {retries + 1} attempt(s): {exc}"
+                raise MPError(msg) from exc
+            time.sleep(backoff_s * 2**attempt)
+
+    if not rows:
+        msg = f"the Materials Project has no {thermo_type} entries in the {system} system"
+        raise MPError(msg)
+    if outside := sorted({el for comp, _, _ in rows for el in comp} - set(els)):
+        msg = f"malformed response from {url}: entries with {', '.join(outside)} outside {system}"
+        raise MPError(msg)
+    name = source_name or f"mp_live_{thermo_type}"
+    entries = _to_entries(_formation_energies(rows, system), name)
+    canonical = json.dumps(sorted(rows, key=lambda r: (r[2], r[1])), sort_keys=True)
+    info = SourceInfo(
+        name=name,
+        description=(
+            f"Materials Project live API ({THERMO_LABELS[thermo_type]}), fetched per chemical system; "
+            "formation energies on each fetch's own elemental references"
+        ),
+        thermo_type=THERMO_LABELS[thermo_type],
+        vintage=f"MP database {db_version or 'version unknown'}, fetched {datetime.now(UTC).date().isoformat()}",
+        db_version=db_version,
+        origin=url,
+        content_sha256=content_hash(canonical),
+        citation=CITATION,
+    )
+    return store.replace_chemsys(info, els, entries), len(entries)
+
+
+def _query(els: tuple[str, ...], thermo_type: str, key: str, url: str, timeout_s: float) -> tuple[list[Row], str]:
+    """One ``get_entries_in_chemsys`` call; returns the rows and the database version."""
+    from mp_api.client import MPRester
+
+    try:
+        with MPRester(api_key=key, endpoint=url, session=_session(key, timeout_s), mute_progress_bars=True) as mpr:
+            fetched = mpr.get_entries_in_chemsys(list(els), additional_criteria={"thermo_types": [thermo_type]})
+            rows = [_row(e) for e in fetched]
+            return rows, str(mpr.db_version or "")
+    except Exception as exc:
+        raise _classify(exc, url) from exc
+
+
+def _row(entry: Any) -> Row:
+    comp = {str(el): float(amt) for el, amt in entry.composition.get_el_amt_dict().items()}
+    mid = (entry.data or {}).get("material_id") or str(entry.entry_id or "").rsplit("-", 1)[0]
+    return comp, float(entry.energy), str(mid)
+
+
+def _session(key: str, timeout_s: float) -> requests.Session:
+    """A session sending the key, with no built-in retries and ``timeout_s`` on every request."""
+    import requests
+    from requests.adapters import HTTPAdapter
+
+    class _TimeoutAdapter(HTTPAdapter):
+        def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+            kwargs["timeout"] = timeout_s
+            return super().send(request, **kwargs)
+
+    session = requests.Session()
+    session.headers.update(
+        {"x-api-key": key, "user-agent": f"interfacestab/{package_version()} mp-api/{package_version('mp-api')}"}
+    )
+    for prefix in ("http://", "https://"):
+        session.mount(prefix, _TimeoutAdapter(max_retries=0))
+    return session
+
+
+def _classify(exc: Exception, url: str) -> Exception:
+    """Map a client failure to MPError (final) or _TransientError (retried)."""
+    import requests
+    from mp_api.client.core.exceptions import MPRestError
+
+    text = " ".join(str(exc).split())[:300] or type(exc).__name__
+    if isinstance(exc, MPRestError):
+        match = _STATUS.search(str(exc))
+        status = int(match.group(1)) if match else None
+        if status in (401, 403) or "32 characters" in text:
+            shown = f" (HTTP {status})" if status else ""
+            return MPError(f"the Materials Project API at {url} rejected the API key{shown}: {KEY_HINT}")
+        if status is None and isinstance(exc.__context__, requests.RequestException):
+            return _TransientError(text)
+        if status is not None and (status == 429 or status >= 500):
+            return _TransientError(f"HTTP {status}: {text}")
+        return MPError(f"Materials Project query to {url} failed: {text}")
+    if isinstance(exc, requests.RequestException):
+        return _TransientError(text)
+    return MPError(f"malformed response from the Materials Project API at {url}: {type(exc).__name__}: {text}")
+
+
+def _formation_energies(rows: list[Row], system: str) -> list[Row]:
+    """Replace total energies (eV) by formation energies per atom (eV/atom) on the rows' own elements."""
+    refs: dict[str, float] = {}
+    for comp, energy, _ in rows:
+        if len(comp) == 1:
+            (el,) = comp
+            refs[el] = min(refs.get(el, float("inf")), energy / n_atoms(comp))
+    if missing := sorted({el for comp, _, _ in rows for el in comp} - set(refs)):
+        msg = f"the Materials Project returned no elemental entry for {', '.join(missing)} in {system}"
+        raise MPError(msg)
+    return [(c, (e - sum(refs[el] * amt for el, amt in c.items())) / n_atoms(c), mid) for c, e, mid in rows]

@@ -1,0 +1,287 @@
+"""The live Materials Project source against a fake MP API on 127.0.0.1 (no internet).
+
+The toy Li-O system is hand-made: energies are invented, chosen so formation energies are round.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+import pytest
+from mp_server import API_KEY, DB_VERSION, FakeMP, thermo_doc
+
+from interfacestab.errors import FormulaError, MPError
+from interfacestab.sources.mp import THERMO_TYPES, fetch_chemsys
+from interfacestab.store.database import open_store
+
+# corrected total energies per atom of the references (eV/atom)
+E_LI, E_O = -1.90, -4.90
+O_OXIDE, O_PEROXIDE = -0.687, -0.465  # made-up MP2020-style anion corrections (eV per O atom)
+LIVE_KEY = os.environ.get("MP_API_KEY")  # read before the fixtures below clear the environment
+
+
+def _entry(
+    mid: str, species: list[str], coords: list[list[float]], a: float, energy: float, o_corr: float = 0.0
+) -> dict[str, Any]:
+    """A ComputedStructureEntry dict as MP serves it; ``energy`` is the corrected total energy (eV)."""
+    from pymatgen.core import Lattice, Structure
+    from pymatgen.entries.computed_entries import CompositionEnergyAdjustment, ComputedStructureEntry
+
+    structure = Structure(Lattice.cubic(a), species, coords)
+    n_o = species.count("O")
+    adjustments = [CompositionEnergyAdjustment(o_corr, n_o, 0.002, name="MP2020 anion correction (oxide)")] if o_corr else []
+    entry = ComputedStructureEntry(
+        structure,
+        energy - o_corr * n_o,  # uncorrected energy; the correction brings it back to `energy`
+        energy_adjustments=adjustments,
+        parameters={"run_type": "GGA", "is_hubbard": False, "hubbards": {}},
+        data={"material_id": mid, "oxide_type": "oxide" if n_o else "None"},
+        entry_id=f"{mid}-GGA",
+    )
+    return entry.as_dict()
+
+
+def _grid(n: int) -> list[list[float]]:
+    return [[i / n, (i * 7 % n) / n, (i * 3 % n) / n] for i in range(n)]
+
+
+def toy_docs(e_li2o: float = -2.0) -> list[dict[str, Any]]:
+    """Li (two polymorphs), O2, Li2O (formation energy ``e_li2o``), Li2O2 (-1.65), Na, Na2O, and a mixed-type Li2O."""
+    li2o_total = 12 * e_li2o + 8 * E_LI + 4 * E_O  # Li8O4 cell
+    docs = [
+        thermo_doc([_entry("mp-1001", ["Li"] * 2, _grid(2), 3.4, 2 * E_LI)]),
+        thermo_doc([_entry("mp-1002", ["Li"] * 4, _grid(4), 4.3, 4 * (E_LI + 0.01))]),  # metastable Li
+        thermo_doc([_entry("mp-1003", ["O"] * 2, [[0, 0, 0], [0.12, 0, 0]], 10.0, 2 * E_O)]),
+        thermo_doc([_entry("mp-1004", ["Li"] * 8 + ["O"] * 4, _grid(12), 4.6, li2o_total, O_OXIDE)]),
+        thermo_doc([_entry("mp-1005", ["Li"] * 4 + ["O"] * 4, _grid(8), 5.0, 8 * -1.65 + 4 * E_LI + 4 * E_O, O_PEROXIDE)]),
+        thermo_doc([_entry("mp-2001", ["Na"] * 2, _grid(2), 4.2, 2 * -1.30)]),
+        thermo_doc([_entry("mp-2002", ["Na"] * 8 + ["O"] * 4, _grid(12), 5.5, 12 * -1.40 + 8 * -1.30 + 4 * E_O)]),
+    ]
+    # a GGA_GGA+U_R2SCAN document with a very different energy: must never reach a GGA_GGA+U fetch
+    docs.append(thermo_doc([_entry("mp-1004", ["Li"] * 8 + ["O"] * 4, _grid(12), 4.6, li2o_total - 12.0)], "GGA_GGA+U_R2SCAN"))
+    return docs
+
+
+@pytest.fixture
+def mp() -> Any:
+    server = FakeMP(toy_docs()).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def store(tmp_path: Any) -> Any:
+    with open_store(tmp_path / "s.sqlite") as s:
+        yield s
+
+
+@pytest.fixture(autouse=True)
+def _no_ambient_mp_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("MP_API_KEY", "PMG_MAPI_KEY", "MP_API_ENDPOINT"):
+        monkeypatch.delenv(var, raising=False)
+
+
+def _fetch(store: Any, mp: FakeMP, elements: Any = ("Li", "O"), **kw: Any) -> Any:
+    kw = {"api_key": API_KEY, "endpoint": mp.url, "retries": 0, "backoff_s": 0.01, "timeout_s": 2.0, **kw}
+    return fetch_chemsys(store, elements, **kw)
+
+
+def _energies(store: Any, elements: Any, source: str = "mp_live_GGA_GGA+U") -> dict[str, float]:
+    return {e.formula: e.e_form_eV_per_atom for e in store.entries(elements, source).entries}
+
+
+# -- success ------------------------------------------------------------------------------
+def test_fetch_stores_formation_energies_and_provenance(mp: FakeMP, store: Any) -> None:
+    info, n = _fetch(store, mp)
+
+    assert n == 2
+    got = _energies(store, ["Li", "O"])
+    assert set(got) == {"Li2O", "Li2O2"}
+    # by hand, on the lowest Li (-1.90 eV/atom, not the metastable -1.89) and O2 (-4.90 eV/atom),
+    # from corrected totals: Li8O4 = 12*(-2.0) + 8*(-1.90) + 4*(-4.90) = -58.8 eV
+    assert got["Li2O"] == pytest.approx((-58.8 - 8 * -1.90 - 4 * -4.90) / 12) == pytest.approx(-2.0)
+    assert got["Li2O2"] == pytest.approx((-40.4 - 4 * -1.90 - 4 * -4.90) / 8) == pytest.approx(-1.65)
+    ids = {e.formula: e.material_id for e in store.entries(["Li", "O"], info.name).entries}
+    assert ids == {"Li2O": "mp-1004", "Li2O2": "mp-1005"}
+
+    assert info.name == "mp_live_GGA_GGA+U"
+    assert info.thermo_type == "GGA/GGA+U, MP2020 corrections"
+    assert info.db_version == DB_VERSION
+    assert DB_VERSION in info.vintage
+    assert info.origin == mp.url
+    assert "Jain" in info.citation
+    assert len(info.content_sha256) == 64
+    assert info.n_entries == 2
+    assert store.source(info.name) == info
+
+    # one request for the whole system, with the key, the thermo type and every subsystem
+    (req,) = mp.data_requests
+    assert req.headers["x-api-key"] == API_KEY
+    assert set(req.params["chemsys"].split(",")) == {"Li", "O", "Li-O"}
+    assert req.params["thermo_types"] == "GGA_GGA+U"
+    assert set(req.params["_fields"].split(",")) == {"entries", "thermo_type"}
+
+
+def test_elements_as_string_and_custom_source_name(mp: FakeMP, store: Any) -> None:
+    info, n = _fetch(store, mp, "O-Li", source_name="mp_test")
+    assert (info.name, n) == ("mp_test", 2)
+    assert set(_energies(store, ["Li", "O"], "mp_test")) == {"Li2O", "Li2O2"}
+
+
+def test_refetch_replaces_system_and_keeps_others(mp: FakeMP, store: Any) -> None:
+    _fetch(store, mp, ["Na", "O"])
+    first, _ = _fetch(store, mp)
+    again, n_again = _fetch(store, mp)
+    assert n_again == 2
+    assert again.n_entries == first.n_entries == 3  # Li2O, Li2O2, Na2O: no duplicates
+    assert again.content_sha256 == first.content_sha256
+
+    mp.docs = [d for d in toy_docs(e_li2o=-2.1) if d["material_id"] != "mp-1005"]  # Li2O2 gone, Li2O moved
+    info, n = _fetch(store, mp)
+    assert n == 1
+    assert _energies(store, ["Li", "O"]) == pytest.approx({"Li2O": -2.1})
+    assert _energies(store, ["Na", "O"]) == pytest.approx({"Na2O": -1.40})
+    assert info.n_entries == 2
+    assert info.content_sha256 != first.content_sha256
+
+
+def test_endpoint_and_key_from_environment(mp: FakeMP, store: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MP_API_ENDPOINT", mp.url.rstrip("/"))
+    monkeypatch.setenv("PMG_MAPI_KEY", API_KEY)
+    info, n = fetch_chemsys(store, ["Li", "O"], retries=0)
+    assert n == 2
+    assert info.origin == mp.url
+    assert mp.data_requests[0].headers["x-api-key"] == API_KEY
+
+
+def test_mixed_thermo_type_uses_mp_phase_diagram(mp: FakeMP, store: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the client serves mixed GGA/GGA+U/r2SCAN entries from MP's pre-built phase diagram (object store,
+    # not the REST API), so stand in for it with one built from the toy entries
+    from mp_api.client.routes.materials.thermo import ThermoRester
+    from pymatgen.analysis.phase_diagram import PhaseDiagram
+    from pymatgen.entries.computed_entries import ComputedStructureEntry
+
+    asked: list[tuple[str, str]] = []
+    toy = [
+        ComputedStructureEntry.from_dict(e)
+        for d in toy_docs(e_li2o=-2.2)
+        if d["chemsys"] in {"Li", "O", "Li-O"} and d["thermo_type"] == "GGA_GGA+U"
+        for e in d["entries"].values()
+    ]
+
+    def fake_pd(self: Any, chemsys: str, thermo_type: str = "") -> PhaseDiagram:
+        asked.append((chemsys, str(thermo_type)))
+        return PhaseDiagram(toy)
+
+    monkeypatch.setattr(ThermoRester, "get_phase_diagram_from_chemsys", fake_pd)
+    info, n = _fetch(store, mp, thermo_type="GGA_GGA+U_R2SCAN")
+    assert asked == [("Li-O", "GGA_GGA+U_R2SCAN")]  # one query for the whole system
+    assert (info.name, info.thermo_type, n) == ("mp_live_GGA_GGA+U_R2SCAN", "mixed GGA/GGA+U/r2SCAN", 2)
+    assert _energies(store, ["Li", "O"], info.name)["Li2O"] == pytest.approx(-2.2)
+    assert THERMO_TYPES == ("GGA_GGA+U", "GGA_GGA+U_R2SCAN")
+
+
+# -- failures -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("status", [401, 403])
+def test_rejected_key(mp: FakeMP, store: Any, status: int) -> None:
+    if status == 401:
+        key = "f" * 32  # the server's gateway rejects an unknown key with 401
+    else:
+        key, mp.failures = API_KEY, [403]
+    with pytest.raises(MPError, match=rf"rejected the API key \(HTTP {status}\): set MP_API_KEY") as err:
+        _fetch(store, mp, api_key=key, retries=3)
+    assert "\n" not in str(err.value)
+    assert len(mp.data_requests) == 1  # not retried
+    assert store.sources() == []
+
+
+def test_key_of_wrong_length_is_rejected_before_any_data_request(mp: FakeMP, store: Any) -> None:
+    with pytest.raises(MPError, match="rejected the API key: set MP_API_KEY"):
+        _fetch(store, mp, api_key="too-short")
+    assert mp.data_requests == []
+
+
+def test_missing_api_key(mp: FakeMP, store: Any) -> None:
+    with pytest.raises(MPError, match=r"^no Materials Project API key: set MP_API_KEY \(or PMG_MAPI_KEY\)"):
+        fetch_chemsys(store, ["Li", "O"], endpoint=mp.url)
+    assert mp.requests == []
+
+
+def test_server_error_then_success_is_retried_with_backoff(mp: FakeMP, store: Any) -> None:
+    mp.failures = [503, 500]
+    start = time.perf_counter()
+    _, n = _fetch(store, mp, retries=2, backoff_s=0.05)
+    assert n == 2
+    assert len(mp.data_requests) == 3
+    assert time.perf_counter() - start >= 0.05 + 0.10  # back-off 0.05 s, then doubled
+
+
+def test_persistent_server_error(mp: FakeMP, store: Any) -> None:
+    mp.failures = [500] * 10
+    with pytest.raises(MPError, match=r"API at http://127\.0\.0\.1:\d+/ failed after 3 attempt\(s\): HTTP 500") as err:
+        _fetch(store, mp, retries=2)
+    assert "injected HTTP 500" in str(err.value)
+    assert len(mp.data_requests) == 3
+    assert store.sources() == []
+
+
+def test_timeout(mp: FakeMP, store: Any) -> None:
+    mp.failures, mp.hang_s = ["hang"] * 2, 1.5
+    start = time.perf_counter()
+    with pytest.raises(MPError, match=r"failed after 2 attempt\(s\): .*timed out"):
+        _fetch(store, mp, retries=1, timeout_s=0.3)
+    assert time.perf_counter() - start < 1.5  # each attempt gave up after timeout_s
+    assert len(mp.data_requests) == 2
+
+
+def test_unreachable_endpoint(store: Any) -> None:
+    server = FakeMP().start()
+    url = server.url
+    server.stop()
+    with pytest.raises(MPError, match=rf"API at {url} failed after 2 attempt\(s\): .*[Cc]onnection"):
+        fetch_chemsys(store, ["Li", "O"], api_key=API_KEY, endpoint=url, retries=1, backoff_s=0.01)
+
+
+@pytest.mark.parametrize("kind", ["not-json", "no-data", "bad-entry"])
+def test_malformed_response(mp: FakeMP, store: Any, kind: str) -> None:
+    mp.failures = [kind]
+    with pytest.raises(MPError, match=r"malformed response from the Materials Project API at http://127"):
+        _fetch(store, mp, retries=3)
+    assert len(mp.data_requests) == 1
+    assert store.sources() == []
+
+
+def test_no_entries(mp: FakeMP, store: Any) -> None:
+    with pytest.raises(MPError, match="has no GGA_GGA\\+U entries in the Kr-Xe system"):
+        _fetch(store, mp, ["Xe", "Kr"])
+
+
+def test_missing_elemental_reference(mp: FakeMP, store: Any) -> None:
+    mp.docs = [d for d in toy_docs() if d["chemsys"] != "O"]
+    with pytest.raises(MPError, match="no elemental entry for O in Li-O"):
+        _fetch(store, mp)
+    assert store.sources() == []
+
+
+def test_unknown_element_and_thermo_type(mp: FakeMP, store: Any) -> None:
+    with pytest.raises(FormulaError, match="Xx"):
+        _fetch(store, mp, ["Li", "Xx"])
+    with pytest.raises(MPError, match="unknown thermo type 'R2SCAN'"):
+        _fetch(store, mp, thermo_type="R2SCAN")
+    assert mp.requests == []
+
+
+# -- live ----------------------------------------------------------------------------------
+@pytest.mark.mp
+def test_live_fetch_li_o(tmp_path: Any) -> None:
+    if not LIVE_KEY:
+        pytest.skip("MP_API_KEY is not set")
+    with open_store(tmp_path / "live.sqlite") as s:
+        info, n = fetch_chemsys(s, ["Li", "O"], api_key=LIVE_KEY, endpoint="https://api.materialsproject.org/")
+        li2o = s.entries(["Li", "O"], info.name).find("Li2O")
+    assert n >= 2
+    assert info.db_version
+    assert li2o is not None
+    assert -2.4 < li2o.e_form_eV_per_atom < -1.7
