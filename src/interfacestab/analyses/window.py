@@ -191,6 +191,8 @@ def _window_on_hull(
     e_hull = float(hull.hull_energy(x))
     notes: list[str] = []
     e_above = None if target.e_form_eV_per_atom is None else target.e_form_eV_per_atom - e_hull
+    if e_above is not None and abs(e_above) < 1e-12:
+        e_above = 0.0
 
     # --- the target's energy under the policy, and the hull it sits on -----------------------
     if energy_above_hull is not None:

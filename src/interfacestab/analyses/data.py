@@ -1,0 +1,119 @@
+"""Library side of ``interfacestab data``: what the store holds, entries of a system with hull energies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from interfacestab.chem import chemsys as chemsys_key
+from interfacestab.chem import parse_chemsys
+from interfacestab.conventions import conventions_summary
+from interfacestab.engine.hull import build_hull
+from interfacestab.errors import DataNotFoundError
+from interfacestab.provenance import Provenance, SourceInfo
+
+if TYPE_CHECKING:
+    from interfacestab.store.database import Store
+
+
+@dataclass(frozen=True, slots=True)
+class StoreInfo:
+    """Sources and counts of a store.
+
+    Attributes:
+        store_path: The SQLite file.
+        sources: Every source with its provenance.
+        n_entries: Entries over all sources.
+    """
+
+    store_path: str
+    sources: tuple[SourceInfo, ...]
+    n_entries: int
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-safe dictionary keyed by field name."""
+        return {
+            "store_path": self.store_path,
+            "sources": [s.to_dict() for s in self.sources],
+            "n_entries": self.n_entries,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRow:
+    """One entry of a chemical system with its hull facts."""
+
+    formula: str
+    material_id: str
+    e_form_eV_per_atom: float
+    e_above_hull_eV_per_atom: float
+    decomposition: tuple[str, ...]
+    is_stable: bool
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-safe dictionary keyed by field name."""
+        return {
+            "formula": self.formula,
+            "material_id": self.material_id,
+            "e_form_eV_per_atom": self.e_form_eV_per_atom,
+            "e_above_hull_eV_per_atom": self.e_above_hull_eV_per_atom,
+            "decomposition": list(self.decomposition),
+            "is_stable": self.is_stable,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ChemsysEntries:
+    """Entries of a chemical system from one source, sorted by e_above_hull then formula."""
+
+    chemsys: str
+    rows: tuple[EntryRow, ...]
+    provenance: Provenance
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-safe dictionary keyed by field name."""
+        return {"chemsys": self.chemsys, "entries": [r.to_dict() for r in self.rows], "provenance": self.provenance.to_dict()}
+
+
+def store_info(store: Store) -> StoreInfo:
+    """Sources, counts and path of the store."""
+    return StoreInfo(str(store.path), tuple(store.sources()), store.count())
+
+
+def chemsys_entries(store: Store, chemsys: str, *, source: str | None = None) -> ChemsysEntries:
+    """Every entry of a chemical system (and its subsystems) with e_above_hull and decomposition.
+
+    Raises:
+        FormulaError: for an unknown element.
+        DataNotFoundError: when the source has no entry in the system.
+    """
+    elements = parse_chemsys(chemsys)
+    entries = store.entries(elements, source)
+    if not entries.entries:
+        msg = (
+            f"no entries for {chemsys_key(elements)} in source '{entries.source.name}'; "
+            f"run `interfacestab data fetch {chemsys_key(elements)}` (needs MP_API_KEY) or import a file"
+        )
+        raise DataNotFoundError(msg)
+    hull = build_hull(entries)
+    n = hull.n_elements
+    rows = []
+    for i, e in enumerate(entries.entries):
+        x = hull.fractions[n + i]
+        ehull = hull.e_above_hull(x, e.e_form_eV_per_atom)
+        ehull = 0.0 if abs(ehull) < 1e-12 else ehull
+        decomp = tuple(sorted(hull.formulas[k] for k in hull.decomposition(x)))
+        rows.append(EntryRow(e.formula, e.material_id, e.e_form_eV_per_atom, ehull, decomp, ehull <= 1e-9))
+    rows.sort(key=lambda r: (r.e_above_hull_eV_per_atom, r.formula))
+    provenance = Provenance(entries.source, chemsys_key(elements), len(entries.entries), conventions_summary())
+    return ChemsysEntries(chemsys_key(elements), tuple(rows), provenance)
+
+
+def setup_offline(store: Store, data_dir: Path | None = None, progress: object = None) -> list[tuple[SourceInfo, bool]]:
+    """Import the offline snapshot folder (default: settings' shared data dir) into the store."""
+    from interfacestab.settings import load_settings
+    from interfacestab.sources.snapshot import import_offline_snapshot
+
+    folder = data_dir or load_settings().shared_data_dir
+    return import_offline_snapshot(store, Path(folder), progress=progress)
