@@ -169,7 +169,9 @@ class FakeMP:
         systems = set(req.params.get("chemsys", "").split(",")) - {""}
         types = set(req.params.get("thermo_types", "").split(",")) - {""}
         chosen = [
-            d for d in self.docs if (not systems or d["chemsys"] in systems) and (not types or d["thermo_type"] in types)
+            d
+            for d in self.docs
+            if (not systems or d["chemsys"] in systems) and (not types or d["thermo_type"] in types)
         ]
         fields = [f for f in req.params.get("_fields", "").split(",") if f]
         skip, limit = int(req.params.get("_skip", 0)), int(req.params.get("_limit", 1000))

@@ -31,7 +31,8 @@ def _entry(
 
     structure = Structure(Lattice.cubic(a), species, coords)
     n_o = species.count("O")
-    adjustments = [CompositionEnergyAdjustment(o_corr, n_o, 0.002, name="MP2020 anion correction (oxide)")] if o_corr else []
+    adjustment = CompositionEnergyAdjustment(o_corr, n_o, 0.002, name="MP2020 anion correction (oxide)")
+    adjustments = [adjustment] if o_corr else []
     entry = ComputedStructureEntry(
         structure,
         energy - o_corr * n_o,  # uncorrected energy; the correction brings it back to `energy`
@@ -50,17 +51,19 @@ def _grid(n: int) -> list[list[float]]:
 def toy_docs(e_li2o: float = -2.0) -> list[dict[str, Any]]:
     """Li (two polymorphs), O2, Li2O (formation energy ``e_li2o``), Li2O2 (-1.65), Na, Na2O, and a mixed-type Li2O."""
     li2o_total = 12 * e_li2o + 8 * E_LI + 4 * E_O  # Li8O4 cell
+    li2o2_total = 8 * -1.65 + 4 * E_LI + 4 * E_O  # Li4O4 cell
     docs = [
         thermo_doc([_entry("mp-1001", ["Li"] * 2, _grid(2), 3.4, 2 * E_LI)]),
         thermo_doc([_entry("mp-1002", ["Li"] * 4, _grid(4), 4.3, 4 * (E_LI + 0.01))]),  # metastable Li
         thermo_doc([_entry("mp-1003", ["O"] * 2, [[0, 0, 0], [0.12, 0, 0]], 10.0, 2 * E_O)]),
         thermo_doc([_entry("mp-1004", ["Li"] * 8 + ["O"] * 4, _grid(12), 4.6, li2o_total, O_OXIDE)]),
-        thermo_doc([_entry("mp-1005", ["Li"] * 4 + ["O"] * 4, _grid(8), 5.0, 8 * -1.65 + 4 * E_LI + 4 * E_O, O_PEROXIDE)]),
+        thermo_doc([_entry("mp-1005", ["Li"] * 4 + ["O"] * 4, _grid(8), 5.0, li2o2_total, O_PEROXIDE)]),
         thermo_doc([_entry("mp-2001", ["Na"] * 2, _grid(2), 4.2, 2 * -1.30)]),
         thermo_doc([_entry("mp-2002", ["Na"] * 8 + ["O"] * 4, _grid(12), 5.5, 12 * -1.40 + 8 * -1.30 + 4 * E_O)]),
     ]
     # a GGA_GGA+U_R2SCAN document with a very different energy: must never reach a GGA_GGA+U fetch
-    docs.append(thermo_doc([_entry("mp-1004", ["Li"] * 8 + ["O"] * 4, _grid(12), 4.6, li2o_total - 12.0)], "GGA_GGA+U_R2SCAN"))
+    mixed = _entry("mp-1004", ["Li"] * 8 + ["O"] * 4, _grid(12), 4.6, li2o_total - 12.0)
+    docs.append(thermo_doc([mixed], "GGA_GGA+U_R2SCAN"))
     return docs
 
 
@@ -198,7 +201,7 @@ def test_rejected_key(mp: FakeMP, store: Any, status: int) -> None:
 
 
 def test_key_of_wrong_length_is_rejected_before_any_data_request(mp: FakeMP, store: Any) -> None:
-    with pytest.raises(MPError, match="rejected the API key: set MP_API_KEY"):
+    with pytest.raises(MPError, match=r"invalid Materials Project API key \(not 32 characters\): set MP_API_KEY"):
         _fetch(store, mp, api_key="too-short")
     assert mp.data_requests == []
 

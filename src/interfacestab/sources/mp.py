@@ -186,9 +186,10 @@ def _classify(exc: Exception, url: str) -> Exception:
     if isinstance(exc, MPRestError):
         match = _STATUS.search(str(exc))
         status = int(match.group(1)) if match else None
-        if status in (401, 403) or "32 characters" in text:
-            shown = f" (HTTP {status})" if status else ""
-            return MPError(f"the Materials Project API at {url} rejected the API key{shown}: {KEY_HINT}")
+        if status in (401, 403):
+            return MPError(f"the Materials Project API at {url} rejected the API key (HTTP {status}): {KEY_HINT}")
+        if "32 characters" in text:  # mp-api's own check, before any request
+            return MPError(f"invalid Materials Project API key (not 32 characters): {KEY_HINT}")
         if status is None and isinstance(exc.__context__, requests.RequestException):
             return _TransientError(text)
         if status is not None and (status == 429 or status >= 500):
