@@ -87,7 +87,7 @@ class PathHull:
         otherwise the new tangent splits the interval. Costs about two LPs per kink.
         """
         left, right = self.evaluate(0.0), self.evaluate(1.0)
-        found = {0.0: left, 1.0: right}
+        found = {0.0: left, 1.0: right}  # every evaluated point; all kinks end up among them
         stack = [(left, right)]
         while stack:
             p, q = stack.pop()
@@ -98,8 +98,27 @@ class PathHull:
                 continue
             v_star = p.intercept + p.slope * x_star
             mid = self.evaluate(x_star)
-            if mid.energy <= v_star + _ENERGY_TOL:
-                found[x_star] = mid
-            else:
+            found[x_star] = mid
+            if mid.energy > v_star + _ENERGY_TOL:
                 stack += [(p, mid), (mid, q)]
-        return [found[k] for k in sorted(found)]
+        return _drop_collinear([found[k] for k in sorted(found)])
+
+
+def _drop_collinear(points: list[PathPoint]) -> list[PathPoint]:
+    """Keep the ends and the points that lie below the chord of their neighbours (true kinks).
+
+    Between consecutive evaluated points the hull is linear (every kink was evaluated), so a
+    point that is not a kink is collinear with its neighbours.
+    """
+    merged = [points[0]]
+    for pt in points[1:]:
+        if pt.x - merged[-1].x > 1e-9:
+            merged.append(pt)
+    kept = [merged[0]]
+    for prev, pt, nxt in zip(merged, merged[1:], merged[2:], strict=False):
+        chord = prev.energy + (nxt.energy - prev.energy) * (pt.x - prev.x) / (nxt.x - prev.x)
+        if pt.energy < chord - _ENERGY_TOL:
+            kept.append(pt)
+    if len(merged) > 1:
+        kept.append(merged[-1])
+    return kept
