@@ -260,8 +260,9 @@ class Store:
             conn.execute("BEGIN IMMEDIATE")
             yield conn
             conn.execute("COMMIT")
-        except sqlite3.OperationalError as exc:
-            conn.execute("ROLLBACK") if conn.in_transaction else None
+        except sqlite3.Error as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             msg = f"could not write to the store at {self.path}: {exc}"
             raise StoreError(msg) from exc
         except BaseException:
