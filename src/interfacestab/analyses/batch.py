@@ -1,0 +1,271 @@
+"""Windows for many targets: grouped by chemical system, on all cores, checkpointed and resumable.
+
+Work is grouped by the target's chemical system (with the ion) so each worker builds each hull
+once. Every finished target is appended as one JSON line to a checkpoint file and flushed; a
+rerun with ``resume=True`` skips what the checkpoint already holds, so an interrupted run (Ctrl-C
+or kill -9) loses at most the targets in flight and ends with the same output.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+
+from interfacestab.chem import chemsys, parse_formula
+from interfacestab.errors import AnalysisError, InterfaceStabError, SourceError
+
+ProgressCallback = Callable[[int, int], None]
+
+#: Columns of the batch CSV, in order (field names of the window JSON contract).
+BATCH_COLUMNS = (
+    "formula", "ion", "reduction_limit_V", "oxidation_limit_V", "reduction_products", "oxidation_products",
+    "reduction_reaction", "oxidation_reaction", "e_above_hull_eV_per_atom", "in_database", "material_id",
+    "stabilized", "decomposition_energy_at_0V_eV_per_atom", "decomposition_energy_at_5V_eV_per_atom", "error",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    """Outcome of a batch run.
+
+    Attributes:
+        output: The written result file (CSV or JSON by extension).
+        checkpoint: The JSON-lines checkpoint beside it.
+        n_targets: Targets asked for.
+        n_computed: Targets computed in this run (the rest came from the checkpoint).
+        n_failed: Targets whose row carries an error instead of a window.
+        source: Data source name.
+    """
+
+    output: Path
+    checkpoint: Path
+    n_targets: int
+    n_computed: int
+    n_failed: int
+    source: str
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-safe dictionary keyed by field name."""
+        return {
+            "output": str(self.output),
+            "checkpoint": str(self.checkpoint),
+            "n_targets": self.n_targets,
+            "n_computed": self.n_computed,
+            "n_failed": self.n_failed,
+            "source": self.source,
+        }
+
+
+def read_targets(path: str | Path, default_ion: str = "Li") -> list[tuple[str, str]]:
+    """Targets from a file: one formula per line, or a CSV with ``formula`` (and optional ``ion``) columns."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        msg = f"cannot read {p}: {exc.strerror or exc}"
+        raise SourceError(msg) from exc
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    if not lines:
+        msg = f"{p}: no formulas"
+        raise SourceError(msg)
+    header = [h.strip() for h in lines[0].split(",")]
+    if "formula" in header:
+        rows = list(csv.DictReader(io.StringIO("\n".join(lines))))
+        return [(r["formula"].strip(), (r.get("ion") or default_ion).strip()) for r in rows]
+    return [(ln.strip().split(",")[0], default_ion) for ln in lines]
+
+
+def all_compound_targets(ions: Iterable[str], *, source: str | None = None, store: object = None) -> list[tuple[str, str]]:
+    """Every compound of the source that contains each ion, as (formula, ion) targets."""
+    from interfacestab.store import open_store
+
+    st = open_store(create=False) if store is None else store
+    targets = []
+    for ion in ions:
+        targets += [(e.formula, ion) for e in st.iter_entries(source, containing=ion)]  # type: ignore[attr-defined]
+    return targets
+
+
+def _key(formula: str, ion: str) -> str:
+    return f"{formula}|{ion}"
+
+
+def _group(targets: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+    """Targets grouped by chemical system (target elements + ion); malformed formulas alone."""
+    groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for formula, ion in targets:
+        try:
+            key = chemsys(set(parse_formula(formula)) | {ion})
+        except InterfaceStabError:
+            key = f"!{formula}"
+        groups[key].append((formula, ion))
+    return list(groups.values())
+
+
+def _row(window_dict: dict[str, object]) -> dict[str, object]:
+    d = dict(window_dict)
+    d.pop("provenance", None)
+    return d
+
+
+def compute_group(
+    targets: list[tuple[str, str]], store_path: str, source: str | None, stabilize: bool
+) -> list[dict[str, object]]:
+    """Windows of one group of targets (one process; one hull per system). Errors become rows."""
+    from interfacestab.engine.cache import HullCache
+    from interfacestab.analyses.window import window_for
+    from interfacestab.store import open_store
+
+    cache = HullCache(max_size=8)
+    rows = []
+    with open_store(store_path, create=False) as store:
+        for formula, ion in targets:
+            try:
+                w = window_for(formula, ion=ion, stabilize=stabilize, source=source, store=store, cache=cache)
+                rows.append({"key": _key(formula, ion), "input": formula, **_row(w.to_dict()), "error": None})
+            except InterfaceStabError as exc:
+                rows.append({"key": _key(formula, ion), "input": formula, "formula": formula, "ion": ion, "error": str(exc)})
+    return rows
+
+
+def _chunks(groups: list[list[tuple[str, str]]], size: int) -> list[list[tuple[str, str]]]:
+    chunks: list[list[tuple[str, str]]] = []
+    current: list[tuple[str, str]] = []
+    for group in groups:
+        current += group
+        if len(current) >= size:
+            chunks.append(current)
+            current = []
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def window_batch(
+    targets: list[tuple[str, str]],
+    output: str | Path,
+    *,
+    stabilize: bool = True,
+    source: str | None = None,
+    store_path: str | Path | None = None,
+    workers: int | None = None,
+    resume: bool = False,
+    progress: ProgressCallback | None = None,
+    chunk_size: int = 64,
+) -> BatchResult:
+    """Windows of many (formula, ion) targets, written to ``output`` (``.csv`` or ``.json``).
+
+    Args:
+        targets: (formula, ion) pairs.
+        output: Result file; its checkpoint is ``<output>.checkpoint.jsonl``.
+        stabilize: Stabilization policy.
+        source: Data source name.
+        store_path: Store file (default: the configured store).
+        workers: Processes (default: all cores; 1 runs in this process).
+        resume: Reuse the checkpoint of an earlier, interrupted run; otherwise start afresh.
+        progress: Called with (done, total) as targets finish.
+        chunk_size: Targets per task (whole chemical systems are never split).
+    """
+    from interfacestab.settings import resolve_store_path
+    from interfacestab.store import open_store
+
+    out = Path(output)
+    if out.suffix.lower() not in {".csv", ".json"}:
+        msg = f"batch output must end in .csv or .json, not '{out.name}'"
+        raise AnalysisError(msg)
+    store_file = str(resolve_store_path(store_path))
+    with open_store(store_file, create=False) as st:
+        source_name = st.source(source).name
+    checkpoint = out.with_name(out.name + ".checkpoint.jsonl")
+    done: dict[str, dict[str, object]] = {}
+    if resume and checkpoint.exists():
+        done = _read_checkpoint(checkpoint)
+    elif checkpoint.exists():
+        checkpoint.unlink()
+    keys = [_key(f, i) for f, i in targets]
+    todo = [t for t, k in zip(targets, keys, strict=True) if k not in done]
+    total, finished = len(set(keys)), len(set(keys) & set(done))
+    if progress:
+        progress(finished, total)
+    chunks = _chunks(_group(todo), chunk_size)
+    n_workers = max(1, workers or os.cpu_count() or 1)
+    computed = 0
+    with checkpoint.open("a", encoding="utf-8") as ck:
+
+        def record(rows: list[dict[str, object]]) -> None:
+            nonlocal finished, computed
+            for row in rows:
+                ck.write(json.dumps(row) + "\n")
+                done[str(row["key"])] = row
+            ck.flush()
+            os.fsync(ck.fileno())
+            finished += len(rows)
+            computed += len(rows)
+            if progress:
+                progress(finished, total)
+
+        if n_workers == 1 or len(chunks) <= 1:
+            for chunk in chunks:
+                record(compute_group(chunk, store_file, source, stabilize))
+        else:
+            with ProcessPoolExecutor(max_workers=n_workers) as pool:
+                pending: set[Future[list[dict[str, object]]]] = {
+                    pool.submit(compute_group, chunk, store_file, source, stabilize) for chunk in chunks
+                }
+                while pending:
+                    finished_now, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for fut in finished_now:
+                        record(fut.result())
+    ordered = [done[k] for k in dict.fromkeys(keys)]
+    _write_output(out, ordered, source_name)
+    n_failed = sum(1 for r in ordered if r.get("error"))
+    return BatchResult(out, checkpoint, total, computed, n_failed, source_name)
+
+
+def _read_checkpoint(path: Path) -> dict[str, dict[str, object]]:
+    done = {}
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # a line cut short by a kill: recompute that target
+            done[str(row["key"])] = row
+    return done
+
+
+def _csv_value(value: object) -> object:
+    if isinstance(value, list):
+        return ";".join(str(v) for v in value)
+    return "" if value is None else value
+
+
+def _write_output(out: Path, rows: list[dict[str, object]], source_name: str) -> None:
+    """Write the final file atomically (temporary file, then rename)."""
+    from interfacestab.conventions import conventions_summary
+    from interfacestab.provenance import package_version
+
+    tmp = out.with_name(out.name + ".tmp")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.suffix.lower() == ".csv":
+        with tmp.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(BATCH_COLUMNS)
+            for row in rows:
+                writer.writerow([_csv_value(row.get(c)) for c in BATCH_COLUMNS])
+    else:
+        payload = {
+            "source": source_name,
+            "package_version": package_version(),
+            "conventions": conventions_summary(),
+            "results": [{k: v for k, v in r.items() if k != "key"} for r in rows],
+        }
+        tmp.write_text(json.dumps(payload), encoding="utf-8")
+    os.replace(tmp, out)
