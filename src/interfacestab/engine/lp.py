@@ -39,7 +39,12 @@ class PathPoint:
 
 
 class PathHull:
-    """Lower hull of a point set along the segment ``x a + (1 - x) b`` (atomic fractions)."""
+    """Lower hull of a point set along the segment ``x a + (1 - x) b`` (atomic fractions).
+
+    One HiGHS model is built per path; each evaluation changes only the right-hand side and
+    re-solves from the previous optimal basis (dual simplex warm start), a fraction of a
+    millisecond for a thousand phases.
+    """
 
     def __init__(self, fractions: np.ndarray, energies: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
         self.fractions = np.asarray(fractions, dtype=float)
@@ -47,30 +52,18 @@ class PathHull:
         self.a = np.asarray(a, dtype=float)
         self.b = np.asarray(b, dtype=float)
         self.n_lp = 0
+        self._highs = _highs_model(self.fractions, self.energies)
 
     def evaluate(self, x: float) -> PathPoint:
         """Hull energy, phases and a tangent at ``x``."""
-        from scipy.optimize import linprog
-
         p = x * self.a + (1.0 - x) * self.b
-        res = linprog(
-            self.energies,
-            A_eq=self.fractions.T,
-            b_eq=p,
-            bounds=(0, None),
-            method="highs",
-            options={"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10},
-        )
+        primal, mu = self._solve(p)
         self.n_lp += 1
-        if res.status != 0:
-            msg = f"hull LP failed at x={x:.6g}: {res.message}"
-            raise AnalysisError(msg)
-        active = np.flatnonzero(res.x > DECOMPOSITION_TOL)
+        active = np.flatnonzero(primal > DECOMPOSITION_TOL)
         # polish the weights on the optimal support so energies are exact to ~1e-12
         weights, *_ = np.linalg.lstsq(self.fractions[active].T, p, rcond=None)
         if weights.min() < -1e-7:
-            weights = res.x[active]
-        mu = np.asarray(res.eqlin.marginals, dtype=float)
+            weights = primal[active]
         return PathPoint(
             x=float(x),
             energy=float(weights @ self.energies[active]),
@@ -78,6 +71,22 @@ class PathHull:
             intercept=float(mu @ self.b),
             slope=float(mu @ (self.a - self.b)),
         )
+
+    def _solve(self, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        h = self._highs
+        n = len(p)
+        h.changeRowsBounds(n, np.arange(n, dtype=np.int32), p, p)
+        h.run()
+        import highspy
+
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            h.clearSolver()  # retry cold once before giving up
+            h.run()
+            if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                msg = f"hull LP failed: {h.modelStatusToString(h.getModelStatus())}"
+                raise AnalysisError(msg)
+        sol = h.getSolution()
+        return np.asarray(sol.col_value), np.asarray(sol.row_dual)
 
     def kinks(self) -> list[PathPoint]:
         """Every breakpoint of the hull along the path, ends included, ordered by x.
@@ -102,6 +111,33 @@ class PathHull:
             if mid.energy > v_star + _ENERGY_TOL:
                 stack += [(p, mid), (mid, q)]
         return _drop_collinear([found[k] for k in sorted(found)])
+
+
+def _highs_model(fractions: np.ndarray, energies: np.ndarray) -> object:
+    """A HiGHS model: min e . l  s.t.  X^T l = p (rows set per solve), l >= 0."""
+    import highspy
+
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("primal_feasibility_tolerance", 1e-10)
+    h.setOptionValue("dual_feasibility_tolerance", 1e-10)
+    m, n = fractions.shape
+    lp = highspy.HighsLp()
+    lp.num_col_ = m
+    lp.num_row_ = n
+    lp.col_cost_ = energies
+    lp.col_lower_ = np.zeros(m)
+    lp.col_upper_ = np.full(m, highspy.kHighsInf)
+    lp.row_lower_ = np.zeros(n)
+    lp.row_upper_ = np.zeros(n)
+    nz_row, nz_col = np.nonzero(fractions.T)
+    order = np.lexsort((nz_row, nz_col))
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = np.searchsorted(nz_col[order], np.arange(m + 1)).astype(np.int32)
+    lp.a_matrix_.index_ = nz_row[order].astype(np.int32)
+    lp.a_matrix_.value_ = fractions.T[nz_row[order], nz_col[order]]
+    h.passModel(lp)
+    return h
 
 
 def _drop_collinear(points: list[PathPoint]) -> list[PathPoint]:
