@@ -49,6 +49,8 @@ class InterfaceKink:
         mutual_reaction_energy_eV_per_atom: dE minus the mixing-weighted own decomposition energies.
         products: Reduced formulas of the product phases.
         reaction: Balanced reaction, reactant coefficients x_molar and 1 - x_molar.
+        ion_uptake_per_atom: Open system: A taken up (+) or released (-) per non-A atom of the
+            mixture; d(reaction energy)/dV at fixed products (0 when closed).
     """
 
     x_atomic_a: float
@@ -58,6 +60,7 @@ class InterfaceKink:
     mutual_reaction_energy_eV_per_atom: float
     products: tuple[str, ...]
     reaction: str
+    ion_uptake_per_atom: float = 0.0
 
     def to_dict(self) -> dict[str, object]:
         """JSON-safe dictionary keyed by field name."""
@@ -69,6 +72,7 @@ class InterfaceKink:
             "mutual_reaction_energy_eV_per_atom": self.mutual_reaction_energy_eV_per_atom,
             "products": list(self.products),
             "reaction": self.reaction,
+            "ion_uptake_per_atom": self.ion_uptake_per_atom,
         }
 
 
@@ -185,88 +189,131 @@ def interface_reactions(
     Raises:
         AnalysisError: identical reactants, a bad voltage, or a reactant missing from the system.
     """
-    target_a, target_b = resolve_target(entries, reactant_a), resolve_target(entries, reactant_b)
     if voltage_V is not None:
-        if ion is None or ion not in ION_CHARGE:
+        _check_voltage(ion, voltage_V)
+    pair = InterfacePair(entries, reactant_a, reactant_b, ion=ion, open_system=voltage_V is not None,
+                         use_entry_energies=use_entry_energies)
+    return pair.profile(voltage_V)
+
+
+def _check_voltage(ion: str | None, voltage_V: float) -> None:
+    if ion is None or ion not in ION_CHARGE:
+        msg = f"an open system needs --ion (one of {', '.join(ION_CHARGE)})"
+        raise AnalysisError(msg)
+    low, high = VOLTAGE_RANGE_V
+    if not low <= voltage_V <= high:
+        msg = f"voltage {voltage_V} V is outside {low}-{high} V vs {ion}/{ion}+"
+        raise AnalysisError(msg)
+
+
+class InterfacePair:
+    """Two reactants in one system, prepared once; :meth:`profile` evaluates any voltage.
+
+    A voltage sweep reuses the candidate phases and reactant energies of the closed system and
+    only re-weights energies by the grand-potential transform at each voltage.
+    """
+
+    def __init__(
+        self,
+        entries: EntrySet,
+        reactant_a: str | Composition,
+        reactant_b: str | Composition,
+        *,
+        ion: str | None = None,
+        open_system: bool = False,
+        use_entry_energies: bool = False,
+    ) -> None:
+        self.entries = entries
+        self.ion = ion
+        self.use_entry_energies = use_entry_energies
+        self.a, self.b = resolve_target(entries, reactant_a), resolve_target(entries, reactant_b)
+        if open_system and (ion is None or ion not in ION_CHARGE):
             msg = f"an open system needs --ion (one of {', '.join(ION_CHARGE)})"
             raise AnalysisError(msg)
-        low, high = VOLTAGE_RANGE_V
-        if not low <= voltage_V <= high:
-            msg = f"voltage {voltage_V} V is outside {low}-{high} V vs {ion}/{ion}+"
+        needed = set(self.a.composition) | set(self.b.composition) | ({ion} if open_system and ion else set())
+        if not needed <= set(entries.elements):
+            msg = f"the entry set {entries.chemsys} lacks {sorted(needed - set(entries.elements))}"
             raise AnalysisError(msg)
-    needed = set(target_a.composition) | set(target_b.composition) | ({ion} if voltage_V is not None else set())
-    if not needed <= set(entries.elements):
-        msg = f"the entry set {entries.chemsys} lacks {sorted(needed - set(entries.elements))}"
-        raise AnalysisError(msg)
-    closed = _closed_points(entries if set(entries.elements) == needed else entries.subset(sorted(needed)))
-    vec_a = _vector(closed.elements, target_a.composition)
-    vec_b = _vector(closed.elements, target_b.composition)
-    # reactant energies per atom (closed): hull energy, or the data when asked and present
-    e_a = _reactant_energy(closed, target_a, vec_a, use_entry_energies)
-    e_b = _reactant_energy(closed, target_b, vec_b, use_entry_energies)
+        self.closed = _closed_points(entries if set(entries.elements) == needed else entries.subset(sorted(needed)))
+        self.vec_a = _vector(self.closed.elements, self.a.composition)
+        self.vec_b = _vector(self.closed.elements, self.b.composition)
+        self.e_a = _reactant_energy(self.closed, self.a, self.vec_a, use_entry_energies)
+        self.e_b = _reactant_energy(self.closed, self.b, self.vec_b, use_entry_energies)
+        if open_system:
+            assert ion is not None
+            ia = self.closed.elements.index(ion)
+            self.nonion_a, self.nonion_b = 1.0 - self.vec_a[ia], 1.0 - self.vec_b[ia]
+            if self.nonion_a < 1e-12 or self.nonion_b < 1e-12:
+                msg = f"a reactant made only of {ion} is the reservoir itself in an open system; use a closed system"
+                raise AnalysisError(msg)
+            self.pa = np.delete(self.vec_a, ia) / self.nonion_a
+            self.pb = np.delete(self.vec_b, ia) / self.nonion_b
+            if np.allclose(self.pa, self.pb, atol=1e-9):
+                msg = f"{self.a.formula} and {self.b.formula} differ only in {ion}: nothing to mix with {ion} open"
+                raise AnalysisError(msg)
+        elif np.allclose(self.vec_a, self.vec_b, atol=1e-9):
+            msg = f"the reactants {self.a.formula} and {self.b.formula} have the same composition"
+            raise AnalysisError(msg)
+        self.n_lp = 0
 
-    if voltage_V is None:
-        if np.allclose(vec_a, vec_b, atol=1e-9):
-            msg = f"the reactants {target_a.formula} and {target_b.formula} have the same composition"
-            raise AnalysisError(msg)
-        points, pa, pb = closed, vec_a, vec_b
-        phi_a, phi_b = e_a, e_b
-        nonion_a = nonion_b = 1.0  # atoms counted per atom
-        no_mixing = {target_a.formula: e_a - _hull_energy(closed, vec_a), target_b.formula: e_b - _hull_energy(closed, vec_b)}
-        no_mixing = {k: -v for k, v in no_mixing.items()}
-    else:
-        assert ion is not None
-        mu = -voltage_V * ION_CHARGE[ion]
-        points = _open_points(closed, ion, mu)
-        ia = closed.elements.index(ion)
-        nonion_a, nonion_b = 1.0 - vec_a[ia], 1.0 - vec_b[ia]
-        if nonion_a < 1e-12 or nonion_b < 1e-12:
-            msg = f"a reactant made only of {ion} is the reservoir itself in an open system; use a closed system"
-            raise AnalysisError(msg)
-        pa = np.delete(vec_a, ia) / nonion_a
-        pb = np.delete(vec_b, ia) / nonion_b
-        if np.allclose(pa, pb, atol=1e-9):
-            msg = f"{target_a.formula} and {target_b.formula} differ only in {ion}: nothing to mix with {ion} open"
-            raise AnalysisError(msg)
-        phi_a = (e_a - vec_a[ia] * mu) / nonion_a
-        phi_b = (e_b - vec_b[ia] * mu) / nonion_b
-        no_mixing = {target_a.formula: _hull_energy(points, pa) - phi_a, target_b.formula: _hull_energy(points, pb) - phi_b}
-
-    path = PathHull(points.fractions, points.energies, pa, pb)
-    raw = path.kinks()
-    dE_a, dE_b = no_mixing[target_a.formula], no_mixing[target_b.formula]
-    kinks = tuple(
-        _kink(pt, points, target_a, target_b, phi_a, phi_b, nonion_a, nonion_b, dE_a, dE_b, ion, voltage_V)
-        for pt in raw
-    )
-    minimum = min(kinks, key=lambda k: k.reaction_energy_eV_per_atom)
-    provenance = Provenance(
-        source=entries.source,
-        chemsys=chemsys(closed.elements),
-        n_entries_in_chemsys=len(closed.formulas) - len(closed.elements),
-        conventions=conventions_summary(
-            mixing=MIXING_CONVENTION,
-            reactant_energies="entry energies as stored" if use_entry_energies else "hull (stabilized) energies",
-            system="closed" if voltage_V is None else f"open to {ion} at {voltage_V} V (mu_{ion} = -{voltage_V} eV)",
-        ),
-    )
-    return InterfaceProfile(
-        reactant_a=target_a.formula,
-        reactant_b=target_b.formula,
-        composition_a=dict(target_a.composition),
-        composition_b=dict(target_b.composition),
-        ion=ion,
-        voltage_V=voltage_V,
-        use_entry_energies=use_entry_energies,
-        kinks=kinks,
-        minimum=minimum,
-        no_mixing_energies=no_mixing,
-        mutual_reaction_energy_eV_per_atom=minimum.mutual_reaction_energy_eV_per_atom,
-        energy_a_eV_per_atom=float(phi_a),
-        energy_b_eV_per_atom=float(phi_b),
-        provenance=provenance,
-        n_lp=path.n_lp,
-    )
+    def profile(self, voltage_V: float | None = None) -> InterfaceProfile:
+        """The reaction profile, closed (None) or open to the ion at ``voltage_V`` (V vs A/A+)."""
+        a, b, ion = self.a, self.b, self.ion
+        if voltage_V is None:
+            points, pa, pb = self.closed, self.vec_a, self.vec_b
+            phi_a, phi_b = self.e_a, self.e_b
+            nonion_a = nonion_b = 1.0
+            dE_a = _hull_energy(points, pa) - phi_a
+            dE_b = _hull_energy(points, pb) - phi_b
+            a_per_atom = (0.0, 0.0)
+        else:
+            _check_voltage(ion, voltage_V)
+            assert ion is not None
+            mu = -voltage_V * ION_CHARGE[ion]
+            points = _open_points(self.closed, ion, mu)
+            ia = self.closed.elements.index(ion)
+            nonion_a, nonion_b, pa, pb = self.nonion_a, self.nonion_b, self.pa, self.pb
+            phi_a = (self.e_a - self.vec_a[ia] * mu) / nonion_a
+            phi_b = (self.e_b - self.vec_b[ia] * mu) / nonion_b
+            dE_a = _hull_energy(points, pa) - phi_a
+            dE_b = _hull_energy(points, pb) - phi_b
+            a_per_atom = (self.vec_a[ia] / nonion_a, self.vec_b[ia] / nonion_b)
+        no_mixing = {a.formula: float(dE_a), b.formula: float(dE_b)}
+        path = PathHull(points.fractions, points.energies, pa, pb)
+        raw = path.kinks()
+        self.n_lp += path.n_lp + 2
+        kinks = tuple(
+            _kink(pt, points, a, b, phi_a, phi_b, nonion_a, nonion_b, dE_a, dE_b, ion, voltage_V, a_per_atom)
+            for pt in raw
+        )
+        minimum = min(kinks, key=lambda k: k.reaction_energy_eV_per_atom)
+        provenance = Provenance(
+            source=self.entries.source,
+            chemsys=chemsys(self.closed.elements),
+            n_entries_in_chemsys=len(self.closed.formulas) - len(self.closed.elements),
+            conventions=conventions_summary(
+                mixing=MIXING_CONVENTION,
+                reactant_energies="entry energies as stored" if self.use_entry_energies else "hull (stabilized) energies",
+                system="closed" if voltage_V is None else f"open to {ion} at {voltage_V} V (mu_{ion} = -{voltage_V} eV)",
+            ),
+        )
+        return InterfaceProfile(
+            reactant_a=a.formula,
+            reactant_b=b.formula,
+            composition_a=dict(a.composition),
+            composition_b=dict(b.composition),
+            ion=ion,
+            voltage_V=voltage_V,
+            use_entry_energies=self.use_entry_energies,
+            kinks=kinks,
+            minimum=minimum,
+            no_mixing_energies=no_mixing,
+            mutual_reaction_energy_eV_per_atom=minimum.mutual_reaction_energy_eV_per_atom,
+            energy_a_eV_per_atom=float(phi_a),
+            energy_b_eV_per_atom=float(phi_b),
+            provenance=provenance,
+            n_lp=path.n_lp,
+        )
 
 
 def _vector(elements: tuple[str, ...], comp: Composition) -> np.ndarray:
@@ -293,6 +340,7 @@ def _kink(
     dE_b: float,
     ion: str | None,
     voltage_V: float | None,
+    a_per_atom: tuple[float, float] = (0.0, 0.0),
 ) -> InterfaceKink:
     m = pt.x  # fraction of a on the (open: non-A) normalised path
     energy = pt.energy - m * phi_a - (1 - m) * phi_b
@@ -318,6 +366,11 @@ def _kink(
             reactants.append((dn, ion))
         elif dn < -1e-9:
             right.append((-dn, ion))
+    uptake = 0.0
+    if voltage_V is not None:
+        uptake = sum(w * points.ion_per_unit[i] / points.atoms_per_unit[i] for i, w in pt.weights.items()) - (
+            m * a_per_atom[0] + (1 - m) * a_per_atom[1]
+        )
     return InterfaceKink(
         x_atomic_a=float(x_atomic),
         x_molar_a=float(x_molar),
@@ -326,6 +379,7 @@ def _kink(
         mutual_reaction_energy_eV_per_atom=float(mutual),
         products=tuple(sorted(products)),
         reaction=reaction_string(reactants, right),
+        ion_uptake_per_atom=float(uptake),
     )
 
 

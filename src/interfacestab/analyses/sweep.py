@@ -1,0 +1,199 @@
+"""Interface reactions swept over voltage, with the voltages where the interphase changes found exactly.
+
+Within a range where the grand-potential hull keeps its facets, every kink keeps its mixing
+ratio and products and its reaction energy is linear in V with slope equal to its A uptake per
+non-A atom. So where the minimum's products differ between two grid voltages, the change is
+first located as the crossing of the two lines (exact when two competing kinks swap), checked
+just below and above; otherwise (a phase appears or vanishes on the hull) the interval is
+bisected down to ``tol_V`` and the same test applied to each half.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from interfacestab.analyses.interface import InterfaceKink, InterfacePair, InterfaceProfile
+from interfacestab.chem import parse_formula
+from interfacestab.errors import AnalysisError, DataNotFoundError
+
+if TYPE_CHECKING:
+    from interfacestab.entries import EntrySet
+    from interfacestab.provenance import Provenance
+
+
+@dataclass(frozen=True, slots=True)
+class SweepPoint:
+    """The reaction minimum at one voltage."""
+
+    voltage_V: float
+    minimum: InterfaceKink
+    no_mixing_energies: dict[str, float]
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-safe dictionary keyed by field name."""
+        return {"voltage_V": self.voltage_V, **self.minimum.to_dict(), "no_mixing_energies": self.no_mixing_energies}
+
+
+@dataclass(frozen=True, slots=True)
+class SweepTransition:
+    """A voltage at which the products of the reaction minimum change.
+
+    Attributes:
+        voltage_V: The transition (V vs A/A+), exact to ``tolerance_V``.
+        products_below: Products of the minimum just below it.
+        products_above: Products just above it.
+        method: ``crossing`` (two kinks swap, exact) or ``bisection``.
+        tolerance_V: Uncertainty of ``voltage_V``.
+    """
+
+    voltage_V: float
+    products_below: tuple[str, ...]
+    products_above: tuple[str, ...]
+    method: str
+    tolerance_V: float
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-safe dictionary keyed by field name."""
+        return {
+            "voltage_V": self.voltage_V,
+            "products_below": list(self.products_below),
+            "products_above": list(self.products_above),
+            "method": self.method,
+            "tolerance_V": self.tolerance_V,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class InterfaceSweep:
+    """Reaction minimum vs voltage and the exact voltages where its products change."""
+
+    reactant_a: str
+    reactant_b: str
+    ion: str
+    points: tuple[SweepPoint, ...]
+    transitions: tuple[SweepTransition, ...]
+    provenance: Provenance
+    n_evaluations: int
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-safe dictionary keyed by field name."""
+        return {
+            "reactant_a": self.reactant_a,
+            "reactant_b": self.reactant_b,
+            "ion": self.ion,
+            "points": [p.to_dict() for p in self.points],
+            "transitions": [t.to_dict() for t in self.transitions],
+            "n_evaluations": self.n_evaluations,
+            "provenance": self.provenance.to_dict(),
+        }
+
+
+def parse_sweep(text: str) -> np.ndarray:
+    """``0:5:0.1`` -> voltages 0, 0.1, ..., 5 (end included)."""
+    try:
+        start, stop, step = (float(v) for v in text.split(":"))
+    except ValueError:
+        msg = f"sweep '{text}' must be V1:V2:STEP (volts)"
+        raise AnalysisError(msg) from None
+    if step <= 0 or stop <= start:
+        msg = f"sweep '{text}' needs V2 > V1 and STEP > 0"
+        raise AnalysisError(msg)
+    return np.round(np.arange(start, stop + step / 2, step), 10)
+
+
+def interface_sweep(
+    entries: EntrySet,
+    reactant_a: str,
+    reactant_b: str,
+    voltages_V: np.ndarray | list[float],
+    *,
+    ion: str = "Li",
+    use_entry_energies: bool = False,
+    tol_V: float = 1e-4,
+) -> InterfaceSweep:
+    """The reaction minimum at each voltage and every product change between them.
+
+    Args:
+        entries: Entries spanning both reactants and ``ion``.
+        reactant_a: First reactant.
+        reactant_b: Second reactant.
+        voltages_V: Grid of voltages (V vs A/A+), ascending.
+        ion: Mobile ion open to the reservoir.
+        use_entry_energies: Data energies for the reactants instead of hull energies.
+        tol_V: Resolution of transitions that are not a crossing of two kinks.
+    """
+    pair = InterfacePair(entries, reactant_a, reactant_b, ion=ion, open_system=True, use_entry_energies=use_entry_energies)
+    cache: dict[float, InterfaceProfile] = {}
+
+    def at(v: float) -> InterfaceProfile:
+        if v not in cache:
+            cache[v] = pair.profile(float(v))
+        return cache[v]
+
+    grid = [float(v) for v in voltages_V]
+    transitions: list[SweepTransition] = []
+    for lo, hi in zip(grid, grid[1:], strict=False):
+        transitions += _locate(at, lo, hi, tol_V)
+    points = tuple(SweepPoint(v, at(v).minimum, at(v).no_mixing_energies) for v in grid)
+    first = at(grid[0])
+    return InterfaceSweep(first.reactant_a, first.reactant_b, ion, points, tuple(transitions), first.provenance, len(cache))
+
+
+def _products(profile: InterfaceProfile) -> tuple[str, ...]:
+    return profile.minimum.products
+
+
+def _locate(at: object, lo: float, hi: float, tol_V: float) -> list[SweepTransition]:
+    """Transitions of the minimum's products inside (lo, hi]."""
+    f = at  # callable voltage -> profile
+    p_lo, p_hi = f(lo), f(hi)  # type: ignore[operator]
+    if _products(p_lo) == _products(p_hi):
+        return []
+    k_lo, k_hi = p_lo.minimum, p_hi.minimum
+    # crossing of the two kinks' linear energies E(V) = E(V0) + uptake * (V - V0)
+    du = k_lo.ion_uptake_per_atom - k_hi.ion_uptake_per_atom
+    if abs(du) > 1e-12:
+        v_star = (
+            k_hi.reaction_energy_eV_per_atom - k_hi.ion_uptake_per_atom * hi
+            - k_lo.reaction_energy_eV_per_atom + k_lo.ion_uptake_per_atom * lo
+        ) / du  # fmt: skip
+        eps = min(1e-6, (hi - lo) / 4)
+        if lo + eps < v_star < hi - eps:
+            below, above = f(v_star - eps), f(v_star + eps)  # type: ignore[operator]
+            if _products(below) == _products(p_lo) and _products(above) == _products(p_hi):
+                return [SweepTransition(float(v_star), _products(p_lo), _products(p_hi), "crossing", eps)]
+    if hi - lo <= tol_V:
+        return [SweepTransition((lo + hi) / 2, _products(p_lo), _products(p_hi), "bisection", (hi - lo) / 2)]
+    mid = (lo + hi) / 2
+    return _locate(at, lo, mid, tol_V) + _locate(at, mid, hi, tol_V)
+
+
+def interface_sweep_for(
+    reactant_a: str,
+    reactant_b: str,
+    sweep: str,
+    *,
+    ion: str = "Li",
+    use_entry_energies: bool = False,
+    source: str | None = None,
+    store: object = None,
+) -> InterfaceSweep:
+    """Voltage sweep of an interface from the local store (``interfacestab interface --sweep``)."""
+    from interfacestab.store import open_store
+
+    voltages = parse_sweep(sweep)
+    elements = sorted(set(parse_formula(reactant_a)) | set(parse_formula(reactant_b)) | {ion})
+    owned = store is None
+    st = open_store(create=False) if store is None else store
+    try:
+        entries = st.entries(elements, source)  # type: ignore[attr-defined]
+    finally:
+        if owned:
+            st.close()  # type: ignore[attr-defined]
+    if not entries.entries:
+        msg = f"no entries for {'-'.join(elements)}; run `interfacestab data fetch {'-'.join(elements)}`"
+        raise DataNotFoundError(msg)
+    return interface_sweep(entries, reactant_a, reactant_b, voltages, ion=ion, use_entry_energies=use_entry_energies)
