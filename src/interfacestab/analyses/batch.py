@@ -14,10 +14,10 @@ import json
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
+from interfacestab.analyses.runner import chunk_groups, read_checkpoint, run_chunks, write_atomic
 from interfacestab.chem import chemsys, parse_formula
 from interfacestab.errors import AnalysisError, InterfaceStabError, SourceError
 
@@ -135,19 +135,6 @@ def compute_group(
     return rows
 
 
-def _chunks(groups: list[list[tuple[str, str]]], size: int) -> list[list[tuple[str, str]]]:
-    chunks: list[list[tuple[str, str]]] = []
-    current: list[tuple[str, str]] = []
-    for group in groups:
-        current += group
-        if len(current) >= size:
-            chunks.append(current)
-            current = []
-    if current:
-        chunks.append(current)
-    return chunks
-
-
 def window_batch(
     targets: list[tuple[str, str]],
     output: str | Path,
@@ -159,6 +146,7 @@ def window_batch(
     resume: bool = False,
     progress: ProgressCallback | None = None,
     chunk_size: int = 64,
+    scheduler: str | None = None,
 ) -> BatchResult:
     """Windows of many (formula, ion) targets, written to ``output`` (``.csv`` or ``.json``).
 
@@ -172,6 +160,7 @@ def window_batch(
         resume: Reuse the checkpoint of an earlier, interrupted run; otherwise start afresh.
         progress: Called with (done, total) as targets finish.
         chunk_size: Targets per task (whole chemical systems are never split).
+        scheduler: Dask scheduler address (``tcp://host:port``) to run on a cluster instead.
     """
     from interfacestab.settings import resolve_store_path
     from interfacestab.store import open_store
@@ -184,61 +173,39 @@ def window_batch(
     with open_store(store_file, create=False) as st:
         source_name = st.source(source).name
     checkpoint = out.with_name(out.name + ".checkpoint.jsonl")
-    done: dict[str, dict[str, object]] = {}
-    if resume and checkpoint.exists():
-        done = _read_checkpoint(checkpoint)
-    elif checkpoint.exists():
-        checkpoint.unlink()
+    if resume:
+        done = read_checkpoint(checkpoint)
+    else:
+        done = {}
+        checkpoint.unlink(missing_ok=True)
     keys = [_key(f, i) for f, i in targets]
     todo = [t for t, k in zip(targets, keys, strict=True) if k not in done]
-    total, finished = len(set(keys)), len(set(keys) & set(done))
+    total = len(set(keys))
+    finished = len(set(keys) & set(done))
     if progress:
         progress(finished, total)
-    chunks = _chunks(_group(todo), chunk_size)
-    n_workers = max(1, workers or os.cpu_count() or 1)
-    computed = 0
-    with checkpoint.open("a", encoding="utf-8") as ck:
 
-        def record(rows: list[dict[str, object]]) -> None:
-            nonlocal finished, computed
-            for row in rows:
-                ck.write(json.dumps(row) + "\n")
-                done[str(row["key"])] = row
-            ck.flush()
-            os.fsync(ck.fileno())
-            finished += len(rows)
-            computed += len(rows)
-            if progress:
-                progress(finished, total)
+    def on_rows(rows: list[dict[str, object]]) -> None:
+        nonlocal finished
+        for row in rows:
+            done[str(row["key"])] = row
+        finished += len(rows)
+        if progress:
+            progress(finished, total)
 
-        if n_workers == 1 or len(chunks) <= 1:
-            for chunk in chunks:
-                record(compute_group(chunk, store_file, source, stabilize))
-        else:
-            with ProcessPoolExecutor(max_workers=n_workers) as pool:
-                pending: set[Future[list[dict[str, object]]]] = {
-                    pool.submit(compute_group, chunk, store_file, source, stabilize) for chunk in chunks
-                }
-                while pending:
-                    finished_now, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    for fut in finished_now:
-                        record(fut.result())
+    computed = run_chunks(
+        compute_group,
+        chunk_groups(_group(todo), chunk_size),
+        (store_file, source, stabilize),
+        checkpoint=checkpoint,
+        workers=max(1, workers or os.cpu_count() or 1),
+        scheduler=scheduler,
+        on_rows=on_rows,
+    )
     ordered = [done[k] for k in dict.fromkeys(keys)]
     _write_output(out, ordered, source_name)
     n_failed = sum(1 for r in ordered if r.get("error"))
     return BatchResult(out, checkpoint, total, computed, n_failed, source_name)
-
-
-def _read_checkpoint(path: Path) -> dict[str, dict[str, object]]:
-    done = {}
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError:
-                continue  # a line cut short by a kill: recompute that target
-            done[str(row["key"])] = row
-    return done
 
 
 def _csv_value(value: object) -> object:
@@ -252,14 +219,13 @@ def _write_output(out: Path, rows: list[dict[str, object]], source_name: str) ->
     from interfacestab.conventions import conventions_summary
     from interfacestab.provenance import package_version
 
-    tmp = out.with_name(out.name + ".tmp")
-    out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix.lower() == ".csv":
-        with tmp.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(BATCH_COLUMNS)
-            for row in rows:
-                writer.writerow([_csv_value(row.get(c)) for c in BATCH_COLUMNS])
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(BATCH_COLUMNS)
+        for row in rows:
+            writer.writerow([_csv_value(row.get(c)) for c in BATCH_COLUMNS])
+        write_atomic(out, buf.getvalue())
     else:
         payload = {
             "source": source_name,
@@ -267,5 +233,4 @@ def _write_output(out: Path, rows: list[dict[str, object]], source_name: str) ->
             "conventions": conventions_summary(),
             "results": [{k: v for k, v in r.items() if k != "key"} for r in rows],
         }
-        tmp.write_text(json.dumps(payload), encoding="utf-8")
-    os.replace(tmp, out)
+        write_atomic(out, json.dumps(payload))

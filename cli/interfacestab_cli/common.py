@@ -1,0 +1,295 @@
+"""Shared pieces of the commands: choices, option types, store access, error handling, output.
+
+Channels: stdout carries results only (a rich table, or JSON/CSV/Markdown text); stderr
+carries progress, warnings and errors. A user error (any ``InterfaceStabError``) becomes one
+red line ``error: <message>`` and exit code 1; every other exception is a bug and keeps its
+traceback.
+
+Nothing here imports numpy, scipy, pymatgen, mp-api or matplotlib at import time.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from interfacestab.errors import InterfaceStabError
+
+if TYPE_CHECKING:
+    from interfacestab.store.database import Store
+
+DATA_PANEL = "Data"
+THERMO_PANEL = "Thermodynamics"
+OUTPUT_PANEL = "Output"
+
+
+# -- choices ---------------------------------------------------------------------------------
+class Ion(StrEnum):
+    """Mobile ion A (charge 1); voltages are vs A/A+."""
+
+    Li = "Li"
+    Na = "Na"
+    K = "K"
+
+
+class OutputFormat(StrEnum):
+    """What a result command writes."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    md = "md"
+
+
+class InfoFormat(StrEnum):
+    """Formats of ``data info``."""
+
+    table = "table"
+    json = "json"
+
+
+class EntriesFormat(StrEnum):
+    """Formats of ``data entries``."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class ThermoType(StrEnum):
+    """Materials Project thermo types (``interfacestab.sources.mp.THERMO_TYPES``)."""
+
+    GGA_GGA_U = "GGA_GGA+U"
+    GGA_GGA_U_R2SCAN = "GGA_GGA+U_R2SCAN"
+
+
+class EnergyType(StrEnum):
+    """Meaning of the ``energy`` column of a user file (``interfacestab.sources.files.ENERGY_TYPES``)."""
+
+    formation_per_atom = "formation_per_atom"
+    total_per_formula_unit = "total_per_formula_unit"
+
+
+# -- option types shared by commands ---------------------------------------------------------
+def _plot_path(value: Path | None) -> Path | None:
+    """Reject an unsupported plot extension before any work is done."""
+    if value is None:
+        return None
+    from interfacestab.reports.plots import check_plot_path
+
+    try:
+        return check_plot_path(value)
+    except InterfaceStabError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+SourceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--source",
+        metavar="NAME",
+        help="Data source in the store (see `interfacestab data info`); default: the offline snapshot, "
+        "else the only source. Sources are never mixed in one hull.",
+        rich_help_panel=DATA_PANEL,
+        show_default=False,
+    ),
+]
+IonOption = Annotated[
+    Ion,
+    typer.Option("--ion", help="Mobile ion A; voltages are vs A/A+ (V).", rich_help_panel=THERMO_PANEL),
+]
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help="table (rounded: 0.01 V, 1 meV/atom), json (full precision), csv (flat rows, full precision) or md.",
+        rich_help_panel=OUTPUT_PANEL,
+    ),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="PATH",
+        dir_okay=False,
+        help="Write the chosen format to this file (atomically) instead of stdout.",
+        rich_help_panel=OUTPUT_PANEL,
+        show_default=False,
+    ),
+]
+PlotOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--plot",
+        metavar="PATH",
+        dir_okay=False,
+        callback=_plot_path,
+        help="Also draw a figure to this .png or .svg file.",
+        rich_help_panel=OUTPUT_PANEL,
+        show_default=False,
+    ),
+]
+
+
+# -- state -----------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class CliState:
+    """What the app callback parsed for every command.
+
+    Attributes:
+        store_path: ``--store`` / ``INTERFACESTAB_STORE`` as given (None: the settings' default).
+    """
+
+    store_path: Path | None = None
+
+
+def state(ctx: typer.Context) -> CliState:
+    """The app's state (a default one when a command is invoked on its own, e.g. in tests)."""
+    obj = ctx.find_root().obj
+    return obj if isinstance(obj, CliState) else CliState()
+
+
+@contextmanager
+def open_store_for(ctx: typer.Context, *, create: bool = False) -> Iterator[Store]:
+    """Open the store named by ``--store`` (or the settings' default) and close it afterwards."""
+    from interfacestab.store import open_store
+
+    with open_store(state(ctx).store_path, create=create) as store:
+        yield store
+
+
+# -- consoles, errors, warnings --------------------------------------------------------------
+PIPED_WIDTH = 160  # table width when stdout is a pipe or file and COLUMNS is unset (rich would use 80)
+
+
+def out_console() -> Console:
+    """Console on stdout (results); wide when piped so tables are not squeezed into 80 columns."""
+    console = Console(highlight=False)
+    if not console.is_terminal and not os.environ.get("COLUMNS"):
+        console.width = PIPED_WIDTH
+    return console
+
+
+def err_console() -> Console:
+    """Console on stderr (progress, warnings, errors)."""
+    return Console(stderr=True, highlight=False)
+
+
+def _one_line(message: str) -> str:
+    return " ".join(str(message).split())
+
+
+def fail(message: str) -> NoReturn:
+    """Print ``error: <message>`` as one red line on stderr and exit with code 1."""
+    err_console().print(f"[bold red]error:[/] {escape(_one_line(message))}", soft_wrap=True)
+    raise typer.Exit(code=1) from None
+
+
+def warn(message: str) -> None:
+    """Print ``warning: <message>`` as one yellow line on stderr."""
+    err_console().print(f"[yellow]warning:[/] {escape(_one_line(message))}", soft_wrap=True)
+
+
+def info(message: str) -> None:
+    """Print a dim progress/information line on stderr."""
+    err_console().print(f"[dim]{escape(_one_line(message))}[/]", soft_wrap=True)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn ``InterfaceStabError`` into one error line and exit 1; show library warnings as one line each.
+
+    Only ``InterfaceStabError`` is caught: anything else is a bug and keeps its traceback.
+    """
+    message: str | None = None
+    caught: list[warnings.WarningMessage] = []
+    try:
+        with warnings.catch_warnings(record=True) as caught:  # the current filters still apply
+            try:
+                yield
+            except InterfaceStabError as exc:
+                message = str(exc)
+    finally:
+        _show_warnings(caught)
+    if message is not None:
+        fail(message)
+
+
+def _show_warnings(caught: list[warnings.WarningMessage]) -> None:
+    for w in caught:
+        if issubclass(w.category, UserWarning):
+            warn(str(w.message))
+        else:  # not ours (deprecations of dependencies): the usual Python output
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno, w.file, w.line)
+
+
+@contextmanager
+def progress_status(message: str) -> Iterator[Callable[[str], None]]:
+    """A rich status spinner on stderr; yields a callback that replaces its text."""
+    console = err_console()
+    with console.status(escape(message)) as status:
+
+        def update(text: str) -> None:
+            status.update(escape(text))
+
+        yield update
+
+
+# -- output ----------------------------------------------------------------------------------
+def write_or_print(text: str, output: Path | None, *, what: str) -> None:
+    """Send result text to stdout, or atomically to ``output`` (raises ``OutputError``)."""
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    from interfacestab.reports.export import write_text_atomic
+
+    target = write_text_atomic(output, text)
+    info(f"wrote {what} to {target}")
+
+
+def emit(result: object, fmt: str, output: Path | None = None) -> None:
+    """Render ``result`` in format ``fmt`` (table, json, csv, md) to stdout or ``output``."""
+    from interfacestab.reports import export, tables
+
+    fmt = str(fmt)
+    if fmt == "table":
+        renderable = tables.render(result)
+        if output is None:
+            out_console().print(renderable)
+            return
+        text = tables.to_text(renderable)
+    elif fmt == "json":
+        text = export.to_json(result)
+    elif fmt == "csv":
+        text = export.to_csv(result)
+    elif fmt == "md":
+        text = export.to_markdown(result)
+    else:  # the Enum choices make this unreachable from the command line
+        msg = f"unknown format {fmt!r}"
+        raise ValueError(msg)
+    write_or_print(text, output, what=fmt)
+
+
+def report(result: object, fmt: str, output: Path | None, plot: Path | None) -> None:
+    """Emit the result, draw the plot if asked, and repeat the result's warnings on stderr."""
+    for message in getattr(getattr(result, "provenance", None), "warnings", ()):
+        warn(message)
+    emit(result, fmt, output)
+    if plot is not None:
+        from interfacestab.reports.plots import plot as draw
+
+        info(f"wrote plot to {draw(result, plot)}")

@@ -1,0 +1,196 @@
+"""``interfacestab setup`` and ``interfacestab data ...``: fill and inspect the local store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from interfacestab_cli.common import (
+    DATA_PANEL,
+    OUTPUT_PANEL,
+    THERMO_PANEL,
+    EnergyType,
+    EntriesFormat,
+    InfoFormat,
+    SourceOption,
+    ThermoType,
+    emit,
+    open_store_for,
+    out_console,
+    progress_status,
+    user_errors,
+)
+
+app = typer.Typer(
+    no_args_is_help=True,
+    help="Import, fetch and inspect the thermodynamic data in the local store.",
+)
+
+
+def setup(
+    ctx: typer.Context,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--data-dir",
+            metavar="PATH",
+            file_okay=False,
+            help="Folder holding the offline snapshot (default: INTERFACESTAB_SHARED_DATA, "
+            "else ../shared/data beside the checkout).",
+            rich_help_panel=DATA_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Import the offline Materials Project snapshot (and the MP2020 entry sets beside it) into the store."""
+    from interfacestab.analyses.data import setup_offline
+    from interfacestab.reports.tables import sources_table
+
+    with user_errors(), open_store_for(ctx, create=True) as store:
+        with progress_status("importing the offline snapshot") as update:
+            results = setup_offline(store, data_dir, progress=update)
+        path, total = store.path, store.count()
+    sources = [src for src, _ in results]
+    status = ["imported" if changed else "unchanged" for _, changed in results]
+    out_console().print(sources_table(sources, title=f"store {path} · {total} entries", status=status))
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="Entry file: the snapshot CSV, a pymatgen entry list (.json/.json.gz) or a user table "
+            "with columns formula,energy (.csv/.json).",
+            show_default=False,
+        ),
+    ],
+    source_name: Annotated[
+        str | None,
+        typer.Option(
+            "--source-name",
+            metavar="NAME",
+            help="Name of the source in the store (default: the file name without extension). "
+            "Re-importing under the same name replaces that source.",
+            rich_help_panel=DATA_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+    energy_type: Annotated[
+        EnergyType | None,
+        typer.Option(
+            "--energy-type",
+            help="Meaning of a user file's energy column: formation_per_atom (eV/atom, elements at 0) or "
+            "total_per_formula_unit (eV per formula unit as written; one row per element needed). "
+            "Default: the file's energy_type column, else formation_per_atom.",
+            rich_help_panel=THERMO_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Import an entry file into the store as one data source (atomic; re-importing the same file is a no-op)."""
+    from interfacestab.reports.tables import sources_table
+    from interfacestab.sources.files import import_file
+
+    with user_errors(), open_store_for(ctx, create=True) as store:
+        with progress_status(f"importing {path}") as update:
+            source, changed = import_file(
+                store,
+                path,
+                source_name=source_name,
+                energy_type=None if energy_type is None else energy_type.value,  # type: ignore[arg-type]
+                progress=update,
+            )
+        where = store.path
+    status = "imported" if changed else "unchanged"
+    out_console().print(sources_table([source], title=f"store {where}", status=[status]))
+
+
+@app.command("fetch")
+def fetch(
+    ctx: typer.Context,
+    chemsys: Annotated[
+        str,
+        typer.Argument(metavar="CHEMSYS", help="Chemical system, e.g. Li-P-S-Cl.", show_default=False),
+    ],
+    thermo_type: Annotated[
+        ThermoType,
+        typer.Option(
+            "--thermo-type",
+            help="Materials Project hull: GGA_GGA+U (MP2020-corrected GGA/GGA+U) or GGA_GGA+U_R2SCAN (mixed).",
+            rich_help_panel=THERMO_PANEL,
+        ),
+    ] = ThermoType.GGA_GGA_U,
+    api_key: Annotated[
+        str | None,
+        typer.Option(
+            "--api-key",
+            metavar="KEY",
+            help="Materials Project API key (default: MP_API_KEY, else PMG_MAPI_KEY).",
+            rich_help_panel=DATA_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Fetch one chemical system (all its subsystems) from the Materials Project into the store."""
+    from interfacestab.reports.tables import sources_table
+    from interfacestab.sources.mp import fetch_chemsys
+
+    with user_errors(), open_store_for(ctx, create=True) as store:
+        with progress_status(f"fetching {chemsys} ({thermo_type.value}) from the Materials Project"):
+            source, n_compounds = fetch_chemsys(store, chemsys, thermo_type=thermo_type.value, api_key=api_key)
+        where = store.path
+    status = f"{n_compounds} compounds stored for {chemsys}"
+    out_console().print(sources_table([source], title=f"store {where}", status=[status]))
+
+
+@app.command("info")
+def info_(
+    ctx: typer.Context,
+    fmt: Annotated[
+        InfoFormat,
+        typer.Option("--format", "-f", help="table or json.", rich_help_panel=OUTPUT_PANEL),
+    ] = InfoFormat.table,
+) -> None:
+    """Show the store's path and every data source in it (entries, thermo type, vintage, origin)."""
+    from interfacestab.analyses.data import store_info
+
+    with user_errors():
+        with open_store_for(ctx) as store:
+            result = store_info(store)
+        emit(result, fmt.value)
+
+
+@app.command("entries")
+def entries(
+    ctx: typer.Context,
+    chemsys: Annotated[
+        str,
+        typer.Argument(
+            metavar="CHEMSYS", help="Chemical system, e.g. Li-P-S-Cl (subsystems included).", show_default=False
+        ),
+    ],
+    source: SourceOption = None,
+    fmt: Annotated[
+        EntriesFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table (rounded: 1 meV/atom), json or csv (full precision).",
+            rich_help_panel=OUTPUT_PANEL,
+        ),
+    ] = EntriesFormat.table,
+) -> None:
+    """List every entry of a chemical system with formation energy, energy above hull and decomposition."""
+    from interfacestab.analyses.data import chemsys_entries
+
+    with user_errors():
+        with open_store_for(ctx) as store:
+            result = chemsys_entries(store, chemsys, source=source)
+        emit(result, fmt.value)
+
+
+__all__ = ["app", "entries", "fetch", "import_", "info_", "setup"]

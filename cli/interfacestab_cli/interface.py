@@ -1,0 +1,104 @@
+"""``interfacestab interface``: pseudo-binary reaction energy between two phases."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from interfacestab_cli.common import (
+    THERMO_PANEL,
+    FormatOption,
+    Ion,
+    IonOption,
+    OutputFormat,
+    OutputOption,
+    PlotOption,
+    SourceOption,
+    info,
+    open_store_for,
+    report,
+    user_errors,
+)
+
+_SOC_HELP = (
+    "State of charge of {which}: this fraction (0-1) of its A is removed before the reaction "
+    "(LiCoO2 at 0.5 -> Li0.5CoO2)."
+)
+
+
+def _at_state_of_charge(formula: str, ion: str, fraction: float | None, which: str) -> str:
+    """The formula to react: as given, or with ``fraction`` of its ion removed (library ``remove_ion``)."""
+    if fraction is None:
+        return formula
+    from interfacestab.analyses.interface import remove_ion
+    from interfacestab.chem import format_composition, parse_formula
+
+    charged = format_composition(remove_ion(parse_formula(formula), ion, fraction))
+    info(f"{which}: {formula} at state of charge {fraction:g} -> {charged}")
+    return charged
+
+
+def interface(
+    ctx: typer.Context,
+    reactant_a: Annotated[
+        str,
+        typer.Argument(metavar="A", help="First reactant (x is its fraction), e.g. Li6PS5Cl.", show_default=False),
+    ],
+    reactant_b: Annotated[
+        str,
+        typer.Argument(metavar="B", help="Second reactant, e.g. LiCoO2 or Li0.5CoO2.", show_default=False),
+    ],
+    ion: IonOption = Ion.Li,
+    voltage: Annotated[
+        float | None,
+        typer.Option(
+            "--voltage",
+            metavar="V",
+            help="Open the system to A at this voltage (vs A/A+, V; mu_A = -V eV); closed system when omitted.",
+            rich_help_panel=THERMO_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+    use_entry_energies: Annotated[
+        bool,
+        typer.Option(
+            "--use-entry-energies",
+            help="Use the reactants' energies as stored instead of their hull (stabilized) energies, so a "
+            "metastable reactant's own decomposition counts as reactivity.",
+            rich_help_panel=THERMO_PANEL,
+        ),
+    ] = False,
+    soc_a: Annotated[
+        float | None,
+        typer.Option("--soc-a", metavar="F", help=_SOC_HELP.format(which="A"), rich_help_panel=THERMO_PANEL),
+    ] = None,
+    soc_b: Annotated[
+        float | None,
+        typer.Option("--soc-b", metavar="F", help=_SOC_HELP.format(which="B"), rich_help_panel=THERMO_PANEL),
+    ] = None,
+    source: SourceOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    plot: PlotOption = None,
+) -> None:
+    """Interface reactions of A | B: reaction energy at every kink of the mixing line, and its minimum.
+
+    Energies are eV/atom of the mixture (closed) or eV per non-A atom (open at --voltage).
+    """
+    from interfacestab.analyses.interface import interface_for
+
+    with user_errors():
+        a = _at_state_of_charge(reactant_a, ion.value, soc_a, "A")
+        b = _at_state_of_charge(reactant_b, ion.value, soc_b, "B")
+        with open_store_for(ctx) as store:
+            result = interface_for(
+                a,
+                b,
+                ion=ion.value,
+                voltage_V=voltage,
+                use_entry_energies=use_entry_energies,
+                source=source,
+                store=store,
+            )
+        report(result, fmt.value, output, plot)

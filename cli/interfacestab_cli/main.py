@@ -1,0 +1,75 @@
+"""The ``interfacestab`` command: a thin Typer app over the library.
+
+Each command parses its input, makes one library call and renders one report
+(``interfacestab.reports``). Heavy libraries (numpy, scipy, pymatgen, mp-api, matplotlib) are
+imported inside the commands, so ``interfacestab --help`` starts at once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from interfacestab_cli import data, interface, window
+from interfacestab_cli.common import DATA_PANEL, CliState
+
+app = typer.Typer(
+    name="interfacestab",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # never print locals (an API key) in a traceback
+    rich_markup_mode="rich",
+    help="Electrochemical stability windows and interface reactions of solid electrolytes "
+    "from Materials Project thermodynamics.",
+)
+app.command("setup", rich_help_panel="Data management")(data.setup)
+app.add_typer(data.app, name="data", rich_help_panel="Data management")
+app.command("window", rich_help_panel="Analyses")(window.window)
+app.command("interface", rich_help_panel="Analyses")(interface.interface)
+
+_VERSIONED = ("interfacestab", "pymatgen", "mp-api")
+
+
+def _version(value: bool) -> None:
+    if value:
+        from interfacestab.provenance import package_version  # importlib.metadata: imports none of them
+
+        for name in _VERSIONED:
+            typer.echo(f"{name} {package_version(name)}")
+        raise typer.Exit
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    store: Annotated[
+        Path | None,
+        typer.Option(
+            "--store",
+            metavar="PATH",
+            envvar="INTERFACESTAB_STORE",
+            help="SQLite store file (a folder means <folder>/interfacestab.sqlite). "
+            "Default: cache/ of the checkout, else ~/.cache/interfacestab.",
+            rich_help_panel=DATA_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", is_eager=True, callback=_version, help="Show interfacestab, pymatgen and mp-api versions."
+        ),
+    ] = False,
+) -> None:
+    """Electrochemical stability windows and interface reactions from Materials Project thermodynamics."""
+    ctx.obj = CliState(store_path=store)
+
+
+def main() -> None:
+    """Entry point of the ``interfacestab`` script."""
+    app(prog_name="interfacestab")
+
+
+if __name__ == "__main__":
+    main()
