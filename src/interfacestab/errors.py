@@ -29,3 +29,7 @@ class MPError(InterfaceStabError):
 
 class AnalysisError(InterfaceStabError, ValueError):
     """An analysis was asked something it cannot answer (identical reactants, bad voltage)."""
+
+
+class OutputError(InterfaceStabError, OSError):
+    """A report could not be written (missing folder, no permission, unsupported plot type)."""

@@ -43,6 +43,8 @@ def resolve_store_path(value: str | os.PathLike[str] | None = None) -> Path:
     raw = value if value is not None else os.environ.get(STORE_ENV)
     if raw:
         path = Path(raw).expanduser()
+        if path.is_file():
+            return path
         return path / STORE_FILENAME if path.is_dir() or not path.suffix else path
     root = _checkout_root()
     if root is not None:

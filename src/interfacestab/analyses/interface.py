@@ -278,7 +278,7 @@ class InterfacePair:
             dE_a = _hull_energy(points, pa) - phi_a
             dE_b = _hull_energy(points, pb) - phi_b
             a_per_atom = (self.vec_a[ia] / nonion_a, self.vec_b[ia] / nonion_b)
-        no_mixing = {a.formula: float(dE_a), b.formula: float(dE_b)}
+        no_mixing = {a.formula: _clean(dE_a), b.formula: _clean(dE_b)}
         path = PathHull(points.fractions, points.energies, pa, pb)
         raw = path.kinks()
         self.n_lp += path.n_lp + 2
@@ -314,6 +314,11 @@ class InterfacePair:
             provenance=provenance,
             n_lp=path.n_lp,
         )
+
+
+def _clean(value: float) -> float:
+    """Round numerical noise (|v| < 1e-12 eV/atom, e.g. -0.0) to exactly 0."""
+    return 0.0 if abs(value) < 1e-12 else float(value)
 
 
 def _vector(elements: tuple[str, ...], comp: Composition) -> np.ndarray:
@@ -384,8 +389,8 @@ def _kink(
 
 
 def interface_for(
-    reactant_a: str,
-    reactant_b: str,
+    reactant_a: str | Composition,
+    reactant_b: str | Composition,
     *,
     ion: str = "Li",
     voltage_V: float | None = None,
@@ -396,7 +401,8 @@ def interface_for(
     """Interface profile of two formulas from the local store (what ``interfacestab interface`` runs)."""
     from interfacestab.store import open_store
 
-    comp_a, comp_b = parse_formula(reactant_a), parse_formula(reactant_b)
+    comp_a = parse_formula(reactant_a) if isinstance(reactant_a, str) else dict(reactant_a)
+    comp_b = parse_formula(reactant_b) if isinstance(reactant_b, str) else dict(reactant_b)
     elements = sorted(set(comp_a) | set(comp_b) | ({ion} if voltage_V is not None else set()))
     owned = store is None
     st = open_store(create=False) if store is None else store
@@ -412,7 +418,7 @@ def interface_for(
         )
         raise DataNotFoundError(msg)
     return interface_reactions(
-        entries, comp_a, comp_b, ion=ion if voltage_V is not None else ion, voltage_V=voltage_V,
+        entries, comp_a, comp_b, ion=ion, voltage_V=voltage_V,
         use_entry_energies=use_entry_energies,
     )
 

@@ -90,6 +90,8 @@ class StabilityWindow:
     """Stability window of a composition against the mobile ion A (V vs A/A+).
 
     ``oxidation_limit_V`` is None for a target without A (it cannot release A).
+    ``energy_source`` says where the target's energy came from: ``data``, ``stabilized``
+    (lowered onto the hull), ``virtual`` (not in the data; placed on the hull) or ``user``.
     Energies of the profile are grand-potential energies per atom of non-A elements.
     """
 
@@ -107,6 +109,7 @@ class StabilityWindow:
     target_energy_eV_per_atom: float
     in_database: bool
     material_id: str
+    energy_source: str
     stabilized: bool
     stabilization_policy: str
     decomposition_energy_at_0V_eV_per_atom: float
@@ -137,6 +140,7 @@ class StabilityWindow:
             "target_energy_eV_per_atom": self.target_energy_eV_per_atom,
             "in_database": self.in_database,
             "material_id": self.material_id,
+            "energy_source": self.energy_source,
             "stabilized": self.stabilized,
             "stabilization_policy": self.stabilization_policy,
             "decomposition_energy_at_0V_eV_per_atom": self.decomposition_energy_at_0V_eV_per_atom,
@@ -210,6 +214,12 @@ def _window_on_hull(
     else:
         energy = float(target.e_form_eV_per_atom)
     stabilized = energy_above_hull is None and energy < (target.e_form_eV_per_atom or np.inf)
+    if energy_above_hull is not None:
+        energy_source = "user"
+    elif target.e_form_eV_per_atom is None:
+        energy_source = "virtual"
+    else:
+        energy_source = "stabilized" if stabilized else "data"
     work = hull
     atoms_target = n_atoms(target.composition)
     if energy < e_hull:
@@ -265,6 +275,7 @@ def _window_on_hull(
             top = REPORT_VOLTAGES_V[1] if v_high is None else min(v_high, REPORT_VOLTAGES_V[1])
             d_extreme = delta_phi(max(v_low, top), t_j, phi_break[j])
         dn = t_j - t_target
+        dn = 0.0 if abs(dn) < 1e-6 else dn
         reaction = _reaction(target.formula, ion, dn, phases)
         stages.append(
             WindowStage(
@@ -319,6 +330,7 @@ def _window_on_hull(
         target_energy_eV_per_atom=float(energy),
         in_database=target.in_database,
         material_id=target.material_id,
+        energy_source=energy_source,
         stabilized=bool(stabilized),
         stabilization_policy="stabilize" if stabilize else "no-stabilize",
         decomposition_energy_at_0V_eV_per_atom=best_delta_phi(REPORT_VOLTAGES_V[0]),

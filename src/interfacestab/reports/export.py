@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from interfacestab.errors import InterfaceStabError
+from interfacestab.errors import InterfaceStabError, OutputError
 from interfacestab.reports.tables import (
     fmt_energy,
     fmt_fraction,
@@ -43,10 +43,6 @@ if TYPE_CHECKING:
     from interfacestab.provenance import Provenance
 
 LIST_SEPARATOR = ";"
-
-
-class OutputError(InterfaceStabError, OSError):
-    """A report could not be written (missing folder, no permission, unsupported plot type)."""
 
 
 # -- JSON ------------------------------------------------------------------------------------

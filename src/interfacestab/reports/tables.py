@@ -105,7 +105,7 @@ def stabilization_summary(result: StabilityWindow) -> str:
         above = "on the hull (0 meV/atom)"
     else:
         above = f"{fmt_meV(e_above)} meV/atom above the hull"
-    if any(note.startswith("target energy set by the user") for note in result.notes):
+    if result.energy_source == "user":
         return f"energy set by the user: {above} (--energy-above-hull)"
     if not result.in_database:
         if result.stabilized or result.stabilization_policy == "stabilize":
