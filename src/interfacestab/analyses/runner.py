@@ -8,6 +8,7 @@ on Dask workers (``scheduler="tcp://host:port"``; the workers must see the same 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Callable, Iterable
@@ -41,21 +42,23 @@ def run_chunks(
     chunks: list[list[Any]],
     args: tuple[Any, ...],
     *,
-    checkpoint: Path,
+    checkpoint: Path | None,
     workers: int = 1,
     scheduler: str | None = None,
     on_rows: Callable[[list[Row]], None] | None = None,
 ) -> int:
     """Run ``fn(chunk, *args)`` for every chunk, appending rows to ``checkpoint``; returns rows computed."""
     computed = 0
-    with checkpoint.open("a", encoding="utf-8") as ck:
+    with contextlib.ExitStack() as stack:
+        ck = stack.enter_context(checkpoint.open("a", encoding="utf-8")) if checkpoint else None
 
         def record(rows: list[Row]) -> None:
             nonlocal computed
-            for row in rows:
-                ck.write(json.dumps(row) + "\n")
-            ck.flush()
-            os.fsync(ck.fileno())
+            if ck is not None:
+                for row in rows:
+                    ck.write(json.dumps(row) + "\n")
+                ck.flush()
+                os.fsync(ck.fileno())
             computed += len(rows)
             if on_rows:
                 on_rows(rows)
