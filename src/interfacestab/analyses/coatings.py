@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from interfacestab.analyses.targets import require_data
 from interfacestab.analyses.runner import chunk_groups, read_checkpoint, run_chunks, write_atomic
 from interfacestab.chem import Composition, chemsys, format_composition, parse_formula
 from interfacestab.errors import AnalysisError, DataNotFoundError, InterfaceStabError
@@ -384,12 +385,11 @@ def screen_coatings(
     with open_store(store_file, create=False) as st:
         info = st.source(source)
         for name, comp in ((electrolyte, parse_formula(electrolyte)), (cathode, cathode_comp)):
-            if not st.entries(set(comp), source).entries:
-                msg = (
-                    f"the store has no data for {name} ({chemsys(comp)}) in source '{info.name}'; "
-                    f"run `interfacestab data fetch {chemsys(comp)}`"
-                )
-                raise DataNotFoundError(msg)
+            try:
+                require_data(st.entries(set(comp), source), set(comp))
+            except DataNotFoundError as exc:
+                msg = f"no data for {name}: {exc}"
+                raise DataNotFoundError(msg) from exc
     setup = ScreeningSetup(electrolyte, cathode, charged, ion, crit, voltage_V, source, store_file)
     names = list(dict.fromkeys(c.strip() for c in candidates if c.strip()))
     if not names:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from interfacestab.analyses.reactions import reaction_string
-from interfacestab.analyses.targets import Target, resolve_target
+from interfacestab.analyses.targets import Target, require_data, resolve_target
 from interfacestab.chem import Composition, chemsys, format_composition, n_atoms, parse_formula, reduced_formula
 from interfacestab.conventions import (
     EV_TO_KJ_PER_MOL,
@@ -30,7 +30,7 @@ from interfacestab.conventions import (
     conventions_summary,
 )
 from interfacestab.engine.lp import PathHull, PathPoint
-from interfacestab.errors import AnalysisError, DataNotFoundError
+from interfacestab.errors import AnalysisError
 from interfacestab.provenance import Provenance
 
 if TYPE_CHECKING:
@@ -411,12 +411,7 @@ def interface_for(
     finally:
         if owned:
             st.close()  # type: ignore[attr-defined]
-    if not entries.entries:
-        msg = (
-            f"no entries for {'-'.join(elements)} in source '{entries.source.name}'; "
-            f"run `interfacestab data fetch {'-'.join(elements)}` (needs MP_API_KEY) or import a file"
-        )
-        raise DataNotFoundError(msg)
+    require_data(entries, elements)
     return interface_reactions(
         entries, comp_a, comp_b, ion=ion, voltage_V=voltage_V,
         use_entry_energies=use_entry_energies,

@@ -10,9 +10,10 @@ import numpy as np
 
 from interfacestab._periodic import ELEMENTS
 from interfacestab.analyses.window import StabilityWindow, stability_window
+from interfacestab.analyses.targets import require_data
 from interfacestab.chem import Composition, format_composition
 from interfacestab.engine.hull import build_hull
-from interfacestab.errors import AnalysisError, DataNotFoundError, FormulaError
+from interfacestab.errors import AnalysisError, FormulaError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -161,9 +162,7 @@ def window_scan(
     finally:
         if owned:
             st.close()  # type: ignore[attr-defined]
-    if not entries.entries:
-        msg = f"no entries for {'-'.join(elements)}; run `interfacestab data fetch {'-'.join(elements)}`"
-        raise DataNotFoundError(msg)
+    require_data(entries, elements)
     hull = build_hull(entries)
     rows = []
     for value, comp in zip(values, comps, strict=True):

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from interfacestab.analyses.interface import InterfaceKink, InterfacePair, InterfaceProfile
+from interfacestab.analyses.targets import require_data
 from interfacestab.chem import parse_formula
-from interfacestab.errors import AnalysisError, DataNotFoundError
+from interfacestab.errors import AnalysisError
 
 if TYPE_CHECKING:
     from interfacestab.entries import EntrySet
@@ -193,7 +194,5 @@ def interface_sweep_for(
     finally:
         if owned:
             st.close()  # type: ignore[attr-defined]
-    if not entries.entries:
-        msg = f"no entries for {'-'.join(elements)}; run `interfacestab data fetch {'-'.join(elements)}`"
-        raise DataNotFoundError(msg)
+    require_data(entries, elements)
     return interface_sweep(entries, reactant_a, reactant_b, voltages, ion=ion, use_entry_energies=use_entry_energies)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from interfacestab.chem import Composition, parse_formula, reduced_composition, reduced_formula
 from interfacestab.entries import EntrySet
+from interfacestab.errors import DataNotFoundError
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,3 +38,21 @@ def resolve_target(entries: EntrySet, formula: str | Composition) -> Target:
     integer = all(abs(v - round(v)) < 1e-8 for v in comp.values())
     unit = reduced_composition(comp) if integer else comp
     return Target(name, unit, False)
+
+
+def require_data(entries: EntrySet, elements: list[str] | set[str] | tuple[str, ...]) -> None:
+    """Refuse a system the data do not cover: no entries at all, or an element in no compound.
+
+    Raises:
+        DataNotFoundError: naming the system and how to get data for it.
+    """
+    system = "-".join(sorted(elements))
+    covered = {el for e in entries.entries for el in e.composition}
+    missing = sorted(set(elements) - covered)
+    if not entries.entries or missing:
+        what = f"no compound containing {', '.join(missing)}" if entries.entries else "no entries"
+        msg = (
+            f"source '{entries.source.name}' has {what} in the {system} system; "
+            f"run `interfacestab data fetch {system}` (needs MP_API_KEY) or import a file with `interfacestab data import`"
+        )
+        raise DataNotFoundError(msg)

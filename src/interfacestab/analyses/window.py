@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from interfacestab.analyses.reactions import reaction_string
-from interfacestab.analyses.targets import Target, resolve_target
+from interfacestab.analyses.targets import Target, require_data, resolve_target
 from interfacestab.chem import Composition, chemsys, n_atoms, parse_formula
 from interfacestab.conventions import (
     ION_CHARGE,
@@ -32,7 +32,7 @@ from interfacestab.conventions import (
 )
 from interfacestab.engine.envelope import upper_envelope
 from interfacestab.engine.hull import Hull, build_hull
-from interfacestab.errors import AnalysisError, DataNotFoundError
+from interfacestab.errors import AnalysisError
 from interfacestab.provenance import Provenance
 
 if TYPE_CHECKING:
@@ -386,18 +386,8 @@ def window_for(
     finally:
         if owned:
             st.close()  # type: ignore[attr-defined]
-    _require_data(entries, elements)
+    require_data(entries, elements)
     hull = cache.get(entries) if cache is not None else None
     return stability_window(
         entries, comp, ion=ion, stabilize=stabilize, energy_above_hull_eV_per_atom=energy_above_hull_eV_per_atom, hull=hull
     )
-
-
-def _require_data(entries: EntrySet, elements: list[str]) -> None:
-    """Refuse a system in which the store has no compound at all containing the target's non-A elements."""
-    if not entries.entries:
-        msg = (
-            f"no entries for {'-'.join(elements)} in source '{entries.source.name}'; "
-            f"run `interfacestab data fetch {'-'.join(elements)}` (needs MP_API_KEY) or import a file"
-        )
-        raise DataNotFoundError(msg)

@@ -1,0 +1,123 @@
+"""Coating screens: rows against pymatgen computed independently, verdicts, resume, Dask cluster."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from oracle import pmg_interface, pmg_phase_diagram, pmg_window
+
+from interfacestab.analyses.coatings import (
+    SEED_COATINGS,
+    ScreeningCriteria,
+    auto_candidates,
+    read_candidates,
+    screen_coatings,
+)
+from interfacestab.chem import parse_formula
+from interfacestab.errors import DataNotFoundError
+
+
+@pytest.fixture(scope="module")
+def seed_screen(snapshot_store):
+    return screen_coatings(SEED_COATINGS, "Li6PS5Cl", "LiCoO2", store_path=snapshot_store.path, workers=2)
+
+
+def test_seed_screen_has_every_seed_with_verdicts(seed_screen) -> None:
+    assert {r.formula for r in seed_screen.results} == set(SEED_COATINGS)
+    scores = [r.score for r in seed_screen.results]
+    assert scores == sorted(scores, reverse=True)
+    for r in seed_screen.results:
+        assert r.error is None
+        assert set(r.criteria_pass) >= {"e_above_hull", "reduction_limit", "oxidation_limit", "electrolyte_reaction",
+                                        "cathode_reaction", "charged_cathode_reaction"}
+        assert r.passed == all(r.criteria_pass.values())
+        assert r.passed == (r.score >= 0)
+    by = {r.formula: r for r in seed_screen.results}
+    assert by["Li3PO4"].passed  # stable 0.69-4.21 V and inert to both sides in these data
+    assert "oxidation_limit" in by["LiNbO3"].failed_criteria  # 3.76 V < 4.0 V
+    assert seed_screen.charged_cathode == "CoO2"
+
+
+@pytest.mark.parametrize("coating", ["LiNbO3", "Li2SnO3", "Li4Ti5O12"])
+def test_rows_match_pymatgen(snapshot_store, seed_screen, coating: str) -> None:
+    """Each number of a row, recomputed with pymatgen's classes on the same entries."""
+    row = {r.formula: r for r in seed_screen.results}[coating]
+    own = snapshot_store.entries(set(parse_formula(coating)))
+    pd = pmg_phase_diagram(own)
+    from pymatgen.core import Composition
+
+    target = [e for e in pd.all_entries if e.name == coating][0]
+    assert row.e_above_hull_eV_per_atom == pytest.approx(pd.get_e_above_hull(target), abs=1e-6)
+    window = pmg_window(own, coating, "Li")
+    assert row.reduction_limit_V == pytest.approx(window["reduction_limit_V"], abs=1e-3)
+    assert row.oxidation_limit_V == pytest.approx(window["oxidation_limit_V"], abs=1e-3)
+    for partner, energy, products in [
+        ("Li6PS5Cl", row.electrolyte_reaction_eV_per_atom, row.electrolyte_products),
+        ("LiCoO2", row.cathode_reaction_eV_per_atom, row.cathode_products),
+        ("CoO2", row.charged_cathode_reaction_eV_per_atom, row.charged_cathode_products),
+    ]:
+        entries = snapshot_store.entries(set(parse_formula(coating)) | set(Composition(partner).as_dict()))
+        kinks = pmg_interface(entries, coating, partner)
+        best = min(kinks, key=lambda k: k["energy"])
+        assert energy == pytest.approx(best["energy"], abs=1e-3), partner
+        if best["energy"] < -1e-6:  # with no reaction every kink ties at 0 and "the" products are arbitrary
+            assert list(products) == best["products"], partner
+
+
+def test_criteria_for_other_ions_and_overrides() -> None:
+    na = ScreeningCriteria.for_ion("Na")
+    assert na.max_reduction_limit_V == pytest.approx(2.37) and na.min_oxidation_limit_V == pytest.approx(3.67)
+    strict = ScreeningCriteria.for_ion("Li", min_oxidation_limit_V=4.5, max_reduction_limit_V=None)
+    assert strict.min_oxidation_limit_V == 4.5 and strict.max_reduction_limit_V == 2.7
+
+
+def test_half_charged_cathode(snapshot_store) -> None:
+    screen = screen_coatings(["Li3PO4"], "Li3PS4", "LiCoO2", charged_fraction=0.5, store_path=snapshot_store.path,
+                             workers=1)
+    assert screen.charged_cathode == "Li0.5CoO2"
+
+
+def test_missing_electrolyte_system_is_a_clear_error(snapshot_store) -> None:
+    with pytest.raises(DataNotFoundError, match="no data for"):
+        screen_coatings(["Li3PO4"], "Li3XeS4", "LiCoO2", store_path=snapshot_store.path, workers=1)
+
+
+def test_auto_candidates_respect_filters(snapshot_store) -> None:
+    oxides = auto_candidates(snapshot_store, ion="Li", include_elements=["O", "Si"])
+    assert "Li2SiO3" in oxides and "Li4SiO4" in oxides
+    assert all({"Li", "O", "Si"} <= set(parse_formula(f)) for f in oxides)
+    assert not any("U" in parse_formula(f) for f in auto_candidates(snapshot_store, include_elements=["O", "U"]))
+
+
+def test_resume_and_dask_cluster_give_identical_results(snapshot_store, tmp_path: Path) -> None:
+    """A resumed screen and a screen on a 2-worker Dask LocalCluster equal the plain local run."""
+    from distributed import LocalCluster
+
+    candidates = ["Li3PO4", "LiNbO3", "Li2SiO3", "LiAlO2", "Li2ZrO3", "LiTaO3"]
+    local = screen_coatings(candidates, "Li6PS5Cl", "LiCoO2", store_path=snapshot_store.path, workers=1,
+                            output=tmp_path / "local.json")
+    # an interrupted run: only the first rows made it to the checkpoint
+    out = tmp_path / "resumed.json"
+    checkpoint = out.with_name(out.name + ".checkpoint.jsonl")
+    lines = (tmp_path / "local.json.checkpoint.jsonl").read_text().splitlines()
+    checkpoint.write_text("\n".join(lines[:3]) + "\n" + lines[3][: len(lines[3]) // 2])  # last line cut by a kill
+    resumed = screen_coatings(candidates, "Li6PS5Cl", "LiCoO2", store_path=snapshot_store.path, workers=1,
+                              output=out, resume=True)
+    assert resumed.n_computed == len(candidates) - 3
+    assert [r.to_dict() for r in resumed.results] == [r.to_dict() for r in local.results]
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        on_dask = screen_coatings(candidates, "Li6PS5Cl", "LiCoO2", store_path=snapshot_store.path,
+                                  scheduler=cluster.scheduler_address, output=tmp_path / "dask.json")
+    assert [r.to_dict() for r in on_dask.results] == [r.to_dict() for r in local.results]
+    saved = json.loads((tmp_path / "dask.json").read_text())
+    assert saved["n_candidates"] == len(candidates) and saved["provenance"]["name"] == "mp_legacy2019"
+
+
+def test_read_candidates(tmp_path: Path) -> None:
+    (tmp_path / "c.txt").write_text("# coatings\nLiNbO3\n\nLi3PO4\n")
+    assert read_candidates(tmp_path / "c.txt") == ["LiNbO3", "Li3PO4"]
+    (tmp_path / "c.csv").write_text("formula,note\nLiTaO3,x\n")
+    assert read_candidates(tmp_path / "c.csv") == ["LiTaO3"]
