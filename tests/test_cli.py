@@ -495,7 +495,7 @@ def test_wrong_csv_columns(runner: CliRunner, tmp_path: Path) -> None:
 
 def test_chemical_system_without_data(runner: CliRunner, toy_store: Path) -> None:
     result = runner.invoke(app, ["--store", str(toy_store), "window", "Na2O", "--ion", "Na"])
-    assert_user_error(result, "no entries for Na-O", "interfacestab data fetch Na-O")
+    assert_user_error(result, "has no entries in the Na-O system", "interfacestab data fetch Na-O")
     result = runner.invoke(app, ["--store", str(toy_store), "data", "entries", "Fe-O"])
     assert_user_error(result, "no entries for Fe-O")
 

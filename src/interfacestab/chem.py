@@ -141,9 +141,22 @@ def reduced_composition(comp: Composition) -> Composition:
     return {el: amt / factor for el, amt in comp.items()}
 
 
+def _compact_amount(amount: float) -> str:
+    """'' for 1, integers plain, short decimals as written, other simple fractions as p/q (1/3)."""
+    text = _format_amount(amount)
+    if len(text) <= 6:
+        return text
+    frac = Fraction(amount).limit_denominator(12)
+    return f"{frac.numerator}/{frac.denominator}" if abs(float(frac) - amount) < 1e-6 else f"{amount:.4g}"
+
+
 def format_composition(comp: Composition) -> str:
-    """A compact formula for a composition as given (no reduction), e.g. ``Li0.5CoO2``."""
-    return "".join(s + _format_amount(comp[s]) for s in sort_symbols(comp) if comp[s] > AMOUNT_TOL)
+    """A compact formula for a composition as given (no reduction): ``Li0.5CoO2``, ``LiMn1/3Co1/3Ni1/3O2``.
+
+    Used for virtual (non-integer) compositions, where pymatgen's ``reduced_formula`` would print
+    ``Li1Mn0.33333333Co0.33333333Ni0.33333333O2``; the string parses back to the same composition.
+    """
+    return "".join(s + _compact_amount(comp[s]) for s in sort_symbols(comp) if comp[s] > AMOUNT_TOL)
 
 
 def n_atoms(comp: Composition) -> float:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from interfacestab.chem import Composition, parse_formula, reduced_composition, reduced_formula
+from interfacestab.chem import Composition, format_composition, parse_formula, reduced_composition, reduced_formula
 from interfacestab.entries import EntrySet
 from interfacestab.errors import DataNotFoundError
 
@@ -37,7 +37,7 @@ def resolve_target(entries: EntrySet, formula: str | Composition) -> Target:
         return Target(entry.formula, dict(entry.composition), True, entry.material_id, entry.e_form_eV_per_atom)
     integer = all(abs(v - round(v)) < 1e-8 for v in comp.values())
     unit = reduced_composition(comp) if integer else comp
-    return Target(name, unit, False)
+    return Target(name if integer else format_composition(comp), unit, False)
 
 
 def require_data(entries: EntrySet, elements: list[str] | set[str] | tuple[str, ...]) -> None:
