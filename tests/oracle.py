@@ -93,9 +93,10 @@ def pmg_interface(entry_set: EntrySet, a: str, b: str, *, ion: str | None = None
         {
             "x": float(x),
             "energy": float(e),
+            "kJ_per_mol": float(kj),
             "products": sorted(
                 {p.reduced_formula for p in rxn.products if voltage_V is None or p.reduced_formula != ion}
             ),
         }
-        for _, x, e, rxn, _ in kinks
+        for _, x, e, rxn, kj in kinks
     ]

@@ -95,6 +95,7 @@ def _assert_same(ours, ref) -> None:
     for mine, theirs in zip(ours.kinks, ref, strict=True):
         assert mine.x_atomic_a == pytest.approx(theirs["x"], abs=1e-4)
         assert mine.reaction_energy_eV_per_atom == pytest.approx(theirs["energy"], abs=1e-3)
+        assert mine.reaction_energy_kJ_per_mol == pytest.approx(theirs["kJ_per_mol"], abs=0.1)
         assert list(mine.products) == theirs["products"]
 
 
