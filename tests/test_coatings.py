@@ -121,3 +121,12 @@ def test_read_candidates(tmp_path: Path) -> None:
     assert read_candidates(tmp_path / "c.txt") == ["LiNbO3", "Li3PO4"]
     (tmp_path / "c.csv").write_text("formula,note\nLiTaO3,x\n")
     assert read_candidates(tmp_path / "c.csv") == ["LiTaO3"]
+
+
+def test_partner_phases_are_skipped_and_ties_broken_by_mean_margin(snapshot_store) -> None:
+    screen = screen_coatings(["LiCoO2", "Li3PO4", "Li2SO4", "Li4P2O7"], "Li6PS5Cl", "LiCoO2",
+                             store_path=snapshot_store.path, workers=1)
+    assert screen.skipped == ("LiCoO2",)
+    assert "LiCoO2" not in {r.formula for r in screen.results}
+    ranked = [(r.score, r.mean_margin) for r in screen.results]
+    assert ranked == sorted(ranked, reverse=True)

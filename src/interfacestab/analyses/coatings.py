@@ -4,7 +4,8 @@ For each candidate: its e_above_hull; its own window (limits and products); the 
 reaction with the electrolyte; the closed reactions with the discharged and the charged cathode
 (a fraction of the ion removed, fully charged by default as in Xiao et al.); optionally the
 reactions open to the ion at a voltage. Each criterion is pass/fail; candidates are ranked by
-a score, the smallest scaled margin across criteria (positive: passes everything).
+a score, the smallest scaled margin across criteria (positive: passes everything); ties (e.g.
+every candidate on the hull shares the same e_above_hull margin) are broken by the mean margin.
 
 Work is grouped by the candidate's chemical system, checkpointed row by row and resumable, and
 runs on local processes or a Dask cluster (see ``runner``).
@@ -116,6 +117,7 @@ class CoatingResult:
     criteria_pass: dict[str, bool]
     margins: dict[str, float]
     score: float
+    mean_margin: float
     passed: bool
     failed_criteria: tuple[str, ...]
     error: str | None = None
@@ -151,6 +153,7 @@ class CoatingScreen:
     output: str | None = None
     package_version: str = ""
     conventions: dict[str, str] = field(default_factory=dict)
+    skipped: tuple[str, ...] = ()
 
     @property
     def passed(self) -> tuple[CoatingResult, ...]:
@@ -175,7 +178,8 @@ class CoatingScreen:
                 "package_version": self.package_version,
                 "conventions": self.conventions,
                 "score": "min over criteria of margin/scale (e_above_hull: 0.025 eV/atom, voltages: 0.5 V, "
-                "reaction energies: 0.05 eV/atom); positive means every criterion passes",
+                "reaction energies: 0.05 eV/atom); positive means every criterion passes; ties broken by mean_margin",
+                "skipped_candidates": list(self.skipped),
             },
         }
 
@@ -234,6 +238,7 @@ def screen_candidate(formula: str, setup: ScreeningSetup, store: Any, cache: Any
     }
     passes, margins = _verdict(values, setup.criteria)
     score = min(margins.values())
+    mean_margin = sum(margins.values()) / len(margins)
     return CoatingResult(
         formula=window.formula,
         in_database=window.in_database,
@@ -254,6 +259,7 @@ def screen_candidate(formula: str, setup: ScreeningSetup, store: Any, cache: Any
         criteria_pass=passes,
         margins=margins,
         score=float(score),
+        mean_margin=float(mean_margin),
         passed=all(passes.values()),
         failed_criteria=tuple(k for k, ok in passes.items() if not ok),
     )
@@ -262,7 +268,7 @@ def screen_candidate(formula: str, setup: ScreeningSetup, store: Any, cache: Any
 def _failed(formula: str, message: str) -> CoatingResult:
     return CoatingResult(
         formula, False, "", None, None, None, (), (), None, (), None, (), None, (), None, None, {}, {},
-        float("-inf"), False, ("error",), message,
+        float("-inf"), float("-inf"), False, ("error",), message,
     )  # fmt: skip
 
 
@@ -392,6 +398,10 @@ def screen_coatings(
                 raise DataNotFoundError(msg) from exc
     setup = ScreeningSetup(electrolyte, cathode, charged, ion, crit, voltage_V, source, store_file)
     names = list(dict.fromkeys(c.strip() for c in candidates if c.strip()))
+    # a candidate identical to a partner is not a coating of it (e.g. LiCoO2 found by --auto)
+    partners = {_reduced_or_none(x) for x in (electrolyte, cathode, format_composition(charged))}
+    skipped = tuple(n for n in names if _reduced_or_none(n) in partners)
+    names = [n for n in names if n not in skipped]
     if not names:
         msg = "no candidates to screen"
         raise AnalysisError(msg)
@@ -436,7 +446,7 @@ def screen_coatings(
         scheduler=scheduler,
         on_rows=on_rows,
     )
-    results = sorted((CoatingResult.from_dict(done[n]) for n in names), key=lambda r: (-r.score, r.formula))
+    results = sorted((CoatingResult.from_dict(done[n]) for n in names), key=lambda r: (-r.score, -r.mean_margin, r.formula))
     screen = CoatingScreen(
         electrolyte=electrolyte,
         cathode=cathode,
@@ -450,15 +460,26 @@ def screen_coatings(
         output=str(out) if out else None,
         package_version=package_version(),
         conventions=conventions_summary(),
+        skipped=skipped,
     )
     if out is not None:
         write_screen(screen, out)
     return screen
 
 
+def _reduced_or_none(formula: str) -> str | None:
+    from interfacestab.chem import reduced_composition
+
+    try:
+        comp = reduced_composition(parse_formula(formula))
+    except InterfaceStabError:
+        return None
+    return format_composition(comp)
+
+
 #: Flat CSV columns of a screen, in order.
 SCREEN_COLUMNS = (
-    "rank", "formula", "passed", "score", "failed_criteria", "e_above_hull_eV_per_atom", "reduction_limit_V",
+    "rank", "formula", "passed", "score", "mean_margin", "failed_criteria", "e_above_hull_eV_per_atom", "reduction_limit_V",
     "oxidation_limit_V", "reduction_products", "oxidation_products", "electrolyte_reaction_eV_per_atom",
     "electrolyte_products", "cathode_reaction_eV_per_atom", "cathode_products",
     "charged_cathode_reaction_eV_per_atom", "charged_cathode_products", "open_electrolyte_reaction_eV_per_atom",

@@ -78,7 +78,13 @@ class InterfaceKink:
 
 @dataclass(frozen=True, slots=True)
 class InterfaceProfile:
-    """Reaction energy along the mixing line of two reactants, with its kinks and minimum."""
+    """Reaction energy along the mixing line of two reactants, with its kinks and minimum.
+
+    ``minimum`` is the kink of lowest reaction energy (its ``mutual_reaction_energy`` is
+    reported as ``mutual_reaction_energy_eV_per_atom``); ``mutual_minimum`` is the kink of lowest
+    mutual energy, which in an open system can sit elsewhere (each reactant's own reaction with
+    the reservoir dominates the total near x = 0 or 1). Closed with hull energies they coincide.
+    """
 
     reactant_a: str
     reactant_b: str
@@ -89,6 +95,7 @@ class InterfaceProfile:
     use_entry_energies: bool
     kinks: tuple[InterfaceKink, ...]
     minimum: InterfaceKink
+    mutual_minimum: InterfaceKink
     no_mixing_energies: dict[str, float]
     mutual_reaction_energy_eV_per_atom: float
     energy_a_eV_per_atom: float
@@ -107,6 +114,7 @@ class InterfaceProfile:
             "voltage_V": self.voltage_V,
             "use_entry_energies": self.use_entry_energies,
             "minimum": self.minimum.to_dict(),
+            "mutual_minimum": self.mutual_minimum.to_dict(),
             "kinks": [k.to_dict() for k in self.kinks],
             "no_mixing_energies": dict(self.no_mixing_energies),
             "mutual_reaction_energy_eV_per_atom": self.mutual_reaction_energy_eV_per_atom,
@@ -287,6 +295,7 @@ class InterfacePair:
             for pt in raw
         )
         minimum = min(kinks, key=lambda k: k.reaction_energy_eV_per_atom)
+        mutual_minimum = min(kinks, key=lambda k: k.mutual_reaction_energy_eV_per_atom)
         provenance = Provenance(
             source=self.entries.source,
             chemsys=chemsys(self.closed.elements),
@@ -307,6 +316,7 @@ class InterfacePair:
             use_entry_energies=self.use_entry_energies,
             kinks=kinks,
             minimum=minimum,
+            mutual_minimum=mutual_minimum,
             no_mixing_energies=no_mixing,
             mutual_reaction_energy_eV_per_atom=minimum.mutual_reaction_energy_eV_per_atom,
             energy_a_eV_per_atom=float(phi_a),
