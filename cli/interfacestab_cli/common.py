@@ -27,11 +27,15 @@ from rich.markup import escape
 from interfacestab.errors import InterfaceStabError
 
 if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
     from interfacestab.store.database import Store
 
 DATA_PANEL = "Data"
 THERMO_PANEL = "Thermodynamics"
 OUTPUT_PANEL = "Output"
+INPUT_PANEL = "Input"
+RUN_PANEL = "Parallel runs"
 
 
 # -- choices ---------------------------------------------------------------------------------
@@ -144,6 +148,50 @@ PlotOption = Annotated[
 ]
 
 
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        "-j",
+        metavar="N",
+        min=1,
+        help="Local worker processes (default: all cores; 1 runs in this process).",
+        rich_help_panel=RUN_PANEL,
+        show_default=False,
+    ),
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="Run on a Dask cluster at this scheduler address instead of local processes "
+        "(the workers must see the same store file).",
+        rich_help_panel=RUN_PANEL,
+        show_default=False,
+    ),
+]
+ResumeOption = Annotated[
+    bool,
+    typer.Option(
+        "--resume",
+        help="Continue an interrupted run with the same --output: rows already in its checkpoint "
+        "(<output>.checkpoint.jsonl) are reused, only the rest is computed.",
+        rich_help_panel=RUN_PANEL,
+    ),
+]
+
+
+def usage_error(ctx: typer.Context, message: str) -> NoReturn:
+    """A wrong combination of options: a usage error (exit code 2, with the usage line), before any work."""
+    raise typer.BadParameter(message, ctx=ctx)
+
+
+def checkpoint_for(output: Path) -> Path:
+    """The checkpoint beside a checkpointed result file (``<output>.checkpoint.jsonl``, as the runners name it)."""
+    return output.with_name(output.name + ".checkpoint.jsonl")
+
+
 # -- state -----------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class CliState:
@@ -248,6 +296,115 @@ def progress_status(message: str) -> Iterator[Callable[[str], None]]:
         yield update
 
 
+class ProgressTracker:
+    """A rich progress bar on stderr (counts, elapsed time, ETA) fed by ``(done, total)`` callbacks.
+
+    The bar (and its ``intro`` line) appear at the first callback, once the library has checked its
+    input, so a user error stays the only line on stderr. The last counts are kept, so an
+    interrupted run can say how far it got.
+    """
+
+    def __init__(self, description: str, intro: str | None = None) -> None:
+        self.description, self.intro = description, intro
+        self.done: int = 0
+        self.total: int | None = None
+        self._progress: Progress | None = None
+        self._task: TaskID | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        self.done, self.total = done, total
+        if self._progress is None or self._task is None:
+            self._start(done, total)
+            return
+        self._progress.update(self._task, total=total, completed=done)
+
+    def _start(self, done: int, total: int) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        if self.intro:
+            info(self.intro)
+        self._progress = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("·"),
+            TimeElapsedColumn(),
+            TextColumn("· ETA"),
+            TimeRemainingColumn(),
+            console=err_console(),
+        )
+        # starting at `done` keeps rows reused from a checkpoint out of the speed behind the ETA
+        self._task = self._progress.add_task(escape(self.description), total=total, completed=done)
+        self._progress.start()
+
+    def stop(self) -> None:
+        """Leave the bar's last state on stderr."""
+        if self._progress is not None:
+            self._progress.stop()
+
+
+@contextmanager
+def progress_bar(description: str, intro: str | None = None) -> Iterator[ProgressTracker]:
+    """A progress bar with counts and ETA on stderr, started by the first ``(done, total)`` callback."""
+    tracker = ProgressTracker(description, intro)
+    try:
+        yield tracker
+    finally:
+        tracker.stop()
+
+
+@contextmanager
+def stop_workers_on_interrupt() -> Iterator[None]:
+    """On Ctrl-C, stop this process's worker processes at once, then raise ``KeyboardInterrupt``.
+
+    A process pool otherwise finishes every queued task before the interrupt reaches the command
+    (its shutdown waits for them). Finished rows are already in the checkpoint (flushed and
+    fsynced row by row), so only the rows in flight are lost, as with kill -9.
+    """
+    import multiprocessing
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        for child in multiprocessing.active_children():
+            child.terminate()
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGINT, stop)
+    except ValueError:  # not the main thread (an embedding application): leave its handling alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def interrupted(tracker: ProgressTracker | None, output: Path | None, *, what: str = "targets") -> NoReturn:
+    """After Ctrl-C: say what is saved and how to continue, then exit with code 130 (128 + SIGINT)."""
+    counts = ""
+    if tracker is not None and tracker.total is not None:
+        counts = f" after {tracker.done} of {tracker.total} {what}"
+    if output is None:
+        message = f"interrupted{counts}; nothing was saved (give --output PATH to checkpoint a long run)"
+    else:
+        message = (
+            f"interrupted{counts}; finished {what} are kept in {checkpoint_for(output)}: "
+            "rerun the same command with --resume to continue"
+        )
+    err_console().print(f"[bold yellow]{escape(message)}[/]", soft_wrap=True)
+    raise typer.Exit(code=130) from None
+
+
 # -- output ----------------------------------------------------------------------------------
 def write_or_print(text: str, output: Path | None, *, what: str) -> None:
     """Send result text to stdout, or atomically to ``output`` (raises ``OutputError``)."""
@@ -261,13 +418,16 @@ def write_or_print(text: str, output: Path | None, *, what: str) -> None:
     info(f"wrote {what} to {target}")
 
 
-def emit(result: object, fmt: str, output: Path | None = None) -> None:
-    """Render ``result`` in format ``fmt`` (table, json, csv, md) to stdout or ``output``."""
+def emit(result: object, fmt: str, output: Path | None = None, *, top: int | None = None) -> None:
+    """Render ``result`` in format ``fmt`` (table, json, csv, md) to stdout or ``output``.
+
+    ``top`` limits the rows of a coating screen in the table and Markdown (never in JSON or CSV).
+    """
     from interfacestab.reports import export, tables
 
     fmt = str(fmt)
     if fmt == "table":
-        renderable = tables.render(result)
+        renderable = tables.render(result, top=top)
         if output is None:
             out_console().print(renderable)
             return
@@ -277,19 +437,38 @@ def emit(result: object, fmt: str, output: Path | None = None) -> None:
     elif fmt == "csv":
         text = export.to_csv(result)
     elif fmt == "md":
-        text = export.to_markdown(result)
+        text = export.to_markdown(result, top=top)
     else:  # the Enum choices make this unreachable from the command line
         msg = f"unknown format {fmt!r}"
         raise ValueError(msg)
     write_or_print(text, output, what=fmt)
 
 
-def report(result: object, fmt: str, output: Path | None, plot: Path | None) -> None:
+def result_warnings(result: object) -> list[str]:
+    """The warnings a result carries in its provenance (a scan: those of its windows, once each)."""
+    provenance = getattr(result, "provenance", None)
+    if provenance is not None:
+        return list(getattr(provenance, "warnings", ()))
+    rows = getattr(result, "rows", None)
+    if rows is None:
+        return []
+    found: dict[str, None] = {}
+    for row in rows:
+        window = getattr(row, "window", None)
+        for message in getattr(getattr(window, "provenance", None), "warnings", ()):
+            found[message] = None
+    return list(found)
+
+
+def report(
+    result: object, fmt: str, output: Path | None, plot: Path | None, *, top: int | None = None
+) -> None:
     """Emit the result, draw the plot if asked, and repeat the result's warnings on stderr."""
-    for message in getattr(getattr(result, "provenance", None), "warnings", ()):
+    for message in result_warnings(result):
         warn(message)
-    emit(result, fmt, output)
+    emit(result, fmt, output, top=top)
     if plot is not None:
         from interfacestab.reports.plots import plot as draw
 
-        info(f"wrote plot to {draw(result, plot)}")
+        target = draw(result, plot) if top is None else draw(result, plot, n_labels=top)
+        info(f"wrote plot to {target}")

@@ -18,6 +18,7 @@ from interfacestab_cli.common import (
     info,
     open_store_for,
     report,
+    usage_error,
     user_errors,
 )
 
@@ -60,6 +61,17 @@ def interface(
             show_default=False,
         ),
     ] = None,
+    sweep: Annotated[
+        str | None,
+        typer.Option(
+            "--sweep",
+            metavar="V1:V2:STEP",
+            help="Open the system to A at every voltage V1, V1+STEP, ..., V2 (vs A/A+, V) and locate exactly the "
+            "voltages where the products of the most negative reaction change. Not with --voltage.",
+            rich_help_panel=THERMO_PANEL,
+            show_default=False,
+        ),
+    ] = None,
     use_entry_energies: Annotated[
         bool,
         typer.Option(
@@ -85,20 +97,33 @@ def interface(
     """Interface reactions of A | B: reaction energy at every kink of the mixing line, and its minimum.
 
     Energies are eV/atom of the mixture (closed) or eV per non-A atom (open at --voltage).
-    """
-    from interfacestab.analyses.interface import interface_for
 
+    --sweep maps the most negative reaction over a voltage range: the voltages where its products
+    change (to 1 mV or better), and the reaction at each voltage of the grid.
+    """
+    if voltage is not None and sweep is not None:
+        usage_error(ctx, "--voltage and --sweep cannot be used together: --voltage opens the system at one voltage, "
+                    "--sweep at a range of them")  # fmt: skip
     with user_errors():
         a = _at_state_of_charge(reactant_a, ion.value, soc_a, "A")
         b = _at_state_of_charge(reactant_b, ion.value, soc_b, "B")
         with open_store_for(ctx) as store:
-            result = interface_for(
-                a,
-                b,
-                ion=ion.value,
-                voltage_V=voltage,
-                use_entry_energies=use_entry_energies,
-                source=source,
-                store=store,
-            )
+            if sweep is not None:
+                from interfacestab.analyses.sweep import interface_sweep_for
+
+                result: object = interface_sweep_for(
+                    a, b, sweep, ion=ion.value, use_entry_energies=use_entry_energies, source=source, store=store
+                )
+            else:
+                from interfacestab.analyses.interface import interface_for
+
+                result = interface_for(
+                    a,
+                    b,
+                    ion=ion.value,
+                    voltage_V=voltage,
+                    use_entry_energies=use_entry_energies,
+                    source=source,
+                    store=store,
+                )
         report(result, fmt.value, output, plot)

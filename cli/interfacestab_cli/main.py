@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from interfacestab_cli import data, interface, window
+from interfacestab_cli import data, interface, screen, window
 from interfacestab_cli.common import DATA_PANEL, CliState
 
 app = typer.Typer(
@@ -27,6 +27,7 @@ app.command("setup", rich_help_panel="Data management")(data.setup)
 app.add_typer(data.app, name="data", rich_help_panel="Data management")
 app.command("window", rich_help_panel="Analyses")(window.window)
 app.command("interface", rich_help_panel="Analyses")(interface.interface)
+app.command("screen", rich_help_panel="Analyses", help=screen.HELP)(screen.screen)
 
 _VERSIONED = ("interfacestab", "pymatgen", "mp-api")
 

@@ -1,22 +1,31 @@
-"""``interfacestab window``: electrochemical stability window of a composition."""
+"""``interfacestab window``: stability window of a composition, a composition scan, or a batch of them."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from interfacestab_cli.common import (
+    INPUT_PANEL,
+    OUTPUT_PANEL,
     THERMO_PANEL,
-    FormatOption,
     Ion,
-    IonOption,
     OutputFormat,
-    OutputOption,
     PlotOption,
+    ResumeOption,
+    SchedulerOption,
     SourceOption,
+    WorkersOption,
+    emit,
+    interrupted,
     open_store_for,
+    progress_bar,
     report,
+    state,
+    stop_workers_on_interrupt,
+    usage_error,
     user_errors,
 )
 
@@ -27,11 +36,55 @@ def window(
         str | None,
         typer.Argument(
             metavar="FORMULA",
-            help="Target composition, e.g. Li6PS5Cl, or a virtual one such as Li6.5P0.5Ge0.5S5I.",
+            help="Target composition, e.g. Li6PS5Cl, or a virtual one such as Li6.5P0.5Ge0.5S5I; "
+            "with --scan a template such as Li6+xP1-xGexS5I.",
             show_default=False,
         ),
     ] = None,
-    ion: IonOption = Ion.Li,
+    scan: Annotated[
+        str | None,
+        typer.Option(
+            "--scan",
+            metavar="x=START:STOP:STEP",
+            help="Scan the variable of the FORMULA template (end included), e.g. x=0:0.8:0.1, "
+            "or list values: x=0,0.25,0.5. One window per value, all on one hull.",
+            rich_help_panel=INPUT_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+    batch: Annotated[
+        Path | None,
+        typer.Option(
+            "--batch",
+            metavar="FILE",
+            exists=True,
+            dir_okay=False,
+            help="Windows of many targets: one formula per line, or a CSV with a formula (and optional ion) "
+            "column. Needs --output.",
+            rich_help_panel=INPUT_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+    all_compounds: Annotated[
+        bool,
+        typer.Option(
+            "--all-compounds",
+            help="Windows of every compound of the source that contains the --ion (repeat --ion for several). "
+            "Needs --output.",
+            rich_help_panel=INPUT_PANEL,
+        ),
+    ] = False,
+    ions: Annotated[
+        list[Ion] | None,
+        typer.Option(
+            "--ion",
+            metavar="Li|Na|K",
+            help="Mobile ion A; voltages are vs A/A+ (V). Default Li. Repeat with --all-compounds "
+            "(--ion Li --ion Na --ion K); with --batch it is the ion of rows without one.",
+            rich_help_panel=THERMO_PANEL,
+            show_default=False,
+        ),
+    ] = None,
     stabilize: Annotated[
         bool,
         typer.Option(
@@ -46,14 +99,39 @@ def window(
         typer.Option(
             "--energy-above-hull",
             metavar="E",
-            help="Use this target energy instead of the data: eV/atom above the hull (0 = on the hull).",
+            help="Use this target energy instead of the data: eV/atom above the hull (0 = on the hull). "
+            "One FORMULA only.",
             rich_help_panel=THERMO_PANEL,
             show_default=False,
         ),
     ] = None,
     source: SourceOption = None,
-    fmt: FormatOption = OutputFormat.table,
-    output: OutputOption = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    resume: ResumeOption = False,
+    fmt: Annotated[
+        OutputFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table (rounded: 0.01 V, 1 meV/atom), json (full precision), csv (flat rows, full precision) "
+            "or md. With --batch/--all-compounds: the format of the run summary on stdout.",
+            rich_help_panel=OUTPUT_PANEL,
+        ),
+    ] = OutputFormat.table,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="PATH",
+            dir_okay=False,
+            help="Write the chosen format to this file (atomically) instead of stdout. With --batch/"
+            "--all-compounds (required): the result file, .csv or .json, checkpointed beside it.",
+            rich_help_panel=OUTPUT_PANEL,
+            show_default=False,
+        ),
+    ] = None,
     plot: PlotOption = None,
 ) -> None:
     """Stability window of FORMULA vs A/A+ (V): limits, products and reactions at both limits, voltage profile.
@@ -61,19 +139,117 @@ def window(
     Reduction (below the window) takes up A; oxidation (above it) releases A.
 
     A target without A has no oxidation limit (shown as "none").
-    """
-    if formula is None:
-        raise typer.BadParameter("give a FORMULA, e.g. `interfacestab window Li6PS5Cl`", param_hint="'FORMULA'")
-    from interfacestab.analyses.window import window_for
 
+    --scan gives one window per value of a template's variable (Li6+xP1-xGexS5I --scan x=0:0.8:0.1).
+
+    --batch FILE and --all-compounds run many targets on all cores (or a Dask cluster), checkpointed beside --output: after Ctrl-C, rerun with --resume.
+    """
+    ion_values = [i.value for i in ions] if ions else [Ion.Li.value]
+    many = batch is not None or all_compounds
+    _check_options(ctx, formula, scan, batch, all_compounds, ion_values, energy_above_hull, many, output, plot)
+    if not many and (workers is not None or scheduler is not None or resume):
+        usage_error(ctx, "--workers, --scheduler and --resume apply to --batch and --all-compounds only")
+    if workers is not None and scheduler is not None:
+        usage_error(ctx, "give either --workers (local processes) or --scheduler (a Dask cluster), not both")
+
+    if many:
+        assert output is not None  # checked above
+        _window_batch(ctx, batch, ion_values, stabilize, source, workers, scheduler, resume, fmt, output)
+        return
+    assert formula is not None  # checked above
     with user_errors():
         with open_store_for(ctx) as store:
-            result = window_for(
-                formula,
-                ion=ion.value,
-                stabilize=stabilize,
-                energy_above_hull_eV_per_atom=energy_above_hull,
-                source=source,
-                store=store,
-            )
+            if scan is not None:
+                from interfacestab.analyses.scan import window_scan
+
+                result: object = window_scan(
+                    formula, scan, ion=ion_values[0], stabilize=stabilize, source=source, store=store
+                )
+            else:
+                from interfacestab.analyses.window import window_for
+
+                result = window_for(
+                    formula,
+                    ion=ion_values[0],
+                    stabilize=stabilize,
+                    energy_above_hull_eV_per_atom=energy_above_hull,
+                    source=source,
+                    store=store,
+                )
         report(result, fmt.value, output, plot)
+
+
+def _check_options(
+    ctx: typer.Context,
+    formula: str | None,
+    scan: str | None,
+    batch: Path | None,
+    all_compounds: bool,
+    ions: list[str],
+    energy_above_hull: float | None,
+    many: bool,
+    output: Path | None,
+    plot: Path | None,
+) -> None:
+    """Refuse combinations that mean nothing, before any work."""
+    if scan is not None and formula is None:
+        usage_error(ctx, "--scan needs a FORMULA template, e.g. `interfacestab window Li6+xP1-xGexS5I --scan x=0:0.8:0.1`")
+    if formula is None and not many:
+        raise typer.BadParameter(
+            "give a FORMULA, e.g. `interfacestab window Li6PS5Cl`, or --batch FILE or --all-compounds",
+            param_hint="'FORMULA'",
+        )
+    if sum([formula is not None, batch is not None, all_compounds]) > 1:
+        usage_error(ctx, "give one of FORMULA, --batch FILE or --all-compounds")
+    if scan is not None and many:
+        usage_error(ctx, "--scan scans one FORMULA template, not --batch or --all-compounds")
+    if len(ions) > 1 and not all_compounds:
+        usage_error(ctx, "several --ion values need --all-compounds; give one --ion otherwise")
+    if energy_above_hull is not None and (scan is not None or many):
+        usage_error(ctx, "--energy-above-hull applies to one FORMULA only, not to --scan, --batch or --all-compounds")
+    if many and output is None:
+        usage_error(ctx, "--batch and --all-compounds need --output PATH (.csv or .json)")
+    if many and plot is not None:
+        usage_error(ctx, "--plot applies to one FORMULA or a --scan, not to --batch or --all-compounds")
+
+
+def _window_batch(
+    ctx: typer.Context,
+    batch: Path | None,
+    ions: list[str],
+    stabilize: bool,
+    source: str | None,
+    workers: int | None,
+    scheduler: str | None,
+    resume: bool,
+    fmt: OutputFormat,
+    output: Path,
+) -> None:
+    """Read or list the targets, run the batch with a progress bar, print its summary."""
+    from interfacestab.analyses import batch as batch_module
+
+    tracker = None
+    try:
+        with user_errors():
+            if batch is not None:
+                targets = batch_module.read_targets(batch, default_ion=ions[0])
+                intro = f"{len(targets)} targets from {batch}"
+            else:
+                with open_store_for(ctx) as store:
+                    targets = batch_module.all_compound_targets(ions, source=source, store=store)
+                intro = f"{len(targets)} compounds containing {' or '.join(ions)}"
+            with stop_workers_on_interrupt(), progress_bar("windows", intro) as tracker:
+                result = batch_module.window_batch(
+                    targets,
+                    output,
+                    stabilize=stabilize,
+                    source=source,
+                    store_path=state(ctx).store_path,
+                    workers=workers,
+                    resume=resume,
+                    progress=tracker,
+                    scheduler=scheduler,
+                )
+    except KeyboardInterrupt:
+        interrupted(tracker, output, what="targets")
+    emit(result, fmt.value)

@@ -2,7 +2,9 @@
 
 - JSON is ``result.to_dict()`` at full precision (the stable contract).
 - CSV is flat: one row per profile stage (window), per kink (interface), per entry (data
-  entries) or per source (store info), with the result's header fields repeated on each row.
+  entries), per source (store info), per scan value (composition scan), per grid voltage and
+  per product change (voltage sweep, told apart by ``row_type``), per candidate (coating
+  screen) or one summary row (batch), with the result's header fields repeated on each row.
   Columns are field names (``voltage_low_V``), never LaTeX; lists are joined with ``;``;
   numbers keep full precision; a missing value is an empty cell.
 - Markdown is a human report, rounded like the tables (the formatters of :mod:`.tables`).
@@ -21,24 +23,45 @@ from typing import TYPE_CHECKING
 
 from interfacestab.errors import InterfaceStabError, OutputError
 from interfacestab.reports.tables import (
+    SWEEP_SKIPPED_CONVENTIONS,
     fmt_energy,
     fmt_fraction,
     fmt_ion_amount,
     fmt_kJ_per_mol,
     fmt_meV,
     fmt_phases,
+    fmt_scan_value,
     fmt_voltage,
+    fmt_voltage_fine,
     interface_energy_unit,
     interface_system_text,
+    phase_change_text,
+    scan_e_above_hull_text,
+    scan_entry_text,
+    scan_range_text,
+    screen_criteria_lines,
+    screen_failed_text,
+    screen_mark,
+    screen_score_text,
+    screen_mean_margin_text,
+    screen_score_text_of,
+    screen_skipped_text,
+    screen_window_text,
     stabilization_summary,
     stage_reaction_text,
+    sweep_range_text,
     target_text,
+    transition_method_text,
     window_range_text,
 )
 
 if TYPE_CHECKING:
+    from interfacestab.analyses.batch import BatchResult
+    from interfacestab.analyses.coatings import CoatingScreen
     from interfacestab.analyses.data import ChemsysEntries, StoreInfo
     from interfacestab.analyses.interface import InterfaceProfile
+    from interfacestab.analyses.scan import WindowScan
+    from interfacestab.analyses.sweep import InterfaceSweep
     from interfacestab.analyses.window import StabilityWindow
     from interfacestab.provenance import Provenance
 
@@ -115,16 +138,95 @@ def store_rows(result: StoreInfo) -> list[dict[str, object]]:
     return [{"store_path": result.store_path, **src.to_dict()} for src in result.sources]
 
 
+def scan_rows(result: WindowScan) -> list[dict[str, object]]:
+    """One row per value of the scan variable: limits, products and reactions of its window."""
+    rows = []
+    for row in result.rows:
+        w = row.window
+        rows.append(
+            {
+                "template": result.template,
+                "variable": result.variable,
+                "ion": result.ion,
+                **row.to_dict(),
+                "width_V": w.width_V,
+                "material_id": w.material_id,
+                "stabilized": w.stabilized,
+                "stabilization_policy": w.stabilization_policy,
+                **_provenance_columns(w.provenance),
+            }
+        )
+    return rows
+
+
+#: Columns of a sweep's CSV: a ``point`` row per grid voltage, a ``transition`` row per product change.
+SWEEP_COLUMNS = (
+    "row_type", "voltage_V", "reaction_energy_eV_per_atom", "mutual_reaction_energy_eV_per_atom",
+    "reaction_energy_kJ_per_mol", "x_atomic_a", "x_molar_a", "ion_uptake_per_atom", "products", "reaction",
+    "products_below", "products_above", "method", "tolerance_V",
+)  # fmt: skip
+
+
+def sweep_rows(result: InterfaceSweep) -> list[dict[str, object]]:
+    """Grid points and located transitions interleaved by voltage (``row_type`` says which)."""
+    header = {"reactant_a": result.reactant_a, "reactant_b": result.reactant_b, "ion": result.ion}
+    prov = _provenance_columns(result.provenance)
+    items: list[tuple[float, int, dict[str, object]]] = []
+    for p in result.points:
+        items.append((p.voltage_V, 0, {"row_type": "point", "voltage_V": p.voltage_V, **p.minimum.to_dict()}))
+    for t in result.transitions:
+        items.append((t.voltage_V, 1, {"row_type": "transition", **t.to_dict()}))
+    items.sort(key=lambda item: (item[0], item[1]))
+    return [{**header, **{c: d.get(c) for c in SWEEP_COLUMNS}, **prov} for _, _, d in items]
+
+
+def screen_csv_rows(screen: CoatingScreen) -> list[dict[str, object]]:
+    """The library's flat screen rows (rank first) with the screen's setup and source on each row."""
+    from interfacestab.analyses.coatings import screen_rows
+
+    header = {
+        "electrolyte": screen.electrolyte,
+        "cathode": screen.cathode,
+        "charged_cathode": screen.charged_cathode,
+        "ion": screen.ion,
+        "voltage_V": screen.voltage_V,
+    }
+    tail = {
+        "source": screen.source.get("name", ""),
+        "thermo_type": screen.source.get("thermo_type", ""),
+        "vintage": screen.source.get("vintage", ""),
+        "package_version": screen.package_version,
+    }
+    return [{**header, **row, **tail} for row in screen_rows(screen)]
+
+
+def batch_rows(result: BatchResult) -> list[dict[str, object]]:
+    """The summary of a batch run as one row."""
+    return [result.to_dict()]
+
+
 def rows_for(result: object) -> list[dict[str, object]]:
     """The flat rows of any result type."""
+    from interfacestab.analyses.batch import BatchResult
+    from interfacestab.analyses.coatings import CoatingScreen
     from interfacestab.analyses.data import ChemsysEntries, StoreInfo
     from interfacestab.analyses.interface import InterfaceProfile
+    from interfacestab.analyses.scan import WindowScan
+    from interfacestab.analyses.sweep import InterfaceSweep
     from interfacestab.analyses.window import StabilityWindow
 
     if isinstance(result, StabilityWindow):
         return window_rows(result)
     if isinstance(result, InterfaceProfile):
         return interface_rows(result)
+    if isinstance(result, WindowScan):
+        return scan_rows(result)
+    if isinstance(result, InterfaceSweep):
+        return sweep_rows(result)
+    if isinstance(result, CoatingScreen):
+        return screen_csv_rows(result)
+    if isinstance(result, BatchResult):
+        return batch_rows(result)
     if isinstance(result, ChemsysEntries):
         return entries_rows(result)
     if isinstance(result, StoreInfo):
@@ -156,7 +258,7 @@ def _md_table(headers: Sequence[str], rows: Iterable[Sequence[str]], align: str)
     return lines
 
 
-def _md_provenance(provenance: Provenance, notes: Sequence[str] = ()) -> list[str]:
+def _md_provenance(provenance: Provenance, notes: Sequence[str] = (), *, skip: Sequence[str] = ()) -> list[str]:
     src = provenance.source
     lines = [
         "### Provenance",
@@ -166,7 +268,7 @@ def _md_provenance(provenance: Provenance, notes: Sequence[str] = ()) -> list[st
         f"- thermo type: {src.thermo_type}",
         f"- entries: {provenance.n_entries_in_chemsys} in {provenance.chemsys}",
     ]
-    lines += [f"- {key}: {text}" for key, text in provenance.conventions.items()]
+    lines += [f"- {key}: {text}" for key, text in provenance.conventions.items() if key not in skip]
     lines.append(f"- interfacestab {provenance.package_version}")
     lines += [f"- note: {note}" for note in notes]
     lines += [f"- **warning**: {warning}" for warning in provenance.warnings]
@@ -285,16 +387,159 @@ def store_markdown(result: StoreInfo) -> str:
     return "\n".join([*lines, ""])
 
 
-def to_markdown(result: object) -> str:
-    """Markdown report of any result type."""
+def scan_markdown(result: WindowScan) -> str:
+    """Markdown report of a composition scan."""
+    ion = result.ion
+    lines = [f"## {result.template}: stability windows vs {ion}/{ion}+, {scan_range_text(result)}", ""]
+    rows = [
+        [
+            fmt_scan_value(r.value),
+            r.formula,
+            scan_entry_text(r.window),
+            scan_e_above_hull_text(r.window),
+            fmt_voltage(r.window.reduction_limit_V),
+            fmt_voltage(r.window.oxidation_limit_V),
+            fmt_voltage(r.window.width_V),
+            fmt_phases(r.window.reduction_products),
+            fmt_phases(r.window.oxidation_products),
+        ]
+        for r in result.rows
+    ]
+    headers = [
+        result.variable, "formula", "entry", "E_above_hull (meV/atom)", "V_red (V)", "V_ox (V)", "width (V)",
+        "reduction products", "oxidation products",
+    ]  # fmt: skip
+    lines += _md_table(headers, rows, "rllrrrrll")
+    lines.append("")
+    if result.rows:
+        lines += _md_provenance(result.rows[0].window.provenance)
+    return "\n".join(lines)
+
+
+def sweep_markdown(result: InterfaceSweep) -> str:
+    """Markdown report of an interface voltage sweep."""
+    ion = result.ion
+    unit = f"eV per non-{ion} atom"
+    lines = [
+        f"## {result.reactant_a} | {result.reactant_b}: interface reactions open to {ion}, {sweep_range_text(result)}",
+        "",
+        f"### Product changes of the most negative reaction ({len(result.transitions)})",
+        "",
+    ]
+    rows = [
+        [
+            fmt_voltage_fine(t.voltage_V),
+            fmt_phases(t.products_below),
+            fmt_phases(t.products_above),
+            phase_change_text(t.products_below, t.products_above),
+            transition_method_text(t.method, t.tolerance_V),
+        ]
+        for t in result.transitions
+    ]
+    lines += _md_table(["V", "products below", "products above", "change", "method"], rows, "rllll")
+    lines += ["", f"### Most negative reaction at each voltage (dE in {unit})", ""]
+    rows = [
+        [
+            fmt_voltage(p.voltage_V),
+            fmt_energy(p.minimum.reaction_energy_eV_per_atom),
+            fmt_energy(p.minimum.mutual_reaction_energy_eV_per_atom),
+            fmt_fraction(p.minimum.x_atomic_a),
+            fmt_phases(p.minimum.products),
+        ]
+        for p in result.points
+    ]
+    lines += _md_table(["V", "dE", "mutual", "x_atomic", "products"], rows, "rrrrl")
+    lines += ["", *_md_provenance(result.provenance, skip=SWEEP_SKIPPED_CONVENTIONS)]
+    return "\n".join(lines)
+
+
+def screen_markdown(screen: CoatingScreen, *, top: int | None = None) -> str:
+    """Markdown report of a coating screen (``top`` rows at most), with criteria and provenance."""
+    shown = screen.results if top is None else screen.results[: max(0, top)]
+    lines = [
+        f"## Coatings for {screen.electrolyte} | {screen.cathode}: {len(screen.passed)} of {len(screen.results)} pass",
+        "",
+    ]
+    rows = [
+        [
+            str(rank),
+            r.formula,
+            screen_mark(r),
+            screen_score_text_of(r),
+            screen_mean_margin_text(r),
+            fmt_meV(r.e_above_hull_eV_per_atom),
+            screen_window_text(r),
+            fmt_energy(r.electrolyte_reaction_eV_per_atom),
+            fmt_energy(r.cathode_reaction_eV_per_atom),
+            fmt_energy(r.charged_cathode_reaction_eV_per_atom),
+            screen_failed_text(r),
+        ]
+        for rank, r in enumerate(shown, start=1)
+    ]
+    ion = screen.ion
+    headers = [
+        "#", "formula", "pass", "score", "mean margin", "E_hull (meV/atom)", f"window (V vs {ion}/{ion}+)",
+        f"dE {screen.electrolyte}", f"dE {screen.cathode}", f"dE {screen.charged_cathode}", "failed criteria",
+    ]  # fmt: skip
+    lines += _md_table(headers, rows, "rllrrrrrrrl")
+    if len(shown) < len(screen.results):
+        lines += ["", f"(top {len(shown)} of {len(screen.results)} shown)"]
+    skipped = screen_skipped_text(screen)
+    if skipped:
+        lines += ["", skipped]
+    lines += ["", "### Criteria", ""]
+    lines += [f"- {name}: {rule}" for name, rule in screen_criteria_lines(screen)]
+    lines += [f"- {screen_score_text(screen)}", f"- after {screen.criteria.citation}", "", "### Provenance", ""]
+    src = screen.source
+    lines += [
+        f"- source: `{src.get('name', '')}` — {src.get('description', '')}",
+        f"- vintage: {src.get('vintage', '')}" + (f" ({src['db_version']})" if src.get("db_version") else ""),
+        f"- thermo type: {src.get('thermo_type', '')}",
+    ]
+    lines += [f"- {key}: {text}" for key, text in screen.conventions.items()]
+    lines += [f"- interfacestab {screen.package_version}", ""]
+    return "\n".join(lines)
+
+
+def batch_markdown(result: BatchResult) -> str:
+    """Markdown summary of a batch run."""
+    return "\n".join(
+        [
+            "## Batch of stability windows",
+            "",
+            f"- targets: {result.n_targets}",
+            f"- computed this run: {result.n_computed}",
+            f"- failed: {result.n_failed}",
+            f"- output: {result.output}",
+            f"- checkpoint: {result.checkpoint}",
+            f"- source: {result.source}",
+            "",
+        ]
+    )
+
+
+def to_markdown(result: object, *, top: int | None = None) -> str:
+    """Markdown report of any result type (``top``: rows of a coating screen shown)."""
+    from interfacestab.analyses.batch import BatchResult
+    from interfacestab.analyses.coatings import CoatingScreen
     from interfacestab.analyses.data import ChemsysEntries, StoreInfo
     from interfacestab.analyses.interface import InterfaceProfile
+    from interfacestab.analyses.scan import WindowScan
+    from interfacestab.analyses.sweep import InterfaceSweep
     from interfacestab.analyses.window import StabilityWindow
 
     if isinstance(result, StabilityWindow):
         return window_markdown(result)
     if isinstance(result, InterfaceProfile):
         return interface_markdown(result)
+    if isinstance(result, WindowScan):
+        return scan_markdown(result)
+    if isinstance(result, InterfaceSweep):
+        return sweep_markdown(result)
+    if isinstance(result, CoatingScreen):
+        return screen_markdown(result, top=top)
+    if isinstance(result, BatchResult):
+        return batch_markdown(result)
     if isinstance(result, ChemsysEntries):
         return entries_markdown(result)
     if isinstance(result, StoreInfo):

@@ -10,12 +10,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from interfacestab.reports.export import OutputError, replace_atomically, temporary_sibling
-from interfacestab.reports.tables import fmt_energy, fmt_fraction, fmt_phases, fmt_voltage, interface_energy_unit
+from interfacestab.reports.tables import (
+    fmt_energy,
+    fmt_fraction,
+    fmt_phases,
+    fmt_voltage,
+    fmt_voltage_fine,
+    interface_energy_unit,
+)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+    from interfacestab.analyses.coatings import CoatingScreen
     from interfacestab.analyses.interface import InterfaceProfile
+    from interfacestab.analyses.scan import WindowScan
+    from interfacestab.analyses.sweep import InterfaceSweep
     from interfacestab.analyses.window import StabilityWindow
 
 PLOT_SUFFIXES: dict[str, str] = {".png": "png", ".svg": "svg"}
@@ -133,9 +143,218 @@ def interface_figure(result: InterfaceProfile) -> Figure:
     return fig
 
 
-def plot(result: object, path: str | Path) -> Path:
-    """Draw a window or interface result to ``path`` (PNG or SVG by extension); returns the path."""
+def scan_figure(result: WindowScan) -> Figure:
+    """Both window limits vs the scan variable with the window shaded between them."""
+    ion, var = result.ion, result.variable
+    fig, (ax,) = _new_figure(1, 4.5)
+    xs = [r.value for r in result.rows]
+    red = [r.window.reduction_limit_V for r in result.rows]
+    ox_values = [r.window.oxidation_limit_V for r in result.rows]
+    finite = [v for v in (*red, *(o for o in ox_values if o is not None)) if v is not None]
+    v_top = max([5.0, *(v + 0.5 for v in finite)])
+    ox = [v_top if o is None else o for o in ox_values]
+    if len(xs) > 1:
+        ax.fill_between(xs, red, ox, color="tab:green", alpha=0.2, linewidth=0, label="stability window")
+    else:
+        ax.vlines(xs, red, ox, color="tab:green", alpha=0.4, linewidth=8, label="stability window")
+    ax.plot(xs, red, color="tab:blue", linewidth=1.5, label="reduction limit")
+    ax.plot(xs, ox, color="tab:red", linewidth=1.5, label="oxidation limit")
+    for r, x, lo, hi in zip(result.rows, xs, red, ox, strict=True):
+        filled = r.window.in_database
+        for y, colour in ((lo, "tab:blue"), (hi, "tab:red")):
+            ax.plot([x], [y], marker="o", markersize=5, color=colour, markerfacecolor=colour if filled else "white")
+    if any(o is None for o in ox_values):
+        ax.text(0.01, 0.98, f"top edge: no {ion} to release (no oxidation limit)", transform=ax.transAxes,
+                va="top", fontsize=7, color="grey")  # fmt: skip
+    ax.plot([], [], marker="o", color="grey", markerfacecolor="white", linestyle="", label="virtual (not in the data)")
+    ax.set_xlabel(f"{var} in {result.template}")
+    ax.set_ylabel(f"voltage (V vs {ion}/{ion}+)")
+    ax.set_ylim(0.0, v_top)
+    if len(xs) > 1:
+        pad = 0.03 * (max(xs) - min(xs))
+        ax.set_xlim(min(xs) - pad, max(xs) + pad)
+    ax.legend(loc="best", frameon=False, fontsize=8)
+    source = result.rows[0].window.provenance.source.name if result.rows else ""
+    ax.set_title(f"{result.template}: stability window vs {ion}/{ion}+ ({source})")
+    return fig
+
+
+def _sweep_curve(result: InterfaceSweep) -> tuple[list[float], list[float]]:
+    """The minimum reaction energy vs V through the grid points and the located product changes.
+
+    Between two product changes the minimum is one reaction, whose energy is linear in V with slope
+    ``ion_uptake_per_atom`` (see ``analyses.sweep``); a change's energy is taken from the line of the
+    grid point on its side (a change between two others in one grid interval is skipped, and the
+    straight segment there is exact as well).
+    """
+    points = sorted(result.points, key=lambda p: p.voltage_V)
+
+    def line(p: object, v: float) -> float:
+        m = p.minimum  # type: ignore[attr-defined]
+        return m.reaction_energy_eV_per_atom + m.ion_uptake_per_atom * (v - p.voltage_V)  # type: ignore[attr-defined]
+
+    curve = [(p.voltage_V, p.minimum.reaction_energy_eV_per_atom) for p in points]
+    for lo, hi in zip(points, points[1:], strict=False):
+        inside = sorted(t.voltage_V for t in result.transitions if lo.voltage_V < t.voltage_V < hi.voltage_V)
+        if inside:
+            curve.append((inside[0], line(lo, inside[0])))
+            if len(inside) > 1:
+                curve.append((inside[-1], line(hi, inside[-1])))
+    curve.sort()
+    return [v for v, _ in curve], [e for _, e in curve]
+
+
+def sweep_regions(result: InterfaceSweep) -> list[tuple[float, float, tuple[str, ...]]]:
+    """(V from, V to, products) of the minimum between consecutive product changes over the sweep."""
+    if not result.points:
+        return []
+    v0, v1 = result.points[0].voltage_V, result.points[-1].voltage_V
+    transitions = sorted(result.transitions, key=lambda t: t.voltage_V)
+    if not transitions:
+        return [(v0, v1, result.points[0].minimum.products)]
+    edges = [v0, *(t.voltage_V for t in transitions), v1]
+    products = [transitions[0].products_below, *(t.products_above for t in transitions)]
+    return [(edges[i], edges[i + 1], products[i]) for i in range(len(products))]
+
+
+def sweep_figure(result: InterfaceSweep) -> Figure:
+    """Minimum reaction energy vs voltage, product changes as vertical lines, numbered regions with a key."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    ion = result.ion
+    regions = sweep_regions(result)
+    n_key_rows = (len(regions) + 1) // 2 if len(regions) > 8 else len(regions)
+    key_height = 0.22 * max(1, n_key_rows) + 0.3
+    fig = Figure(figsize=(8.0, 4.2 + key_height), layout="constrained")
+    FigureCanvasAgg(fig)
+    ax, ax_key = fig.subplots(2, 1, height_ratios=[4.2, key_height])
+
+    vs, es = _sweep_curve(result)
+    ax.plot(vs, es, color="tab:blue", linewidth=1.5, label="most negative reaction energy")
+    ax.plot(
+        [p.voltage_V for p in result.points],
+        [p.minimum.reaction_energy_eV_per_atom for p in result.points],
+        marker="o", markersize=4, linestyle="", color="tab:blue",
+    )  # fmt: skip
+    for t in result.transitions:
+        ax.axvline(t.voltage_V, color="grey", linestyle="--", linewidth=0.8)
+    ax.axhline(0.0, color="grey", linewidth=0.6)
+    if regions:
+        ax.set_xlim(regions[0][0], regions[-1][1])
+    for i, (lo, hi, _) in enumerate(regions, start=1):
+        ax.text((lo + hi) / 2, 0.97 - 0.05 * ((i - 1) % 2), str(i), transform=ax.get_xaxis_transform(),
+                ha="center", va="top", fontsize=7, fontweight="bold")  # fmt: skip
+    ax.set_xlabel(f"voltage (V vs {ion}/{ion}+)")
+    ax.set_ylabel(f"min reaction energy\n(eV per non-{ion} atom)")
+    ax.set_title(
+        f"{result.reactant_a} | {result.reactant_b} open to {ion}: "
+        f"{len(result.transitions)} product changes ({result.provenance.source.name})"
+    )
+
+    ax_key.set_axis_off()
+    columns = 2 if len(regions) > 8 else 1
+    per_column = (len(regions) + columns - 1) // columns if regions else 1
+    for i, (lo, hi, products) in enumerate(regions):
+        col, row = divmod(i, per_column)
+        ax_key.text(
+            0.0 + 0.5 * col, 1.0 - (row + 0.5) / max(per_column, 1),
+            f"{i + 1:>2}  {fmt_voltage_fine(lo)}–{fmt_voltage_fine(hi)} V  {fmt_phases(products)}",
+            transform=ax_key.transAxes, fontsize=7, va="center", family="monospace",
+        )  # fmt: skip
+    return fig
+
+
+def screen_figure(screen: CoatingScreen, *, n_labels: int = 10) -> Figure:
+    """Reaction energy with the electrolyte vs with the charged cathode, coloured by the oxidation limit.
+
+    Passing candidates are drawn as stars; the ``n_labels`` best-ranked candidates are labelled; the
+    box shows the reaction-energy criteria.
+    """
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Rectangle
+
+    c = screen.criteria
+    ion = screen.ion
+    fig, (ax,) = _new_figure(1, 5.5)
+    rows = [r for r in screen.results if r.error is None and r.electrolyte_reaction_eV_per_atom is not None]
+    with_ox = [r for r in rows if r.oxidation_limit_V is not None and r.charged_cathode_reaction_eV_per_atom is not None]
+    without_ox = [r for r in rows if r.oxidation_limit_V is None and r.charged_cathode_reaction_eV_per_atom is not None]
+    lim_x, lim_y = c.max_abs_electrolyte_reaction_eV_per_atom, c.max_abs_cathode_reaction_eV_per_atom
+    # reaction energies are never positive (both ends of the mixing line are 0): the criteria box ends at 0
+    ax.add_patch(
+        Rectangle((-lim_x, -lim_y), lim_x, lim_y, facecolor="tab:green", alpha=0.1, edgecolor="tab:green",
+                  linestyle="--")  # fmt: skip
+    )
+    mappable = None
+    for passed, marker, size in ((False, "o", 30), (True, "*", 160)):
+        group = [r for r in with_ox if r.passed is passed]
+        if group:
+            mappable = ax.scatter(
+                [r.electrolyte_reaction_eV_per_atom for r in group],
+                [r.charged_cathode_reaction_eV_per_atom for r in group],
+                c=[r.oxidation_limit_V for r in group],
+                cmap="viridis", vmin=min(r.oxidation_limit_V for r in with_ox),
+                vmax=max(r.oxidation_limit_V for r in with_ox),
+                marker=marker, s=size, edgecolors="black" if passed else "none", linewidths=0.8,
+            )  # fmt: skip
+    if without_ox:
+        ax.scatter(
+            [r.electrolyte_reaction_eV_per_atom for r in without_ox],
+            [r.charged_cathode_reaction_eV_per_atom for r in without_ox],
+            marker="s", s=30, color="lightgrey", edgecolors="grey",
+        )  # fmt: skip
+    if mappable is not None:
+        bar = fig.colorbar(mappable, ax=ax)
+        bar.set_label(f"oxidation limit (V vs {ion}/{ion}+)")
+        bar.ax.axhline(c.min_oxidation_limit_V, color="red", linewidth=1.2)
+    ranked = [r for r in screen.results if r in rows and r.charged_cathode_reaction_eV_per_atom is not None]
+    for rank, r in enumerate(ranked[:n_labels], start=1):
+        ax.annotate(
+            f"{rank}. {r.formula}",
+            (r.electrolyte_reaction_eV_per_atom, r.charged_cathode_reaction_eV_per_atom),
+            xytext=(4, 4), textcoords="offset points", fontsize=7,
+        )  # fmt: skip
+    ax.axhline(0.0, color="grey", linewidth=0.6)
+    ax.axvline(0.0, color="grey", linewidth=0.6)
+    xs = [r.electrolyte_reaction_eV_per_atom for r in with_ox + without_ox]
+    ys = [r.charged_cathode_reaction_eV_per_atom for r in with_ox + without_ox]
+    x_low, y_low = 1.1 * min([*xs, -lim_x]), 1.1 * min([*ys, -lim_y])  # type: ignore[type-var]
+    ax.set_xlim(x_low, -0.05 * x_low)
+    ax.set_ylim(y_low, -0.05 * y_low)
+    ax.set_xlabel(f"reaction energy with {screen.electrolyte} (eV/atom)")
+    ax.set_ylabel(f"reaction energy with {screen.charged_cathode} (eV/atom)")
+    handles = [
+        Rectangle((0, 0), 1, 1, facecolor="tab:green", alpha=0.1, edgecolor="tab:green", linestyle="--"),
+        Line2D([], [], marker="*", markersize=11, color="grey", markeredgecolor="black", linestyle=""),
+        Line2D([], [], marker="o", markersize=5, color="grey", linestyle=""),
+    ]
+    labels = [
+        f"|reaction energy| ≤ {fmt_energy(lim_x)} / {fmt_energy(lim_y)} eV/atom",
+        "passes every criterion",
+        "fails a criterion",
+    ]
+    if without_ox:
+        handles.append(Line2D([], [], marker="s", markersize=5, color="lightgrey", markeredgecolor="grey", linestyle=""))
+        labels.append(f"no {ion} (no oxidation limit)")
+    ax.legend(handles, labels, loc="lower left", frameon=False, fontsize=7)
+    ax.set_title(
+        f"coatings for {screen.electrolyte} | {screen.cathode}: {len(screen.passed)} of {len(screen.results)} pass "
+        f"({screen.source.get('name', '')})",
+        fontsize=9,
+    )
+    return fig
+
+
+def plot(result: object, path: str | Path, *, n_labels: int = 10) -> Path:
+    """Draw a result to ``path`` (PNG or SVG by extension); returns the path.
+
+    ``n_labels``: how many of a coating screen's best candidates are labelled.
+    """
+    from interfacestab.analyses.coatings import CoatingScreen
     from interfacestab.analyses.interface import InterfaceProfile
+    from interfacestab.analyses.scan import WindowScan
+    from interfacestab.analyses.sweep import InterfaceSweep
     from interfacestab.analyses.window import StabilityWindow
 
     target = check_plot_path(path)
@@ -143,6 +362,12 @@ def plot(result: object, path: str | Path) -> Path:
         fig = window_figure(result)
     elif isinstance(result, InterfaceProfile):
         fig = interface_figure(result)
+    elif isinstance(result, WindowScan):
+        fig = scan_figure(result)
+    elif isinstance(result, InterfaceSweep):
+        fig = sweep_figure(result)
+    elif isinstance(result, CoatingScreen):
+        fig = screen_figure(result, n_labels=n_labels)
     else:
         msg = f"no plot for {type(result).__name__}"
         raise TypeError(msg)

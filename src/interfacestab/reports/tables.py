@@ -22,8 +22,12 @@ from rich.table import Table
 from rich.text import Text
 
 if TYPE_CHECKING:
+    from interfacestab.analyses.batch import BatchResult
+    from interfacestab.analyses.coatings import CoatingResult, CoatingScreen
     from interfacestab.analyses.data import ChemsysEntries, StoreInfo
     from interfacestab.analyses.interface import InterfaceProfile
+    from interfacestab.analyses.scan import WindowScan
+    from interfacestab.analyses.sweep import InterfaceSweep
     from interfacestab.analyses.window import StabilityWindow, WindowStage
     from interfacestab.provenance import Provenance, SourceInfo
 
@@ -131,8 +135,8 @@ def _grid() -> Table:
     return grid
 
 
-def provenance_panel(provenance: Provenance, notes: Sequence[str] = ()) -> Panel:
-    """Footer: where the numbers come from and which conventions were used."""
+def provenance_panel(provenance: Provenance, notes: Sequence[str] = (), *, skip: Sequence[str] = ()) -> Panel:
+    """Footer: where the numbers come from and which conventions were used (``skip``: convention keys left out)."""
     grid = _grid()
     src = provenance.source
     grid.add_row("source", f"{escape(src.name)} — {escape(src.description)}" if src.description else escape(src.name))
@@ -140,7 +144,8 @@ def provenance_panel(provenance: Provenance, notes: Sequence[str] = ()) -> Panel
     grid.add_row("thermo type", escape(src.thermo_type))
     grid.add_row("entries", f"{provenance.n_entries_in_chemsys} in {escape(provenance.chemsys)}")
     for key, text in provenance.conventions.items():
-        grid.add_row(f"[dim]{escape(key)}[/]", f"[dim]{escape(text)}[/]")
+        if key not in skip:
+            grid.add_row(f"[dim]{escape(key)}[/]", f"[dim]{escape(text)}[/]")
     grid.add_row("interfacestab", escape(provenance.package_version))
     for note in notes:
         grid.add_row("[cyan]note[/]", escape(note))
@@ -309,6 +314,392 @@ def interface_table(result: InterfaceProfile) -> RenderableType:
     return Group(header, kinks, legend, extra, provenance_panel(result.provenance))
 
 
+# -- composition scan ------------------------------------------------------------------------
+def fmt_voltage_fine(value: float | None) -> str:
+    """A located voltage (a product change) to 1 mV (3 decimals)."""
+    return NONE_TEXT if value is None else _fixed(value, 3)
+
+
+def fmt_scan_value(value: float) -> str:
+    """A value of a scan variable as written (``0.1``, ``0.25``)."""
+    return f"{value:g}"
+
+
+PASS_MARK = "✓"
+FAIL_MARK = "✗"
+
+
+def scan_range_text(result: WindowScan) -> str:
+    """``x = 0 … 0.8 (9 values)``."""
+    values = [r.value for r in result.rows]
+    if not values:
+        return f"{result.variable}: no values"
+    return f"{result.variable} = {fmt_scan_value(values[0])} … {fmt_scan_value(values[-1])} ({len(values)} values)"
+
+
+def scan_entry_text(window: StabilityWindow) -> str:
+    """Material id, ``in the data`` or ``virtual`` for one scan row."""
+    if not window.in_database:
+        return "virtual"
+    return window.material_id or "in the data"
+
+
+def scan_e_above_hull_text(window: StabilityWindow) -> str:
+    """e_above_hull in meV/atom for a scan row; ``–`` for a virtual composition (placed on the hull)."""
+    return "–" if window.e_above_hull_eV_per_atom is None else fmt_meV(window.e_above_hull_eV_per_atom)
+
+
+def scan_table(result: WindowScan) -> RenderableType:
+    """One row per value of the scan variable: formula, limits, width and the products at both limits."""
+    ion, var = result.ion, result.variable
+    table = Table(
+        title=f"[bold]{escape(result.template)}[/] · stability windows vs {ion}/{ion}+ · {escape(scan_range_text(result))}",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        show_edge=False,
+    )
+    table.add_column(escape(var), justify="right", no_wrap=True)
+    table.add_column("formula", no_wrap=True)
+    table.add_column("entry", no_wrap=True)
+    table.add_column("E_above_hull\n(meV/atom)", justify="right", no_wrap=True)
+    table.add_column("V_red\n(V)", justify="right", no_wrap=True)
+    table.add_column("V_ox\n(V)", justify="right", no_wrap=True)
+    table.add_column("width\n(V)", justify="right", no_wrap=True)
+    table.add_column("reduction products (below V_red)")
+    table.add_column("oxidation products (above V_ox)")
+    for row in result.rows:
+        w = row.window
+        table.add_row(
+            fmt_scan_value(row.value),
+            escape(row.formula),
+            escape(scan_entry_text(w)),
+            scan_e_above_hull_text(w),
+            fmt_voltage(w.reduction_limit_V),
+            fmt_voltage(w.oxidation_limit_V),
+            fmt_voltage(w.width_V),
+            escape(fmt_phases(w.reduction_products)),
+            escape(fmt_phases(w.oxidation_products)) if w.oxidation_limit_V is not None else f"none (no {ion})",
+        )
+    first = result.rows[0].window if result.rows else None
+    policy = first.stabilization_policy if first is not None else "stabilize"
+    legend = _legend(
+        f"V_red, V_ox: window limits vs {ion}/{ion}+; below V_red the target takes up {ion}, above V_ox it releases {ion}",
+        "entry: material id when the composition is in the data; virtual: not in the data, placed on the hull",
+        f"E_above_hull: of the composition in the data (before stabilization); policy: {policy}; "
+        "all rows share one hull",
+    )
+    parts: list[RenderableType] = [table, legend]
+    if first is not None:
+        parts.append(provenance_panel(first.provenance))
+    return Group(*parts)
+
+
+# -- interface voltage sweep -----------------------------------------------------------------
+def sweep_range_text(result: InterfaceSweep) -> str:
+    """``0.00 … 5.00 V vs Li/Li+ (11 voltages)``."""
+    vs = [p.voltage_V for p in result.points]
+    ref = f"{result.ion}/{result.ion}+"
+    if not vs:
+        return f"no voltages vs {ref}"
+    return f"{fmt_voltage(vs[0])} … {fmt_voltage(vs[-1])} V vs {ref} ({len(vs)} voltages)"
+
+
+def phase_change_text(below: Sequence[str], above: Sequence[str]) -> str:
+    """What changes between two phase sets: ``−Co +Co9S8`` (phases present on both sides omitted)."""
+    gone = [p for p in below if p not in above]
+    new = [p for p in above if p not in below]
+    return " ".join([*(f"−{p}" for p in gone), *(f"+{p}" for p in new)]) or "same phases"
+
+
+def transition_method_text(method: str, tolerance_V: float) -> str:
+    """``crossing (±1e-06 V)`` or ``bisection (±5e-05 V)``."""
+    return f"{method} (±{tolerance_V:.0e} V)"
+
+
+def sweep_table(result: InterfaceSweep) -> RenderableType:
+    """Header, the located product changes, a compact per-voltage table of the minimum, provenance."""
+    ion = result.ion
+    unit = f"eV per non-{ion} atom"
+    head = _grid()
+    head.add_row("system", f"open to {ion} at {escape(sweep_range_text(result))}")
+    if result.points:
+        lowest = min(result.points, key=lambda p: p.minimum.reaction_energy_eV_per_atom)
+        head.add_row(
+            "most negative",
+            f"{fmt_energy(lowest.minimum.reaction_energy_eV_per_atom)} {unit} at {fmt_voltage(lowest.voltage_V)} V "
+            f"→ {escape(fmt_phases(lowest.minimum.products))}",
+        )
+        mutual = min(result.points, key=lambda p: p.minimum.mutual_reaction_energy_eV_per_atom)
+        head.add_row(
+            "interface share",
+            Text(
+                f"{fmt_energy(mutual.minimum.mutual_reaction_energy_eV_per_atom)} {unit} at "
+                f"{fmt_voltage(mutual.voltage_V)} V → {fmt_phases(mutual.minimum.products)} "
+                "(largest mutual part of these reactions at the grid voltages: dE minus the reactants' own "
+                f"decomposition with the {ion} reservoir)",
+                style="bold",
+            ),
+        )
+    head.add_row(
+        "product changes",
+        f"{len(result.transitions)} located exactly ({result.n_evaluations} interface evaluations)",
+    )
+    header = Panel(
+        head,
+        title=f"[bold]{escape(result.reactant_a)} | {escape(result.reactant_b)}[/] · interface reactions vs voltage",
+        title_align="left",
+        box=box.ROUNDED,
+        border_style="blue",
+    )
+
+    transitions = Table(
+        title=f"voltages where the products of the most negative reaction change (V vs {ion}/{ion}+)",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        show_edge=False,
+    )
+    transitions.add_column("V", justify="right", no_wrap=True)
+    transitions.add_column("products below")
+    transitions.add_column("", no_wrap=True)
+    transitions.add_column("products above")
+    transitions.add_column("change")
+    transitions.add_column("method", no_wrap=True)
+    for t in result.transitions:
+        transitions.add_row(
+            fmt_voltage_fine(t.voltage_V),
+            escape(fmt_phases(t.products_below)),
+            "→",
+            escape(fmt_phases(t.products_above)),
+            escape(phase_change_text(t.products_below, t.products_above)),
+            escape(transition_method_text(t.method, t.tolerance_V)),
+        )
+    if not result.transitions:
+        transitions.add_row("", "no change of products over the sweep", "", "", "", "")
+
+    points = Table(
+        title=f"most negative reaction at each voltage (dE in {unit})",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        show_edge=False,
+    )
+    points.add_column("V", justify="right", no_wrap=True)
+    points.add_column("dE", justify="right", no_wrap=True)
+    points.add_column("mutual", justify="right", no_wrap=True)
+    points.add_column("x_atomic", justify="right", no_wrap=True)
+    points.add_column("x_molar", justify="right", no_wrap=True)
+    points.add_column("products")
+    for p in result.points:
+        m = p.minimum
+        points.add_row(
+            fmt_voltage(p.voltage_V),
+            fmt_energy(m.reaction_energy_eV_per_atom),
+            fmt_energy(m.mutual_reaction_energy_eV_per_atom),
+            fmt_fraction(m.x_atomic_a),
+            fmt_fraction(m.x_molar_a),
+            escape(fmt_phases(m.products)),
+        )
+    legend = _legend(
+        "crossing: two competing reactions swap, located exactly; bisection: a phase appears or vanishes, "
+        "located to the stated tolerance",
+        f"x = fraction of {result.reactant_a} (x_atomic counts its {ion} too); x = 1 or 0 means one reactant "
+        f"reacting with the {ion} reservoir alone",
+        "mutual: the reaction's dE minus the reactants' own decomposition with the reservoir (the interface's own share)",
+    )
+    return Group(header, transitions, points, legend, provenance_panel(result.provenance, skip=SWEEP_SKIPPED_CONVENTIONS))
+
+
+#: Conventions of a sweep's provenance that describe only its first voltage (the header gives the range).
+SWEEP_SKIPPED_CONVENTIONS = ("system",)
+
+
+# -- batch summary ---------------------------------------------------------------------------
+def batch_table(result: BatchResult) -> RenderableType:
+    """What a batch run did: counts, files, source."""
+    grid = _grid()
+    grid.add_row("targets", str(result.n_targets))
+    grid.add_row("computed this run", f"{result.n_computed} ({result.n_targets - result.n_computed} from the checkpoint)")
+    failed = f"{result.n_failed}" + (" (see the error column)" if result.n_failed else "")
+    grid.add_row("failed", Text(failed, style="yellow" if result.n_failed else ""))
+    grid.add_row("output", escape(str(result.output)))
+    grid.add_row("checkpoint", escape(str(result.checkpoint)))
+    grid.add_row("source", escape(result.source))
+    return Panel(grid, title="[bold]batch of stability windows[/]", title_align="left", box=box.ROUNDED, border_style="green")
+
+
+# -- coating screen --------------------------------------------------------------------------
+#: Short names of the screening criteria, in the order of the table.
+SCREEN_CRITERIA_LABELS: dict[str, str] = {
+    "e_above_hull": "e_above_hull",
+    "reduction_limit": "reduction limit",
+    "oxidation_limit": "oxidation limit",
+    "electrolyte_reaction": "electrolyte reaction",
+    "cathode_reaction": "cathode reaction",
+    "charged_cathode_reaction": "charged-cathode reaction",
+}
+
+
+def screen_criteria_lines(screen: CoatingScreen) -> list[tuple[str, str]]:
+    """(criterion, rule) pairs of a screen, rounded like the tables."""
+    c = screen.criteria
+    ref = f"{c.ion}/{c.ion}+"
+    return [
+        ("e_above_hull", f"≤ {fmt_meV(c.max_e_above_hull_eV_per_atom)} meV/atom (of the candidate in the data)"),
+        ("reduction limit", f"≤ {fmt_voltage(c.max_reduction_limit_V)} V vs {ref}"),
+        ("oxidation limit", f"≥ {fmt_voltage(c.min_oxidation_limit_V)} V vs {ref} (a candidate without {c.ion} passes)"),
+        (
+            "electrolyte reaction",
+            f"|most negative reaction energy with {screen.electrolyte}| ≤ "
+            f"{fmt_energy(c.max_abs_electrolyte_reaction_eV_per_atom)} eV/atom (closed system)",
+        ),
+        (
+            "cathode reactions",
+            f"|most negative reaction energy| ≤ {fmt_energy(c.max_abs_cathode_reaction_eV_per_atom)} eV/atom with "
+            f"{screen.cathode} and with the charged cathode {screen.charged_cathode} (closed system)",
+        ),
+    ]
+
+
+def screen_score_text(screen: CoatingScreen) -> str:
+    """How the score is computed, with the scales of this screen."""
+    c = screen.criteria
+    return (
+        "score = the smallest margin over the criteria, each margin divided by its scale "
+        f"(e_above_hull: {fmt_meV(c.scale_e_above_hull_eV_per_atom)} meV/atom, voltages: {c.scale_voltage_V:g} V, "
+        f"reaction energies: {fmt_energy(c.scale_reaction_eV_per_atom)} eV/atom); ≥ 0 means every criterion passes; "
+        "ranked by score, best first, ties (e.g. every candidate on the hull has the same e_above_hull margin) "
+        "broken by the mean margin"
+    )
+
+
+def screen_window_text(result: CoatingResult) -> str:
+    """``0.69 – 4.21`` (V); ``1.2 – none`` without an oxidation limit."""
+    if result.reduction_limit_V is None:
+        return NONE_TEXT
+    return f"{fmt_voltage(result.reduction_limit_V)} – {fmt_voltage(result.oxidation_limit_V)}"
+
+
+def screen_failed_text(result: CoatingResult) -> str:
+    """Failed criteria in words, or the error of a candidate that could not be screened."""
+    if result.error:
+        return f"error: {result.error}"
+    return ", ".join(SCREEN_CRITERIA_LABELS.get(k, k) for k in result.failed_criteria)
+
+
+def screen_mark(result: CoatingResult) -> str:
+    """✓ for a candidate passing every criterion, ✗ otherwise."""
+    return PASS_MARK if result.passed else FAIL_MARK
+
+
+def screen_score_text_of(result: CoatingResult) -> str:
+    """The score to 2 decimals (``–`` for an error row)."""
+    return "–" if result.error or result.score == float("-inf") else _fixed(result.score, 2)
+
+
+def screen_mean_margin_text(result: CoatingResult) -> str:
+    """The mean scaled margin (the tie-breaker) to 2 decimals (``–`` for an error row)."""
+    mean = getattr(result, "mean_margin", None)
+    return "–" if result.error or mean is None or mean == float("-inf") else _fixed(mean, 2)
+
+
+def screen_skipped_text(screen: CoatingScreen) -> str | None:
+    """Candidates left out because they are the electrolyte or the cathode themselves."""
+    skipped = getattr(screen, "skipped", ())
+    if not skipped:
+        return None
+    return f"skipped (the electrolyte or cathode itself): {', '.join(skipped)}"
+
+
+def _source_grid(source: dict[str, object], package_version: str, conventions: dict[str, str]) -> Table:
+    grid = _grid()
+    name, description = str(source.get("name", "")), str(source.get("description", ""))
+    grid.add_row("source", f"{escape(name)} — {escape(description)}" if description else escape(name))
+    vintage, db_version = str(source.get("vintage", "")), str(source.get("db_version", ""))
+    grid.add_row("vintage", escape(vintage + (f" ({db_version})" if db_version else "")))
+    grid.add_row("thermo type", escape(str(source.get("thermo_type", ""))))
+    for key, text in conventions.items():
+        grid.add_row(f"[dim]{escape(key)}[/]", f"[dim]{escape(text)}[/]")
+    grid.add_row("interfacestab", escape(package_version))
+    return grid
+
+
+def screen_table(screen: CoatingScreen, *, top: int | None = None) -> RenderableType:
+    """Ranked candidates (``top`` rows at most), then the criteria and the provenance."""
+    ion = screen.ion
+    shown = screen.results if top is None else screen.results[: max(0, top)]
+    open_columns = screen.voltage_V is not None
+    title = (
+        f"[bold]coatings for {escape(screen.electrolyte)} | {escape(screen.cathode)}[/] · "
+        f"{len(screen.passed)} of {len(screen.results)} pass"
+        + (f" · top {len(shown)} shown" if len(shown) < len(screen.results) else "")
+    )
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("formula", no_wrap=True)
+    table.add_column("", no_wrap=True)
+    table.add_column("score", justify="right", no_wrap=True)
+    table.add_column("mean\nmargin", justify="right", no_wrap=True)
+    table.add_column("E_hull\n(meV/at)", justify="right", no_wrap=True)
+    table.add_column(f"window\n(V vs {ion})", justify="right", no_wrap=True)
+    table.add_column(f"dE\n{escape(screen.electrolyte)}", justify="right", no_wrap=True)
+    table.add_column(f"dE\n{escape(screen.cathode)}", justify="right", no_wrap=True)
+    table.add_column(f"dE\n{escape(screen.charged_cathode)}", justify="right", no_wrap=True)
+    if open_columns:
+        table.add_column(f"dE open\n{escape(screen.electrolyte)}", justify="right", no_wrap=True)
+        table.add_column(f"dE open\n{escape(screen.cathode)}", justify="right", no_wrap=True)
+    table.add_column("failed criteria")
+    for rank, r in enumerate(shown, start=1):
+        cells = [
+            str(rank),
+            escape(r.formula),
+            f"[green]{PASS_MARK}[/]" if r.passed else f"[red]{FAIL_MARK}[/]",
+            screen_score_text_of(r),
+            screen_mean_margin_text(r),
+            fmt_meV(r.e_above_hull_eV_per_atom),
+            screen_window_text(r),
+            fmt_energy(r.electrolyte_reaction_eV_per_atom),
+            fmt_energy(r.cathode_reaction_eV_per_atom),
+            fmt_energy(r.charged_cathode_reaction_eV_per_atom),
+        ]
+        if open_columns:
+            cells += [fmt_energy(r.open_electrolyte_reaction_eV_per_atom), fmt_energy(r.open_cathode_reaction_eV_per_atom)]
+        cells.append(escape(screen_failed_text(r)))
+        table.add_row(*cells, style="bold" if r.passed else None)
+    legend_lines = [
+        f"{PASS_MARK}: passes every criterion; dE: most negative reaction energy with the phase named "
+        "(eV/atom of the mixture, closed system)",
+        f"charged cathode: {screen.charged_cathode} (made from {screen.cathode} by removing {ion}; --charged-fraction)",
+    ]
+    if open_columns:
+        legend_lines.append(
+            f"dE open: the same reactions open to {ion} at {fmt_voltage(screen.voltage_V)} V vs {ion}/{ion}+ "
+            f"(eV per non-{ion} atom; includes each reactant's own reaction with the {ion} reservoir, e.g. an "
+            "electrolyte outside its window; reported, not a criterion)"
+        )
+    skipped = screen_skipped_text(screen)
+    if skipped:
+        legend_lines.append(skipped)
+    if screen.output:
+        legend_lines.append(f"all {len(screen.results)} rows at full precision in {screen.output}")
+
+    criteria = _grid()
+    for name, rule in screen_criteria_lines(screen):
+        criteria.add_row(escape(name), escape(rule))
+    criteria.add_row("score", escape(screen_score_text(screen)))
+    criteria.add_row("[dim]after[/]", f"[dim]{escape(screen.criteria.citation)}[/]")
+    criteria_panel = Panel(criteria, title="criteria", title_align="left", box=box.ROUNDED, border_style="cyan")
+    provenance = Panel(
+        _source_grid(screen.source, screen.package_version, screen.conventions),
+        title="provenance",
+        title_align="left",
+        box=box.ROUNDED,
+        border_style="dim",
+    )
+    return Group(table, _legend(*legend_lines), criteria_panel, provenance)
+
+
 # -- data ------------------------------------------------------------------------------------
 def entries_table(result: ChemsysEntries) -> RenderableType:
     """Every entry of a chemical system with its hull facts."""
@@ -407,16 +798,28 @@ def store_info_table(result: StoreInfo) -> RenderableType:
 
 
 # -- dispatch --------------------------------------------------------------------------------
-def render(result: object) -> RenderableType:
-    """The table of any result type the CLI prints."""
+def render(result: object, *, top: int | None = None) -> RenderableType:
+    """The table of any result type the CLI prints (``top``: rows of a coating screen shown)."""
+    from interfacestab.analyses.batch import BatchResult
+    from interfacestab.analyses.coatings import CoatingScreen
     from interfacestab.analyses.data import ChemsysEntries, StoreInfo
     from interfacestab.analyses.interface import InterfaceProfile
+    from interfacestab.analyses.scan import WindowScan
+    from interfacestab.analyses.sweep import InterfaceSweep
     from interfacestab.analyses.window import StabilityWindow
 
     if isinstance(result, StabilityWindow):
         return window_table(result)
     if isinstance(result, InterfaceProfile):
         return interface_table(result)
+    if isinstance(result, WindowScan):
+        return scan_table(result)
+    if isinstance(result, InterfaceSweep):
+        return sweep_table(result)
+    if isinstance(result, CoatingScreen):
+        return screen_table(result, top=top)
+    if isinstance(result, BatchResult):
+        return batch_table(result)
     if isinstance(result, ChemsysEntries):
         return entries_table(result)
     if isinstance(result, StoreInfo):

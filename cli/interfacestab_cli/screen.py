@@ -1,0 +1,325 @@
+"""``interfacestab screen``: rank coating materials between a solid electrolyte and a cathode.
+
+The criteria, seed list and excluded elements in the help text are those of
+``interfacestab.analyses.coatings`` (a test keeps them in step); they are written out here so
+``--help`` imports nothing of the library.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from interfacestab.errors import FormulaError
+from interfacestab_cli.common import (
+    INPUT_PANEL,
+    OUTPUT_PANEL,
+    THERMO_PANEL,
+    FormatOption,
+    Ion,
+    IonOption,
+    OutputFormat,
+    PlotOption,
+    ResumeOption,
+    SchedulerOption,
+    SourceOption,
+    WorkersOption,
+    info,
+    interrupted,
+    open_store_for,
+    progress_bar,
+    report,
+    state,
+    stop_workers_on_interrupt,
+    usage_error,
+    user_errors,
+)
+
+CRITERIA_PANEL = "Criteria (defaults: Xiao et al. 2019)"
+
+#: Shown in the help; equal to ``coatings.SEED_COATINGS`` and ``coatings.DEFAULT_EXCLUDED_ELEMENTS``.
+SEED_COATINGS_TEXT = "LiNbO3, Li2SnO3, Li2SiO3, Li3PO4, Li4Ti5O12, LiAlO2, Li2ZrO3, LiTaO3, Li3BO3, Li4SiO4"
+EXCLUDED_ELEMENTS_TEXT = (
+    "Tc, Pm, Po, At, Rn, Fr, Ra, Ac, Th, Pa, U, Np, Pu, Am, Cm, Bk, Cf, Es, Fm, Md, No, Lr (radioactive); "
+    "Ru, Rh, Pd, Os, Ir, Pt, Au, Re (very costly); Hg, Cd, Tl, Be (toxic)"
+)
+
+HELP = "\n\n".join(
+    [
+        "Screen coating materials for the interface between a solid electrolyte and a cathode; ranked best first.",
+        "For each candidate: its e_above_hull, its own stability window, and the most negative reaction energy "
+        "(closed system, eV/atom of the mixture) with the electrolyte, with the cathode and with the charged cathode "
+        "(the cathode with --charged-fraction of its ion removed: LiCoO2 -> CoO2).",
+        "[bold]Default criteria[/] (Xiao, Miara, Wang, Ceder, Joule 3 (2019) 1252), vs Li/Li+: "
+        "e_above_hull <= 5 meV/atom; reduction limit <= 2.7 V; oxidation limit >= 4.0 V (a candidate without the "
+        "ion cannot be oxidised and passes); |reaction energy| <= 0.1 eV/atom with the electrolyte, with the cathode "
+        "and with the charged cathode. For Na and K the voltage limits are shifted by -0.33 V and -0.11 V "
+        "(E(A/A+) - E(Li/Li+)). Each threshold option overrides its default.",
+        "[bold]Score[/]: the smallest margin over the criteria, each margin divided by its scale (e_above_hull: "
+        "0.025 eV/atom, voltages: 0.5 V, reaction energies: 0.05 eV/atom); score >= 0 means every criterion passes. "
+        "Ties (every candidate on the hull shares the e_above_hull margin 0.2) are broken by the mean margin. "
+        "A criterion without a value (e_above_hull of a composition not in the data) is left out.",
+        "[bold]Candidates[/]: --candidates FILE; or --auto: every compound with the ion in the data within "
+        "--max-e-above-hull of its hull, with all of --include-elements and none of --exclude-elements "
+        f"(default: {EXCLUDED_ELEMENTS_TEXT}); else the 10 seed coatings: {SEED_COATINGS_TEXT}. "
+        "A candidate that is the electrolyte or the cathode itself is skipped.",
+        "Runs on all cores (--workers) or a Dask cluster (--scheduler); with --output it is checkpointed: "
+        "after Ctrl-C rerun with --resume.",
+    ]
+)
+
+
+def _element_list(text: str | None, option: str) -> tuple[str, ...] | None:
+    """``O,F`` or ``O F`` -> ("F", "O"); ``none`` -> (); None stays None (raises FormulaError)."""
+    if text is None:
+        return None
+    if text.strip().lower() in {"", "none"}:
+        return ()
+    from interfacestab.chem import parse_chemsys
+
+    try:
+        return parse_chemsys(text)
+    except FormulaError as exc:
+        msg = f"{option}: {exc}"
+        raise FormulaError(msg) from None
+
+
+def screen(
+    ctx: typer.Context,
+    electrolyte: Annotated[
+        str,
+        typer.Option(
+            "--electrolyte",
+            metavar="FORMULA",
+            help="Solid electrolyte, e.g. Li6PS5Cl or Li3PS4.",
+            rich_help_panel=INPUT_PANEL,
+            show_default=False,
+        ),
+    ],
+    cathode: Annotated[
+        str,
+        typer.Option(
+            "--cathode",
+            metavar="FORMULA",
+            help="Cathode in its discharged state, e.g. LiCoO2 or LiNi1/3Mn1/3Co1/3O2.",
+            rich_help_panel=INPUT_PANEL,
+            show_default=False,
+        ),
+    ],
+    candidates: Annotated[
+        Path | None,
+        typer.Option(
+            "--candidates",
+            metavar="FILE",
+            exists=True,
+            dir_okay=False,
+            help="Candidate coatings: one formula per line, or a CSV with a formula column.",
+            rich_help_panel=INPUT_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+    auto: Annotated[
+        bool,
+        typer.Option(
+            "--auto",
+            help="Candidates from the data: every compound with the ion within --max-e-above-hull of its hull.",
+            rich_help_panel=INPUT_PANEL,
+        ),
+    ] = False,
+    include_elements: Annotated[
+        str | None,
+        typer.Option(
+            "--include-elements",
+            metavar="EL,...",
+            help="With --auto: keep compounds that contain all of these elements (e.g. O).",
+            rich_help_panel=INPUT_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+    exclude_elements: Annotated[
+        str | None,
+        typer.Option(
+            "--exclude-elements",
+            metavar="EL,...",
+            help="With --auto: leave out compounds with any of these elements; replaces the default list "
+            "(radioactive, platinum group, Au, Re, Hg, Cd, Tl, Be); 'none' excludes nothing.",
+            rich_help_panel=INPUT_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+    max_e_above_hull: Annotated[
+        float | None,
+        typer.Option(
+            "--max-e-above-hull",
+            metavar="E",
+            min=0.0,
+            help="Largest e_above_hull of a candidate, eV/atom (default 0.005); also the --auto filter.",
+            rich_help_panel=CRITERIA_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+    max_reduction_limit: Annotated[
+        float | None,
+        typer.Option(
+            "--max-reduction-limit",
+            metavar="V",
+            help="Highest reduction limit, V vs A/A+ (default 2.7 vs Li/Li+; Na 2.37, K 2.59).",
+            rich_help_panel=CRITERIA_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+    min_oxidation_limit: Annotated[
+        float | None,
+        typer.Option(
+            "--min-oxidation-limit",
+            metavar="V",
+            help="Lowest oxidation limit, V vs A/A+ (default 4.0 vs Li/Li+; Na 3.67, K 3.89).",
+            rich_help_panel=CRITERIA_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+    max_electrolyte_reaction: Annotated[
+        float | None,
+        typer.Option(
+            "--max-electrolyte-reaction",
+            metavar="E",
+            min=0.0,
+            help="Largest |reaction energy| with the electrolyte, eV/atom (default 0.1).",
+            rich_help_panel=CRITERIA_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+    max_cathode_reaction: Annotated[
+        float | None,
+        typer.Option(
+            "--max-cathode-reaction",
+            metavar="E",
+            min=0.0,
+            help="Largest |reaction energy| with the cathode and the charged cathode, eV/atom (default 0.1).",
+            rich_help_panel=CRITERIA_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+    charged_fraction: Annotated[
+        float,
+        typer.Option(
+            "--charged-fraction",
+            metavar="F",
+            min=0.0,
+            max=1.0,
+            help="Fraction of the cathode's ion removed for the charged cathode (1: fully charged, as in "
+            "Xiao et al.; 0.5: LiCoO2 -> Li0.5CoO2).",
+            rich_help_panel=THERMO_PANEL,
+        ),
+    ] = 1.0,
+    voltage: Annotated[
+        float | None,
+        typer.Option(
+            "--voltage",
+            metavar="V",
+            help="Also report the reactions with electrolyte and cathode open to the ion at this voltage "
+            "(V vs A/A+); reported, not a criterion.",
+            rich_help_panel=THERMO_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+    ion: IonOption = Ion.Li,
+    source: SourceOption = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    resume: ResumeOption = False,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="PATH",
+            dir_okay=False,
+            help="Also write every candidate at full precision to this .json or .csv file, checkpointed "
+            "beside it (needed for --resume). stdout still gets --format.",
+            rich_help_panel=OUTPUT_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+    fmt: FormatOption = OutputFormat.table,
+    plot: PlotOption = None,
+    top: Annotated[
+        int | None,
+        typer.Option(
+            "--top",
+            metavar="N",
+            min=1,
+            help="Show only the N best candidates in the table or Markdown (JSON, CSV and --output keep all); "
+            "with --plot: label the N best (default 10).",
+            rich_help_panel=OUTPUT_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Screen coating materials between a solid electrolyte and a cathode (help text: ``HELP``)."""
+    if candidates is not None and auto:
+        usage_error(ctx, "give either --candidates FILE or --auto, not both")
+    if not auto and (include_elements is not None or exclude_elements is not None):
+        usage_error(ctx, "--include-elements and --exclude-elements choose --auto candidates; add --auto")
+    if workers is not None and scheduler is not None:
+        usage_error(ctx, "give either --workers (local processes) or --scheduler (a Dask cluster), not both")
+    if resume and output is None:
+        usage_error(ctx, "--resume continues the run checkpointed beside --output PATH; give the same --output")
+
+    from interfacestab.analyses import coatings
+
+    tracker = None
+    try:
+        with user_errors():
+            criteria = coatings.ScreeningCriteria.for_ion(
+                ion.value,
+                max_e_above_hull_eV_per_atom=max_e_above_hull,
+                max_reduction_limit_V=max_reduction_limit,
+                min_oxidation_limit_V=min_oxidation_limit,
+                max_abs_electrolyte_reaction_eV_per_atom=max_electrolyte_reaction,
+                max_abs_cathode_reaction_eV_per_atom=max_cathode_reaction,
+            )
+            if candidates is not None:
+                names = coatings.read_candidates(candidates)
+                intro = f"{len(names)} candidates from {candidates}"
+            elif auto:
+                include = _element_list(include_elements, "--include-elements") or ()
+                exclude = _element_list(exclude_elements, "--exclude-elements")
+                with open_store_for(ctx) as store:
+                    names = coatings.auto_candidates(
+                        store,
+                        ion=ion.value,
+                        max_e_above_hull_eV_per_atom=criteria.max_e_above_hull_eV_per_atom,
+                        include_elements=include,
+                        exclude_elements=coatings.DEFAULT_EXCLUDED_ELEMENTS if exclude is None else exclude,
+                        source=source,
+                    )
+                intro = f"{len(names)} candidates with {ion.value} from the data (--auto)"
+            else:
+                names = list(coatings.SEED_COATINGS)
+                intro = f"{len(names)} seed coatings (give --candidates FILE or --auto for others)"
+            with stop_workers_on_interrupt(), progress_bar("candidates", intro) as tracker:
+                result = coatings.screen_coatings(
+                    names,
+                    electrolyte,
+                    cathode,
+                    ion=ion.value,
+                    criteria=criteria,
+                    charged_fraction=charged_fraction,
+                    voltage_V=voltage,
+                    source=source,
+                    store_path=state(ctx).store_path,
+                    output=output,
+                    resume=resume,
+                    workers=workers,
+                    scheduler=scheduler,
+                    progress=tracker,
+                )
+            if output is not None:
+                info(f"wrote {len(result.results)} candidates to {output} ({result.n_computed} computed this run)")
+            report(result, fmt.value, None, plot, top=top)
+    except KeyboardInterrupt:
+        interrupted(tracker, output, what="candidates")
+
