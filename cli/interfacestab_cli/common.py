@@ -189,7 +189,9 @@ def usage_error(ctx: typer.Context, message: str) -> NoReturn:
 
 def checkpoint_for(output: Path) -> Path:
     """The checkpoint beside a checkpointed result file (``<output>.checkpoint.jsonl``, as the runners name it)."""
-    return output.with_name(output.name + ".checkpoint.jsonl")
+    from interfacestab.analyses.runner import checkpoint_path
+
+    return checkpoint_path(output)
 
 
 # -- state -----------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from interfacestab.analyses.runner import chunk_groups, read_checkpoint, run_chunks, write_atomic
+from interfacestab.analyses.runner import checkpoint_path, chunk_groups, read_checkpoint, run_chunks, write_atomic
 from interfacestab.chem import chemsys, parse_formula
 from interfacestab.errors import AnalysisError, InterfaceStabError, SourceError
 
@@ -172,7 +172,7 @@ def window_batch(
     store_file = str(resolve_store_path(store_path))
     with open_store(store_file, create=False) as st:
         source_name = st.source(source).name
-    checkpoint = out.with_name(out.name + ".checkpoint.jsonl")
+    checkpoint = checkpoint_path(out)
     if resume:
         done = read_checkpoint(checkpoint)
     else:

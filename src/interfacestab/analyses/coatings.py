@@ -3,7 +3,8 @@
 For each candidate: its e_above_hull; its own window (limits and products); the closed
 reaction with the electrolyte; the closed reactions with the discharged and the charged cathode
 (a fraction of the ion removed, fully charged by default as in Xiao et al.); optionally the
-reactions open to the ion at a voltage. Each criterion is pass/fail; candidates are ranked by
+reactions open to the ion at a voltage (reported as the most negative *mutual* reaction energy,
+so an electrolyte's own oxidation at that voltage is not charged to the coating). Each criterion is pass/fail; candidates are ranked by
 a score, the smallest scaled margin across criteria (positive: passes everything); ties (e.g.
 every candidate on the hull shares the same e_above_hull margin) are broken by the mean margin.
 
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from interfacestab.analyses.targets import require_data
-from interfacestab.analyses.runner import chunk_groups, read_checkpoint, run_chunks, write_atomic
+from interfacestab.analyses.runner import checkpoint_path, chunk_groups, read_checkpoint, run_chunks, write_atomic
 from interfacestab.chem import Composition, chemsys, format_composition, parse_formula
 from interfacestab.errors import AnalysisError, DataNotFoundError, InterfaceStabError
 
@@ -219,6 +220,9 @@ def screen_candidate(formula: str, setup: ScreeningSetup, store: Any, cache: Any
         elements = set(comp) | set(partner_comp) | ({ion} if voltage is not None else set())
         entries = store.entries(elements, setup.source)
         profile = interface_reactions(entries, comp, partner_comp, ion=ion, voltage_V=voltage)
+        if voltage is not None:  # open: the mutual energy, without each side's own reaction with the reservoir
+            kink = profile.mutual_minimum
+            return kink.mutual_reaction_energy_eV_per_atom, kink.products
         return profile.minimum.reaction_energy_eV_per_atom, profile.minimum.products
 
     e_ely, p_ely = reaction(setup.electrolyte)
@@ -410,7 +414,7 @@ def screen_coatings(
     if out is not None and out.suffix.lower() not in {".json", ".csv"}:
         msg = f"screen output must end in .json or .csv, not '{out.name}'"
         raise AnalysisError(msg)
-    checkpoint = out.with_name(out.name + ".checkpoint.jsonl") if out else None
+    checkpoint = checkpoint_path(out) if out else None
     done: dict[str, dict[str, Any]] = {}
     if checkpoint is not None:
         if resume:

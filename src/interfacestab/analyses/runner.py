@@ -22,6 +22,29 @@ Row = dict[str, Any]
 Task = Callable[..., list[Row]]
 
 
+def checkpoint_path(output: str | Path) -> Path:
+    """The checkpoint beside a result file: ``<output>.checkpoint.jsonl``."""
+    out = Path(output)
+    return out.with_name(out.name + ".checkpoint.jsonl")
+
+
+def _drop_cut_line(path: Path) -> None:
+    """Truncate a checkpoint to its last complete line (a kill can leave half a line)."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    data = path.read_bytes()
+    if not data.endswith(b"\n"):
+        with path.open("r+b") as fh:
+            fh.truncate(data.rfind(b"\n") + 1)
+
+
+def _ignore_sigint() -> None:
+    """Worker initializer: Ctrl-C is the parent's business (it cancels and stops the workers)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def read_checkpoint(path: Path) -> dict[str, Row]:
     """Rows of a checkpoint by key; a line cut short by a kill is ignored (recomputed)."""
     done: dict[str, Row] = {}
@@ -49,6 +72,8 @@ def run_chunks(
 ) -> int:
     """Run ``fn(chunk, *args)`` for every chunk, appending rows to ``checkpoint``; returns rows computed."""
     computed = 0
+    if checkpoint is not None:
+        _drop_cut_line(checkpoint)
     with contextlib.ExitStack() as stack:
         ck = stack.enter_context(checkpoint.open("a", encoding="utf-8")) if checkpoint else None
 
@@ -70,12 +95,22 @@ def run_chunks(
             for chunk in chunks:
                 record(fn(chunk, *args))
         else:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
+            pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_sigint)
+            try:
                 pending = {pool.submit(fn, chunk, *args) for chunk in chunks}
                 while pending:
                     finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                     for fut in finished:
                         record(fut.result())
+            except BaseException:
+                # Ctrl-C (or an error): drop queued work and stop the workers now; finished rows
+                # are already in the checkpoint, so --resume recomputes only what was in flight
+                processes = list(getattr(pool, "_processes", {}).values())
+                pool.shutdown(wait=False, cancel_futures=True)
+                for proc in processes:
+                    proc.terminate()
+                raise
+            pool.shutdown(wait=True)
     return computed
 
 

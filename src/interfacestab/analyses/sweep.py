@@ -10,7 +10,7 @@ bisected down to ``tol_V`` and the same test applied to each half.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -32,10 +32,16 @@ class SweepPoint:
     voltage_V: float
     minimum: InterfaceKink
     no_mixing_energies: dict[str, float]
+    mutual_minimum: InterfaceKink | None = None
 
     def to_dict(self) -> dict[str, object]:
-        """JSON-safe dictionary keyed by field name."""
-        return {"voltage_V": self.voltage_V, **self.minimum.to_dict(), "no_mixing_energies": self.no_mixing_energies}
+        """JSON-safe dictionary keyed by field name (the minimum's fields flattened)."""
+        return {
+            "voltage_V": self.voltage_V,
+            **self.minimum.to_dict(),
+            "no_mixing_energies": self.no_mixing_energies,
+            "mutual_minimum": None if self.mutual_minimum is None else self.mutual_minimum.to_dict(),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,9 +144,12 @@ def interface_sweep(
     transitions: list[SweepTransition] = []
     for lo, hi in zip(grid, grid[1:], strict=False):
         transitions += _locate(at, lo, hi, tol_V)
-    points = tuple(SweepPoint(v, at(v).minimum, at(v).no_mixing_energies) for v in grid)
+    points = tuple(SweepPoint(v, at(v).minimum, at(v).no_mixing_energies, at(v).mutual_minimum) for v in grid)
     first = at(grid[0])
-    return InterfaceSweep(first.reactant_a, first.reactant_b, ion, points, tuple(transitions), first.provenance, len(cache))
+    conventions = dict(first.provenance.conventions)
+    conventions["system"] = f"open to {ion}, swept {grid[0]:g}-{grid[-1]:g} V vs {ion}/{ion}+ (mu_{ion} = -V)"
+    provenance = replace(first.provenance, conventions=conventions)
+    return InterfaceSweep(first.reactant_a, first.reactant_b, ion, points, tuple(transitions), provenance, len(cache))
 
 
 def _products(profile: InterfaceProfile) -> tuple[str, ...]:
