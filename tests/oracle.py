@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from interfacestab.entries import EntrySet
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from interfacestab.entries import EntrySet
 
 
 def pmg_entries(entry_set: EntrySet) -> list:

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import textwrap
 import time
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from oracle import pmg_interface
@@ -18,6 +18,9 @@ from interfacestab.analyses.scan import parse_scan_range, scan_composition, wind
 from interfacestab.analyses.sweep import interface_sweep, parse_sweep
 from interfacestab.analyses.window import stability_window
 from interfacestab.errors import AnalysisError, FormulaError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 # --- scans -------------------------------------------------------------------------------------
@@ -128,8 +131,12 @@ def test_sweep_points_match_pymatgen_and_transitions_are_exact(snapshot_store) -
         assert list(point.minimum.products) == best["products"]
     assert len(sweep.transitions) >= 5
     for tr in sweep.transitions:
-        below = interface_reactions(entries, "LiCoO2", "Li6PS5Cl", ion="Li", voltage_V=tr.voltage_V - 2 * tr.tolerance_V)
-        above = interface_reactions(entries, "LiCoO2", "Li6PS5Cl", ion="Li", voltage_V=tr.voltage_V + 2 * tr.tolerance_V)
+        below = interface_reactions(
+            entries, "LiCoO2", "Li6PS5Cl", ion="Li", voltage_V=tr.voltage_V - 2 * tr.tolerance_V
+        )
+        above = interface_reactions(
+            entries, "LiCoO2", "Li6PS5Cl", ion="Li", voltage_V=tr.voltage_V + 2 * tr.tolerance_V
+        )
         assert below.minimum.products == tr.products_below
         assert above.minimum.products == tr.products_above
         assert tr.tolerance_V <= 1e-4

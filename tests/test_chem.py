@@ -27,7 +27,13 @@ def test_parse_formula(text: str, expected: dict[str, float]) -> None:
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("Xx2O", "unknown element 'Xx'"), ("Li2(O", "unbalanced"), ("Li2O)", "unbalanced"), ("Li-2O", "unexpected"), ("", "empty")],
+    [
+        ("Xx2O", "unknown element 'Xx'"),
+        ("Li2(O", "unbalanced"),
+        ("Li2O)", "unbalanced"),
+        ("Li-2O", "unexpected"),
+        ("", "empty"),
+    ],
 )
 def test_parse_formula_errors(text: str, message: str) -> None:
     with pytest.raises(FormulaError, match=message):
@@ -55,7 +61,11 @@ def test_reduced_formula_matches_pymatgen_on_every_snapshot_formula(shared_data)
     with (shared_data / "mp_legacy2019_ground_state_eform_merged.csv").open() as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == 85014
-    mismatches = [r["reduced_formula"] for r in rows if reduced_formula(parse_formula(r["formula_crabnet"])) != r["reduced_formula"]]
+    mismatches = [
+        r["reduced_formula"]
+        for r in rows
+        if reduced_formula(parse_formula(r["formula_crabnet"])) != r["reduced_formula"]
+    ]
     assert mismatches == []
     for text in ["Li6.5P0.5Ge0.5S5I", "Li9.54Si1.74P1.44S11.7Cl0.3", "LiO", "Li4O4", "Na2.9375PS3.9375Cl0.0625", "Cl2"]:
         assert reduced_formula(parse_formula(text)) == Composition(text).reduced_formula

@@ -116,10 +116,7 @@ def test_version_prints_three_versions(runner: CliRunner) -> None:
 
 
 def test_import_does_not_load_heavy_libraries() -> None:
-    code = (
-        "import sys, interfacestab_cli.main; "
-        f"bad = [m for m in {HEAVY!r} if m in sys.modules]; assert not bad, bad"
-    )
+    code = f"import sys, interfacestab_cli.main; bad = [m for m in {HEAVY!r} if m in sys.modules]; assert not bad, bad"
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
@@ -130,7 +127,7 @@ def test_help_and_version_do_not_load_heavy_libraries() -> None:
         "from interfacestab_cli.main import app\n"
         "for args in (['--help'], ['--version'], ['window', '--help'], ['interface', '--help'], ['data', '--help']):\n"
         "    assert CliRunner().invoke(app, args).exit_code == 0, args\n"
-        f"bad = [m for m in {HEAVY + ('scipy',)!r} if m in sys.modules]\n"
+        f"bad = [m for m in {(*HEAVY, 'scipy')!r} if m in sys.modules]\n"
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

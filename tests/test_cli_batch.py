@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from typer.testing import CliRunner
 
-from interfacestab.store.database import Store
 from interfacestab_cli.main import app
+
+if TYPE_CHECKING:
+    from interfacestab.store.database import Store
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 TOY_CSV = """formula,energy
@@ -191,7 +195,9 @@ def test_batch_csv_file_with_ion_column_and_json_output(runner: CliRunner, snap:
     assert payload["source"] == "mp_legacy2019"
 
 
-def test_batch_resume_after_a_partial_run(runner: CliRunner, snap: list[str], targets_file: Path, tmp_path: Path) -> None:
+def test_batch_resume_after_a_partial_run(
+    runner: CliRunner, snap: list[str], targets_file: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "windows.csv"
     checkpoint = tmp_path / "windows.csv.checkpoint.jsonl"
     args = [*snap, "window", "--batch", str(targets_file), "-o", str(out), "--workers", "1", "-f", "json"]
@@ -304,7 +310,9 @@ def test_window_option_combinations(
     assert_usage_error(runner.invoke(app, [*snap, "window", *args]), fragment)
 
 
-def test_batch_output_must_be_csv_or_json(runner: CliRunner, snap: list[str], targets_file: Path, tmp_path: Path) -> None:
+def test_batch_output_must_be_csv_or_json(
+    runner: CliRunner, snap: list[str], targets_file: Path, tmp_path: Path
+) -> None:
     result = runner.invoke(app, [*snap, "window", "--batch", str(targets_file), "-o", str(tmp_path / "w.txt")])
     assert_user_error(result, ".csv or .json")
 
@@ -326,14 +334,14 @@ def test_sweep_json_points_and_transitions(runner: CliRunner, snap: list[str]) -
         assert t["products_below"] != t["products_above"]
         assert t["method"] in {"crossing", "bisection"}
     # the changes chain up: each grid interval starts from its lower point's products, ends at its upper one's
-    for lo, hi in zip(points, points[1:], strict=False):
+    for lo, hi in itertools.pairwise(points):
         inside = [t for t in transitions if lo["voltage_V"] < t["voltage_V"] <= hi["voltage_V"]]
         if not inside:
             assert lo["products"] == hi["products"]
             continue
         assert inside[0]["products_below"] == lo["products"]
         assert inside[-1]["products_above"] == hi["products"]
-        for a, b in zip(inside, inside[1:], strict=False):
+        for a, b in itertools.pairwise(inside):
             assert a["products_above"] == b["products_below"]
     assert points[0]["products"] == ["Co", "Li2O"]  # LiCoO2 reduced by the Li reservoir near 0 V
     assert data["provenance"]["source"] == "mp_legacy2019"
@@ -507,7 +515,7 @@ def test_screen_help_states_the_library_defaults(runner: CliRunner) -> None:
     from interfacestab.analyses.coatings import DEFAULT_EXCLUDED_ELEMENTS, SEED_COATINGS, ScreeningCriteria
     from interfacestab_cli.screen import EXCLUDED_ELEMENTS_TEXT, HELP, SEED_COATINGS_TEXT
 
-    assert SEED_COATINGS_TEXT == ", ".join(SEED_COATINGS)
+    assert ", ".join(SEED_COATINGS) == SEED_COATINGS_TEXT
     listed = EXCLUDED_ELEMENTS_TEXT.replace(";", ",").replace("(", ",").replace(")", ",").split(",")
     assert {e.strip() for e in listed if e.strip() and e.strip()[0].isupper()} == set(DEFAULT_EXCLUDED_ELEMENTS)
     li, na, k = (ScreeningCriteria.for_ion(i) for i in ("Li", "Na", "K"))

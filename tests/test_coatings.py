@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from oracle import pmg_interface, pmg_phase_diagram, pmg_window
@@ -18,6 +18,9 @@ from interfacestab.analyses.coatings import (
 from interfacestab.chem import parse_formula
 from interfacestab.errors import DataNotFoundError
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
 
 @pytest.fixture(scope="module")
 def seed_screen(snapshot_store):
@@ -30,8 +33,14 @@ def test_seed_screen_has_every_seed_with_verdicts(seed_screen) -> None:
     assert scores == sorted(scores, reverse=True)
     for r in seed_screen.results:
         assert r.error is None
-        assert set(r.criteria_pass) >= {"e_above_hull", "reduction_limit", "oxidation_limit", "electrolyte_reaction",
-                                        "cathode_reaction", "charged_cathode_reaction"}
+        assert set(r.criteria_pass) >= {
+            "e_above_hull",
+            "reduction_limit",
+            "oxidation_limit",
+            "electrolyte_reaction",
+            "cathode_reaction",
+            "charged_cathode_reaction",
+        }
         assert r.passed == all(r.criteria_pass.values())
         assert r.passed == (r.score >= 0)
     by = {r.formula: r for r in seed_screen.results}
@@ -48,7 +57,7 @@ def test_rows_match_pymatgen(snapshot_store, seed_screen, coating: str) -> None:
     pd = pmg_phase_diagram(own)
     from pymatgen.core import Composition
 
-    target = [e for e in pd.all_entries if e.name == coating][0]
+    target = next(e for e in pd.all_entries if e.name == coating)
     assert row.e_above_hull_eV_per_atom == pytest.approx(pd.get_e_above_hull(target), abs=1e-6)
     window = pmg_window(own, coating, "Li")
     assert row.reduction_limit_V == pytest.approx(window["reduction_limit_V"], abs=1e-3)
@@ -74,8 +83,9 @@ def test_criteria_for_other_ions_and_overrides() -> None:
 
 
 def test_half_charged_cathode(snapshot_store) -> None:
-    screen = screen_coatings(["Li3PO4"], "Li3PS4", "LiCoO2", charged_fraction=0.5, store_path=snapshot_store.path,
-                             workers=1)
+    screen = screen_coatings(
+        ["Li3PO4"], "Li3PS4", "LiCoO2", charged_fraction=0.5, store_path=snapshot_store.path, workers=1
+    )
     assert screen.charged_cathode == "Li0.5CoO2"
 
 
@@ -96,21 +106,29 @@ def test_resume_and_dask_cluster_give_identical_results(snapshot_store, tmp_path
     from distributed import LocalCluster
 
     candidates = ["Li3PO4", "LiNbO3", "Li2SiO3", "LiAlO2", "Li2ZrO3", "LiTaO3"]
-    local = screen_coatings(candidates, "Li6PS5Cl", "LiCoO2", store_path=snapshot_store.path, workers=1,
-                            output=tmp_path / "local.json")
+    local = screen_coatings(
+        candidates, "Li6PS5Cl", "LiCoO2", store_path=snapshot_store.path, workers=1, output=tmp_path / "local.json"
+    )
     # an interrupted run: only the first rows made it to the checkpoint
     out = tmp_path / "resumed.json"
     checkpoint = out.with_name(out.name + ".checkpoint.jsonl")
     lines = (tmp_path / "local.json.checkpoint.jsonl").read_text().splitlines()
     checkpoint.write_text("\n".join(lines[:3]) + "\n" + lines[3][: len(lines[3]) // 2])  # last line cut by a kill
-    resumed = screen_coatings(candidates, "Li6PS5Cl", "LiCoO2", store_path=snapshot_store.path, workers=1,
-                              output=out, resume=True)
+    resumed = screen_coatings(
+        candidates, "Li6PS5Cl", "LiCoO2", store_path=snapshot_store.path, workers=1, output=out, resume=True
+    )
     assert resumed.n_computed == len(candidates) - 3
     assert [r.to_dict() for r in resumed.results] == [r.to_dict() for r in local.results]
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        on_dask = screen_coatings(candidates, "Li6PS5Cl", "LiCoO2", store_path=snapshot_store.path,
-                                  scheduler=cluster.scheduler_address, output=tmp_path / "dask.json")
+        on_dask = screen_coatings(
+            candidates,
+            "Li6PS5Cl",
+            "LiCoO2",
+            store_path=snapshot_store.path,
+            scheduler=cluster.scheduler_address,
+            output=tmp_path / "dask.json",
+        )
     assert [r.to_dict() for r in on_dask.results] == [r.to_dict() for r in local.results]
     saved = json.loads((tmp_path / "dask.json").read_text())
     assert saved["n_candidates"] == len(candidates) and saved["provenance"]["name"] == "mp_legacy2019"
@@ -124,8 +142,9 @@ def test_read_candidates(tmp_path: Path) -> None:
 
 
 def test_partner_phases_are_skipped_and_ties_broken_by_mean_margin(snapshot_store) -> None:
-    screen = screen_coatings(["LiCoO2", "Li3PO4", "Li2SO4", "Li4P2O7"], "Li6PS5Cl", "LiCoO2",
-                             store_path=snapshot_store.path, workers=1)
+    screen = screen_coatings(
+        ["LiCoO2", "Li3PO4", "Li2SO4", "Li4P2O7"], "Li6PS5Cl", "LiCoO2", store_path=snapshot_store.path, workers=1
+    )
     assert screen.skipped == ("LiCoO2",)
     assert "LiCoO2" not in {r.formula for r in screen.results}
     ranked = [(r.score, r.mean_margin) for r in screen.results]

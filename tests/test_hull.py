@@ -41,7 +41,7 @@ def test_hull_matches_pymatgen_on_random_systems(snapshot_store, seed: int) -> N
         hull = build_hull(entries)
         pd = pmg_phase_diagram(entries)
         pmg = {e.name: e for e in pd.all_entries}
-        for i, entry in enumerate(entries.entries):
+        for entry in entries.entries:
             x = hull.vector(entry.composition)
             ref_entry = pmg[entry.formula]
             assert hull.e_above_hull(x, entry.e_form_eV_per_atom) == pytest.approx(

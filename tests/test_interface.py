@@ -48,8 +48,12 @@ def test_toy_open_system_grand_potential() -> None:
     """
     toy = toy_set(
         ("Cl", "Li", "S"),
-        [({"Li": 1, "S": 1}, -1.0, "LiS"), ({"Li": 2, "S": 1}, -0.9, "Li2S"), ({"Li": 1, "Cl": 1}, -1.5, "LiCl"),
-         ({"S": 1, "Cl": 1}, -0.1, "SCl")],
+        [
+            ({"Li": 1, "S": 1}, -1.0, "LiS"),
+            ({"Li": 2, "S": 1}, -0.9, "Li2S"),
+            ({"Li": 1, "Cl": 1}, -1.5, "LiCl"),
+            ({"S": 1, "Cl": 1}, -0.1, "SCl"),
+        ],
     )
     p = interface_reactions(toy, "S", "LiCl", ion="Li", voltage_V=1.0)
     assert p.no_mixing_energies["S"] == pytest.approx(-1.0)
@@ -82,10 +86,25 @@ def test_state_of_charge() -> None:
 
 def test_to_dict_contract() -> None:
     d = json.loads(json.dumps(interface_reactions(li_x_toy(), "S", "Li2S").to_dict()))
-    assert d.keys() >= {"reactant_a", "reactant_b", "ion", "voltage_V", "minimum", "kinks", "no_mixing_energies",
-                        "mutual_reaction_energy_eV_per_atom", "provenance"}
-    assert d["minimum"].keys() >= {"x_atomic_a", "x_molar_a", "reaction_energy_eV_per_atom",
-                                   "reaction_energy_kJ_per_mol", "products", "reaction"}
+    assert d.keys() >= {
+        "reactant_a",
+        "reactant_b",
+        "ion",
+        "voltage_V",
+        "minimum",
+        "kinks",
+        "no_mixing_energies",
+        "mutual_reaction_energy_eV_per_atom",
+        "provenance",
+    }
+    assert d["minimum"].keys() >= {
+        "x_atomic_a",
+        "x_molar_a",
+        "reaction_energy_eV_per_atom",
+        "reaction_energy_kJ_per_mol",
+        "products",
+        "reaction",
+    }
     assert d["voltage_V"] is None
 
 

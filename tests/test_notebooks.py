@@ -96,7 +96,9 @@ def test_notebook_uses_public_api_only(path: Path) -> None:
 def test_kernel_is_this_interpreter(notebook_env: Path) -> None:
     """nbclient's "python3" kernel runs in the interpreter (virtual environment) running the tests."""
     nb = nbformat.v4.new_notebook()
-    nb.cells.append(nbformat.v4.new_code_cell("import os, sys\nprint(sys.prefix)\nprint(os.environ['INTERFACESTAB_STORE'])"))
+    nb.cells.append(
+        nbformat.v4.new_code_cell("import os, sys\nprint(sys.prefix)\nprint(os.environ['INTERFACESTAB_STORE'])")
+    )
     out = _execute(nb).cells[0].outputs[0]["text"].split("\n")
     assert Path(out[0]).resolve() == Path(sys.prefix).resolve()
     assert Path(out[1]) == notebook_env

@@ -7,7 +7,7 @@ import io
 import json
 import subprocess
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -16,6 +16,9 @@ from interfacestab.analyses.interface import interface_for
 from interfacestab.analyses.window import window_for
 from interfacestab.errors import InterfaceStabError
 from interfacestab.reports import export, plots, tables
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @pytest.fixture(scope="module")

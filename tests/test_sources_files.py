@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import gzip
 import json
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from interfacestab.errors import SourceError
 from interfacestab.sources.files import detect_format, import_file, read_file
 from interfacestab.store import open_store
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def test_user_csv_formation_energies(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import textwrap
 import time
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -16,11 +16,16 @@ from interfacestab.errors import DataNotFoundError, StoreError
 from interfacestab.provenance import SourceInfo
 from interfacestab.store import open_store
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
 INFO = SourceInfo(name="toy", description="toy", thermo_type="toy", vintage="toy")
 
 
 def _entries(n: int, energy: float = -0.5) -> list[Entry]:
-    return [Entry(f"Li{i + 1 if i else ''}O", {"Li": float(i + 1), "O": 1.0}, energy, f"id-{i}", "toy") for i in range(n)]
+    return [
+        Entry(f"Li{i + 1 if i else ''}O", {"Li": float(i + 1), "O": 1.0}, energy, f"id-{i}", "toy") for i in range(n)
+    ]
 
 
 def test_snapshot_import_counts_and_provenance(snapshot_store) -> None:
@@ -48,7 +53,7 @@ def test_reimport_is_idempotent(tmp_path: Path, shared_data: Path) -> None:
     store = open_store(tmp_path / "s.sqlite")
     csv_path = tmp_path / "mine.csv"
     csv_path.write_text("formula,energy\nLi2O,-2.0\nLi2O2,-1.6\n")
-    first, changed_first = import_file(store, csv_path)
+    _, changed_first = import_file(store, csv_path)
     second, changed_second = import_file(store, csv_path)
     assert changed_first and not changed_second
     assert store.count("mine") == 2 == second.n_entries
@@ -61,8 +66,10 @@ def test_failed_write_leaves_previous_state(tmp_path: Path) -> None:
     store = open_store(tmp_path / "s.sqlite")
     store.replace_source(INFO, _entries(3))
     bad = [*_entries(2), Entry("X", {"Li": 1.0}, float("nan"), "", "toy")]
-    store._conn.execute("CREATE TRIGGER no_nan BEFORE INSERT ON entries WHEN NEW.e_form_eV_per_atom IS NULL "
-                        "BEGIN SELECT RAISE(ABORT, 'nan energy'); END")
+    store._conn.execute(
+        "CREATE TRIGGER no_nan BEFORE INSERT ON entries WHEN NEW.e_form_eV_per_atom IS NULL "
+        "BEGIN SELECT RAISE(ABORT, 'nan energy'); END"
+    )
     with pytest.raises(StoreError):
         store.replace_source(INFO, bad)
     assert store.count("toy") == 3

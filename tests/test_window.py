@@ -98,12 +98,32 @@ def test_bad_ion_and_foreign_element() -> None:
 def test_to_dict_round_trips_through_json() -> None:
     w = stability_window(li_x_toy(), "LiS", ion="Li")
     d = json.loads(json.dumps(w.to_dict()))
-    for key in ["formula", "ion", "reduction_limit_V", "oxidation_limit_V", "reduction_products", "oxidation_products",
-                "reduction_reaction", "oxidation_reaction", "e_above_hull_eV_per_atom", "in_database", "stabilized",
-                "decomposition_energy_at_0V_eV_per_atom", "decomposition_energy_at_5V_eV_per_atom", "profile", "provenance"]:
+    for key in [
+        "formula",
+        "ion",
+        "reduction_limit_V",
+        "oxidation_limit_V",
+        "reduction_products",
+        "oxidation_products",
+        "reduction_reaction",
+        "oxidation_reaction",
+        "e_above_hull_eV_per_atom",
+        "in_database",
+        "stabilized",
+        "decomposition_energy_at_0V_eV_per_atom",
+        "decomposition_energy_at_5V_eV_per_atom",
+        "profile",
+        "provenance",
+    ]:
         assert key in d
-    assert d["profile"][0].keys() >= {"voltage_low_V", "voltage_high_V", "ion_per_formula_unit", "phases", "reaction",
-                                       "decomposition_energy_eV_per_atom"}
+    assert d["profile"][0].keys() >= {
+        "voltage_low_V",
+        "voltage_high_V",
+        "ion_per_formula_unit",
+        "phases",
+        "reaction",
+        "decomposition_energy_eV_per_atom",
+    }
     assert d["provenance"]["source"] == "toy"
 
 
@@ -137,8 +157,15 @@ def test_windows_match_pymatgen_on_random_compounds(snapshot_store, ion: str) ->
 
 @pytest.mark.parametrize(
     ("formula", "ion"),
-    [("Li6PS5Cl", "Li"), ("Li10GeP2S12", "Li"), ("Li7La3Zr2O12", "Li"), ("GeS2", "Li"), ("Na3Zr2Si2PO12", "Na"),
-     ("K3PS4", "K"), ("P2S5", "Na")],
+    [
+        ("Li6PS5Cl", "Li"),
+        ("Li10GeP2S12", "Li"),
+        ("Li7La3Zr2O12", "Li"),
+        ("GeS2", "Li"),
+        ("Na3Zr2Si2PO12", "Na"),
+        ("K3PS4", "K"),
+        ("P2S5", "Na"),
+    ],
 )
 def test_published_cases_match_pymatgen(snapshot_store, formula: str, ion: str) -> None:
     from interfacestab.chem import parse_formula

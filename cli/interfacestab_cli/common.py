@@ -314,6 +314,7 @@ class ProgressTracker:
         self._task: TaskID | None = None
 
     def __call__(self, done: int, total: int) -> None:
+        """Advance the bar to ``done`` of ``total``."""
         self.done, self.total = done, total
         if self._progress is None or self._task is None:
             self._start(done, total)
@@ -462,9 +463,7 @@ def result_warnings(result: object) -> list[str]:
     return list(found)
 
 
-def report(
-    result: object, fmt: str, output: Path | None, plot: Path | None, *, top: int | None = None
-) -> None:
+def report(result: object, fmt: str, output: Path | None, plot: Path | None, *, top: int | None = None) -> None:
     """Emit the result, draw the plot if asked, and repeat the result's warnings on stderr."""
     for message in result_warnings(result):
         warn(message)

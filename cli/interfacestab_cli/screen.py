@@ -322,4 +322,3 @@ def screen(
             report(result, fmt.value, None, plot, top=top)
     except KeyboardInterrupt:
         interrupted(tracker, output, what="candidates")
-

@@ -142,7 +142,8 @@ def window(
 
     --scan gives one window per value of a template's variable (Li6+xP1-xGexS5I --scan x=0:0.8:0.1).
 
-    --batch FILE and --all-compounds run many targets on all cores (or a Dask cluster), checkpointed beside --output: after Ctrl-C, rerun with --resume.
+    --batch FILE and --all-compounds run many targets on all cores (or a Dask cluster),
+    checkpointed beside --output: after Ctrl-C, rerun with --resume.
     """
     ion_values = [i.value for i in ions] if ions else [Ion.Li.value]
     many = batch is not None or all_compounds
@@ -193,7 +194,9 @@ def _check_options(
 ) -> None:
     """Refuse combinations that mean nothing, before any work."""
     if scan is not None and formula is None:
-        usage_error(ctx, "--scan needs a FORMULA template, e.g. `interfacestab window Li6+xP1-xGexS5I --scan x=0:0.8:0.1`")
+        usage_error(
+            ctx, "--scan needs a FORMULA template, e.g. `interfacestab window Li6+xP1-xGexS5I --scan x=0:0.8:0.1`"
+        )
     if formula is None and not many:
         raise typer.BadParameter(
             "give a FORMULA, e.g. `interfacestab window Li6PS5Cl`, or --batch FILE or --all-compounds",

@@ -60,8 +60,20 @@ _EXPORTS = {
 __all__ = ["__version__", *sorted(_EXPORTS)]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from interfacestab.analyses.coatings import SEED_COATINGS, CoatingScreen, ScreeningCriteria, auto_candidates, screen_coatings
-    from interfacestab.analyses.interface import InterfaceKink, InterfaceProfile, interface_for, interface_reactions, remove_ion
+    from interfacestab.analyses.coatings import (
+        SEED_COATINGS,
+        CoatingScreen,
+        ScreeningCriteria,
+        auto_candidates,
+        screen_coatings,
+    )
+    from interfacestab.analyses.interface import (
+        InterfaceKink,
+        InterfaceProfile,
+        interface_for,
+        interface_reactions,
+        remove_ion,
+    )
     from interfacestab.analyses.window import StabilityWindow, WindowStage, stability_window, window_for
 
 

@@ -118,7 +118,7 @@ def _reduce_integer(sym_amt: dict[str, int]) -> tuple[str, int]:
 
 
 def reduced_formula(comp: Composition) -> str:
-    """pymatgen's ``Composition(comp).reduced_formula`` (e.g. ``Li3PS4``, ``O2``, ``Li6.5Ge0.5P0.5S5I1``)."""
+    """Pymatgen's ``Composition(comp).reduced_formula`` (e.g. ``Li3PS4``, ``O2``, ``Li6.5Ge0.5P0.5S5I1``)."""
     if all(abs(v - round(v)) < AMOUNT_TOL for v in comp.values()):
         ints = {k: round(v) for k, v in comp.items() if round(v) != 0}
         formula, _ = _reduce_integer(ints)

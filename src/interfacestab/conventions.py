@@ -33,13 +33,17 @@ VOLTAGE_CONVENTION = "V = -(mu_A - mu_A0)/z vs A/A+, mu_A0 = elemental A on the 
 ENERGY_CONVENTION = "formation energies per atom; every element at 0 eV/atom on the same data set"
 OPEN_NORMALISATION = "grand potential Phi = E - n_A*mu_A, per atom of non-A elements"
 STAGE_LABELS = "each stage is labelled by both of its ends (voltage_low_V, voltage_high_V)"
-MIXING_CONVENTION = "x_atomic = atomic fraction of reactant a (each reactant normalised to 1 atom); x_molar in formula units"
+MIXING_CONVENTION = (
+    "x_atomic = atomic fraction of reactant a (each reactant normalised to 1 atom); x_molar in formula units"
+)
 
 
 def stabilization_text(stabilize: bool) -> str:
     """Human-readable statement of the stabilization policy."""
     if stabilize:
-        return f"stabilize: metastable/virtual target placed {STABILIZATION_EPSILON_eV_per_atom:g} eV/atom below the hull"
+        return (
+            f"stabilize: metastable/virtual target placed {STABILIZATION_EPSILON_eV_per_atom:g} eV/atom below the hull"
+        )
     return "no-stabilize: data as they are (window of the target's equilibrium decomposition products)"
 
 

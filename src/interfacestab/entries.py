@@ -7,11 +7,14 @@ every element sits at 0 eV/atom (../shared/CONVENTIONS.md).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from interfacestab.chem import Composition, chemsys, reduced_formula
-from interfacestab.provenance import SourceInfo
+
+if TYPE_CHECKING:
+    from interfacestab.provenance import SourceInfo
 
 
 @dataclass(frozen=True, slots=True)

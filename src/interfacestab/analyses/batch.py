@@ -82,7 +82,9 @@ def read_targets(path: str | Path, default_ion: str = "Li") -> list[tuple[str, s
     return [(ln.strip().split(",")[0], default_ion) for ln in lines]
 
 
-def all_compound_targets(ions: Iterable[str], *, source: str | None = None, store: object = None) -> list[tuple[str, str]]:
+def all_compound_targets(
+    ions: Iterable[str], *, source: str | None = None, store: object = None
+) -> list[tuple[str, str]]:
     """Every compound of the source that contains each ion, as (formula, ion) targets."""
     from interfacestab.store import open_store
 
@@ -119,8 +121,8 @@ def compute_group(
     targets: list[tuple[str, str]], store_path: str, source: str | None, stabilize: bool
 ) -> list[dict[str, object]]:
     """Windows of one group of targets (one process; one hull per system). Errors become rows."""
-    from interfacestab.engine.cache import HullCache
     from interfacestab.analyses.window import window_for
+    from interfacestab.engine.cache import HullCache
     from interfacestab.store import open_store
 
     cache = HullCache(max_size=8)
@@ -131,7 +133,9 @@ def compute_group(
                 w = window_for(formula, ion=ion, stabilize=stabilize, source=source, store=store, cache=cache)
                 rows.append({"key": _key(formula, ion), "input": formula, **_row(w.to_dict()), "error": None})
             except InterfaceStabError as exc:
-                rows.append({"key": _key(formula, ion), "input": formula, "formula": formula, "ion": ion, "error": str(exc)})
+                rows.append(
+                    {"key": _key(formula, ion), "input": formula, "formula": formula, "ion": ion, "error": str(exc)}
+                )
     return rows
 
 

@@ -4,8 +4,8 @@ For each candidate: its e_above_hull; its own window (limits and products); the 
 reaction with the electrolyte; the closed reactions with the discharged and the charged cathode
 (a fraction of the ion removed, fully charged by default as in Xiao et al.); optionally the
 reactions open to the ion at a voltage (reported as the most negative *mutual* reaction energy,
-so an electrolyte's own oxidation at that voltage is not charged to the coating). Each criterion is pass/fail; candidates are ranked by
-a score, the smallest scaled margin across criteria (positive: passes everything); ties (e.g.
+so an electrolyte's own oxidation at that voltage is not charged to the coating). Each criterion
+is pass/fail; candidates are ranked by a score, the smallest scaled margin across criteria (positive: passes everything); ties (e.g.
 every candidate on the hull shares the same e_above_hull margin) are broken by the mean margin.
 
 Work is grouped by the candidate's chemical system, checkpointed row by row and resumable, and
@@ -24,8 +24,8 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from interfacestab.analyses.targets import require_data
 from interfacestab.analyses.runner import checkpoint_path, chunk_groups, read_checkpoint, run_chunks, write_atomic
+from interfacestab.analyses.targets import require_data
 from interfacestab.chem import Composition, chemsys, format_composition, parse_formula
 from interfacestab.errors import AnalysisError, DataNotFoundError, InterfaceStabError
 
@@ -190,7 +190,9 @@ def _verdict(values: dict[str, float | None], c: ScreeningCriteria) -> tuple[dic
     """Pass/fail and scaled margin per criterion; a criterion without a value (n/a) is left out."""
     margins: dict[str, float] = {}
     if values["e_above_hull"] is not None:
-        margins["e_above_hull"] = (c.max_e_above_hull_eV_per_atom - values["e_above_hull"]) / c.scale_e_above_hull_eV_per_atom
+        margins["e_above_hull"] = (
+            c.max_e_above_hull_eV_per_atom - values["e_above_hull"]
+        ) / c.scale_e_above_hull_eV_per_atom
     if values["reduction_limit"] is not None:
         margins["reduction_limit"] = (c.max_reduction_limit_V - values["reduction_limit"]) / c.scale_voltage_V
     ox = values["oxidation_limit"]
@@ -319,8 +321,11 @@ def auto_candidates(
     exclude_elements: Iterable[str] = DEFAULT_EXCLUDED_ELEMENTS,
     source: str | None = None,
 ) -> list[str]:
-    """Every compound with the ion (and all of ``include_elements``), none of ``exclude_elements``,
-    within ``max_e_above_hull`` of its own hull; ordered by chemical system then formula."""
+    """Candidates for ``--auto``: compounds with the ion, all of ``include_elements``, none excluded.
+
+    Only compounds within ``max_e_above_hull`` of their own hull are kept; ordered by chemical
+    system, then formula.
+    """
     from interfacestab.engine.hull import build_hull
 
     include, exclude = set(include_elements), set(exclude_elements) - {ion}
@@ -333,7 +338,10 @@ def auto_candidates(
     for system, entries in sorted(by_system.items()):
         hull = build_hull(store.entries(system.split("-"), source))
         for e in entries:
-            if hull.e_above_hull(hull.vector(e.composition), e.e_form_eV_per_atom) <= max_e_above_hull_eV_per_atom + 1e-12:
+            if (
+                hull.e_above_hull(hull.vector(e.composition), e.e_form_eV_per_atom)
+                <= max_e_above_hull_eV_per_atom + 1e-12
+            ):
                 chosen.append(e.formula)
     return chosen
 
@@ -450,7 +458,9 @@ def screen_coatings(
         scheduler=scheduler,
         on_rows=on_rows,
     )
-    results = sorted((CoatingResult.from_dict(done[n]) for n in names), key=lambda r: (-r.score, -r.mean_margin, r.formula))
+    results = sorted(
+        (CoatingResult.from_dict(done[n]) for n in names), key=lambda r: (-r.score, -r.mean_margin, r.formula)
+    )
     screen = CoatingScreen(
         electrolyte=electrolyte,
         cathode=cathode,
@@ -510,5 +520,7 @@ def write_screen(screen: CoatingScreen, out: Path) -> None:
     writer = csv.writer(buf)
     writer.writerow(SCREEN_COLUMNS)
     for row in screen_rows(screen):
-        writer.writerow(["" if v is None else ";".join(map(str, v)) if isinstance(v, list) else v for v in row.values()])
+        writer.writerow(
+            ["" if v is None else ";".join(map(str, v)) if isinstance(v, list) else v for v in row.values()]
+        )
     write_atomic(out, buf.getvalue())

@@ -73,7 +73,11 @@ class ChemsysEntries:
 
     def to_dict(self) -> dict[str, object]:
         """JSON-safe dictionary keyed by field name."""
-        return {"chemsys": self.chemsys, "entries": [r.to_dict() for r in self.rows], "provenance": self.provenance.to_dict()}
+        return {
+            "chemsys": self.chemsys,
+            "entries": [r.to_dict() for r in self.rows],
+            "provenance": self.provenance.to_dict(),
+        }
 
 
 def store_info(store: Store) -> StoreInfo:

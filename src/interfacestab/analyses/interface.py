@@ -199,8 +199,14 @@ def interface_reactions(
     """
     if voltage_V is not None:
         _check_voltage(ion, voltage_V)
-    pair = InterfacePair(entries, reactant_a, reactant_b, ion=ion, open_system=voltage_V is not None,
-                         use_entry_energies=use_entry_energies)
+    pair = InterfacePair(
+        entries,
+        reactant_a,
+        reactant_b,
+        ion=ion,
+        open_system=voltage_V is not None,
+        use_entry_energies=use_entry_energies,
+    )
     return pair.profile(voltage_V)
 
 
@@ -302,8 +308,12 @@ class InterfacePair:
             n_entries_in_chemsys=len(self.closed.formulas) - len(self.closed.elements),
             conventions=conventions_summary(
                 mixing=MIXING_CONVENTION,
-                reactant_energies="entry energies as stored" if self.use_entry_energies else "hull (stabilized) energies",
-                system="closed" if voltage_V is None else f"open to {ion} at {voltage_V} V (mu_{ion} = -{voltage_V} eV)",
+                reactant_energies="entry energies as stored"
+                if self.use_entry_energies
+                else "hull (stabilized) energies",
+                system="closed"
+                if voltage_V is None
+                else f"open to {ion} at {voltage_V} V (mu_{ion} = -{voltage_V} eV)",
             ),
         )
         return InterfaceProfile(
@@ -368,9 +378,7 @@ def _kink(
     # formula units of products per one mole of reactant formula units (x_molar a + (1 - x_molar) b)
     scale = 1.0 / (units_a + units_b)
     mixture_atoms = scale * (units_a * (atoms_a * nonion_a) + units_b * (atoms_b * nonion_b))  # (non-A) atoms
-    products = {
-        points.formulas[i]: w * mixture_atoms / points.atoms_per_unit[i] for i, w in pt.weights.items()
-    }
+    products = {points.formulas[i]: w * mixture_atoms / points.atoms_per_unit[i] for i, w in pt.weights.items()}
     reactants = [(x_molar, a.formula), (1 - x_molar, b.formula)]
     right = sorted(((c, f) for f, c in products.items()), key=lambda t: t[1])
     if ion is not None and voltage_V is not None:
@@ -423,7 +431,11 @@ def interface_for(
             st.close()  # type: ignore[attr-defined]
     require_data(entries, elements)
     return interface_reactions(
-        entries, comp_a, comp_b, ion=ion, voltage_V=voltage_V,
+        entries,
+        comp_a,
+        comp_b,
+        ion=ion,
+        voltage_V=voltage_V,
         use_entry_energies=use_entry_energies,
     )
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from interfacestab.chem import Composition
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from interfacestab.chem import Composition
 
 _COEFF_TOL = 1e-8
 

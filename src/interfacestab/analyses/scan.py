@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from interfacestab._periodic import ELEMENTS
-from interfacestab.analyses.window import StabilityWindow, stability_window
 from interfacestab.analyses.targets import require_data
+from interfacestab.analyses.window import StabilityWindow, stability_window
 from interfacestab.chem import Composition, format_composition
 from interfacestab.engine.hull import build_hull
 from interfacestab.errors import AnalysisError, FormulaError
@@ -71,7 +71,7 @@ def scan_composition(template: str, variable: str, value: float) -> Composition:
             msg = f"amount '{text[i - len(expr) : i] or expr}' in '{template}' uses something other than numbers and '{variable}'"
             raise FormulaError(msg)
         try:
-            amount = float(eval(expr, {"__builtins__": {}}, {}))  # noqa: S307 - only digits and operators reach here
+            amount = float(eval(expr, {"__builtins__": {}}, {}))
         except (SyntaxError, ZeroDivisionError, TypeError) as exc:
             msg = f"cannot evaluate amount '{expr}' in scan formula '{template}'"
             raise FormulaError(msg) from exc

@@ -10,6 +10,7 @@ bisected down to ``tol_V`` and the same test applied to each half.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -132,7 +133,9 @@ def interface_sweep(
         use_entry_energies: Data energies for the reactants instead of hull energies.
         tol_V: Resolution of transitions that are not a crossing of two kinks.
     """
-    pair = InterfacePair(entries, reactant_a, reactant_b, ion=ion, open_system=True, use_entry_energies=use_entry_energies)
+    pair = InterfacePair(
+        entries, reactant_a, reactant_b, ion=ion, open_system=True, use_entry_energies=use_entry_energies
+    )
     cache: dict[float, InterfaceProfile] = {}
 
     def at(v: float) -> InterfaceProfile:
@@ -142,7 +145,7 @@ def interface_sweep(
 
     grid = [float(v) for v in voltages_V]
     transitions: list[SweepTransition] = []
-    for lo, hi in zip(grid, grid[1:], strict=False):
+    for lo, hi in itertools.pairwise(grid):
         transitions += _locate(at, lo, hi, tol_V)
     points = tuple(SweepPoint(v, at(v).minimum, at(v).no_mixing_energies, at(v).mutual_minimum) for v in grid)
     first = at(grid[0])

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from interfacestab.chem import Composition, format_composition, parse_formula, reduced_composition, reduced_formula
-from interfacestab.entries import EntrySet
 from interfacestab.errors import DataNotFoundError
+
+if TYPE_CHECKING:
+    from interfacestab.entries import EntrySet
 
 
 @dataclass(frozen=True, slots=True)

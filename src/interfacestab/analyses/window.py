@@ -14,7 +14,6 @@ Method (exact, no grand-potential hull is rebuilt):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -36,6 +35,8 @@ from interfacestab.errors import AnalysisError
 from interfacestab.provenance import Provenance
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from interfacestab.engine.cache import HullCache
     from interfacestab.entries import EntrySet
 
@@ -389,5 +390,10 @@ def window_for(
     require_data(entries, elements)
     hull = cache.get(entries) if cache is not None else None
     return stability_window(
-        entries, comp, ion=ion, stabilize=stabilize, energy_above_hull_eV_per_atom=energy_above_hull_eV_per_atom, hull=hull
+        entries,
+        comp,
+        ion=ion,
+        stabilize=stabilize,
+        energy_above_hull_eV_per_atom=energy_above_hull_eV_per_atom,
+        hull=hull,
     )

@@ -17,11 +17,10 @@ import io
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from interfacestab.errors import InterfaceStabError, OutputError
+from interfacestab.errors import OutputError
 from interfacestab.reports.tables import (
     SWEEP_SKIPPED_CONVENTIONS,
     fmt_energy,
@@ -42,8 +41,8 @@ from interfacestab.reports.tables import (
     screen_criteria_lines,
     screen_failed_text,
     screen_mark,
-    screen_score_text,
     screen_mean_margin_text,
+    screen_score_text,
     screen_score_text_of,
     screen_skipped_text,
     screen_window_text,
@@ -56,6 +55,8 @@ from interfacestab.reports.tables import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
     from interfacestab.analyses.batch import BatchResult
     from interfacestab.analyses.coatings import CoatingScreen
     from interfacestab.analyses.data import ChemsysEntries, StoreInfo
@@ -122,9 +123,7 @@ def interface_rows(result: InterfaceProfile) -> list[dict[str, object]]:
         "use_entry_energies": result.use_entry_energies,
     }
     prov = _provenance_columns(result.provenance)
-    return [
-        {**header, **kink.to_dict(), "is_minimum": kink == result.minimum, **prov} for kink in result.kinks
-    ]
+    return [{**header, **kink.to_dict(), "is_minimum": kink == result.minimum, **prov} for kink in result.kinks]
 
 
 def entries_rows(result: ChemsysEntries) -> list[dict[str, object]]:

@@ -6,6 +6,7 @@ temporary file and ``os.replace``.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -89,10 +90,13 @@ def window_figure(result: StabilityWindow) -> Figure:
     # decomposition energy: linear within each stage; the open top stage up to REPORT_VOLTAGES_V[1]
     for s in stages:
         if s.voltage_high_V is not None:
-            xs, ys = [s.voltage_low_V, s.voltage_high_V], [
-                s.decomposition_energy_low_eV_per_atom,
-                s.decomposition_energy_high_eV_per_atom,
-            ]
+            xs, ys = (
+                [s.voltage_low_V, s.voltage_high_V],
+                [
+                    s.decomposition_energy_low_eV_per_atom,
+                    s.decomposition_energy_high_eV_per_atom,
+                ],
+            )
         elif s.voltage_low_V < REPORT_VOLTAGES_V[1]:
             xs = [s.voltage_low_V, REPORT_VOLTAGES_V[1]]
             ys = [s.decomposition_energy_low_eV_per_atom, s.decomposition_energy_eV_per_atom]
@@ -194,7 +198,7 @@ def _sweep_curve(result: InterfaceSweep) -> tuple[list[float], list[float]]:
         return m.reaction_energy_eV_per_atom + m.ion_uptake_per_atom * (v - p.voltage_V)  # type: ignore[attr-defined]
 
     curve = [(p.voltage_V, p.minimum.reaction_energy_eV_per_atom) for p in points]
-    for lo, hi in zip(points, points[1:], strict=False):
+    for lo, hi in itertools.pairwise(points):
         inside = sorted(t.voltage_V for t in result.transitions if lo.voltage_V < t.voltage_V < hi.voltage_V)
         if inside:
             curve.append((inside[0], line(lo, inside[0])))
@@ -278,13 +282,16 @@ def screen_figure(screen: CoatingScreen, *, n_labels: int = 10) -> Figure:
     ion = screen.ion
     fig, (ax,) = _new_figure(1, 5.5)
     rows = [r for r in screen.results if r.error is None and r.electrolyte_reaction_eV_per_atom is not None]
-    with_ox = [r for r in rows if r.oxidation_limit_V is not None and r.charged_cathode_reaction_eV_per_atom is not None]
+    with_ox = [
+        r for r in rows if r.oxidation_limit_V is not None and r.charged_cathode_reaction_eV_per_atom is not None
+    ]
     without_ox = [r for r in rows if r.oxidation_limit_V is None and r.charged_cathode_reaction_eV_per_atom is not None]
     lim_x, lim_y = c.max_abs_electrolyte_reaction_eV_per_atom, c.max_abs_cathode_reaction_eV_per_atom
     # reaction energies are never positive (both ends of the mixing line are 0): the criteria box ends at 0
     ax.add_patch(
-        Rectangle((-lim_x, -lim_y), lim_x, lim_y, facecolor="tab:green", alpha=0.1, edgecolor="tab:green",
-                  linestyle="--")  # fmt: skip
+        Rectangle(
+            (-lim_x, -lim_y), lim_x, lim_y, facecolor="tab:green", alpha=0.1, edgecolor="tab:green", linestyle="--"
+        )  # fmt: skip
     )
     mappable = None
     for passed, marker, size in ((False, "o", 30), (True, "*", 160)):
@@ -335,7 +342,9 @@ def screen_figure(screen: CoatingScreen, *, n_labels: int = 10) -> Figure:
         "fails a criterion",
     ]
     if without_ox:
-        handles.append(Line2D([], [], marker="s", markersize=5, color="lightgrey", markeredgecolor="grey", linestyle=""))
+        handles.append(
+            Line2D([], [], marker="s", markersize=5, color="lightgrey", markeredgecolor="grey", linestyle="")
+        )
         labels.append(f"no {ion} (no oxidation limit)")
     ax.legend(handles, labels, loc="lower left", frameon=False, fontsize=7)
     ax.set_title(

@@ -11,7 +11,6 @@ checking here and inside :func:`render` (a result exists, so its module is alrea
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich import box
@@ -22,6 +21,8 @@ from rich.table import Table
 from rich.text import Text
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from interfacestab.analyses.batch import BatchResult
     from interfacestab.analyses.coatings import CoatingResult, CoatingScreen
     from interfacestab.analyses.data import ChemsysEntries, StoreInfo
@@ -508,7 +509,9 @@ def sweep_table(result: InterfaceSweep) -> RenderableType:
         f"reacting with the {ion} reservoir alone",
         "mutual: the reaction's dE minus the reactants' own decomposition with the reservoir (the interface's own share)",
     )
-    return Group(header, transitions, points, legend, provenance_panel(result.provenance, skip=SWEEP_SKIPPED_CONVENTIONS))
+    return Group(
+        header, transitions, points, legend, provenance_panel(result.provenance, skip=SWEEP_SKIPPED_CONVENTIONS)
+    )
 
 
 #: Conventions of a sweep's provenance that describe only its first voltage (the header gives the range).
@@ -520,13 +523,17 @@ def batch_table(result: BatchResult) -> RenderableType:
     """What a batch run did: counts, files, source."""
     grid = _grid()
     grid.add_row("targets", str(result.n_targets))
-    grid.add_row("computed this run", f"{result.n_computed} ({result.n_targets - result.n_computed} from the checkpoint)")
+    grid.add_row(
+        "computed this run", f"{result.n_computed} ({result.n_targets - result.n_computed} from the checkpoint)"
+    )
     failed = f"{result.n_failed}" + (" (see the error column)" if result.n_failed else "")
     grid.add_row("failed", Text(failed, style="yellow" if result.n_failed else ""))
     grid.add_row("output", escape(str(result.output)))
     grid.add_row("checkpoint", escape(str(result.checkpoint)))
     grid.add_row("source", escape(result.source))
-    return Panel(grid, title="[bold]batch of stability windows[/]", title_align="left", box=box.ROUNDED, border_style="green")
+    return Panel(
+        grid, title="[bold]batch of stability windows[/]", title_align="left", box=box.ROUNDED, border_style="green"
+    )
 
 
 # -- coating screen --------------------------------------------------------------------------
@@ -548,7 +555,10 @@ def screen_criteria_lines(screen: CoatingScreen) -> list[tuple[str, str]]:
     return [
         ("e_above_hull", f"≤ {fmt_meV(c.max_e_above_hull_eV_per_atom)} meV/atom (of the candidate in the data)"),
         ("reduction limit", f"≤ {fmt_voltage(c.max_reduction_limit_V)} V vs {ref}"),
-        ("oxidation limit", f"≥ {fmt_voltage(c.min_oxidation_limit_V)} V vs {ref} (a candidate without {c.ion} passes)"),
+        (
+            "oxidation limit",
+            f"≥ {fmt_voltage(c.min_oxidation_limit_V)} V vs {ref} (a candidate without {c.ion} passes)",
+        ),
         (
             "electrolyte reaction",
             f"|most negative reaction energy with {screen.electrolyte}| ≤ "
@@ -664,7 +674,10 @@ def screen_table(screen: CoatingScreen, *, top: int | None = None) -> Renderable
             fmt_energy(r.charged_cathode_reaction_eV_per_atom),
         ]
         if open_columns:
-            cells += [fmt_energy(r.open_electrolyte_reaction_eV_per_atom), fmt_energy(r.open_cathode_reaction_eV_per_atom)]
+            cells += [
+                fmt_energy(r.open_electrolyte_reaction_eV_per_atom),
+                fmt_energy(r.open_cathode_reaction_eV_per_atom),
+            ]
         cells.append(escape(screen_failed_text(r)))
         table.add_row(*cells, style="bold" if r.passed else None)
     legend_lines = [
@@ -747,9 +760,7 @@ class _ByWidth:
 _SOURCES_TABLE_MIN_WIDTH = 140  # below this, one block per source reads better than a squeezed table
 
 
-def sources_table(
-    sources: Sequence[SourceInfo], *, title: str, status: Sequence[str] | None = None
-) -> RenderableType:
+def sources_table(sources: Sequence[SourceInfo], *, title: str, status: Sequence[str] | None = None) -> RenderableType:
     """Sources with their counts and provenance (``status``: e.g. imported/unchanged per source).
 
     A table on wide consoles; one labelled block per source on narrow ones.

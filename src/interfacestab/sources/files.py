@@ -16,7 +16,6 @@ import csv
 import gzip
 import hashlib
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -27,6 +26,8 @@ from interfacestab.provenance import SourceInfo
 from interfacestab.sources.snapshot import SNAPSHOT_COLUMNS, file_sha256, read_snapshot_csv
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from interfacestab.store.database import Store
 
 FileFormat = Literal["snapshot", "entries", "user"]

@@ -23,7 +23,6 @@ import json
 import os
 import re
 import time
-from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +33,8 @@ from interfacestab.settings import load_settings
 from interfacestab.sources.files import _to_entries, content_hash
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     import requests
 
     from interfacestab.store.database import Store

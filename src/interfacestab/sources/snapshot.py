@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import csv
 import hashlib
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from interfacestab.chem import parse_formula
 from interfacestab.entries import Entry
 from interfacestab.errors import FormulaError, SourceError
 from interfacestab.provenance import SourceInfo
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 SNAPSHOT_SOURCE_NAME = "mp_legacy2019"
 SNAPSHOT_FILENAME = "mp_legacy2019_ground_state_eform_merged.csv"

@@ -15,15 +15,18 @@ from __future__ import annotations
 import itertools
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from interfacestab.chem import chemsys as chemsys_key
 from interfacestab.entries import Entry, EntrySet
 from interfacestab.errors import DataNotFoundError, StoreError
 from interfacestab.provenance import SourceInfo
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+    from pathlib import Path
 
 SCHEMA_VERSION = 1
 _MAX_SUBSET_ELEMENTS = 14  # above this, filter the source's entries in Python instead of by subsets
