@@ -140,3 +140,10 @@ def test_sweep_points_match_pymatgen_and_transitions_are_exact(snapshot_store) -
         assert below.minimum.products == tr.products_below
         assert above.minimum.products == tr.products_above
         assert tr.tolerance_V <= 1e-4
+
+
+def test_scan_and_sweep_input_checks(snapshot_store) -> None:
+    with pytest.raises(FormulaError, match="does not appear"):
+        window_scan("Li6PS5Cl", "x=0:1:0.5", store=snapshot_store)
+    with pytest.raises(AnalysisError, match="sensible range"):
+        parse_sweep("0:50:1")

@@ -524,7 +524,7 @@ def test_screen_help_states_the_library_defaults(runner: CliRunner) -> None:
     assert na.min_oxidation_limit_V == pytest.approx(4.0 - 0.33)
     assert k.max_reduction_limit_V == pytest.approx(2.7 - 0.11)
     assert (li.scale_e_above_hull_eV_per_atom, li.scale_voltage_V, li.scale_reaction_eV_per_atom) == (0.025, 0.5, 0.05)
-    for text in ("5 meV/atom", "2.7 V", "4.0 V", "0.1 eV/atom", "-0.33 V", "-0.11 V", "0.025 eV/atom", "0.5 V",
+    for text in ("5 meV/atom", "2.7 V", "4.0 V", "0.1 eV/atom", "lowered by 0.33 V", "0.11 V", "0.025 eV/atom", "0.5 V",
                  "0.05 eV/atom", "Xiao, Miara, Wang, Ceder"):  # fmt: skip
         assert text in HELP, text
 

@@ -149,3 +149,16 @@ def test_partner_phases_are_skipped_and_ties_broken_by_mean_margin(snapshot_stor
     assert "LiCoO2" not in {r.formula for r in screen.results}
     ranked = [(r.score, r.mean_margin) for r in screen.results]
     assert ranked == sorted(ranked, reverse=True)
+
+
+def test_screen_input_checks(snapshot_store) -> None:
+    from interfacestab.analyses.coatings import default_candidates
+    from interfacestab.errors import AnalysisError
+
+    with pytest.raises(AnalysisError, match="outside"):
+        screen_coatings(["Li3PO4"], "Li6PS5Cl", "LiCoO2", voltage_V=50.0, store_path=snapshot_store.path, workers=1)
+    with pytest.raises(AnalysisError, match="same phase"):
+        screen_coatings(["Li3PO4"], "Li6PS5Cl", "Li12P2S10Cl2", store_path=snapshot_store.path, workers=1)
+    assert default_candidates("Li") == list(SEED_COATINGS)
+    with pytest.raises(AnalysisError, match="seed coatings are Li compounds"):
+        default_candidates("Na")

@@ -198,3 +198,13 @@ def test_published_windows(snapshot_store, row: dict[str, str]) -> None:
     tol = float(row["tolerance_V"])
     assert w.reduction_limit_V == pytest.approx(float(row["reduction_limit_V"]), abs=tol)
     assert w.oxidation_limit_V == pytest.approx(float(row["oxidation_limit_V"]), abs=tol)
+
+
+def test_element_target_is_its_reference_state() -> None:
+    w = stability_window(li_x_toy(), "S", ion="Li")
+    assert w.in_database and w.e_above_hull_eV_per_atom == 0.0 and w.energy_source == "data"
+
+
+def test_mp2020_source_vintage(snapshot_store) -> None:
+    vintage = snapshot_store.source("mp2020_Li-Co-Ni-O").vintage
+    assert vintage.startswith("entries updated 20")

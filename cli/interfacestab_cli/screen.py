@@ -55,8 +55,8 @@ HELP = "\n\n".join(
         "[bold]Default criteria[/] (Xiao, Miara, Wang, Ceder, Joule 3 (2019) 1252), vs Li/Li+: "
         "e_above_hull <= 5 meV/atom; reduction limit <= 2.7 V; oxidation limit >= 4.0 V (a candidate without the "
         "ion cannot be oxidised and passes); |reaction energy| <= 0.1 eV/atom with the electrolyte, with the cathode "
-        "and with the charged cathode. For Na and K the voltage limits are shifted by -0.33 V and -0.11 V "
-        "(E(A/A+) - E(Li/Li+)). Each threshold option overrides its default.",
+        "and with the charged cathode. For Na and K the voltage limits are lowered by 0.33 V and 0.11 V "
+        "(Na/Na+ and K/K+ lie that far above Li/Li+). Each threshold option overrides its default.",
         "[bold]Score[/]: the smallest margin over the criteria, each margin divided by its scale (e_above_hull: "
         "0.025 eV/atom, voltages: 0.5 V, reaction energies: 0.05 eV/atom); score >= 0 means every criterion passes. "
         "Ties (every candidate on the hull shares the e_above_hull margin 0.2) are broken by the mean margin. "
@@ -298,7 +298,7 @@ def screen(
                     )
                 intro = f"{len(names)} candidates with {ion.value} from the data (--auto)"
             else:
-                names = list(coatings.SEED_COATINGS)
+                names = coatings.default_candidates(ion.value)
                 intro = f"{len(names)} seed coatings (give --candidates FILE or --auto for others)"
             with stop_workers_on_interrupt(), progress_bar("candidates", intro) as tracker:
                 result = coatings.screen_coatings(

@@ -25,9 +25,9 @@ ProgressCallback = Callable[[int, int], None]
 
 #: Columns of the batch CSV, in order (field names of the window JSON contract).
 BATCH_COLUMNS = (
-    "formula", "ion", "reduction_limit_V", "oxidation_limit_V", "reduction_products", "oxidation_products",
+    "input", "formula", "ion", "reduction_limit_V", "oxidation_limit_V", "reduction_products", "oxidation_products",
     "reduction_reaction", "oxidation_reaction", "e_above_hull_eV_per_atom", "in_database", "material_id",
-    "stabilized", "decomposition_energy_at_0V_eV_per_atom", "decomposition_energy_at_5V_eV_per_atom", "error",
+    "stabilized", "decomposition_energy_at_0V_eV_per_atom", "decomposition_energy_at_5V_eV_per_atom", "error", "source",
 )  # fmt: skip
 
 
@@ -228,7 +228,7 @@ def _write_output(out: Path, rows: list[dict[str, object]], source_name: str) ->
         writer = csv.writer(buf)
         writer.writerow(BATCH_COLUMNS)
         for row in rows:
-            writer.writerow([_csv_value(row.get(c)) for c in BATCH_COLUMNS])
+            writer.writerow([_csv_value(source_name if c == "source" else row.get(c)) for c in BATCH_COLUMNS])
         write_atomic(out, buf.getvalue())
     else:
         payload = {

@@ -34,6 +34,18 @@ SEED_COATINGS: tuple[str, ...] = (
     "LiNbO3", "Li2SnO3", "Li2SiO3", "Li3PO4", "Li4Ti5O12", "LiAlO2", "Li2ZrO3", "LiTaO3", "Li3BO3", "Li4SiO4",
 )  # fmt: skip
 
+def default_candidates(ion: str = "Li") -> list[str]:
+    """The seed coatings (Li compounds); other ions need their own candidates.
+
+    Raises:
+        AnalysisError: for Na or K, where Li coatings would be screened against the wrong ion.
+    """
+    if ion != "Li":
+        msg = f"the seed coatings are Li compounds; for {ion} give --candidates FILE or --auto"
+        raise AnalysisError(msg)
+    return list(SEED_COATINGS)
+
+
 #: Elements left out of ``--auto`` by default: radioactive, platinum-group and other very costly or toxic ones.
 DEFAULT_EXCLUDED_ELEMENTS: tuple[str, ...] = (
     "Tc", "Pm", "Po", "At", "Rn", "Fr", "Ra", "Ac", "Th", "Pa", "U", "Np", "Pu", "Am", "Cm", "Bk", "Cf", "Es",
@@ -390,13 +402,18 @@ def screen_coatings(
     Raises:
         DataNotFoundError: when the store lacks the electrolyte's or cathode's system.
     """
-    from interfacestab.analyses.interface import remove_ion
+    from interfacestab.analyses.interface import check_voltage, remove_ion
     from interfacestab.conventions import conventions_summary
     from interfacestab.provenance import package_version
     from interfacestab.settings import resolve_store_path
     from interfacestab.store import open_store
 
     crit = criteria or ScreeningCriteria.for_ion(ion)
+    if voltage_V is not None:
+        check_voltage(ion, voltage_V)
+    if _reduced_or_none(electrolyte) == _reduced_or_none(cathode):
+        msg = f"the electrolyte and the cathode are the same phase ({electrolyte})"
+        raise AnalysisError(msg)
     store_file = str(resolve_store_path(store_path))
     cathode_comp = parse_formula(cathode)
     charged = remove_ion(cathode_comp, ion, charged_fraction)
@@ -497,7 +514,7 @@ SCREEN_COLUMNS = (
     "oxidation_limit_V", "reduction_products", "oxidation_products", "electrolyte_reaction_eV_per_atom",
     "electrolyte_products", "cathode_reaction_eV_per_atom", "cathode_products",
     "charged_cathode_reaction_eV_per_atom", "charged_cathode_products", "open_electrolyte_reaction_eV_per_atom",
-    "open_cathode_reaction_eV_per_atom", "in_database", "material_id", "error",
+    "open_cathode_reaction_eV_per_atom", "in_database", "material_id", "error", "source",
 )  # fmt: skip
 
 
@@ -507,6 +524,7 @@ def screen_rows(screen: CoatingScreen) -> list[dict[str, object]]:
     for rank, r in enumerate(screen.results, start=1):
         d = r.to_dict()
         d["rank"] = rank
+        d["source"] = screen.source.get("name")
         rows.append({c: d.get(c) for c in SCREEN_COLUMNS})
     return rows
 

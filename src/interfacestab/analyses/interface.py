@@ -198,7 +198,7 @@ def interface_reactions(
         AnalysisError: identical reactants, a bad voltage, or a reactant missing from the system.
     """
     if voltage_V is not None:
-        _check_voltage(ion, voltage_V)
+        check_voltage(ion, voltage_V)
     pair = InterfacePair(
         entries,
         reactant_a,
@@ -210,7 +210,8 @@ def interface_reactions(
     return pair.profile(voltage_V)
 
 
-def _check_voltage(ion: str | None, voltage_V: float) -> None:
+def check_voltage(ion: str | None, voltage_V: float) -> None:
+    """Refuse an open system without a known ion or with a voltage outside ``VOLTAGE_RANGE_V``."""
     if ion is None or ion not in ION_CHARGE:
         msg = f"an open system needs --ion (one of {', '.join(ION_CHARGE)})"
         raise AnalysisError(msg)
@@ -281,7 +282,7 @@ class InterfacePair:
             dE_b = _hull_energy(points, pb) - phi_b
             a_per_atom = (0.0, 0.0)
         else:
-            _check_voltage(ion, voltage_V)
+            check_voltage(ion, voltage_V)
             assert ion is not None
             mu = -voltage_V * ION_CHARGE[ion]
             points = _open_points(self.closed, ion, mu)

@@ -153,6 +153,9 @@ def window_scan(
     from interfacestab.store import open_store
 
     variable, values = parse_scan_range(scan) if isinstance(scan, str) else (scan[0], list(scan[1]))
+    if variable not in template:
+        msg = f"the scan variable '{variable}' does not appear in '{template}'"
+        raise FormulaError(msg)
     comps = [scan_composition(template, variable, v) for v in values]
     elements = sorted({el for c in comps for el in c} | {ion})
     owned = store is None

@@ -19,6 +19,7 @@ import numpy as np
 from interfacestab.analyses.interface import InterfaceKink, InterfacePair, InterfaceProfile
 from interfacestab.analyses.targets import require_data
 from interfacestab.chem import parse_formula
+from interfacestab.conventions import VOLTAGE_RANGE_V
 from interfacestab.errors import AnalysisError
 
 if TYPE_CHECKING:
@@ -108,6 +109,10 @@ def parse_sweep(text: str) -> np.ndarray:
         raise AnalysisError(msg) from None
     if step <= 0 or stop <= start:
         msg = f"sweep '{text}' needs V2 > V1 and STEP > 0"
+        raise AnalysisError(msg)
+    low, high = VOLTAGE_RANGE_V
+    if start < low or stop > high:
+        msg = f"sweep '{text}' leaves the sensible range {low:g}-{high:g} V vs A/A+"
         raise AnalysisError(msg)
     return np.round(np.arange(start, stop + step / 2, step), 10)
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from interfacestab.chem import Composition, format_composition, parse_formula, reduced_composition, reduced_formula
+from interfacestab.chem import (
+    Composition,
+    format_composition,
+    formula_factor,
+    parse_formula,
+    reduced_composition,
+    reduced_formula,
+)
 from interfacestab.errors import DataNotFoundError
 
 if TYPE_CHECKING:
@@ -36,6 +43,9 @@ def resolve_target(entries: EntrySet, formula: str | Composition) -> Target:
     comp = parse_formula(formula) if isinstance(formula, str) else dict(formula)
     name = reduced_formula(comp)
     entry = entries.find(name)
+    if entry is None and len(comp) == 1:  # an element: its reference state, at 0 eV/atom by construction
+        (element,) = comp
+        return Target(name, {element: 1.0 / formula_factor({element: 1.0})}, True, "", 0.0)
     if entry is not None:
         return Target(entry.formula, dict(entry.composition), True, entry.material_id, entry.e_form_eV_per_atom)
     integer = all(abs(v - round(v)) < 1e-8 for v in comp.values())

@@ -214,7 +214,8 @@ def _window_on_hull(
         energy = e_hull - STABILIZATION_EPSILON_eV_per_atom
     else:
         energy = float(target.e_form_eV_per_atom)
-    stabilized = energy_above_hull is None and energy < (target.e_form_eV_per_atom or np.inf)
+    data_energy = np.inf if target.e_form_eV_per_atom is None else target.e_form_eV_per_atom
+    stabilized = energy_above_hull is None and energy < data_energy
     if energy_above_hull is not None:
         energy_source = "user"
     elif target.e_form_eV_per_atom is None:

@@ -26,9 +26,9 @@ if TYPE_CHECKING:
     from interfacestab.analyses.batch import BatchResult
     from interfacestab.analyses.coatings import CoatingResult, CoatingScreen
     from interfacestab.analyses.data import ChemsysEntries, StoreInfo
-    from interfacestab.analyses.interface import InterfaceProfile
+    from interfacestab.analyses.interface import InterfaceKink, InterfaceProfile
     from interfacestab.analyses.scan import WindowScan
-    from interfacestab.analyses.sweep import InterfaceSweep
+    from interfacestab.analyses.sweep import InterfaceSweep, SweepPoint
     from interfacestab.analyses.window import StabilityWindow, WindowStage
     from interfacestab.provenance import Provenance, SourceInfo
 
@@ -81,8 +81,9 @@ def fmt_phases(phases: Sequence[str]) -> str:
 
 
 def stage_reaction_text(stage: WindowStage) -> str:
-    """A stage's reaction; the window stage (target stable, ``X -> X``) reads ``stable (no reaction)``."""
-    return "stable (no reaction)" if stage.is_window else stage.reaction
+    """A stage's reaction; a stage whose only phase is the target reads ``stable (no reaction)``."""
+    left, _, right = stage.reaction.partition(" -> ")
+    return "stable (no reaction)" if stage.is_window and left.strip() == right.strip() else stage.reaction
 
 
 def window_range_text(result: StabilityWindow) -> str:
@@ -260,7 +261,18 @@ def interface_table(result: InterfaceProfile) -> RenderableType:
     )
     head.add_row("products", escape(fmt_phases(m.products)))
     head.add_row("", f"[dim]{escape(m.reaction)}[/]")
-    head.add_row("mutual", f"{fmt_energy(result.mutual_reaction_energy_eV_per_atom)} {unit}")
+    head.add_row("mutual at it", f"{fmt_energy(result.mutual_reaction_energy_eV_per_atom)} {unit}")
+    mm = result.mutual_minimum
+    if mm is not m:
+        head.add_row(
+            "most negative mutual",
+            Text(
+                f"{fmt_energy(mm.mutual_reaction_energy_eV_per_atom)} {unit} at x_atomic = "
+                f"{fmt_fraction(mm.x_atomic_a)} → {fmt_phases(mm.products)} (the reactants' own reactions "
+                "with the reservoir removed)",
+                style="bold",
+            ),
+        )
     header = Panel(
         head,
         title=f"[bold]{escape(result.reactant_a)} | {escape(result.reactant_b)}[/] · interface reactions",
@@ -281,6 +293,7 @@ def interface_table(result: InterfaceProfile) -> RenderableType:
         "x_atomic: atomic fraction of A (each reactant normalised to one atom); x_molar: in formula units",
         f"dE and mutual in {unit}; mutual: dE minus the reactants' own decomposition"
         + ("" if result.voltage_V is None else " with the reservoir"),
+        "kJ/mol: per mole of the printed reaction (reactant coefficients x_molar and 1 - x_molar)",
     )
     kinks.add_column("x_atomic", justify="right", no_wrap=True)
     kinks.add_column("x_molar", justify="right", no_wrap=True)
@@ -431,13 +444,16 @@ def sweep_table(result: InterfaceSweep) -> RenderableType:
             f"{fmt_energy(lowest.minimum.reaction_energy_eV_per_atom)} {unit} at {fmt_voltage(lowest.voltage_V)} V "
             f"→ {escape(fmt_phases(lowest.minimum.products))}",
         )
-        mutual = min(result.points, key=lambda p: p.minimum.mutual_reaction_energy_eV_per_atom)
+        def mutual_kink(p: SweepPoint) -> InterfaceKink:
+            return p.mutual_minimum if p.mutual_minimum is not None else p.minimum
+
+        mutual = min(result.points, key=lambda p: mutual_kink(p).mutual_reaction_energy_eV_per_atom)
         head.add_row(
-            "interface share",
+            "most negative mutual",
             Text(
-                f"{fmt_energy(mutual.minimum.mutual_reaction_energy_eV_per_atom)} {unit} at "
-                f"{fmt_voltage(mutual.voltage_V)} V → {fmt_phases(mutual.minimum.products)} "
-                "(largest mutual part of these reactions at the grid voltages: dE minus the reactants' own "
+                f"{fmt_energy(mutual_kink(mutual).mutual_reaction_energy_eV_per_atom)} {unit} at "
+                f"{fmt_voltage(mutual.voltage_V)} V → {fmt_phases(mutual_kink(mutual).products)} "
+                "(over all kinks at the grid voltages: dE minus the reactants' own "
                 f"decomposition with the {ion} reservoir)",
                 style="bold",
             ),

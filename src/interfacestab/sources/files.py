@@ -128,8 +128,9 @@ def _read_entries_json(path: Path, name: str) -> tuple[SourceInfo, list[Entry]]:
             raise SourceError(msg) from exc
         comp = {str(el): float(amt) for el, amt in entry.composition.get_el_amt_dict().items()}
         rows.append((comp, float(entry.energy), str(entry.entry_id or d.get("material_id") or "")))
-        if d.get("last_updated"):
-            updated.append(str(d["last_updated"])[:10])
+        stamp = d.get("last_updated") or (d.get("data") or {}).get("last_updated")
+        if stamp:
+            updated.append(str(stamp.get("string", stamp) if isinstance(stamp, dict) else stamp)[:10])
     thermo = {str(d.get("parameters", {}).get("run_type", "")) for d in rows_in} - {""}
     corrected = any(d.get("energy_adjustments") for d in rows_in)
     entries = _to_entries(_formation_energies(rows, path), name)
