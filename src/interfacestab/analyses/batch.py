@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from interfacestab.analyses.runner import checkpoint_path, chunk_groups, read_checkpoint, run_chunks, write_atomic
 from interfacestab.chem import chemsys, parse_formula
@@ -29,6 +30,9 @@ BATCH_COLUMNS = (
     "reduction_reaction", "oxidation_reaction", "e_above_hull_eV_per_atom", "in_database", "material_id",
     "stabilized", "decomposition_energy_at_0V_eV_per_atom", "decomposition_energy_at_5V_eV_per_atom", "error", "source",
 )  # fmt: skip
+
+if TYPE_CHECKING:
+    from interfacestab.store.database import Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +87,7 @@ def read_targets(path: str | Path, default_ion: str = "Li") -> list[tuple[str, s
 
 
 def all_compound_targets(
-    ions: Iterable[str], *, source: str | None = None, store: object = None
+    ions: Iterable[str], *, source: str | None = None, store: Store | None = None
 ) -> list[tuple[str, str]]:
     """Every compound of the source that contains each ion, as (formula, ion) targets."""
     from interfacestab.store import open_store

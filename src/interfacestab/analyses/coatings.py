@@ -34,6 +34,7 @@ SEED_COATINGS: tuple[str, ...] = (
     "LiNbO3", "Li2SnO3", "Li2SiO3", "Li3PO4", "Li4Ti5O12", "LiAlO2", "Li2ZrO3", "LiTaO3", "Li3BO3", "Li4SiO4",
 )  # fmt: skip
 
+
 def default_candidates(ion: str = "Li") -> list[str]:
     """The seed coatings (Li compounds); other ions need their own candidates.
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from interfacestab.analyses.reactions import reaction_string
-from interfacestab.analyses.targets import Target, require_data, resolve_target
+from interfacestab.analyses.targets import Target, load_system, resolve_target
 from interfacestab.chem import Composition, chemsys, format_composition, n_atoms, parse_formula, reduced_formula
 from interfacestab.conventions import (
     EV_TO_KJ_PER_MOL,
@@ -35,6 +35,7 @@ from interfacestab.provenance import Provenance
 
 if TYPE_CHECKING:
     from interfacestab.entries import EntrySet
+    from interfacestab.store.database import Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -415,22 +416,13 @@ def interface_for(
     voltage_V: float | None = None,
     use_entry_energies: bool = False,
     source: str | None = None,
-    store: object = None,
+    store: Store | None = None,
 ) -> InterfaceProfile:
     """Interface profile of two formulas from the local store (what ``interfacestab interface`` runs)."""
-    from interfacestab.store import open_store
-
     comp_a = parse_formula(reactant_a) if isinstance(reactant_a, str) else dict(reactant_a)
     comp_b = parse_formula(reactant_b) if isinstance(reactant_b, str) else dict(reactant_b)
     elements = sorted(set(comp_a) | set(comp_b) | ({ion} if voltage_V is not None else set()))
-    owned = store is None
-    st = open_store(create=False) if store is None else store
-    try:
-        entries = st.entries(elements, source)  # type: ignore[attr-defined]
-    finally:
-        if owned:
-            st.close()  # type: ignore[attr-defined]
-    require_data(entries, elements)
+    entries = load_system(elements, source=source, store=store)
     return interface_reactions(
         entries,
         comp_a,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from interfacestab._periodic import ELEMENTS
-from interfacestab.analyses.targets import require_data
+from interfacestab.analyses.targets import load_system
 from interfacestab.analyses.window import StabilityWindow, stability_window
 from interfacestab.chem import Composition, format_composition
 from interfacestab.engine.hull import build_hull
@@ -17,6 +17,8 @@ from interfacestab.errors import AnalysisError, FormulaError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from interfacestab.store.database import Store
 
 _SAFE_EXPR = re.compile(r"^[0-9.+\-*/() ]*$")
 
@@ -138,7 +140,7 @@ def window_scan(
     ion: str = "Li",
     stabilize: bool = True,
     source: str | None = None,
-    store: object = None,
+    store: Store | None = None,
 ) -> WindowScan:
     """Stability windows along ``template`` for each value of its variable (one hull for the series).
 
@@ -150,22 +152,13 @@ def window_scan(
         source: Data source name.
         store: An open store (default: the configured one).
     """
-    from interfacestab.store import open_store
-
     variable, values = parse_scan_range(scan) if isinstance(scan, str) else (scan[0], list(scan[1]))
     if variable not in template:
         msg = f"the scan variable '{variable}' does not appear in '{template}'"
         raise FormulaError(msg)
     comps = [scan_composition(template, variable, v) for v in values]
     elements = sorted({el for c in comps for el in c} | {ion})
-    owned = store is None
-    st = open_store(create=False) if store is None else store
-    try:
-        entries = st.entries(elements, source)  # type: ignore[attr-defined]
-    finally:
-        if owned:
-            st.close()  # type: ignore[attr-defined]
-    require_data(entries, elements)
+    entries = load_system(elements, source=source, store=store)
     hull = build_hull(entries)
     rows = []
     for value, comp in zip(values, comps, strict=True):

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from interfacestab.analyses.interface import InterfaceKink, InterfacePair, InterfaceProfile
-from interfacestab.analyses.targets import require_data
+from interfacestab.analyses.targets import load_system
 from interfacestab.chem import parse_formula
 from interfacestab.conventions import VOLTAGE_RANGE_V
 from interfacestab.errors import AnalysisError
@@ -25,6 +25,7 @@ from interfacestab.errors import AnalysisError
 if TYPE_CHECKING:
     from interfacestab.entries import EntrySet
     from interfacestab.provenance import Provenance
+    from interfacestab.store.database import Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,19 +198,10 @@ def interface_sweep_for(
     ion: str = "Li",
     use_entry_energies: bool = False,
     source: str | None = None,
-    store: object = None,
+    store: Store | None = None,
 ) -> InterfaceSweep:
     """Voltage sweep of an interface from the local store (``interfacestab interface --sweep``)."""
-    from interfacestab.store import open_store
-
     voltages = parse_sweep(sweep)
     elements = sorted(set(parse_formula(reactant_a)) | set(parse_formula(reactant_b)) | {ion})
-    owned = store is None
-    st = open_store(create=False) if store is None else store
-    try:
-        entries = st.entries(elements, source)  # type: ignore[attr-defined]
-    finally:
-        if owned:
-            st.close()  # type: ignore[attr-defined]
-    require_data(entries, elements)
+    entries = load_system(elements, source=source, store=store)
     return interface_sweep(entries, reactant_a, reactant_b, voltages, ion=ion, use_entry_energies=use_entry_energies)

@@ -16,6 +16,10 @@ from interfacestab.chem import (
 from interfacestab.errors import DataNotFoundError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from interfacestab.store.database import Store
+
+if TYPE_CHECKING:
     from interfacestab.entries import EntrySet
 
 
@@ -69,3 +73,21 @@ def require_data(entries: EntrySet, elements: list[str] | set[str] | tuple[str, 
             f"run `interfacestab data fetch {system}` (needs MP_API_KEY) or import a file with `interfacestab data import`"
         )
         raise DataNotFoundError(msg)
+
+
+def load_system(elements: Iterable[str], *, source: str | None = None, store: Store | None = None) -> EntrySet:
+    """Entries of a chemical system from ``store`` (default: the configured store, opened and closed here).
+
+    Raises:
+        DataNotFoundError: when the data do not cover the system (see :func:`require_data`).
+    """
+    from interfacestab.store import open_store
+
+    els = sorted(set(elements))
+    if store is not None:
+        entries = store.entries(els, source)
+    else:
+        with open_store(create=False) as owned:
+            entries = owned.entries(els, source)
+    require_data(entries, els)
+    return entries

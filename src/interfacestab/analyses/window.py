@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from interfacestab.analyses.reactions import reaction_string
-from interfacestab.analyses.targets import Target, require_data, resolve_target
+from interfacestab.analyses.targets import Target, load_system, resolve_target
 from interfacestab.chem import Composition, chemsys, n_atoms, parse_formula
 from interfacestab.conventions import (
     ION_CHARGE,
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
     from interfacestab.engine.cache import HullCache
     from interfacestab.entries import EntrySet
+    from interfacestab.store.database import Store
 
 _T_TOL = 1e-7  # relative tolerance on A content when locating the target among breakpoints
 _ZERO_V = 1e-9
@@ -368,7 +369,7 @@ def window_for(
     stabilize: bool = True,
     energy_above_hull_eV_per_atom: float | None = None,
     source: str | None = None,
-    store: object = None,
+    store: Store | None = None,
     cache: HullCache | None = None,
 ) -> StabilityWindow:
     """Stability window of ``formula`` from the local store (what ``interfacestab window`` runs).
@@ -377,18 +378,9 @@ def window_for(
         FormulaError: for a malformed formula or unknown element.
         DataNotFoundError: when the store lacks the chemical system.
     """
-    from interfacestab.store import open_store
-
     comp = parse_formula(formula)
     elements = sorted(set(comp) | {ion})
-    owned = store is None
-    st = open_store(create=False) if store is None else store
-    try:
-        entries = st.entries(elements, source)  # type: ignore[attr-defined]
-    finally:
-        if owned:
-            st.close()  # type: ignore[attr-defined]
-    require_data(entries, elements)
+    entries = load_system(elements, source=source, store=store)
     hull = cache.get(entries) if cache is not None else None
     return stability_window(
         entries,

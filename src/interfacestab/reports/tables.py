@@ -444,6 +444,7 @@ def sweep_table(result: InterfaceSweep) -> RenderableType:
             f"{fmt_energy(lowest.minimum.reaction_energy_eV_per_atom)} {unit} at {fmt_voltage(lowest.voltage_V)} V "
             f"→ {escape(fmt_phases(lowest.minimum.products))}",
         )
+
         def mutual_kink(p: SweepPoint) -> InterfaceKink:
             return p.mutual_minimum if p.mutual_minimum is not None else p.minimum
 
