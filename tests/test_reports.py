@@ -242,3 +242,14 @@ def test_reports_import_is_light() -> None:
         "assert not bad, bad"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_plot_path_needs_an_existing_folder(tmp_path) -> None:
+    import pytest
+
+    from interfacestab.errors import OutputError
+    from interfacestab.reports.plots import check_plot_path
+
+    assert check_plot_path(tmp_path / "ok.png") == tmp_path / "ok.png"
+    with pytest.raises(OutputError, match="does not exist"):
+        check_plot_path(tmp_path / "missing" / "x.png")

@@ -34,14 +34,17 @@ _PNG_DPI = 200
 
 
 def check_plot_path(path: str | Path) -> Path:
-    """The plot path, checked for a supported extension.
+    """The plot path, checked for a supported extension and an existing folder.
 
     Raises:
-        OutputError: for an extension other than ``.png`` or ``.svg``.
+        OutputError: for an extension other than ``.png`` or ``.svg``, or a missing folder.
     """
     p = Path(path).expanduser()
     if p.suffix.lower() not in PLOT_SUFFIXES:
         msg = f"cannot plot to '{p.name}': use a .png or .svg file name"
+        raise OutputError(msg)
+    if not p.parent.is_dir():
+        msg = f"cannot plot to '{p}': the folder {p.parent} does not exist"
         raise OutputError(msg)
     return p
 
