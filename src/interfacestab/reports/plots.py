@@ -319,11 +319,16 @@ def screen_figure(screen: CoatingScreen, *, n_labels: int = 10) -> Figure:
         bar.set_label(f"oxidation limit (V vs {ion}/{ion}+)")
         bar.ax.axhline(c.min_oxidation_limit_V, color="red", linewidth=1.2)
     ranked = [r for r in screen.results if r in rows and r.charged_cathode_reaction_eV_per_atom is not None]
+    # the best candidates crowd near (0, 0): mark them by rank and list the names in a key
+    key = []
     for rank, r in enumerate(ranked[:n_labels], start=1):
-        ax.annotate(
-            f"{rank}. {r.formula}",
-            (r.electrolyte_reaction_eV_per_atom, r.charged_cathode_reaction_eV_per_atom),
-            xytext=(4, 4), textcoords="offset points", fontsize=7,
+        xy = (r.electrolyte_reaction_eV_per_atom, r.charged_cathode_reaction_eV_per_atom)
+        ax.annotate(str(rank), xy, xytext=(3, 3 + 6 * (rank % 3)), textcoords="offset points", fontsize=6)
+        key.append(f"{rank}. {r.formula}")
+    if key:
+        ax.text(
+            0.62, 0.03, "\n".join(key), transform=ax.transAxes, fontsize=7, va="bottom", ha="left",
+            bbox={"facecolor": "white", "edgecolor": "lightgrey", "alpha": 0.9},
         )  # fmt: skip
     ax.axhline(0.0, color="grey", linewidth=0.6)
     ax.axvline(0.0, color="grey", linewidth=0.6)
@@ -331,7 +336,7 @@ def screen_figure(screen: CoatingScreen, *, n_labels: int = 10) -> Figure:
     ys = [r.charged_cathode_reaction_eV_per_atom for r in with_ox + without_ox]
     x_low, y_low = 1.1 * min([*xs, -lim_x]), 1.1 * min([*ys, -lim_y])  # type: ignore[type-var]
     ax.set_xlim(x_low, -0.05 * x_low)
-    ax.set_ylim(y_low, -0.05 * y_low)
+    ax.set_ylim(y_low, -0.1 * y_low)
     ax.set_xlabel(f"reaction energy with {screen.electrolyte} (eV/atom)")
     ax.set_ylabel(f"reaction energy with {screen.charged_cathode} (eV/atom)")
     handles = [
