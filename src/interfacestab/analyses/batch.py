@@ -11,15 +11,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from interfacestab.analyses.runner import checkpoint_path, chunk_groups, read_checkpoint, run_chunks, write_atomic
-from interfacestab.chem import chemsys, parse_formula
+from interfacestab.analyses.runner import checkpoint_path, run_resumable, write_atomic
+from interfacestab.analyses.targets import system_key
 from interfacestab.errors import AnalysisError, InterfaceStabError, SourceError
 
 ProgressCallback = Callable[[int, int], None]
@@ -103,18 +101,6 @@ def _key(formula: str, ion: str) -> str:
     return f"{formula}|{ion}"
 
 
-def _group(targets: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
-    """Targets grouped by chemical system (target elements + ion); malformed formulas alone."""
-    groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for formula, ion in targets:
-        try:
-            key = chemsys(set(parse_formula(formula)) | {ion})
-        except InterfaceStabError:
-            key = f"!{formula}"
-        groups[key].append((formula, ion))
-    return list(groups.values())
-
-
 def _row(window_dict: dict[str, object]) -> dict[str, object]:
     d = dict(window_dict)
     d.pop("provenance", None)
@@ -180,40 +166,25 @@ def window_batch(
     store_file = str(resolve_store_path(store_path))
     with open_store(store_file, create=False) as st:
         source_name = st.source(source).name
-    checkpoint = checkpoint_path(out)
-    if resume:
-        done = read_checkpoint(checkpoint)
-    else:
-        done = {}
-        checkpoint.unlink(missing_ok=True)
-    keys = [_key(f, i) for f, i in targets]
-    todo = [t for t, k in zip(targets, keys, strict=True) if k not in done]
-    total = len(set(keys))
-    finished = len(set(keys) & set(done))
-    if progress:
-        progress(finished, total)
-
-    def on_rows(rows: list[dict[str, object]]) -> None:
-        nonlocal finished
-        for row in rows:
-            done[str(row["key"])] = row
-        finished += len(rows)
-        if progress:
-            progress(finished, total)
-
-    computed = run_chunks(
+    done, computed = run_resumable(
         compute_group,
-        chunk_groups(_group(todo), chunk_size),
+        targets,
         (store_file, source, stabilize),
-        checkpoint=checkpoint,
-        workers=max(1, workers or os.cpu_count() or 1),
+        key=lambda t: _key(*t),
+        group=lambda t: system_key(*t),
+        checkpoint=checkpoint_path(out),
+        resume=resume,
+        workers=workers,
         scheduler=scheduler,
-        on_rows=on_rows,
+        progress=progress,
+        chunk_size=chunk_size,
     )
+    keys = [_key(f, i) for f, i in targets]
+    total = len(set(keys))
     ordered = [done[k] for k in dict.fromkeys(keys)]
     _write_output(out, ordered, source_name)
     n_failed = sum(1 for r in ordered if r.get("error"))
-    return BatchResult(out, checkpoint, total, computed, n_failed, source_name)
+    return BatchResult(out, checkpoint_path(out), total, computed, n_failed, source_name)
 
 
 def _csv_value(value: object) -> object:

@@ -17,15 +17,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from interfacestab.analyses.runner import checkpoint_path, chunk_groups, read_checkpoint, run_chunks, write_atomic
-from interfacestab.analyses.targets import require_data
+from interfacestab.analyses.runner import checkpoint_path, run_resumable, write_atomic
+from interfacestab.analyses.targets import require_data, system_key
 from interfacestab.chem import Composition, chemsys, format_composition, parse_formula
 from interfacestab.errors import AnalysisError, DataNotFoundError, InterfaceStabError
 
@@ -440,41 +439,18 @@ def screen_coatings(
     if out is not None and out.suffix.lower() not in {".json", ".csv"}:
         msg = f"screen output must end in .json or .csv, not '{out.name}'"
         raise AnalysisError(msg)
-    checkpoint = checkpoint_path(out) if out else None
-    done: dict[str, dict[str, Any]] = {}
-    if checkpoint is not None:
-        if resume:
-            done = read_checkpoint(checkpoint)
-            done = {k: v for k, v in done.items() if k in set(names)}
-        else:
-            checkpoint.unlink(missing_ok=True)
-    todo = [n for n in names if n not in done]
-    total, finished = len(names), len(names) - len(todo)
-    if progress:
-        progress(finished, total)
-
-    def on_rows(rows: list[dict[str, Any]]) -> None:
-        nonlocal finished
-        for row in rows:
-            done[str(row["key"])] = row
-        finished += len(rows)
-        if progress:
-            progress(finished, total)
-
-    groups: dict[str, list[str]] = defaultdict(list)
-    for name in todo:
-        try:
-            groups[chemsys(set(parse_formula(name)) | {ion})].append(name)
-        except InterfaceStabError:
-            groups[f"!{name}"].append(name)
-    computed = run_chunks(
+    done, computed = run_resumable(
         screen_chunk,
-        chunk_groups(groups.values(), chunk_size),
+        names,
         (setup,),
-        checkpoint=checkpoint,
-        workers=max(1, workers or os.cpu_count() or 1),
+        key=lambda name: name,
+        group=lambda name: system_key(name, ion),
+        checkpoint=checkpoint_path(out) if out else None,
+        resume=resume,
+        workers=workers,
         scheduler=scheduler,
-        on_rows=on_rows,
+        progress=progress,
+        chunk_size=chunk_size,
     )
     results = sorted(
         (CoatingResult.from_dict(done[n]) for n in names), key=lambda r: (-r.score, -r.mean_margin, r.formula)

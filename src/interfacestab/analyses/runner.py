@@ -133,6 +133,61 @@ def _dask_results(fn: Task, chunks: list[list[Any]], args: tuple[Any, ...], sche
         client.close()
 
 
+def run_resumable(
+    fn: Task,
+    items: list[Any],
+    args: tuple[Any, ...],
+    *,
+    key: Callable[[Any], str],
+    group: Callable[[Any], str],
+    checkpoint: Path | None,
+    resume: bool = False,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    chunk_size: int = 64,
+) -> tuple[dict[str, Row], int]:
+    """Rows for every item (by ``key``), reusing a checkpoint when ``resume``; returns (rows, computed).
+
+    Items are grouped by ``group`` (whole groups stay in one chunk) and ``fn(chunk, *args)`` must
+    return rows carrying ``key``. ``progress`` gets (done, total) as rows arrive.
+    """
+    keys = list(dict.fromkeys(key(item) for item in items))
+    done: dict[str, Row] = {}
+    if checkpoint is not None:
+        if resume:
+            wanted = set(keys)
+            done = {k: v for k, v in read_checkpoint(checkpoint).items() if k in wanted}
+        else:
+            checkpoint.unlink(missing_ok=True)
+    todo = list({key(item): item for item in items if key(item) not in done}.values())
+    total, finished = len(keys), len(keys) - len(todo)
+    if progress:
+        progress(finished, total)
+
+    def on_rows(rows: list[Row]) -> None:
+        nonlocal finished
+        for row in rows:
+            done[str(row["key"])] = row
+        finished += len(rows)
+        if progress:
+            progress(finished, total)
+
+    groups: dict[str, list[Any]] = {}
+    for item in todo:
+        groups.setdefault(group(item), []).append(item)
+    computed = run_chunks(
+        fn,
+        chunk_groups(groups.values(), chunk_size),
+        args,
+        checkpoint=checkpoint,
+        workers=max(1, workers or os.cpu_count() or 1),
+        scheduler=scheduler,
+        on_rows=on_rows,
+    )
+    return done, computed
+
+
 def chunk_groups(groups: Iterable[list[Any]], size: int) -> list[list[Any]]:
     """Concatenate groups into chunks of about ``size`` items without splitting a group."""
     chunks: list[list[Any]] = []

@@ -17,6 +17,7 @@ from interfacestab.errors import DataNotFoundError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+
     from interfacestab.store.database import Store
 
 if TYPE_CHECKING:
@@ -55,6 +56,20 @@ def resolve_target(entries: EntrySet, formula: str | Composition) -> Target:
     integer = all(abs(v - round(v)) < 1e-8 for v in comp.values())
     unit = reduced_composition(comp) if integer else comp
     return Target(name if integer else format_composition(comp), unit, False)
+
+
+def system_key(formula: str, ion: str) -> str:
+    """Chemical system of a target with the ion (``Cl-Li-P-S``); ``!formula`` when it does not parse.
+
+    Batches group work by this key so each worker builds each hull once.
+    """
+    from interfacestab.chem import chemsys
+    from interfacestab.errors import InterfaceStabError
+
+    try:
+        return chemsys(set(parse_formula(formula)) | {ion})
+    except InterfaceStabError:
+        return f"!{formula}"
 
 
 def require_data(entries: EntrySet, elements: list[str] | set[str] | tuple[str, ...]) -> None:
