@@ -9,7 +9,11 @@ this is how interface reactions in 8-9 element systems stay cheap (ENGINE_NOTES 
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -17,6 +21,40 @@ from interfacestab.conventions import DECOMPOSITION_TOL
 from interfacestab.errors import AnalysisError
 
 _ENERGY_TOL = 1e-9  # eV/atom: a point on both tangents is a kink
+_BANNER_LOCK = threading.Lock()
+_banner_done = False
+
+
+def new_highs() -> Any:
+    """A silent ``highspy.Highs`` instance.
+
+    HiGHS writes its two-line banner from C++ straight to file descriptor 1 the first time a
+    ``Highs`` object is built in a process, before any option can be set; on stdout that breaks
+    JSON/CSV/Markdown output for scripts. The first construction in each process (workers
+    included) therefore runs with descriptor 1 pointed at ``/dev/null``; later ones print nothing.
+    """
+    global _banner_done
+    import highspy
+
+    with _BANNER_LOCK:
+        if _banner_done:
+            h = highspy.Highs()
+        else:
+            sys.stdout.flush()
+            saved = os.dup(1)
+            try:
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                try:
+                    os.dup2(devnull, 1)
+                    h = highspy.Highs()
+                finally:
+                    os.dup2(saved, 1)
+                    os.close(devnull)
+            finally:
+                os.close(saved)
+            _banner_done = True
+    h.setOptionValue("output_flag", False)
+    return h
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,8 +155,7 @@ def _highs_model(fractions: np.ndarray, energies: np.ndarray) -> object:
     """A HiGHS model: min e . l  s.t.  X^T l = p (rows set per solve), l >= 0."""
     import highspy
 
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = new_highs()
     h.setOptionValue("primal_feasibility_tolerance", 1e-10)
     h.setOptionValue("dual_feasibility_tolerance", 1e-10)
     m, n = fractions.shape
