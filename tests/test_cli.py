@@ -231,7 +231,7 @@ def test_data_entries_snapshot_json(runner: CliRunner, snapshot_store: Store) ->
         assert formula in rows
         assert isinstance(rows[formula]["e_above_hull_eV_per_atom"], float)
     assert rows["Li2S"]["e_above_hull_eV_per_atom"] == 0.0
-    # argyrodite is metastable in MP data (about 80 meV/atom, CONVENTIONS.md)
+    # argyrodite is metastable in MP data (about 80 meV/atom, docs/conventions.md, 'Stabilization policy')
     assert rows["Li6PS5Cl"]["e_above_hull_eV_per_atom"] == pytest.approx(0.083, abs=0.01)
     assert data["provenance"]["source"] == "mp_legacy2019"
 

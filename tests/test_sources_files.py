@@ -95,7 +95,7 @@ def test_pymatgen_entry_list_to_formation_energies(tmp_path: Path) -> None:
 
 
 def test_mp2020_sets_from_shared_data(snapshot_store) -> None:
-    """The MP2020 entry sets import as their own sources; LiCoO2 formation energy as in PROVENANCE.md."""
+    """The MP2020 entry sets import as their own sources; LiCoO2 formation energy as in docs/data.md."""
     names = {s.name for s in snapshot_store.sources()}
     assert {"mp2020_Li-Co-Ni-O", "mp2020_Na-Fe-P-O"} <= names
     lco = snapshot_store.find_formula("LiCoO2", "mp2020_Li-Co-Ni-O")

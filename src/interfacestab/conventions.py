@@ -1,4 +1,4 @@
-"""The physics conventions of interfacestab, stated once (see ../shared/CONVENTIONS.md).
+"""The physics conventions of interfacestab, stated once (see docs/conventions.md).
 
 Every analysis imports its constants and policies from here, and every report copies
 :func:`conventions_summary` into its provenance so a reader sees which convention was used.

@@ -1,7 +1,7 @@
 """The entry set of one chemical system: the input to every hull.
 
 Energies are formation energies per atom on the source's own elemental references, so
-every element sits at 0 eV/atom (../shared/CONVENTIONS.md).
+every element sits at 0 eV/atom (docs/conventions.md, 'Energies and references').
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Pseudo-binary interface reactions between two phases, closed or open to the ion at a voltage.
 
-Conventions (../shared/CONVENTIONS.md):
+Conventions (docs/conventions.md, 'Interface reactions'):
 - Each reactant is normalised to one atom; ``x_atomic`` is the atomic fraction of reactant a
   in the mixture; ``x_molar`` the fraction of a in its formula units.
 - ``dE(x) = E_hull(x a + (1 - x) b) - x E_a - (1 - x) E_b`` (eV/atom of the mixture). Reactant

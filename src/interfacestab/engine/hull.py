@@ -120,7 +120,7 @@ class Hull:
         """A new hull with one more point; exact incremental insertion when it lies below the hull.
 
         The facets that see the point are replaced by the point joined to each ridge of their
-        horizon (ENGINE_NOTES C). A point on or above the hull leaves the facets unchanged.
+        horizon (docs/engine.md, 'Exact stabilized insertion'). A point on or above the hull changes nothing.
 
         Returns:
             The new hull and the index of the inserted point.

@@ -4,7 +4,7 @@ For a composition p (atomic fractions), the hull energy is
 ``min sum_i l_i e_i  s.t.  sum_i l_i x_i = p, l >= 0``; the optimal weights are the
 equilibrium phases and the duals are the chemical potentials, so ``mu . q`` is a plane
 under the hull that touches it at p. No hull is built, whatever the number of elements:
-this is how interface reactions in 8-9 element systems stay cheap (ENGINE_NOTES E).
+this is how interface reactions in 8-9 element systems stay cheap (docs/engine.md, 'Why no high-dimensional hull').
 """
 
 from __future__ import annotations

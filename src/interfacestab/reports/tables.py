@@ -1,6 +1,6 @@
 """Rich renderables for every result type; the only place where numbers are rounded.
 
-Rounding (CONVENTIONS.md, "Numbers in reports"): voltages to 0.01 V, energies to
+Rounding (docs/conventions.md, "Numbers in reports"): voltages to 0.01 V, energies to
 1 meV/atom (3 decimals in eV/atom, integers in meV/atom). The results themselves keep full
 precision; JSON and CSV exports never pass through this module's formatters.
 

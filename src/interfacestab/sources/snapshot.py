@@ -1,4 +1,4 @@
-"""The offline Materials Project snapshot in ``../shared/data`` (see its PROVENANCE.md)."""
+"""The offline Materials Project snapshot in ``../shared/data`` (see docs/data.md, 'The offline snapshot')."""
 
 from __future__ import annotations
 
