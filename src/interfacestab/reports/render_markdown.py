@@ -14,7 +14,7 @@ def _cell(text: str, *, strong: bool = False) -> str:
 
 
 def _item(item: model.Item) -> str:
-    value = _cell(item.value, strong=item.emphasis)
+    value = f"**{item.value}**" if item.emphasis and item.value else item.value
     return f"- {item.key}: {value}" + (f" — `{item.detail}`" if item.detail else "")
 
 

@@ -12,8 +12,8 @@ import io
 from typing import TYPE_CHECKING
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
-from rich.measure import Measurement
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -40,13 +40,39 @@ def _items_grid(items: Sequence[model.Item]) -> Table:
     return grid
 
 
+#: Narrowest a wrapping column (a formula, a reaction) is squeezed to before the table is split.
+WRAP_MIN_WIDTH = 12
+#: Cells between two columns (padding, rule, padding).
+COLUMN_GAP = 3
+
+
+def _header(label: str, unit: str, width: int) -> str:
+    """The label broken at spaces to fit ``width`` (at least its longest word), the unit on its own line."""
+    lines: list[str] = []
+    for word in label.split(" "):
+        if lines and cell_len(lines[-1]) + 1 + cell_len(word) <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return "\n".join([*lines, f"({unit})"] if unit else lines)
+
+
+def _widths(table: model.Table, i: int) -> tuple[str, int]:
+    """The header text of column ``i`` and the narrowest width it is drawn at."""
+    c = table.columns[i]
+    widest = max((cell_len(row.cells[i]) for row in table.rows), default=0)
+    header = _header(c.label, c.unit, max(widest, cell_len(f"({c.unit})") if c.unit else 0))
+    header_width = max(cell_len(line) for line in header.split("\n"))
+    return header, max(header_width, min(widest, WRAP_MIN_WIDTH) if c.wrap else widest)
+
+
 def _rich_table(table: model.Table, columns: Sequence[int], title: str) -> Table:
     out = Table(title=title or None, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     for i in columns:
         c = table.columns[i]
-        header = f"{c.label}\n({c.unit})" if c.unit else c.label
+        header, width = _widths(table, i)
         if c.wrap:
-            out.add_column(header, justify=c.align, overflow="fold")
+            out.add_column(header, justify=c.align, overflow="fold", min_width=width)
         else:
             out.add_column(header, justify=c.align, no_wrap=True)
     for row in table.rows:
@@ -62,21 +88,21 @@ class FittedTable:
     def __init__(self, table: model.Table) -> None:
         self.table = table
 
-    def _min_width(self, console: Console, options: ConsoleOptions, columns: Sequence[int]) -> int:
-        wide = options.update_width(10_000)
-        return Measurement.get(console, wide, _rich_table(self.table, columns, "")).minimum
+    def _min_width(self, columns: Sequence[int]) -> int:
+        """Narrowest width of a table of these columns: their widths and a 3-cell gap between two."""
+        return sum(_widths(self.table, i)[1] for i in columns) + COLUMN_GAP * (len(columns) - 1)
 
     def groups(self, console: Console, options: ConsoleOptions) -> list[list[int]]:
         """Column indexes of each part: every part holds the key columns and as many others as fit."""
         n = len(self.table.columns)
         keys = [i for i in range(n) if self.table.columns[i].key]
-        if self._min_width(console, options, range(n)) <= options.max_width or not keys:
+        if self._min_width(range(n)) <= options.max_width or not keys:
             return [list(range(n))]
         parts: list[list[int]] = []
         current: list[int] = []
         for i in (i for i in range(n) if i not in keys):
             trial = sorted([*keys, *current, i])
-            if not current or self._min_width(console, options, trial) <= options.max_width:
+            if not current or self._min_width(trial) <= options.max_width:
                 current.append(i)
             else:
                 parts.append(sorted([*keys, *current]))
