@@ -94,7 +94,11 @@ def write_text_atomic(path: str | Path, text: str) -> Path:
     Raises:
         OutputError: when the file cannot be written.
     """
-    return write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline=""))
+
+    def write(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8", newline="")
+
+    return write_atomically(path, write)
 
 
 # -- serialisers -----------------------------------------------------------------------------

@@ -282,6 +282,7 @@ def screen_figure(screen: CoatingScreen, *, top: int | None = None) -> Figure:
             (-lim_x, -lim_y), lim_x, lim_y, facecolor="tab:green", alpha=0.1, edgecolor="tab:green", linestyle="--"
         )
     )
+    ox_limits = [r.oxidation_limit_V for r in with_ox if r.oxidation_limit_V is not None]
     mappable = None
     for passed, marker, size in ((False, "o", 30), (True, "*", 160)):
         group = [r for r in with_ox if r.passed is passed]
@@ -290,8 +291,7 @@ def screen_figure(screen: CoatingScreen, *, top: int | None = None) -> Figure:
                 [r.electrolyte_reaction_eV_per_atom for r in group],
                 [r.charged_cathode_reaction_eV_per_atom for r in group],
                 c=[r.oxidation_limit_V for r in group],
-                cmap="viridis", vmin=min(r.oxidation_limit_V for r in with_ox),
-                vmax=max(r.oxidation_limit_V for r in with_ox),
+                cmap="viridis", vmin=min(ox_limits), vmax=max(ox_limits),
                 marker=marker, s=size, edgecolors="black" if passed else "none", linewidths=0.8,
             )  # fmt: skip
     if without_ox:
@@ -320,7 +320,8 @@ def screen_figure(screen: CoatingScreen, *, top: int | None = None) -> Figure:
     ax.axvline(0.0, color="grey", linewidth=0.6)
     xs = [r.electrolyte_reaction_eV_per_atom for r in with_ox + without_ox]
     ys = [r.charged_cathode_reaction_eV_per_atom for r in with_ox + without_ox]
-    x_low, y_low = 1.1 * min([*xs, -lim_x]), 1.1 * min([*ys, -lim_y])  # type: ignore[type-var]
+    x_low = 1.1 * min([*(x for x in xs if x is not None), -lim_x])
+    y_low = 1.1 * min([*(y for y in ys if y is not None), -lim_y])
     ax.set_xlim(x_low, -0.05 * x_low)
     ax.set_ylim(y_low, -0.1 * y_low)
     ax.set_xlabel(f"reaction energy with {screen.electrolyte} (eV/atom)")

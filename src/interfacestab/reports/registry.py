@@ -32,13 +32,13 @@ class NoReportError(InterfaceStabError):
 class ReportBuilder(Protocol):
     """Builds the report model of a result; ``top`` limits the ranked rows shown (screens)."""
 
-    def __call__(self, result: Any, *, top: int | None = None) -> Report: ...  # noqa: D102
+    def __call__(self, result: Any, /, *, top: int | None = None) -> Report: ...  # noqa: D102
 
 
 class FigureBuilder(Protocol):
     """Draws a result; ``top`` is how many ranked rows are labelled (screens)."""
 
-    def __call__(self, result: Any, *, top: int | None = None) -> Figure: ...  # noqa: D102
+    def __call__(self, result: Any, /, *, top: int | None = None) -> Figure: ...  # noqa: D102
 
 
 @dataclass(frozen=True, slots=True)
