@@ -114,7 +114,7 @@ class FittedTable:
         """Yield one rich table per column group."""
         parts = self.groups(console, options)
         for k, columns in enumerate(parts, start=1):
-            title = self.table.title if len(parts) == 1 else f"{self.table.title} ({k}/{len(parts)})"
+            title = self.table.title if len(parts) == 1 else f"{self.table.title} ({k}/{len(parts)})".strip()
             yield _rich_table(self.table, columns, title)
 
 
