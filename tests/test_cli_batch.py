@@ -409,7 +409,8 @@ def test_screen_default_seeds_json(runner: CliRunner, snap: list[str]) -> None:
     assert by_formula["LiNbO3"]["criteria_pass"]["oxidation_limit"] is False  # 3.76 V in this snapshot
     assert data["n_passed"] == sum(r["passed"] for r in results)
     assert data["n_candidates"] == 10
-    assert "min over criteria" in data["provenance"]["score"]
+    assert "min over criteria" in data["score_rule"]  # moved out of the provenance (one provenance shape)
+    assert data["provenance"]["source"] == "mp_legacy2019"
     assert "10 seed coatings" in result.stderr
 
 
@@ -473,7 +474,7 @@ def test_screen_auto_candidates_from_the_data(runner: CliRunner, toy: list[str])
     with open_store(Path(toy[1]), create=False) as store:
         expected = set(auto_candidates(store, include_elements=["O"]))
     assert {"LiCoO2", "Li3PO4"} <= expected
-    assert data["provenance"]["skipped_candidates"] == ["LiCoO2"]  # the cathode is no coating of itself
+    assert data["skipped_candidates"] == ["LiCoO2"]  # the cathode is no coating of itself
     assert screened == expected - {"LiCoO2"}
     assert all("O" in f for f in screened)
 

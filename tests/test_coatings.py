@@ -131,7 +131,7 @@ def test_resume_and_dask_cluster_give_identical_results(snapshot_store, tmp_path
         )
     assert [r.to_dict() for r in on_dask.results] == [r.to_dict() for r in local.results]
     saved = json.loads((tmp_path / "dask.json").read_text())
-    assert saved["n_candidates"] == len(candidates) and saved["provenance"]["name"] == "mp_legacy2019"
+    assert saved["n_candidates"] == len(candidates) and saved["provenance"]["source"] == "mp_legacy2019"
 
 
 def test_read_candidates(tmp_path: Path) -> None:

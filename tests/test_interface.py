@@ -94,9 +94,11 @@ def test_to_dict_contract() -> None:
         "minimum",
         "kinks",
         "no_mixing_energies",
-        "mutual_reaction_energy_eV_per_atom",
+        "mutual_reaction_energy_at_minimum_eV_per_atom",
+        "most_negative_mutual_reaction_energy_eV_per_atom",
         "provenance",
     }
+    assert "mutual_reaction_energy_eV_per_atom" not in d  # renamed: it was ambiguous (issue 9 §5)
     assert d["minimum"].keys() >= {
         "x_atomic_a",
         "x_molar_a",

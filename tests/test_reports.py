@@ -11,11 +11,13 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from interfacestab import fileio, reports
 from interfacestab.analyses.data import chemsys_entries, store_info
 from interfacestab.analyses.interface import interface_for
 from interfacestab.analyses.window import window_for
 from interfacestab.errors import InterfaceStabError
-from interfacestab.reports import export, plots, tables
+from interfacestab.reports import format as fmt
+from interfacestab.reports.views.window import window_range_text
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -51,19 +53,19 @@ def LiPSCl_entries(snapshot_store):
 @pytest.mark.parametrize(
     ("func", "value", "text"),
     [
-        (tables.fmt_voltage, 1.7207326900714308, "1.72"),
-        (tables.fmt_voltage, 2.1385486128571416, "2.14"),
-        (tables.fmt_voltage, None, "none"),
-        (tables.fmt_voltage, -1e-12, "0.00"),
-        (tables.fmt_energy, -0.31993434462071857, "-0.320"),
-        (tables.fmt_energy, -0.0004, "0.000"),
-        (tables.fmt_meV, 0.08310911557692147, "83"),
-        (tables.fmt_meV, -1e-7, "0"),
-        (tables.fmt_kJ_per_mol, -195.0791703970013, "-195.1"),
-        (tables.fmt_fraction, 0.5301794453507344, "0.530"),
-        (tables.fmt_ion_amount, 5.428571428571432, "+5.43"),
-        (tables.fmt_ion_amount, -1.7499999999999893, "-1.75"),
-        (tables.fmt_ion_amount, -2.391251641142844e-10, "0"),
+        (fmt.fmt_voltage, 1.7207326900714308, "1.72"),
+        (fmt.fmt_voltage, 2.1385486128571416, "2.14"),
+        (fmt.fmt_voltage, None, "none"),
+        (fmt.fmt_voltage, -1e-12, "0.00"),
+        (fmt.fmt_energy, -0.31993434462071857, "-0.320"),
+        (fmt.fmt_energy, -0.0004, "0.000"),
+        (fmt.fmt_meV, 0.08310911557692147, "83"),
+        (fmt.fmt_meV, -1e-7, "0"),
+        (fmt.fmt_kJ_per_mol, -195.0791703970013, "-195.1"),
+        (fmt.fmt_fraction, 0.5301794453507344, "0.530"),
+        (fmt.fmt_ion_amount, 5.428571428571432, "+5.43"),
+        (fmt.fmt_ion_amount, -1.7499999999999893, "-1.75"),
+        (fmt.fmt_ion_amount, -2.391251641142844e-10, "0"),
     ],
 )
 def test_formatters(func, value, text) -> None:
@@ -71,14 +73,14 @@ def test_formatters(func, value, text) -> None:
 
 
 def test_window_range_text(Li6PS5Cl, P2S5) -> None:
-    assert tables.window_range_text(Li6PS5Cl) == "1.72 – 2.14 V vs Li/Li+"
+    assert window_range_text(Li6PS5Cl) == "1.72 – 2.14 V vs Li/Li+"
     assert P2S5.oxidation_limit_V is None
-    assert tables.window_range_text(P2S5).endswith("– none vs Li/Li+")
+    assert window_range_text(P2S5).endswith("– none vs Li/Li+")
 
 
 # -- tables ------------------------------------------------------------------------------------
 def test_window_table_text(Li6PS5Cl) -> None:
-    text = tables.to_text(tables.render(Li6PS5Cl))
+    text = reports.to_text(reports.render(Li6PS5Cl))
     for fragment in (
         "1.72 – 2.14 V vs Li/Li+",
         "83 meV/atom above the hull",
@@ -99,13 +101,14 @@ def test_window_table_text(Li6PS5Cl) -> None:
 
 
 def test_window_table_without_oxidation_limit(P2S5) -> None:
-    text = tables.to_text(tables.render(P2S5))
-    assert "no Li to release" in text
-    assert "none" in text
+    text = reports.to_text(reports.render(P2S5))
+    (line,) = [line for line in text.splitlines() if "oxidation " in line]
+    assert line.split()[1:5] == ["oxidation", "none", "(no", "Li"]
+    assert "no Li to release" in line
 
 
 def test_interface_table_text(Li6PS5Cl_LiCoO2) -> None:
-    text = tables.to_text(tables.render(Li6PS5Cl_LiCoO2))
+    text = reports.to_text(reports.render(Li6PS5Cl_LiCoO2))
     m = Li6PS5Cl_LiCoO2.minimum
     assert f"{m.reaction_energy_eV_per_atom:.3f} eV/atom" in text
     assert f"x_atomic = {m.x_atomic_a:.3f}" in text
@@ -117,17 +120,19 @@ def test_interface_table_text(Li6PS5Cl_LiCoO2) -> None:
 
 
 def test_open_interface_states_its_normalisation(Li6PS5Cl_CoO2_4V) -> None:
-    text = tables.to_text(tables.render(Li6PS5Cl_CoO2_4V))
+    text = reports.to_text(reports.render(Li6PS5Cl_CoO2_4V))
     assert "open to Li at 4.00 V vs Li/Li+" in text
     assert "per non-Li atom" in text
 
 
 def test_entries_and_store_tables(LiPSCl_entries, snapshot_store) -> None:
-    text = tables.to_text(tables.render(LiPSCl_entries))
-    assert "Li6PS5Cl" in text
-    assert "mp-985592" in text
-    assert "83" in text  # meV/atom above hull
-    info_text = tables.to_text(tables.render(store_info(snapshot_store)), width=200)
+    text = reports.to_text(reports.render(LiPSCl_entries))
+    entry = next(r for r in LiPSCl_entries.rows if r.formula == "Li6PS5Cl")
+    (line,) = [line for line in text.splitlines() if line.split()[:2] == ["Li6PS5Cl", "mp-985592"]]
+    e_form, e_above_meV = line.split()[2:4]
+    assert float(e_form) == pytest.approx(entry.e_form_eV_per_atom, abs=5e-4)  # rounded to 1 meV/atom
+    assert float(e_above_meV) == pytest.approx(entry.e_above_hull_eV_per_atom * 1000, abs=0.5)
+    info_text = reports.to_text(reports.render(store_info(snapshot_store)), width=200)
     assert "mp_legacy2019" in info_text
     assert str(snapshot_store.path) in info_text
 
@@ -136,13 +141,13 @@ def test_entries_and_store_tables(LiPSCl_entries, snapshot_store) -> None:
 @pytest.mark.parametrize("name", ["Li6PS5Cl", "P2S5", "Li6PS5Cl_LiCoO2", "Li6PS5Cl_CoO2_4V", "LiPSCl_entries"])
 def test_json_is_to_dict_at_full_precision(request, name) -> None:
     result = request.getfixturevalue(name)
-    text = export.to_json(result)
+    text = reports.to_json(result)
     assert text.endswith("\n")
     assert json.loads(text) == json.loads(json.dumps(result.to_dict()))
 
 
 def test_json_keeps_every_digit(Li6PS5Cl) -> None:
-    data = json.loads(export.to_json(Li6PS5Cl))
+    data = json.loads(reports.to_json(Li6PS5Cl))
     assert data["reduction_limit_V"] == Li6PS5Cl.reduction_limit_V
     assert data["oxidation_limit_V"] == Li6PS5Cl.oxidation_limit_V
     assert data["profile"][0]["voltage_high_V"] == Li6PS5Cl.profile[0].voltage_high_V
@@ -154,7 +159,7 @@ def _rows(text: str) -> list[dict[str, str]]:
 
 
 def test_window_csv(Li6PS5Cl, P2S5) -> None:
-    rows = _rows(export.to_csv(Li6PS5Cl))
+    rows = _rows(reports.to_csv(Li6PS5Cl))
     assert len(rows) == len(Li6PS5Cl.profile)
     header = set(rows[0])
     assert {"formula", "ion", "reduction_limit_V", "oxidation_limit_V", "e_above_hull_eV_per_atom"} <= header
@@ -166,11 +171,11 @@ def test_window_csv(Li6PS5Cl, P2S5) -> None:
         assert row["phases"].split(";") == list(stage.phases)
     assert [r["is_window"] for r in rows].count("True") == 1
     assert rows[-1]["voltage_high_V"] == ""
-    assert all(r["oxidation_limit_V"] == "" for r in _rows(export.to_csv(P2S5)))
+    assert all(r["oxidation_limit_V"] == "" for r in _rows(reports.to_csv(P2S5)))
 
 
 def test_interface_csv(Li6PS5Cl_LiCoO2) -> None:
-    rows = _rows(export.to_csv(Li6PS5Cl_LiCoO2))
+    rows = _rows(reports.to_csv(Li6PS5Cl_LiCoO2))
     assert len(rows) == len(Li6PS5Cl_LiCoO2.kinks)
     (minimum,) = [r for r in rows if r["is_minimum"] == "True"]
     assert minimum["reaction"] == Li6PS5Cl_LiCoO2.minimum.reaction
@@ -180,7 +185,7 @@ def test_interface_csv(Li6PS5Cl_LiCoO2) -> None:
 
 
 def test_entries_csv(LiPSCl_entries) -> None:
-    rows = _rows(export.to_csv(LiPSCl_entries))
+    rows = _rows(reports.to_csv(LiPSCl_entries))
     assert len(rows) == len(LiPSCl_entries.rows)
     by_formula = {r["formula"]: r for r in rows}
     assert by_formula["Li2S"]["is_stable"] == "True"
@@ -189,41 +194,48 @@ def test_entries_csv(LiPSCl_entries) -> None:
 
 # -- Markdown ----------------------------------------------------------------------------------
 def test_window_markdown(Li6PS5Cl) -> None:
-    md = export.to_markdown(Li6PS5Cl)
+    md = reports.to_markdown(Li6PS5Cl)
     assert md.startswith("## Li6PS5Cl: stability window vs Li/Li+")
     assert "**1.72 – 2.14 V vs Li/Li+**" in md
     assert "| V low | V high |" in md
-    assert md.count("**window**") == 1
+    assert "- width: 0.42 V" in md  # the table and the Markdown both give the width
+    marked = [line for line in md.splitlines() if line.startswith("|") and "◀" in line]
+    assert len(marked) == 1
+    assert marked[0].startswith("| **1.72** | **2.14** |")
     assert "### Provenance" in md
 
 
 def test_interface_markdown(Li6PS5Cl_LiCoO2) -> None:
-    md = export.to_markdown(Li6PS5Cl_LiCoO2)
+    md = reports.to_markdown(Li6PS5Cl_LiCoO2)
     assert "Li6PS5Cl | LiCoO2" in md
-    assert md.count("**min**") == 1
+    m = Li6PS5Cl_LiCoO2.minimum
+    marked = [line for line in md.splitlines() if line.startswith("|") and "◀" in line]
+    assert len(marked) == 1
+    assert marked[0].startswith(f"| **{m.x_atomic_a:.3f}** |")
     assert "| x_atomic | x_molar |" in md
+    assert "- reactant energies: " in md  # the drift fixed: the Markdown had no reactant energies
 
 
 # -- files -------------------------------------------------------------------------------------
 def test_write_text_atomic_replaces_and_leaves_no_temp(tmp_path: Path) -> None:
     target = tmp_path / "out.json"
     target.write_text("old")
-    export.write_text_atomic(target, "new\n")
+    fileio.write_text_atomic(target, "new\n")
     assert target.read_text() == "new\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]
 
 
 def test_write_text_atomic_missing_folder_is_a_user_error(tmp_path: Path) -> None:
     with pytest.raises(InterfaceStabError, match="cannot write"):
-        export.write_text_atomic(tmp_path / "no" / "out.json", "x")
+        fileio.write_text_atomic(tmp_path / "no" / "out.json", "x")
 
 
 # -- plots -------------------------------------------------------------------------------------
 @pytest.mark.parametrize("name", ["Li6PS5Cl", "P2S5", "Li6PS5Cl_LiCoO2", "Li6PS5Cl_CoO2_4V"])
 def test_plots_png_and_svg(request, tmp_path: Path, name) -> None:
     result = request.getfixturevalue(name)
-    png = plots.plot(result, tmp_path / f"{name}.png")
-    svg = plots.plot(result, tmp_path / f"{name}.svg")
+    png = reports.plot(result, tmp_path / f"{name}.png")
+    svg = reports.plot(result, tmp_path / f"{name}.svg")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "<svg" in svg.read_text()
     assert not list(tmp_path.glob("*.tmp"))
@@ -231,7 +243,7 @@ def test_plots_png_and_svg(request, tmp_path: Path, name) -> None:
 
 def test_plot_extension_is_checked(Li6PS5Cl, tmp_path: Path) -> None:
     with pytest.raises(InterfaceStabError, match=r"\.png or \.svg"):
-        plots.plot(Li6PS5Cl, tmp_path / "w.pdf")
+        reports.plot(Li6PS5Cl, tmp_path / "w.pdf")
     assert not list(tmp_path.iterdir())
 
 

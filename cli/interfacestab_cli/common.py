@@ -415,52 +415,39 @@ def write_or_print(text: str, output: Path | None, *, what: str) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    from interfacestab.reports.export import write_text_atomic
+    from interfacestab.fileio import write_text_atomic
 
     target = write_text_atomic(output, text)
     info(f"wrote {what} to {target}")
 
 
 def emit(result: object, fmt: str, output: Path | None = None, *, top: int | None = None) -> None:
-    """Render ``result`` in format ``fmt`` (table, json, csv, md) to stdout or ``output``.
+    """Render ``result`` in format ``fmt`` (table, json, csv, md) to stdout or ``output``: a registry lookup.
 
     ``top`` limits the rows of a coating screen in the table and Markdown (never in JSON or CSV).
     """
-    from interfacestab.reports import export, tables
+    from interfacestab import reports
 
     fmt = str(fmt)
     if fmt == "table":
-        renderable = tables.render(result, top=top)
+        renderable = reports.render(result, top=top)
         if output is None:
             out_console().print(renderable)
             return
-        text = tables.to_text(renderable)
-    elif fmt == "json":
-        text = export.to_json(result)
-    elif fmt == "csv":
-        text = export.to_csv(result)
-    elif fmt == "md":
-        text = export.to_markdown(result, top=top)
-    else:  # the Enum choices make this unreachable from the command line
-        msg = f"unknown format {fmt!r}"
-        raise ValueError(msg)
+        text = reports.to_text(renderable)
+    else:
+        writers = {"json": reports.to_json, "csv": reports.to_csv, "md": lambda r: reports.to_markdown(r, top=top)}
+        if fmt not in writers:  # the Enum choices make this unreachable from the command line
+            msg = f"unknown format {fmt!r}"
+            raise ValueError(msg)
+        text = writers[fmt](result)
     write_or_print(text, output, what=fmt)
 
 
 def result_warnings(result: object) -> list[str]:
-    """The warnings a result carries in its provenance (a scan: those of its windows, once each)."""
+    """The warnings a result carries in its provenance (none for a result without one, e.g. store info)."""
     provenance = getattr(result, "provenance", None)
-    if provenance is not None:
-        return list(getattr(provenance, "warnings", ()))
-    rows = getattr(result, "rows", None)
-    if rows is None:
-        return []
-    found: dict[str, None] = {}
-    for row in rows:
-        window = getattr(row, "window", None)
-        for message in getattr(getattr(window, "provenance", None), "warnings", ()):
-            found[message] = None
-    return list(found)
+    return list(provenance.warnings) if provenance is not None else []
 
 
 def report(result: object, fmt: str, output: Path | None, plot: Path | None, *, top: int | None = None) -> None:
@@ -469,7 +456,7 @@ def report(result: object, fmt: str, output: Path | None, plot: Path | None, *, 
         warn(message)
     emit(result, fmt, output, top=top)
     if plot is not None:
-        from interfacestab.reports.plots import plot as draw
+        from interfacestab.reports import plot as draw
 
-        target = draw(result, plot) if top is None else draw(result, plot, n_labels=top)
+        target = draw(result, plot, top=top)
         info(f"wrote plot to {target}")

@@ -46,7 +46,7 @@ def setup(
 ) -> None:
     """Import the offline Materials Project snapshot (and the MP2020 entry sets beside it) into the store."""
     from interfacestab.analyses.data import setup_offline
-    from interfacestab.reports.tables import sources_table
+    from interfacestab.reports.views.data import sources_table
 
     with user_errors(), open_store_for(ctx, create=True) as store:
         with progress_status("importing the offline snapshot") as update:
@@ -92,7 +92,7 @@ def import_(
     ] = None,
 ) -> None:
     """Import an entry file into the store as one data source (atomic; re-importing the same file is a no-op)."""
-    from interfacestab.reports.tables import sources_table
+    from interfacestab.reports.views.data import sources_table
     from interfacestab.sources.files import import_file
 
     with user_errors(), open_store_for(ctx, create=True) as store:
@@ -136,7 +136,7 @@ def fetch(
     ] = None,
 ) -> None:
     """Fetch one chemical system (all its subsystems) from the Materials Project into the store."""
-    from interfacestab.reports.tables import sources_table
+    from interfacestab.reports.views.data import sources_table
     from interfacestab.sources.mp import fetch_chemsys
 
     with user_errors(), open_store_for(ctx, create=True) as store:

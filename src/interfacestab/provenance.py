@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
+from typing import ClassVar
 
 
 def package_version(name: str = "interfacestab") -> str:
@@ -71,4 +72,25 @@ class Provenance:
             "conventions": dict(self.conventions),
             "package_version": self.package_version,
             "warnings": list(self.warnings),
+        }
+
+    #: Columns :meth:`to_columns` adds to every flat (CSV) row of a result.
+    COLUMNS: ClassVar[tuple[str, ...]] = (
+        "source",
+        "thermo_type",
+        "vintage",
+        "db_version",
+        "chemsys",
+        "package_version",
+    )
+
+    def to_columns(self) -> dict[str, object]:
+        """The provenance as flat columns repeated on each CSV row (``COLUMNS``)."""
+        return {
+            "source": self.source.name,
+            "thermo_type": self.source.thermo_type,
+            "vintage": self.source.vintage,
+            "db_version": self.source.db_version,
+            "chemsys": self.chemsys,
+            "package_version": self.package_version,
         }

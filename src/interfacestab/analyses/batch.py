@@ -14,11 +14,12 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from interfacestab.analyses.runner import checkpoint_path, run_resumable, write_atomic
 from interfacestab.analyses.targets import system_key
 from interfacestab.errors import AnalysisError, InterfaceStabError, SourceError
+from interfacestab.provenance import Provenance
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -52,6 +53,7 @@ class BatchResult:
     n_computed: int
     n_failed: int
     source: str
+    provenance: Provenance | None = None
 
     def to_dict(self) -> dict[str, object]:
         """JSON-safe dictionary keyed by field name."""
@@ -62,7 +64,19 @@ class BatchResult:
             "n_computed": self.n_computed,
             "n_failed": self.n_failed,
             "source": self.source,
+            "provenance": None if self.provenance is None else self.provenance.to_dict(),
         }
+
+    #: Columns of :meth:`to_rows` (the CSV): the counts and files, then the provenance.
+    ROW_FIELDS: ClassVar[tuple[str, ...]] = (
+        "output", "checkpoint", "n_targets", "n_computed", "n_failed", *Provenance.COLUMNS,
+    )  # fmt: skip
+
+    def to_rows(self) -> list[dict[str, object]]:
+        """The summary of the run as one row keyed by ``ROW_FIELDS``."""
+        prov = {"source": self.source} if self.provenance is None else self.provenance.to_columns()
+        row = {**self.to_dict(), **prov}
+        return [{c: row.get(c) for c in self.ROW_FIELDS}]
 
 
 def read_targets(path: str | Path, default_ion: str = "Li") -> list[tuple[str, str]]:
@@ -184,7 +198,9 @@ def window_batch(
     ordered = [done[k] for k in dict.fromkeys(keys)]
     _write_output(out, ordered, source_name)
     n_failed = sum(1 for r in ordered if r.get("error"))
-    return BatchResult(out, checkpoint_path(out), total, computed, n_failed, source_name)
+    return BatchResult(
+        out, checkpoint_path(out), total, computed, n_failed, source_name, _provenance(store_file, source)
+    )
 
 
 def _csv_value(value: object) -> object:
@@ -213,3 +229,13 @@ def _write_output(out: Path, rows: list[dict[str, object]], source_name: str) ->
             "results": [{k: v for k, v in r.items() if k != "key"} for r in rows],
         }
         write_atomic(out, json.dumps(payload))
+
+
+def _provenance(store_file: str, source: str | None) -> Provenance:
+    """Source, conventions and version of a batch (its targets span many systems: no ``chemsys``)."""
+    from interfacestab.conventions import conventions_summary
+    from interfacestab.store import open_store
+
+    with open_store(store_file, create=False) as st:
+        info = st.source(source)
+    return Provenance(info, "", 0, conventions_summary())

@@ -21,12 +21,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from interfacestab.analyses.runner import checkpoint_path, run_resumable, write_atomic
 from interfacestab.analyses.targets import require_data, system_key
 from interfacestab.chem import Composition, chemsys, format_composition, parse_formula
 from interfacestab.errors import AnalysisError, DataNotFoundError, InterfaceStabError
+from interfacestab.provenance import Provenance, SourceInfo, package_version
 
 #: The coatings of the seed papers (Xiao et al. 2019; Zhu, He, Mo 2015), screened by default.
 SEED_COATINGS: tuple[str, ...] = (
@@ -185,16 +186,35 @@ class CoatingScreen:
             "n_candidates": len(self.results),
             "n_passed": len(self.passed),
             "n_computed": self.n_computed,
-            "results": [r.to_dict() for r in self.results],
-            "provenance": {
-                **self.source,
-                "package_version": self.package_version,
-                "conventions": self.conventions,
-                "score": "min over criteria of margin/scale (e_above_hull: 0.025 eV/atom, voltages: 0.5 V, "
-                "reaction energies: 0.05 eV/atom); positive means every criterion passes; ties broken by mean_margin",
-                "skipped_candidates": list(self.skipped),
-            },
+            "results": [_finite_scores(r.to_dict()) for r in self.results],
+            "score_rule": "min over criteria of margin/scale (e_above_hull: 0.025 eV/atom, voltages: 0.5 V, "
+            "reaction energies: 0.05 eV/atom); positive means every criterion passes; ties broken by mean_margin",
+            "skipped_candidates": list(self.skipped),
+            "provenance": self.provenance.to_dict(),
         }
+
+    @property
+    def provenance(self) -> Provenance:
+        """Source, conventions and version of the screen (its candidates span many systems: no ``chemsys``)."""
+        info = SourceInfo(**{k: v for k, v in self.source.items() if k in SourceInfo.__dataclass_fields__})  # type: ignore[arg-type]
+        return Provenance(info, "", 0, dict(self.conventions), self.package_version or package_version())
+
+    #: Columns of :meth:`to_rows` (the CSV), in order: the screen's setup, the candidate, the provenance.
+    ROW_FIELDS: ClassVar[tuple[str, ...]] = (
+        "electrolyte", "cathode", "charged_cathode", "ion", "voltage_V", "rank", "formula", "passed", "score",
+        "mean_margin", "failed_criteria", "e_above_hull_eV_per_atom", "reduction_limit_V", "oxidation_limit_V",
+        "reduction_products", "oxidation_products", "electrolyte_reaction_eV_per_atom", "electrolyte_products",
+        "cathode_reaction_eV_per_atom", "cathode_products", "charged_cathode_reaction_eV_per_atom",
+        "charged_cathode_products", "open_electrolyte_reaction_eV_per_atom", "open_cathode_reaction_eV_per_atom",
+        "in_database", "material_id", "error", *Provenance.COLUMNS,
+    )  # fmt: skip
+
+    def to_rows(self) -> list[dict[str, object]]:
+        """Flat rows, one per candidate, best first, keyed by ``ROW_FIELDS`` (an error row's score is empty)."""
+        head = {k: getattr(self, k) for k in ("electrolyte", "cathode", "charged_cathode", "ion", "voltage_V")}
+        prov = self.provenance.to_columns()
+        rows = [{**head, **_finite_scores(row), **prov} for row in screen_rows(self)]
+        return [{c: row.get(c) for c in self.ROW_FIELDS} for row in rows]
 
 
 # --- one candidate -----------------------------------------------------------------------------
@@ -519,3 +539,13 @@ def write_screen(screen: CoatingScreen, out: Path) -> None:
             ["" if v is None else ";".join(map(str, v)) if isinstance(v, list) else v for v in row.values()]
         )
     write_atomic(out, buf.getvalue())
+
+
+def _finite_scores(row: dict[str, Any]) -> dict[str, Any]:
+    """``score`` and ``mean_margin`` of an error row (-inf, not JSON) as None."""
+    out = dict(row)
+    for key in ("score", "mean_margin"):
+        value = out.get(key)
+        if isinstance(value, float) and value in (float("inf"), float("-inf")):
+            out[key] = None
+    return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from interfacestab.chem import chemsys as chemsys_key
 from interfacestab.chem import parse_chemsys
@@ -38,6 +38,13 @@ class StoreInfo:
             "sources": [s.to_dict() for s in self.sources],
             "n_entries": self.n_entries,
         }
+
+    #: Columns of :meth:`to_rows` (the CSV): the store, then every field of a source.
+    ROW_FIELDS: ClassVar[tuple[str, ...]] = ("store_path", *SourceInfo.__dataclass_fields__)
+
+    def to_rows(self) -> list[dict[str, object]]:
+        """Flat rows, one per source, keyed by ``ROW_FIELDS``."""
+        return [{"store_path": self.store_path, **src.to_dict()} for src in self.sources]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +85,17 @@ class ChemsysEntries:
             "entries": [r.to_dict() for r in self.rows],
             "provenance": self.provenance.to_dict(),
         }
+
+    #: Columns of :meth:`to_rows` (the CSV): the system asked for, the entry, the provenance.
+    ROW_FIELDS: ClassVar[tuple[str, ...]] = (
+        "chemsys_queried", "formula", "material_id", "e_form_eV_per_atom", "e_above_hull_eV_per_atom",
+        "decomposition", "is_stable", *Provenance.COLUMNS,
+    )  # fmt: skip
+
+    def to_rows(self) -> list[dict[str, object]]:
+        """Flat rows, one per entry, keyed by ``ROW_FIELDS``."""
+        prov = self.provenance.to_columns()
+        return [{"chemsys_queried": self.chemsys, **row.to_dict(), **prov} for row in self.rows]
 
 
 def store_info(store: Store) -> StoreInfo:

@@ -15,7 +15,7 @@ Conventions (docs/conventions.md, 'Interface reactions'):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
@@ -118,11 +118,32 @@ class InterfaceProfile:
             "mutual_minimum": self.mutual_minimum.to_dict(),
             "kinks": [k.to_dict() for k in self.kinks],
             "no_mixing_energies": dict(self.no_mixing_energies),
-            "mutual_reaction_energy_eV_per_atom": self.mutual_reaction_energy_eV_per_atom,
+            "mutual_reaction_energy_at_minimum_eV_per_atom": self.mutual_reaction_energy_eV_per_atom,
+            "most_negative_mutual_reaction_energy_eV_per_atom": self.mutual_minimum.mutual_reaction_energy_eV_per_atom,
             "energy_a_eV_per_atom": self.energy_a_eV_per_atom,
             "energy_b_eV_per_atom": self.energy_b_eV_per_atom,
             "provenance": self.provenance.to_dict(),
         }
+
+    #: Columns of :meth:`to_rows` (the CSV), in order: the pair, the kink, ``is_minimum``, the provenance.
+    ROW_FIELDS: ClassVar[tuple[str, ...]] = (
+        "reactant_a", "reactant_b", "ion", "voltage_V", "use_entry_energies", "x_atomic_a", "x_molar_a",
+        "reaction_energy_eV_per_atom", "reaction_energy_kJ_per_mol", "mutual_reaction_energy_eV_per_atom",
+        "products", "reaction", "ion_uptake_per_atom", "is_minimum", *Provenance.COLUMNS,
+    )  # fmt: skip
+
+    def to_rows(self) -> list[dict[str, object]]:
+        """Flat rows, one per kink in x order, keyed by ``ROW_FIELDS``."""
+        head = {
+            "reactant_a": self.reactant_a,
+            "reactant_b": self.reactant_b,
+            "ion": self.ion,
+            "voltage_V": self.voltage_V,
+            "use_entry_energies": self.use_entry_energies,
+        }
+        prov = self.provenance.to_columns()
+        rows = [{**head, **k.to_dict(), "is_minimum": k == self.minimum, **prov} for k in self.kinks]
+        return [{c: row[c] for c in self.ROW_FIELDS} for row in rows]
 
 
 @dataclass(frozen=True, slots=True)

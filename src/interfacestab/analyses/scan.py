@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
@@ -14,6 +14,7 @@ from interfacestab.analyses.window import StabilityWindow, stability_window
 from interfacestab.chem import Composition, format_composition
 from interfacestab.engine.hull import build_hull
 from interfacestab.errors import AnalysisError, FormulaError
+from interfacestab.provenance import Provenance
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -129,8 +130,33 @@ class WindowScan:
             "variable": self.variable,
             "ion": self.ion,
             "rows": [r.to_dict() for r in self.rows],
-            "provenance": self.rows[0].window.provenance.to_dict() if self.rows else None,
+            "provenance": self.provenance.to_dict() if self.rows else None,
         }
+
+    @property
+    def provenance(self) -> Provenance:
+        """The windows' shared provenance (one entry set for all) with the union of their warnings."""
+        warnings = dict.fromkeys(w for r in self.rows for w in r.window.provenance.warnings)
+        return replace(self.rows[0].window.provenance, warnings=tuple(warnings))
+
+    #: Columns of :meth:`to_rows` (the CSV), in order: the scan, the value's window, the provenance.
+    ROW_FIELDS: ClassVar[tuple[str, ...]] = (
+        "template", "variable", "ion", "value", "formula", "reduction_limit_V", "oxidation_limit_V",
+        "reduction_products", "oxidation_products", "reduction_reaction", "oxidation_reaction", "in_database",
+        "e_above_hull_eV_per_atom", "width_V", "material_id", "stabilized", "stabilization_policy",
+        *Provenance.COLUMNS,
+    )  # fmt: skip
+
+    def to_rows(self) -> list[dict[str, object]]:
+        """Flat rows, one per value of the scan variable, keyed by ``ROW_FIELDS``."""
+        rows = []
+        for r in self.rows:
+            w = r.window
+            extra = {"width_V": w.width_V, "material_id": w.material_id, "stabilized": w.stabilized}
+            row = {"template": self.template, "variable": self.variable, "ion": self.ion, **r.to_dict(), **extra}
+            row |= {"stabilization_policy": w.stabilization_policy, **w.provenance.to_columns()}
+            rows.append({c: row[c] for c in self.ROW_FIELDS})
+        return rows
 
 
 def window_scan(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
@@ -21,10 +21,10 @@ from interfacestab.analyses.targets import load_system
 from interfacestab.chem import parse_formula
 from interfacestab.conventions import VOLTAGE_RANGE_V
 from interfacestab.errors import AnalysisError
+from interfacestab.provenance import Provenance
 
 if TYPE_CHECKING:
     from interfacestab.entries import EntrySet
-    from interfacestab.provenance import Provenance
     from interfacestab.store.database import Store
 
 
@@ -99,6 +99,26 @@ class InterfaceSweep:
             "n_evaluations": self.n_evaluations,
             "provenance": self.provenance.to_dict(),
         }
+
+    #: Columns of :meth:`to_rows` (the CSV): a ``point`` row per grid voltage, a ``transition`` row per change.
+    ROW_FIELDS: ClassVar[tuple[str, ...]] = (
+        "reactant_a", "reactant_b", "ion", "row_type", "voltage_V", "reaction_energy_eV_per_atom",
+        "mutual_reaction_energy_eV_per_atom", "reaction_energy_kJ_per_mol", "x_atomic_a", "x_molar_a",
+        "ion_uptake_per_atom", "products", "reaction", "products_below", "products_above", "method", "tolerance_V",
+        *Provenance.COLUMNS,
+    )  # fmt: skip
+
+    def to_rows(self) -> list[dict[str, object]]:
+        """Grid points and located transitions interleaved by voltage (``row_type`` says which)."""
+        head = {"reactant_a": self.reactant_a, "reactant_b": self.reactant_b, "ion": self.ion}
+        prov = self.provenance.to_columns()
+        items: list[tuple[float, int, dict[str, object]]] = []
+        for p in self.points:
+            items.append((p.voltage_V, 0, {"row_type": "point", "voltage_V": p.voltage_V, **p.minimum.to_dict()}))
+        for t in self.transitions:
+            items.append((t.voltage_V, 1, {"row_type": "transition", **t.to_dict()}))
+        items.sort(key=lambda item: (item[0], item[1]))
+        return [{c: {**head, **d, **prov}.get(c) for c in self.ROW_FIELDS} for _, _, d in items]
 
 
 def parse_sweep(text: str) -> np.ndarray:

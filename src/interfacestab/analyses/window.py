@@ -15,7 +15,7 @@ Method (exact, no grand-potential hull is rebuilt):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
@@ -151,6 +151,21 @@ class StabilityWindow:
             "notes": list(self.notes),
             "provenance": self.provenance.to_dict(),
         }
+
+    #: Columns of :meth:`to_rows` (the CSV), in order: the window, its stage, the provenance.
+    ROW_FIELDS: ClassVar[tuple[str, ...]] = (
+        "formula", "ion", "reduction_limit_V", "oxidation_limit_V", "e_above_hull_eV_per_atom", "in_database",
+        "material_id", "stabilized", "stabilization_policy", "voltage_low_V", "voltage_high_V",
+        "ion_per_formula_unit", "phases", "reaction", "decomposition_energy_eV_per_atom",
+        "decomposition_energy_low_eV_per_atom", "decomposition_energy_high_eV_per_atom", "is_window",
+        *Provenance.COLUMNS,
+    )  # fmt: skip
+
+    def to_rows(self) -> list[dict[str, object]]:
+        """Flat rows, one per profile stage from 0 V upward, keyed by ``ROW_FIELDS``."""
+        head = {k: v for k, v in self.to_dict().items() if k in self.ROW_FIELDS}
+        prov = self.provenance.to_columns()
+        return [{c: {**head, **s.to_dict(), **prov}[c] for c in self.ROW_FIELDS} for s in self.profile]
 
 
 def stability_window(

@@ -1,21 +1,35 @@
-"""Reports of results: rich tables, JSON/CSV/Markdown text, plots.
+"""Reports of results: one neutral report model per result, rendered as rich tables or Markdown; JSON, CSV, plots.
 
-Rounding for display happens only here (``tables``); JSON and CSV keep full precision.
-matplotlib is imported inside the plotting functions, and the analysis classes only when a
-result is rendered, so importing this package stays light (no numpy, scipy or pymatgen).
+Layout: ``views/<result>.py`` builds a result's :class:`~interfacestab.reports.model.Report` and
+registers it (with its figure) in :mod:`.registry`; ``render_rich`` and ``render_markdown`` lay a
+report out; ``format`` holds every rounding rule; ``plots`` the figures. JSON and CSV come from the
+result itself (``to_dict``, ``to_rows``) at full precision. Importing this package stays light
+(no numpy, scipy, pymatgen or matplotlib).
 """
 
 from __future__ import annotations
 
-from interfacestab.reports.export import OutputError, to_csv, to_json, to_markdown, write_text_atomic
-from interfacestab.reports.plots import check_plot_path, plot
-from interfacestab.reports.tables import render, to_text
+from interfacestab.errors import OutputError
+from interfacestab.fileio import write_text_atomic
+from interfacestab.reports.plots import check_plot_path
+from interfacestab.reports.registry import (
+    NoReportError,
+    plot,
+    render,
+    report_for,
+    to_csv,
+    to_json,
+    to_markdown,
+)
+from interfacestab.reports.render_rich import to_text
 
 __all__ = [
+    "NoReportError",
     "OutputError",
     "check_plot_path",
     "plot",
     "render",
+    "report_for",
     "to_csv",
     "to_json",
     "to_markdown",

@@ -1,17 +1,16 @@
 """Figures of results (matplotlib, imported inside the functions; Agg canvas, no pyplot state).
 
-The file type follows the extension: ``.png`` or ``.svg``. Files are written through a
-temporary file and ``os.replace``.
+One figure function per result type, registered with its view (``reports/views``). The file type
+follows the extension: ``.png`` or ``.svg``; files are written atomically (``interfacestab.fileio``).
 """
 
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from interfacestab.reports.export import OutputError, replace_atomically, temporary_sibling
-from interfacestab.reports.tables import (
+from interfacestab.fileio import check_output_path, write_atomically
+from interfacestab.reports.format import (
     fmt_energy,
     fmt_fraction,
     fmt_phases,
@@ -21,6 +20,8 @@ from interfacestab.reports.tables import (
 )
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from matplotlib.figure import Figure
 
     from interfacestab.analyses.coatings import CoatingScreen
@@ -34,19 +35,12 @@ _PNG_DPI = 200
 
 
 def check_plot_path(path: str | Path) -> Path:
-    """The plot path, checked for a supported extension and an existing folder.
+    """The plot path, checked for a supported extension and an existing, writable folder.
 
     Raises:
         OutputError: for an extension other than ``.png`` or ``.svg``, or a missing folder.
     """
-    p = Path(path).expanduser()
-    if p.suffix.lower() not in PLOT_SUFFIXES:
-        msg = f"cannot plot to '{p.name}': use a .png or .svg file name"
-        raise OutputError(msg)
-    if not p.parent.is_dir():
-        msg = f"cannot plot to '{p}': the folder {p.parent} does not exist"
-        raise OutputError(msg)
-    return p
+    return check_output_path(path, suffixes=tuple(PLOT_SUFFIXES))
 
 
 def _new_figure(nrows: int, height_in: float) -> tuple[Figure, list]:
@@ -63,20 +57,11 @@ def save_figure(fig: Figure, path: str | Path) -> Path:
     """Save ``fig`` atomically as PNG or SVG (by extension)."""
     target = check_plot_path(path)
     fmt = PLOT_SUFFIXES[target.suffix.lower()]
-    tmp = temporary_sibling(target)
-    try:
-        fig.savefig(tmp, format=fmt, dpi=_PNG_DPI, metadata={"Date": None} if fmt == "svg" else None)
-    except BaseException as exc:
-        tmp.unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            msg = f"cannot write {target}: {exc.strerror or exc}"
-            raise OutputError(msg) from exc
-        raise
-    replace_atomically(tmp, target)
-    return target
+    metadata = {"Date": None} if fmt == "svg" else None
+    return write_atomically(target, lambda tmp: fig.savefig(tmp, format=fmt, dpi=_PNG_DPI, metadata=metadata))
 
 
-def window_figure(result: StabilityWindow) -> Figure:
+def window_figure(result: StabilityWindow, *, top: int | None = None) -> Figure:
     """Ion uptake vs voltage (steps) with the window shaded, and decomposition energy vs voltage."""
     from interfacestab.conventions import REPORT_VOLTAGES_V
 
@@ -123,7 +108,7 @@ def window_figure(result: StabilityWindow) -> Figure:
     return fig
 
 
-def interface_figure(result: InterfaceProfile) -> Figure:
+def interface_figure(result: InterfaceProfile, *, top: int | None = None) -> Figure:
     """Reaction energy vs x_atomic_a through the exact kinks, with the minimum's products labelled."""
     fig, (ax,) = _new_figure(1, 4.5)
     xs = [k.x_atomic_a for k in result.kinks]
@@ -150,7 +135,7 @@ def interface_figure(result: InterfaceProfile) -> Figure:
     return fig
 
 
-def scan_figure(result: WindowScan) -> Figure:
+def scan_figure(result: WindowScan, *, top: int | None = None) -> Figure:
     """Both window limits vs the scan variable with the window shaded between them."""
     ion, var = result.ion, result.variable
     fig, (ax,) = _new_figure(1, 4.5)
@@ -224,7 +209,7 @@ def sweep_regions(result: InterfaceSweep) -> list[tuple[float, float, tuple[str,
     return [(edges[i], edges[i + 1], products[i]) for i in range(len(products))]
 
 
-def sweep_figure(result: InterfaceSweep) -> Figure:
+def sweep_figure(result: InterfaceSweep, *, top: int | None = None) -> Figure:
     """Minimum reaction energy vs voltage, product changes as vertical lines, numbered regions with a key."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -272,12 +257,13 @@ def sweep_figure(result: InterfaceSweep) -> Figure:
     return fig
 
 
-def screen_figure(screen: CoatingScreen, *, n_labels: int = 10) -> Figure:
+def screen_figure(screen: CoatingScreen, *, top: int | None = None) -> Figure:
     """Reaction energy with the electrolyte vs with the charged cathode, coloured by the oxidation limit.
 
-    Passing candidates are drawn as stars; the ``n_labels`` best-ranked candidates are labelled; the
-    box shows the reaction-energy criteria.
+    Passing candidates are drawn as stars; the ``top`` (default 10) best-ranked candidates are labelled;
+    the box shows the reaction-energy criteria.
     """
+    n_labels = 10 if top is None else top
     from matplotlib.lines import Line2D
     from matplotlib.patches import Rectangle
 
@@ -294,8 +280,9 @@ def screen_figure(screen: CoatingScreen, *, n_labels: int = 10) -> Figure:
     ax.add_patch(
         Rectangle(
             (-lim_x, -lim_y), lim_x, lim_y, facecolor="tab:green", alpha=0.1, edgecolor="tab:green", linestyle="--"
-        )  # fmt: skip
+        )
     )
+    ox_limits = [r.oxidation_limit_V for r in with_ox if r.oxidation_limit_V is not None]
     mappable = None
     for passed, marker, size in ((False, "o", 30), (True, "*", 160)):
         group = [r for r in with_ox if r.passed is passed]
@@ -304,8 +291,7 @@ def screen_figure(screen: CoatingScreen, *, n_labels: int = 10) -> Figure:
                 [r.electrolyte_reaction_eV_per_atom for r in group],
                 [r.charged_cathode_reaction_eV_per_atom for r in group],
                 c=[r.oxidation_limit_V for r in group],
-                cmap="viridis", vmin=min(r.oxidation_limit_V for r in with_ox),
-                vmax=max(r.oxidation_limit_V for r in with_ox),
+                cmap="viridis", vmin=min(ox_limits), vmax=max(ox_limits),
                 marker=marker, s=size, edgecolors="black" if passed else "none", linewidths=0.8,
             )  # fmt: skip
     if without_ox:
@@ -334,7 +320,8 @@ def screen_figure(screen: CoatingScreen, *, n_labels: int = 10) -> Figure:
     ax.axvline(0.0, color="grey", linewidth=0.6)
     xs = [r.electrolyte_reaction_eV_per_atom for r in with_ox + without_ox]
     ys = [r.charged_cathode_reaction_eV_per_atom for r in with_ox + without_ox]
-    x_low, y_low = 1.1 * min([*xs, -lim_x]), 1.1 * min([*ys, -lim_y])  # type: ignore[type-var]
+    x_low = 1.1 * min([*(x for x in xs if x is not None), -lim_x])
+    y_low = 1.1 * min([*(y for y in ys if y is not None), -lim_y])
     ax.set_xlim(x_low, -0.05 * x_low)
     ax.set_ylim(y_low, -0.1 * y_low)
     ax.set_xlabel(f"reaction energy with {screen.electrolyte} (eV/atom)")
@@ -357,45 +344,7 @@ def screen_figure(screen: CoatingScreen, *, n_labels: int = 10) -> Figure:
     ax.legend(handles, labels, loc="lower left", frameon=False, fontsize=7)
     ax.set_title(
         f"coatings for {screen.electrolyte} | {screen.cathode}: {len(screen.passed)} of {len(screen.results)} pass "
-        f"({screen.source.get('name', '')})",
+        f"({screen.provenance.source.name})",
         fontsize=9,
     )
     return fig
-
-
-def plot(result: object, path: str | Path, *, n_labels: int = 10) -> Path:
-    """Draw a result to ``path`` (PNG or SVG by extension); returns the path.
-
-    ``n_labels``: how many of a coating screen's best candidates are labelled.
-    """
-    from interfacestab.analyses.coatings import CoatingScreen
-    from interfacestab.analyses.interface import InterfaceProfile
-    from interfacestab.analyses.scan import WindowScan
-    from interfacestab.analyses.sweep import InterfaceSweep
-    from interfacestab.analyses.window import StabilityWindow
-
-    target = check_plot_path(path)
-    if isinstance(result, StabilityWindow):
-        fig = window_figure(result)
-    elif isinstance(result, InterfaceProfile):
-        fig = interface_figure(result)
-    elif isinstance(result, WindowScan):
-        fig = scan_figure(result)
-    elif isinstance(result, InterfaceSweep):
-        fig = sweep_figure(result)
-    elif isinstance(result, CoatingScreen):
-        fig = screen_figure(result, n_labels=n_labels)
-    else:
-        msg = f"no plot for {type(result).__name__}"
-        raise TypeError(msg)
-    return save_figure(fig, target)
-
-
-def plot_window(result: StabilityWindow, path: str | Path) -> Path:
-    """Draw a stability window to ``path``."""
-    return save_figure(window_figure(result), path)
-
-
-def plot_interface(result: InterfaceProfile, path: str | Path) -> Path:
-    """Draw an interface reaction profile to ``path``."""
-    return save_figure(interface_figure(result), path)

@@ -1,0 +1,111 @@
+"""Report of an interface reaction profile: the most negative reaction, the kinks, the reactant energies."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from interfacestab.reports import plots
+from interfacestab.reports.format import (
+    fmt_energy,
+    fmt_fraction,
+    fmt_kJ_per_mol,
+    fmt_phases,
+    fmt_voltage,
+    interface_energy_unit,
+    mark,
+    provenance_lines,
+)
+from interfacestab.reports.model import Column, Item, Report, Row, Section, Table
+from interfacestab.reports.registry import View, register
+
+if TYPE_CHECKING:
+    from interfacestab.analyses.interface import InterfaceProfile
+
+
+def interface_system_text(result: InterfaceProfile) -> str:
+    """``closed system`` or ``open to Li at 4.00 V vs Li/Li+``."""
+    if result.voltage_V is None:
+        return "closed system"
+    return f"open to {result.ion} at {fmt_voltage(result.voltage_V)} V vs {result.ion}/{result.ion}+"
+
+
+def _head(result: InterfaceProfile, unit: str) -> tuple[Item, ...]:
+    m, mm = result.minimum, result.mutual_minimum
+    items = [
+        Item("system", interface_system_text(result)),
+        Item(
+            "most negative",
+            f"{fmt_energy(m.reaction_energy_eV_per_atom)} {unit} ({fmt_kJ_per_mol(m.reaction_energy_kJ_per_mol)} "
+            f"kJ/mol) at x_atomic = {fmt_fraction(m.x_atomic_a)}, x_molar = {fmt_fraction(m.x_molar_a)}",
+            emphasis=True,
+        ),
+        Item("products", fmt_phases(m.products), m.reaction),
+        Item("mutual at it", f"{fmt_energy(m.mutual_reaction_energy_eV_per_atom)} {unit}"),
+    ]
+    if mm != m:
+        items.append(
+            Item(
+                "most negative mutual",
+                f"{fmt_energy(mm.mutual_reaction_energy_eV_per_atom)} {unit} at x_atomic = "
+                f"{fmt_fraction(mm.x_atomic_a)} → {fmt_phases(mm.products)} (the reactants' own reactions "
+                "with the reservoir removed)",
+                emphasis=True,
+            )
+        )
+    return tuple(items)
+
+
+def interface_report(result: InterfaceProfile, *, top: int | None = None) -> Report:
+    """The report of an interface reaction profile (``top`` is not used)."""
+    unit = interface_energy_unit(result)
+    columns = (
+        Column(("x_atomic_a",), "x_atomic", align="right"),
+        Column(("x_molar_a",), "x_molar", align="right"),
+        Column(("reaction_energy_eV_per_atom",), "dE", unit, align="right"),
+        Column(("reaction_energy_kJ_per_mol",), "dE", "kJ/mol", align="right"),
+        Column(("mutual_reaction_energy_eV_per_atom",), "mutual", unit, align="right"),
+        Column(("reaction",), "reaction", wrap=True),
+        Column(("is_minimum",), ""),
+    )
+    rows = tuple(
+        Row(
+            (
+                fmt_fraction(k.x_atomic_a),
+                fmt_fraction(k.x_molar_a),
+                fmt_energy(k.reaction_energy_eV_per_atom),
+                fmt_kJ_per_mol(k.reaction_energy_kJ_per_mol),
+                fmt_energy(k.mutual_reaction_energy_eV_per_atom),
+                k.reaction,
+                mark(k == result.minimum),
+            ),
+            emphasis=k == result.minimum,
+        )
+        for k in result.kinks
+    )
+    legend = (
+        "◀ the most negative reaction energy",
+        "x_atomic: atomic fraction of A (each reactant normalised to one atom); x_molar: in formula units",
+        "mutual: dE minus the reactants' own decomposition"
+        + ("" if result.voltage_V is None else " with the reservoir"),
+        "kJ/mol: per mole of the printed reaction (reactant coefficients x_molar and 1 - x_molar)",
+    )
+    basis = "entry energies as stored" if result.use_entry_energies else "hull (stabilized) energies"
+    energies = [Item(f"no-mixing {f}", f"{fmt_energy(e)} {unit}") for f, e in result.no_mixing_energies.items()]
+    energies.append(
+        Item(
+            "reactant energies",
+            f"{result.reactant_a} {fmt_energy(result.energy_a_eV_per_atom)}, "
+            f"{result.reactant_b} {fmt_energy(result.energy_b_eV_per_atom)} {unit} ({basis})",
+        )
+    )
+    return Report(
+        title=f"{result.reactant_a} | {result.reactant_b}: interface reactions",
+        head=_head(result, unit),
+        tables=(Table(f"kinks of the reaction energy (x = fraction of {result.reactant_a})", columns, rows),),
+        legend=legend,
+        sections=(Section("reactants", tuple(energies)),),
+        provenance=provenance_lines(result.provenance),
+    )
+
+
+register(View("interfacestab.analyses.interface.InterfaceProfile", interface_report, plots.interface_figure))

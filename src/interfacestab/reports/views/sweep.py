@@ -1,0 +1,154 @@
+"""Report of an interface voltage sweep: the located product changes and the minimum at each voltage."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from interfacestab.reports import plots
+from interfacestab.reports.format import (
+    fmt_energy,
+    fmt_fraction,
+    fmt_phases,
+    fmt_voltage,
+    fmt_voltage_fine,
+    provenance_lines,
+)
+from interfacestab.reports.model import Column, Item, Report, Row, Table
+from interfacestab.reports.registry import View, register
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from interfacestab.analyses.interface import InterfaceKink
+    from interfacestab.analyses.sweep import InterfaceSweep, SweepPoint
+
+#: Conventions of a sweep's provenance that describe only its first voltage (the head gives the range).
+SWEEP_SKIPPED_CONVENTIONS = ("system",)
+
+
+def sweep_range_text(result: InterfaceSweep) -> str:
+    """``0.00 … 5.00 V vs Li/Li+ (11 voltages)``."""
+    vs = [p.voltage_V for p in result.points]
+    ref = f"{result.ion}/{result.ion}+"
+    if not vs:
+        return f"no voltages vs {ref}"
+    return f"{fmt_voltage(vs[0])} … {fmt_voltage(vs[-1])} V vs {ref} ({len(vs)} voltages)"
+
+
+def phase_change_text(below: Sequence[str], above: Sequence[str]) -> str:
+    """What changes between two phase sets: ``−Co +Co9S8`` (phases present on both sides omitted)."""
+    gone = [p for p in below if p not in above]
+    new = [p for p in above if p not in below]
+    return " ".join([*(f"−{p}" for p in gone), *(f"+{p}" for p in new)]) or "same phases"
+
+
+def transition_method_text(method: str, tolerance_V: float) -> str:
+    """``crossing (±1e-06 V)`` or ``bisection (±5e-05 V)``."""
+    return f"{method} (±{tolerance_V:.0e} V)"
+
+
+def _mutual_kink(p: SweepPoint) -> InterfaceKink:
+    return p.mutual_minimum if p.mutual_minimum is not None else p.minimum
+
+
+def _head(result: InterfaceSweep, unit: str) -> tuple[Item, ...]:
+    ion = result.ion
+    items = [Item("system", f"open to {ion} at {sweep_range_text(result)}")]
+    if result.points:
+        low = min(result.points, key=lambda p: p.minimum.reaction_energy_eV_per_atom)
+        items.append(
+            Item(
+                "most negative",
+                f"{fmt_energy(low.minimum.reaction_energy_eV_per_atom)} {unit} at {fmt_voltage(low.voltage_V)} V "
+                f"→ {fmt_phases(low.minimum.products)}",
+            )
+        )
+        mutual = min(result.points, key=lambda p: _mutual_kink(p).mutual_reaction_energy_eV_per_atom)
+        kink = _mutual_kink(mutual)
+        items.append(
+            Item(
+                "most negative mutual",
+                f"{fmt_energy(kink.mutual_reaction_energy_eV_per_atom)} {unit} at {fmt_voltage(mutual.voltage_V)} V "
+                f"→ {fmt_phases(kink.products)} (over all kinks at the grid voltages: dE minus the reactants' own "
+                f"decomposition with the {ion} reservoir)",
+                emphasis=True,
+            )
+        )
+    items.append(
+        Item(
+            "product changes",
+            f"{len(result.transitions)} located exactly ({result.n_evaluations} interface evaluations)",
+        )
+    )
+    return tuple(items)
+
+
+def sweep_report(result: InterfaceSweep, *, top: int | None = None) -> Report:
+    """The report of a voltage sweep (``top`` is not used)."""
+    ion = result.ion
+    unit = f"eV per non-{ion} atom"
+    transitions = Table(
+        f"voltages where the products of the most negative reaction change (V vs {ion}/{ion}+)",
+        (
+            Column(("voltage_V",), "V", align="right"),
+            Column(("products_below",), "products below", wrap=True),
+            Column(("products_above",), "products above", wrap=True),
+            Column(("products_below", "products_above"), "change", wrap=True),
+            Column(("method", "tolerance_V"), "method"),
+        ),
+        tuple(
+            Row(
+                (
+                    fmt_voltage_fine(t.voltage_V),
+                    fmt_phases(t.products_below),
+                    fmt_phases(t.products_above),
+                    phase_change_text(t.products_below, t.products_above),
+                    transition_method_text(t.method, t.tolerance_V),
+                )
+            )
+            for t in result.transitions
+        ),
+        empty="no change of products over the sweep",
+    )
+    points = Table(
+        f"most negative reaction at each voltage (dE in {unit})",
+        (
+            Column(("voltage_V",), "V", align="right"),
+            Column(("reaction_energy_eV_per_atom",), "dE", align="right"),
+            Column(("mutual_reaction_energy_eV_per_atom",), "mutual", align="right"),
+            Column(("x_atomic_a",), "x_atomic", align="right"),
+            Column(("x_molar_a",), "x_molar", align="right"),
+            Column(("products",), "products", wrap=True),
+        ),
+        tuple(
+            Row(
+                (
+                    fmt_voltage(p.voltage_V),
+                    fmt_energy(p.minimum.reaction_energy_eV_per_atom),
+                    fmt_energy(p.minimum.mutual_reaction_energy_eV_per_atom),
+                    fmt_fraction(p.minimum.x_atomic_a),
+                    fmt_fraction(p.minimum.x_molar_a),
+                    fmt_phases(p.minimum.products),
+                )
+            )
+            for p in result.points
+        ),
+    )
+    legend = (
+        "crossing: two competing reactions swap, located exactly; bisection: a phase appears or vanishes, "
+        "located to the stated tolerance",
+        f"x = fraction of {result.reactant_a} (x_atomic counts its {ion} too); x = 1 or 0 means one reactant "
+        f"reacting with the {ion} reservoir alone",
+        "mutual: the reaction's dE minus the reactants' own decomposition with the reservoir "
+        "(the interface's own share)",
+    )
+    return Report(
+        title=f"{result.reactant_a} | {result.reactant_b}: interface reactions vs voltage",
+        head=_head(result, unit),
+        tables=(transitions, points),
+        legend=legend,
+        provenance=provenance_lines(result.provenance, skip=SWEEP_SKIPPED_CONVENTIONS),
+    )
+
+
+register(View("interfacestab.analyses.sweep.InterfaceSweep", sweep_report, plots.sweep_figure))
