@@ -207,9 +207,13 @@ def stability_window(
     if energy_above_hull_eV_per_atom is not None and len(target.composition) == 1:
         msg = f"{target.formula} is an element, the 0 eV/atom reference: --energy-above-hull applies to compounds"
         raise AnalysisError(msg)
-    system = entries if set(entries.elements) == needed else entries.subset(sorted(needed))
     if route == "auto":
         route = "hull" if hull is not None or len(needed) < LP_ROUTE_MIN_ELEMENTS else "lp"
+    if route == "hull" and hull is not None:
+        system = entries  # the given hull is that of ``entries``, possibly wider than the target's system
+    else:
+        hull = None
+        system = entries if set(entries.elements) == needed else entries.subset(sorted(needed))
     engine: _Route = _HullRoute(system, hull) if route == "hull" else _LPRoute(system)
     x = engine.vector(target.composition)
     e_hull = engine.hull_energy(x)
