@@ -62,8 +62,8 @@ class Target:
             return None
         ident = f" ({self.material_id})" if self.material_id else ""
         return (
-            f"{self.input_formula} is {self.formula}{ident} in the data (same composition, scaled): "
-            f"its data energy and formula unit are used"
+            f"{self.input_formula} is {self.formula}{ident} in the data (the same composition, scaled): "
+            f"results are for that compound, per its formula unit"
         )
 
 

@@ -355,7 +355,7 @@ def interface_markdown(result: InterfaceProfile) -> str:
     ]
     headers = ["x_atomic", "x_molar", f"dE ({unit})", "dE (kJ/mol)", "mutual", "reaction", ""]
     lines += _md_table(headers, rows, "rrrrrll")
-    lines += ["", *_md_provenance(result.provenance)]
+    lines += ["", *_md_provenance(result.provenance, result.notes)]
     return "\n".join(lines)
 
 

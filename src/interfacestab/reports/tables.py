@@ -325,7 +325,7 @@ def interface_table(result: InterfaceProfile) -> RenderableType:
         f"{escape(result.reactant_b)} {fmt_energy(result.energy_b_eV_per_atom)} {unit} "
         f"({'entry energies as stored' if result.use_entry_energies else 'hull (stabilized) energies'})",
     )
-    return Group(header, kinks, legend, extra, provenance_panel(result.provenance))
+    return Group(header, kinks, legend, extra, provenance_panel(result.provenance, result.notes))
 
 
 # -- composition scan ------------------------------------------------------------------------
