@@ -55,7 +55,8 @@ def stabilization_policy(stabilize: bool, energy_above_hull_eV_per_atom: float |
     data as they are (for a compound on the hull that is its own energy, so the value is applied
     to the compound's own energy), and the data's entries of that composition are replaced by it.
     ``stabilized`` is then True exactly when the value puts the target on the hull (value <= 0; 0
-    places it ``STABILIZATION_EPSILON`` below so it is a vertex), as for the ``stabilize`` policy.
+    keeps a hull compound at its own energy and places any other composition
+    ``STABILIZATION_EPSILON`` below the hull so it is a vertex), as for the ``stabilize`` policy.
     """
     if energy_above_hull_eV_per_atom is not None:
         return POLICY_USER_ENERGY
@@ -69,8 +70,8 @@ def stabilization_text(stabilize: bool, energy_above_hull_eV_per_atom: float | N
         value = energy_above_hull_eV_per_atom
         return (
             f"energy-above-hull: target energy set to E_hull + {value:+g} eV/atom by the user, replacing the data's "
-            f"entries of its composition (a value <= 0 puts it on the hull, 0 as "
-            f"{STABILIZATION_EPSILON_eV_per_atom:g} eV/atom below)"
+            f"entries of its composition (a value <= 0 puts it on the hull; for a compound on the hull the "
+            f"value is applied to its own energy)"
         )
     if policy == POLICY_STABILIZE:
         return (

@@ -325,8 +325,11 @@ def _window(
     policy = stabilization_policy(stabilize, energy_above_hull)
 
     # --- the target's energy under the policy (conventions.stabilization_policy) -------------
+    e_hull_work = engine.hull_energy(x) if energy_above_hull is not None else e_hull  # without its own entries
     if energy_above_hull is not None:
-        energy = e_hull + (energy_above_hull if energy_above_hull != 0 else -STABILIZATION_EPSILON_eV_per_atom)
+        energy = e_hull + energy_above_hull
+        if energy_above_hull == 0 and not energy < e_hull_work - 1e-12:  # 0: on the hull, as a vertex
+            energy -= STABILIZATION_EPSILON_eV_per_atom
         stabilized = energy_above_hull <= 0
         if e_above == 0.0:
             notes.append(
@@ -347,7 +350,6 @@ def _window(
     else:
         energy, stabilized, energy_source = float(target.e_form_eV_per_atom), False, "data"
     atoms_target = n_atoms(target.composition)
-    e_hull_work = engine.hull_energy(x) if energy_above_hull is not None else e_hull
     if energy > e_hull_work + 1e-12:
         notes.append("target above the hull and not stabilized: limits are those of its equilibrium products")
 
