@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from interfacestab.chem import formula_factor, n_atoms, reduced_formula
-from interfacestab.conventions import FORMATION_ENERGY_TOL_eV_per_atom
+from interfacestab.conventions import DECOMPOSITION_TOL, FORMATION_ENERGY_TOL_eV_per_atom
 from interfacestab.engine.lp import PathHull
 
 if TYPE_CHECKING:
@@ -116,6 +116,12 @@ class RayKink:
 def ray_kinks(points: HullPoints, g: np.ndarray, ion: str) -> list[RayKink]:
     """Every critical composition of ``g + t A`` for t >= 0, in increasing ``t``.
 
+    The kinks are located by tangent intersection (:meth:`PathHull.kinks`); on each piece between
+    two kinks mu_A follows from the energies at its ends. The phases at a kink are those shared by
+    the pieces on either side (each solved once at its midpoint): the LP alone can, within its
+    tolerances, put a small weight on a phase of only one side when a stabilized target makes the
+    neighbouring facets nearly flat.
+
     Args:
         points: Hull candidates (with any inserted target).
         g: Amounts of the non-A elements (in ``points.elements`` order, A entry 0).
@@ -127,12 +133,23 @@ def ray_kinks(points: HullPoints, g: np.ndarray, ion: str) -> list[RayKink]:
     e_a = np.eye(len(g))[a_col]
     path = PathHull(points.fractions, points.energies, e_a, g_hat)
     kinks = path.kinks()  # y from 0 (g_hat) to 1 (pure A)
+
+    # the phases of each piece (at its midpoint): a kink's phases are those its two pieces share
+    supports = [set(path.evaluate(0.5 * (left.x + right.x)).weights) for left, right in itertools.pairwise(kinks)]
     out = []
-    for left, right in itertools.pairwise(kinks):
+    for i, (left, right) in enumerate(itertools.pairwise(kinks)):
         y0, y1 = left.x, right.x
         slope_y = (right.energy - left.energy) / (y1 - y0)
         mu_g = left.energy - y0 * slope_y
         mu_a = 0.0 if y1 >= 1.0 else mu_g + slope_y  # the last piece ends on A metal, mu_A = 0 exactly
         t = y0 * n_non_a / (1.0 - y0)
-        out.append(RayKink(t=t, phi=(n_non_a + t) * left.energy, slope=mu_a, phases=left.weights))
+        weights = left.weights
+        if i > 0 and not set(weights) <= supports[i - 1] & supports[i]:
+            shared = sorted(supports[i - 1] & supports[i])
+            p = y0 * e_a + (1.0 - y0) * g_hat
+            if shared:
+                w, *_ = np.linalg.lstsq(points.fractions[shared].T, p, rcond=None)
+                if w.min() > -1e-7 and np.abs(points.fractions[shared].T @ w - p).max() < 1e-6:
+                    weights = {j: float(v) for j, v in zip(shared, w, strict=True) if v > DECOMPOSITION_TOL}
+        out.append(RayKink(t=t, phi=(n_non_a + t) * left.energy, slope=mu_a, phases=weights))
     return out
