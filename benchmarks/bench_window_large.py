@@ -72,8 +72,8 @@ def _hull_worker(store: str, formula: str, ion: str, queue: Any) -> None:
     queue.put((now() - start, _summary(w)))
 
 
-def _hull_route(store: Path, formula: str, ion: str, timeout_s: float) -> tuple[float, dict[str, Any] | None]:
-    """Our hull route in a worker process, stopped after ``timeout_s`` (then (timeout, None))."""
+def _hull_route(store: Path, formula: str, ion: str, timeout_s: float | None) -> tuple[float, dict[str, Any] | None]:
+    """Our hull route in a worker process, stopped after ``timeout_s`` (then (timeout, None)); None: no limit."""
     queue: Any = mp.get_context("spawn").Queue()
     proc = mp.get_context("spawn").Process(target=_hull_worker, args=(str(store), formula, ion, queue))
     proc.start()
@@ -81,13 +81,13 @@ def _hull_route(store: Path, formula: str, ion: str, timeout_s: float) -> tuple[
     if proc.is_alive():
         proc.terminate()
         proc.join()
-        return timeout_s, None
+        return float(timeout_s or 0.0), None
     return queue.get()
 
 
 def main() -> None:
     p = parser(__doc__.splitlines()[0])
-    p.add_argument("--hull-timeout", type=float, default=600.0, help="stop our hull route after this many s")
+    p.add_argument("--hull-timeout", type=float, default=120.0, help="stop our hull route after this many s")
     args = p.parse_args()
     store = store_from_args(args)
 
@@ -116,7 +116,7 @@ def main() -> None:
             hull_s: float | None = None
             hull_note = "our hull route: not run (--quick)"
             if n_el <= 9 or not args.quick:
-                hull_s, hull = _hull_route(store, formula, ion, args.hull_timeout if n_el > 9 else 1e9)
+                hull_s, hull = _hull_route(store, formula, ion, args.hull_timeout if n_el > 9 else None)
                 record["hull_route_s"] = hull_s
                 if hull is None:
                     hull_note = f"our hull route: no answer within {hull_s:.0f} s (stopped)"
