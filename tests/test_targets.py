@@ -191,14 +191,32 @@ def test_cli_window_and_interface_show_both_spellings(snapshot_store) -> None:
     assert any("Li(CoO2)2" in n for n in data["notes"])
 
 
-def test_screen_skips_a_candidate_that_is_the_cathode_written_otherwise(snapshot_store) -> None:
+def test_screen_finds_fractional_spellings_and_skips_the_cathode_written_otherwise(snapshot_store) -> None:
     from interfacestab.analyses.coatings import screen_coatings
 
     screen = screen_coatings(
-        ["Li3MnCoNiO6", "Li3PO4"], "Li3PS4", "LiNi1/3Mn1/3Co1/3O2", store_path=snapshot_store.path, workers=1
+        ["Li3MnCoNiO6", "Li1.5P0.5O2"], "Li3PS4", "LiNi1/3Mn1/3Co1/3O2", store_path=snapshot_store.path, workers=1
     )
     assert screen.skipped == ("Li3MnCoNiO6",)
-    assert [r.formula for r in screen.results] == ["Li3PO4"]
+    (result,) = screen.results
+    li3po4 = min(snapshot_store.find_formula("Li3PO4"), key=lambda e: e.e_form_eV_per_atom)
+    assert (result.formula, result.in_database, result.material_id) == ("Li3PO4", True, li3po4.material_id)
+    assert result.e_above_hull_eV_per_atom is not None
+
+
+def test_batch_and_sweep_resolve_by_composition(snapshot_store, tmp_path: Path) -> None:
+    import csv
+
+    from interfacestab.analyses.batch import window_batch
+    from interfacestab.analyses.sweep import interface_sweep_for
+
+    out = tmp_path / "windows.csv"
+    window_batch([("Li0.5CoO2", "Li"), ("LiCoO2", "Li")], out, store_path=snapshot_store.path, workers=1)
+    rows = {r["input"]: r for r in csv.DictReader(out.open(encoding="utf-8"))}
+    assert rows["Li0.5CoO2"]["formula"] == "Li(CoO2)2" and rows["Li0.5CoO2"]["in_database"] == "True"
+    assert rows["Li0.5CoO2"]["material_id"].startswith("mp-")
+    sweep = interface_sweep_for("LiNi1/3Mn1/3Co1/3O2", "Li6PS5Cl", "3:4:0.5", store=snapshot_store)
+    assert sweep.reactant_a == "Li3MnCoNiO6"
 
 
 # --- element targets and the ion metal -----------------------------------------------------------
