@@ -87,7 +87,6 @@ def test_lp_route_matches_hull_route_on_random_targets(snapshot_store, ion: str)
                 assert_same_window(h, lp)
                 compared += 1
     assert compared >= 150
-    print(f"{ion}: {compared} windows compared")
 
 
 def test_lp_route_matches_hull_route_at_9_elements(snapshot_store) -> None:
