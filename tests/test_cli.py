@@ -372,7 +372,8 @@ def test_window_passes_options_to_the_library(
     assert store.path == toy_store
     assert kwargs == {"ion": "Li", "stabilize": False, "energy_above_hull_eV_per_atom": 0.05, "source": "toy"}
     assert type(kwargs["ion"]) is str  # the plain value, not the CLI's Enum
-    assert json.loads(result.stdout)["stabilization_policy"] == "no-stabilize"
+    # a user energy overrides --no-stabilize; the JSON says so (issue 9, section 5)
+    assert json.loads(result.stdout)["stabilization_policy"] == "energy-above-hull"
 
 
 def test_library_warning_is_one_line_on_stderr(

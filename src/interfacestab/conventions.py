@@ -38,9 +38,42 @@ MIXING_CONVENTION = (
 )
 
 
-def stabilization_text(stabilize: bool) -> str:
-    """Human-readable statement of the stabilization policy."""
-    if stabilize:
+#: Windows narrower than this (V) are flagged: almost always a composition stabilized onto a tie simplex.
+NARROW_WINDOW_V: float = 1e-3
+
+#: The three energy policies of a window target (the ``stabilization_policy`` field).
+POLICY_STABILIZE = "stabilize"
+POLICY_NO_STABILIZE = "no-stabilize"
+POLICY_USER_ENERGY = "energy-above-hull"
+
+
+def stabilization_policy(stabilize: bool, energy_above_hull_eV_per_atom: float | None = None) -> str:
+    """The policy in force, decided here once.
+
+    A user energy (``--energy-above-hull``) overrides ``stabilize``/``no-stabilize``: the target's
+    energy is ``E_hull + value``, where ``E_hull`` is the hull energy at its composition with the
+    data as they are (for a compound on the hull that is its own energy, so the value is applied
+    to the compound's own energy), and the data's entries of that composition are replaced by it.
+    ``stabilized`` is then True exactly when the value puts the target on the hull (value <= 0; 0
+    keeps a hull compound at its own energy and places any other composition
+    ``STABILIZATION_EPSILON`` below the hull so it is a vertex), as for the ``stabilize`` policy.
+    """
+    if energy_above_hull_eV_per_atom is not None:
+        return POLICY_USER_ENERGY
+    return POLICY_STABILIZE if stabilize else POLICY_NO_STABILIZE
+
+
+def stabilization_text(stabilize: bool, energy_above_hull_eV_per_atom: float | None = None) -> str:
+    """Human-readable statement of the policy in force (see :func:`stabilization_policy`)."""
+    policy = stabilization_policy(stabilize, energy_above_hull_eV_per_atom)
+    if policy == POLICY_USER_ENERGY:
+        value = energy_above_hull_eV_per_atom
+        return (
+            f"energy-above-hull: target energy set to E_hull + {value:+g} eV/atom by the user, replacing the data's "
+            f"entries of its composition (a value <= 0 puts it on the hull; for a compound on the hull the "
+            f"value is applied to its own energy)"
+        )
+    if policy == POLICY_STABILIZE:
         return (
             f"stabilize: metastable/virtual target placed {STABILIZATION_EPSILON_eV_per_atom:g} eV/atom below the hull"
         )

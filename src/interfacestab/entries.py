@@ -6,12 +6,15 @@ every element sits at 0 eV/atom (docs/conventions.md, 'Energies and references')
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from fractions import Fraction
+from functools import reduce
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from interfacestab.chem import Composition, chemsys, reduced_formula
+from interfacestab.chem import AMOUNT_TOL, Composition, chemsys, reduced_formula
 
 if TYPE_CHECKING:
     from interfacestab.provenance import SourceInfo
@@ -82,6 +85,16 @@ class EntrySet:
         best = [e for e in self.entries if e.formula == formula]
         return min(best, key=lambda e: e.e_form_eV_per_atom) if best else None
 
+    def find_composition(self, composition: Composition) -> Entry | None:
+        """Lowest-energy entry with the same composition up to scale (see :func:`composition_key`), or None.
+
+        ``LiNi1/3Mn1/3Co1/3O2``, ``Li3MnCoNiO6`` and ``Li6Mn2Co2Ni2O12`` all find the same entry.
+        """
+        key = composition_key(composition)
+        elements = set(key_elements(key))
+        best = [e for e in self.entries if set(e.composition) == elements and composition_key(e.composition) == key]
+        return min(best, key=lambda e: e.e_form_eV_per_atom) if best else None
+
     def subset(self, elements: tuple[str, ...] | list[str]) -> EntrySet:
         """Entries whose elements all lie in ``elements``."""
         keep = set(elements)
@@ -96,3 +109,49 @@ class EntrySet:
 def make_entry(formula: str, composition: Composition, e_form_eV_per_atom: float, **kw: str) -> Entry:
     """An :class:`Entry` with its reduced formula computed when ``formula`` is empty."""
     return Entry(formula or reduced_formula(composition), composition, float(e_form_eV_per_atom), **kw)
+
+
+#: Largest denominator tried when turning a composition's amount ratios into integers.
+KEY_MAX_DENOMINATOR = 1000
+#: Relative tolerance on each amount ratio when matching it to a fraction (absorbs float noise, 1/3 = 0.33333333).
+KEY_RELATIVE_TOL = 1e-6
+
+CompositionKey = tuple[tuple[str, int | float], ...]
+
+
+def composition_key(composition: Composition) -> CompositionKey:
+    """The identity of a compound: proportional compositions give the same key, however written.
+
+    The amounts are scaled to the smallest integers with the same ratios: each ratio to the
+    smallest amount is matched to a fraction with denominator at most ``KEY_MAX_DENOMINATOR``
+    within ``KEY_RELATIVE_TOL``, and the whole is multiplied by the common denominator and divided
+    by the greatest common divisor. ``Li0.5CoO2``, ``Li(CoO2)2`` and ``Li2Co4O8`` all give
+    ``(("Co", 2), ("Li", 1), ("O", 4))``. A composition whose ratios are not such fractions
+    (``Li0.3183CoO2``-like irrational-looking amounts) is keyed by its atomic fractions rounded to
+    1e-9 instead, so it still matches only itself.
+    """
+    items = sorted((el, float(amt)) for el, amt in composition.items() if amt > AMOUNT_TOL)
+    if not items or not all(math.isfinite(a) for _, a in items):
+        return tuple(items)
+    if all(abs(a - round(a)) < 1e-9 for _, a in items):
+        ints = [round(a) for _, a in items]
+        divisor = reduce(math.gcd, ints)
+        return tuple((el, n // divisor) for (el, _), n in zip(items, ints, strict=True))
+    smallest = min(a for _, a in items)
+    ratios = []
+    for _, amt in items:
+        r = amt / smallest
+        frac = Fraction(r).limit_denominator(KEY_MAX_DENOMINATOR)
+        if abs(float(frac) - r) > KEY_RELATIVE_TOL * max(1.0, r):
+            total = sum(a for _, a in items)
+            return tuple((el, round(a / total, 9)) for el, a in items)
+        ratios.append(frac)
+    common = reduce(math.lcm, (f.denominator for f in ratios))
+    ints = [int(f * common) for f in ratios]
+    divisor = reduce(math.gcd, ints)
+    return tuple((el, n // divisor) for (el, _), n in zip(items, ints, strict=True))
+
+
+def key_elements(key: CompositionKey) -> tuple[str, ...]:
+    """Element symbols of a composition key."""
+    return tuple(el for el, _ in key)

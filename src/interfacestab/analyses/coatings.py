@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from interfacestab.analyses.runner import checkpoint_path, run_resumable, write_atomic
-from interfacestab.analyses.targets import require_data, system_key
+from interfacestab.analyses.targets import require_data, source_covers, system_key
 from interfacestab.chem import Composition, chemsys, format_composition, parse_formula
 from interfacestab.errors import AnalysisError, DataNotFoundError, InterfaceStabError
 from interfacestab.provenance import Provenance, SourceInfo, package_version
@@ -441,7 +441,7 @@ def screen_coatings(
         info = st.source(source)
         for name, comp in ((electrolyte, parse_formula(electrolyte)), (cathode, cathode_comp)):
             try:
-                require_data(st.entries(set(comp), source), set(comp))
+                require_data(st.entries(set(comp), source), set(comp), source_covers(st, comp, source))
             except DataNotFoundError as exc:
                 msg = f"no data for {name}: {exc}"
                 raise DataNotFoundError(msg) from exc
@@ -495,14 +495,14 @@ def screen_coatings(
     return screen
 
 
-def _reduced_or_none(formula: str) -> str | None:
-    from interfacestab.chem import reduced_composition
+def _reduced_or_none(formula: str) -> object:
+    """The compound's identity (:func:`~interfacestab.entries.composition_key`), None when it does not parse."""
+    from interfacestab.entries import composition_key
 
     try:
-        comp = reduced_composition(parse_formula(formula))
+        return composition_key(parse_formula(formula))
     except InterfaceStabError:
         return None
-    return format_composition(comp)
 
 
 #: Flat CSV columns of a screen, in order.

@@ -103,12 +103,21 @@ class InterfaceProfile:
     energy_b_eV_per_atom: float
     provenance: Provenance
     n_lp: int = 0
+    input_a: str = ""
+    input_b: str = ""
+    material_id_a: str = ""
+    material_id_b: str = ""
+    notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         """JSON-safe dictionary keyed by field name (the stable JSON contract)."""
         return {
             "reactant_a": self.reactant_a,
             "reactant_b": self.reactant_b,
+            "input_a": self.input_a or self.reactant_a,
+            "input_b": self.input_b or self.reactant_b,
+            "material_id_a": self.material_id_a,
+            "material_id_b": self.material_id_b,
             "composition_a": dict(self.composition_a),
             "composition_b": dict(self.composition_b),
             "ion": self.ion,
@@ -122,6 +131,7 @@ class InterfaceProfile:
             "most_negative_mutual_reaction_energy_eV_per_atom": self.mutual_minimum.mutual_reaction_energy_eV_per_atom,
             "energy_a_eV_per_atom": self.energy_a_eV_per_atom,
             "energy_b_eV_per_atom": self.energy_b_eV_per_atom,
+            "notes": list(self.notes),
             "provenance": self.provenance.to_dict(),
         }
 
@@ -356,6 +366,11 @@ class InterfacePair:
             energy_b_eV_per_atom=float(phi_b),
             provenance=provenance,
             n_lp=path.n_lp,
+            input_a=a.input_formula or a.formula,
+            input_b=b.input_formula or b.formula,
+            material_id_a=a.material_id,
+            material_id_b=b.material_id,
+            notes=tuple(t.resolution_note for t in (a, b) if t.resolution_note),
         )
 
 
@@ -446,8 +461,8 @@ def interface_for(
     entries = load_system(elements, source=source, store=store)
     return interface_reactions(
         entries,
-        comp_a,
-        comp_b,
+        reactant_a,
+        reactant_b,
         ion=ion,
         voltage_V=voltage_V,
         use_entry_energies=use_entry_energies,

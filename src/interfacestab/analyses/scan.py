@@ -13,6 +13,7 @@ from interfacestab.analyses.targets import load_system
 from interfacestab.analyses.window import StabilityWindow, stability_window
 from interfacestab.chem import Composition, format_composition
 from interfacestab.engine.hull import build_hull
+from interfacestab.engine.ray import LP_ROUTE_MIN_ELEMENTS
 from interfacestab.errors import AnalysisError, FormulaError
 from interfacestab.provenance import Provenance
 
@@ -185,7 +186,7 @@ def window_scan(
     comps = [scan_composition(template, variable, v) for v in values]
     elements = sorted({el for c in comps for el in c} | {ion})
     entries = load_system(elements, source=source, store=store)
-    hull = build_hull(entries)
+    hull = build_hull(entries) if len(elements) < LP_ROUTE_MIN_ELEMENTS else None  # large systems: LP route
     rows = []
     for value, comp in zip(values, comps, strict=True):
         try:

@@ -18,10 +18,8 @@ from interfacestab.errors import DataNotFoundError
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from interfacestab.store.database import Store
-
-if TYPE_CHECKING:
     from interfacestab.entries import EntrySet
+    from interfacestab.store.database import Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,11 +27,14 @@ class Target:
     """A phase to analyse.
 
     Attributes:
-        formula: Reduced formula (in the data) or the composition as written (virtual).
-        composition: Element -> amount of the formula unit used for per-formula-unit numbers.
+        formula: Reduced formula of the data compound (in the data) or the composition as
+            written (virtual).
+        composition: Element -> amount of the formula unit used for per-formula-unit numbers
+            (the data compound's reduced formula unit when in the data).
         in_database: Whether the data hold this composition.
         material_id: Its id when in the data.
         e_form_eV_per_atom: Its formation energy in the data (lowest polymorph), None when virtual.
+        input_formula: The formula as the user wrote it (``LiNi1/3Mn1/3Co1/3O2``).
     """
 
     formula: str
@@ -41,21 +42,52 @@ class Target:
     in_database: bool
     material_id: str = ""
     e_form_eV_per_atom: float | None = None
+    input_formula: str = ""
+
+    @property
+    def resolved_differently(self) -> bool:
+        """Whether the data compound is written differently from the user's formula."""
+        if not self.in_database or not self.input_formula:
+            return False
+        try:
+            written = reduced_formula(parse_formula(self.input_formula))
+        except ValueError:
+            return True
+        return written != self.formula
+
+    @property
+    def resolution_note(self) -> str | None:
+        """``LiNi1/3Mn1/3Co1/3O2 = Li3MnCoNiO6 (mp-1222510) in the data ...`` when the spelling differs."""
+        if not self.resolved_differently:
+            return None
+        ident = f" ({self.material_id})" if self.material_id else ""
+        return (
+            f"{self.input_formula} is {self.formula}{ident} in the data (the same composition, scaled): "
+            f"results are for that compound, per its formula unit"
+        )
 
 
 def resolve_target(entries: EntrySet, formula: str | Composition) -> Target:
-    """Find ``formula`` in ``entries`` (by reduced formula) or describe it as a virtual composition."""
+    """Find ``formula`` in ``entries`` by composition, or describe it as a virtual composition.
+
+    Compositions are compared by :func:`interfacestab.entries.composition_key`, so proportional
+    compositions are the same compound however written: ``LiNi1/3Mn1/3Co1/3O2`` is the data's
+    ``Li3MnCoNiO6``, ``Li0.5CoO2`` is ``Li(CoO2)2``. Among polymorphs the lowest energy is used.
+    """
     comp = parse_formula(formula) if isinstance(formula, str) else dict(formula)
-    name = reduced_formula(comp)
-    entry = entries.find(name)
+    written = formula.strip() if isinstance(formula, str) else format_composition(comp)
+    entry = entries.find_composition(comp)
     if entry is None and len(comp) == 1:  # an element: its reference state, at 0 eV/atom by construction
         (element,) = comp
-        return Target(name, {element: 1.0 / formula_factor({element: 1.0})}, True, "", 0.0)
+        name = reduced_formula({element: 1.0})
+        return Target(name, {element: 1.0 / formula_factor({element: 1.0})}, True, "", 0.0, written)
     if entry is not None:
-        return Target(entry.formula, dict(entry.composition), True, entry.material_id, entry.e_form_eV_per_atom)
+        return Target(
+            entry.formula, dict(entry.composition), True, entry.material_id, entry.e_form_eV_per_atom, written
+        )
     integer = all(abs(v - round(v)) < 1e-8 for v in comp.values())
     unit = reduced_composition(comp) if integer else comp
-    return Target(name if integer else format_composition(comp), unit, False)
+    return Target(reduced_formula(comp) if integer else format_composition(comp), unit, False, input_formula=written)
 
 
 def system_key(formula: str, ion: str) -> str:
@@ -72,20 +104,29 @@ def system_key(formula: str, ion: str) -> str:
         return f"!{formula}"
 
 
-def require_data(entries: EntrySet, elements: list[str] | set[str] | tuple[str, ...]) -> None:
-    """Refuse a system the data do not cover: no entries at all, or an element in no compound.
+def require_data(
+    entries: EntrySet,
+    elements: list[str] | set[str] | tuple[str, ...],
+    source_elements: Iterable[str] = (),
+) -> None:
+    """Refuse a system the data do not cover: an element that appears in no compound of the source.
+
+    An element that forms no compound in this system but appears in other compounds of the
+    source (``source_elements``) is covered: the system genuinely has no compound with it (Ti
+    and Li), and the element references at 0 eV/atom are all a hull needs.
 
     Raises:
         DataNotFoundError: naming the system and how to get data for it.
     """
     system = "-".join(sorted(elements))
-    covered = {el for e in entries.entries for el in e.composition}
+    covered = {el for e in entries.entries for el in e.composition} | set(source_elements)
     missing = sorted(set(elements) - covered)
-    if not entries.entries or missing:
+    if missing:
         what = f"no compound containing {', '.join(missing)}" if entries.entries else "no entries"
         msg = (
             f"source '{entries.source.name}' has {what} in the {system} system; "
-            f"run `interfacestab data fetch {system}` (needs MP_API_KEY) or import a file with `interfacestab data import`"
+            f"run `interfacestab data fetch {system}` (needs MP_API_KEY) "
+            "or import a file with `interfacestab data import`"
         )
         raise DataNotFoundError(msg)
 
@@ -101,8 +142,21 @@ def load_system(elements: Iterable[str], *, source: str | None = None, store: St
     els = sorted(set(elements))
     if store is not None:
         entries = store.entries(els, source)
+        require_data(entries, els, _elements_elsewhere(store, entries, els, source))
     else:
         with open_store(create=False) as owned:
             entries = owned.entries(els, source)
-    require_data(entries, els)
+            require_data(entries, els, _elements_elsewhere(owned, entries, els, source))
     return entries
+
+
+def source_covers(store: Store, elements: Iterable[str], source: str | None = None) -> set[str]:
+    """The subset of ``elements`` that appear in at least one compound of ``source``."""
+    return set(elements) & store.covered_elements(source)
+
+
+def _elements_elsewhere(store: Store, entries: EntrySet, elements: list[str], source: str | None) -> set[str]:
+    """Elements of the system without a compound in it that the source has in other compounds."""
+    in_system = {el for e in entries.entries for el in e.composition}
+    lacking = set(elements) - in_system
+    return source_covers(store, lacking, source) if lacking else set()

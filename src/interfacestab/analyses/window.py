@@ -24,13 +24,17 @@ from interfacestab.analyses.targets import Target, load_system, resolve_target
 from interfacestab.chem import Composition, chemsys, n_atoms, parse_formula
 from interfacestab.conventions import (
     ION_CHARGE,
+    NARROW_WINDOW_V,
     REPORT_VOLTAGES_V,
     STABILIZATION_EPSILON_eV_per_atom,
     conventions_summary,
+    stabilization_policy,
     stabilization_text,
 )
 from interfacestab.engine.envelope import upper_envelope
 from interfacestab.engine.hull import Hull, build_hull
+from interfacestab.engine.ray import LP_ROUTE_MIN_ELEMENTS, HullPoints, ray_kinks
+from interfacestab.entries import EntrySet, composition_key
 from interfacestab.errors import AnalysisError
 from interfacestab.provenance import Provenance
 
@@ -38,7 +42,6 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from interfacestab.engine.cache import HullCache
-    from interfacestab.entries import EntrySet
     from interfacestab.store.database import Store
 
 _T_TOL = 1e-7  # relative tolerance on A content when locating the target among breakpoints
@@ -119,6 +122,7 @@ class StabilityWindow:
     profile: tuple[WindowStage, ...]
     provenance: Provenance
     notes: tuple[str, ...] = field(default=())
+    input_formula: str = ""
 
     @property
     def width_V(self) -> float | None:
@@ -129,6 +133,7 @@ class StabilityWindow:
         """JSON-safe dictionary keyed by field name (the stable JSON contract)."""
         return {
             "formula": self.formula,
+            "input_formula": self.input_formula or self.formula,
             "ion": self.ion,
             "composition": dict(self.composition),
             "reduction_limit_V": self.reduction_limit_V,
@@ -176,91 +181,202 @@ def stability_window(
     stabilize: bool = True,
     energy_above_hull_eV_per_atom: float | None = None,
     hull: Hull | None = None,
+    route: str = "auto",
 ) -> StabilityWindow:
     """Stability window, limit products and voltage profile of ``formula`` open to ``ion``.
 
     Args:
         entries: Entries of a chemical system that contains the target's elements and ``ion``.
-        formula: Target formula (in the data, or a virtual composition such as ``Li6.5P0.5Ge0.5S5I``).
+        formula: Target formula (in the data, or a virtual composition such as ``Li6.5P0.5Ge0.5S5I``);
+            found in the data by composition, however written (``LiNi1/3Mn1/3Co1/3O2``).
         ion: Mobile ion A (Li, Na or K), open to a reservoir at mu_A = -V.
         stabilize: Place a metastable or virtual target 1e-6 eV/atom below the hull (default);
             False keeps the data as they are.
         energy_above_hull_eV_per_atom: Energy of the target relative to the hull, used instead
-            of the data (0 means on the hull, i.e. stabilized).
-        hull: A prebuilt hull of ``entries`` (batch work reuses one per system).
+            of the data (see :func:`interfacestab.conventions.stabilization_policy`).
+        hull: A prebuilt hull of ``entries`` (batch work reuses one per system); implies the hull route.
+        route: ``hull`` (convex hull, then the facet envelope along the ray), ``lp`` (linear
+            programmes along the ray, no hull) or ``auto``: ``lp`` from
+            :data:`~interfacestab.engine.ray.LP_ROUTE_MIN_ELEMENTS` elements up, unless ``hull`` is given.
 
     Raises:
-        AnalysisError: for an unsupported ion or a target outside the system.
+        AnalysisError: for an unsupported ion, a target outside the system or the ion metal itself.
     """
     if ion not in ION_CHARGE:
         msg = f"ion must be one of {', '.join(ION_CHARGE)}, not '{ion}'"
+        raise AnalysisError(msg)
+    if route not in {"auto", "hull", "lp"}:
+        msg = f"route must be auto, hull or lp, not '{route}'"
         raise AnalysisError(msg)
     target = resolve_target(entries, formula)
     needed = set(target.composition) | {ion}
     if not needed <= set(entries.elements):
         msg = f"the entry set {entries.chemsys} lacks {sorted(needed - set(entries.elements))} for {target.formula}"
         raise AnalysisError(msg)
-    if hull is None:
-        hull = build_hull(entries if set(entries.elements) == needed else entries.subset(sorted(needed)))
-    return _window_on_hull(hull, target, entries, ion, stabilize, energy_above_hull_eV_per_atom)
+    if set(target.composition) == {ion}:
+        msg = (
+            f"{target.formula} is the {ion} metal itself, the 0 V reference of every window vs {ion}/{ion}+: "
+            f"it is stable only at 0 V and dissolves as {ion}+ above it; give a compound (or another element)"
+        )
+        raise AnalysisError(msg)
+    if energy_above_hull_eV_per_atom is not None and len(target.composition) == 1:
+        msg = f"{target.formula} is an element, the 0 eV/atom reference: --energy-above-hull applies to compounds"
+        raise AnalysisError(msg)
+    if route == "auto":
+        route = "hull" if hull is not None or len(needed) < LP_ROUTE_MIN_ELEMENTS else "lp"
+    if route == "hull" and hull is not None:
+        system = entries  # the given hull is that of ``entries``, possibly wider than the target's system
+    else:
+        hull = None
+        system = entries if set(entries.elements) == needed else entries.subset(sorted(needed))
+    engine: _Route = _HullRoute(system, hull) if route == "hull" else _LPRoute(system)
+    x = engine.vector(target.composition)
+    e_hull = engine.hull_energy(x)
+    if energy_above_hull_eV_per_atom is not None and target.in_database:
+        # the user's energy replaces the data's entries of this composition (all polymorphs)
+        key = composition_key(target.composition)
+        others = tuple(e for e in system.entries if composition_key(e.composition) != key)
+        reduced = EntrySet(system.elements, others, system.source)
+        engine = _HullRoute(reduced, None) if route == "hull" else _LPRoute(reduced)
+    return _window(engine, system, target, x, e_hull, ion, stabilize, energy_above_hull_eV_per_atom)
 
 
-def _window_on_hull(
-    hull: Hull, target: Target, entries: EntrySet, ion: str, stabilize: bool, energy_above_hull: float | None
+@dataclass(frozen=True, slots=True)
+class _Ray:
+    """The profile along "target without A + t A": breakpoints, stage slopes (mu_A), energies, phases."""
+
+    breakpoints: np.ndarray  # t_j, start of stage j
+    slopes: np.ndarray  # mu_A on stage j (eV)
+    phi: np.ndarray  # extensive hull energy at each breakpoint (eV)
+    phases: list[dict[str, float]]  # formula units of each phase at each breakpoint
+
+
+class _Route:
+    """How the hull along the ray is found (convex hull or linear programmes)."""
+
+    n_elements: int
+
+    def vector(self, composition: Composition) -> np.ndarray:
+        raise NotImplementedError
+
+    def hull_energy(self, x: np.ndarray) -> float:
+        raise NotImplementedError
+
+    def ray(self, x: np.ndarray, energy: float, formula: str, atoms: float, g: np.ndarray, ion: str) -> _Ray:
+        raise NotImplementedError
+
+
+class _HullRoute(_Route):
+    def __init__(self, system: EntrySet, hull: Hull | None) -> None:
+        self.hull = hull if hull is not None else build_hull(system)
+        self.elements = self.hull.elements
+
+    def vector(self, composition: Composition) -> np.ndarray:
+        return self.hull.vector(composition)
+
+    def hull_energy(self, x: np.ndarray) -> float:
+        return float(self.hull.hull_energy(x))
+
+    def ray(self, x: np.ndarray, energy: float, formula: str, atoms: float, g: np.ndarray, ion: str) -> _Ray:
+        work = self.hull
+        if energy < self.hull_energy(x):
+            work, _ = work.with_point(x, energy, formula, atoms)
+        a_col = work.elements.index(ion)
+        unit_a = np.eye(len(g))[a_col]
+        segments = upper_envelope(work.mu @ g, work.mu[:, a_col])
+        breakpoints = np.array([s.t_start for s in segments])
+        phi = np.array([float(np.max(work.mu @ (g + t * unit_a))) for t in breakpoints])
+        n_non_a = float(g.sum())
+        phases = [_phase_amounts(work, (g + t * unit_a) / (n_non_a + t), n_non_a + t) for t in breakpoints]
+        return _Ray(breakpoints, np.array([s.slope for s in segments]), phi, phases)
+
+
+class _LPRoute(_Route):
+    def __init__(self, system: EntrySet) -> None:
+        self.points = HullPoints.from_entries(system)
+        self.elements = system.elements
+
+    def vector(self, composition: Composition) -> np.ndarray:
+        vec = np.array([composition.get(el, 0.0) for el in self.elements], dtype=float)
+        return vec / vec.sum()
+
+    def hull_energy(self, x: np.ndarray) -> float:
+        return self.points.hull_energy(x)
+
+    def ray(self, x: np.ndarray, energy: float, formula: str, atoms: float, g: np.ndarray, ion: str) -> _Ray:
+        points = self.points
+        if energy < self.hull_energy(x):
+            points = points.with_point(x, energy, formula, atoms)
+        kinks = ray_kinks(points, g, ion)
+        n_non_a = float(g.sum())
+        phases = []
+        for k in kinks:
+            amounts: dict[str, float] = {}
+            for i, w in k.phases.items():
+                f = points.formulas[i]
+                amounts[f] = amounts.get(f, 0.0) + w * (n_non_a + k.t) / points.atoms_per_unit[i]
+            phases.append(amounts)
+        return _Ray(
+            np.array([k.t for k in kinks]), np.array([k.slope for k in kinks]), np.array([k.phi for k in kinks]), phases
+        )
+
+
+def _window(
+    engine: _Route,
+    system: EntrySet,
+    target: Target,
+    x: np.ndarray,
+    e_hull: float,
+    ion: str,
+    stabilize: bool,
+    energy_above_hull: float | None,
 ) -> StabilityWindow:
-    x = hull.vector(target.composition)
-    e_hull = float(hull.hull_energy(x))
     notes: list[str] = []
+    if target.resolution_note:
+        notes.append(target.resolution_note)
     e_above = None if target.e_form_eV_per_atom is None else target.e_form_eV_per_atom - e_hull
     if e_above is not None and abs(e_above) < 1e-12:
         e_above = 0.0
+    policy = stabilization_policy(stabilize, energy_above_hull)
 
-    # --- the target's energy under the policy, and the hull it sits on -----------------------
+    # --- the target's energy under the policy (conventions.stabilization_policy) -------------
+    e_hull_work = engine.hull_energy(x) if energy_above_hull is not None else e_hull  # without its own entries
     if energy_above_hull is not None:
-        energy = e_hull + (energy_above_hull if energy_above_hull != 0 else -STABILIZATION_EPSILON_eV_per_atom)
+        energy = e_hull + energy_above_hull
+        if energy_above_hull == 0 and not energy < e_hull_work - 1e-12:  # 0: on the hull, as a vertex
+            energy -= STABILIZATION_EPSILON_eV_per_atom
+        stabilized = energy_above_hull <= 0
+        if e_above == 0.0:
+            notes.append(
+                f"{target.formula} is on the hull in the data: the value is applied to its own energy "
+                f"({target.e_form_eV_per_atom:.4f} {energy_above_hull:+.4f} eV/atom), in place of its data entry"
+            )
         e_above = energy_above_hull
         notes.append(f"target energy set by the user: {energy_above_hull:+.4f} eV/atom relative to the hull")
+        energy_source = "user"
     elif target.e_form_eV_per_atom is None:
         if not stabilize:
             msg = f"{target.formula} is not in the data; give --energy-above-hull or allow stabilization"
             raise AnalysisError(msg)
-        energy = e_hull - STABILIZATION_EPSILON_eV_per_atom
+        energy, stabilized, energy_source = e_hull - STABILIZATION_EPSILON_eV_per_atom, True, "virtual"
         notes.append("virtual composition (not in the data) placed on the hull")
     elif stabilize and e_above is not None and e_above > 0:
-        energy = e_hull - STABILIZATION_EPSILON_eV_per_atom
+        energy, stabilized, energy_source = e_hull - STABILIZATION_EPSILON_eV_per_atom, True, "stabilized"
     else:
-        energy = float(target.e_form_eV_per_atom)
-    data_energy = np.inf if target.e_form_eV_per_atom is None else target.e_form_eV_per_atom
-    stabilized = energy_above_hull is None and energy < data_energy
-    if energy_above_hull is not None:
-        energy_source = "user"
-    elif target.e_form_eV_per_atom is None:
-        energy_source = "virtual"
-    else:
-        energy_source = "stabilized" if stabilized else "data"
-    work = hull
+        energy, stabilized, energy_source = float(target.e_form_eV_per_atom), False, "data"
     atoms_target = n_atoms(target.composition)
-    if energy < e_hull:
-        work, _ = hull.with_point(x, energy, target.formula, atoms_target)
-    elif energy > e_hull + 1e-12:
+    if energy > e_hull_work + 1e-12:
         notes.append("target above the hull and not stabilized: limits are those of its equilibrium products")
 
     # --- the ray g + t A -------------------------------------------------------------------
-    a_col = hull.elements.index(ion)
     comp = target.composition
-    g = np.array([0.0 if el == ion else comp.get(el, 0.0) for el in hull.elements])
+    elements = tuple(system.elements)
+    g = np.array([0.0 if el == ion else comp.get(el, 0.0) for el in elements])
     t_target = float(comp.get(ion, 0.0))
-    segments = upper_envelope(work.mu @ g, work.mu[:, a_col])
-    breakpoints = np.array([s.t_start for s in segments])
-    slopes = np.array([s.slope for s in segments])
-    atoms_target = n_atoms(comp)
+    ray = engine.ray(x, energy, target.formula, atoms_target, g, ion)
+    breakpoints, slopes, phi_break = ray.breakpoints, ray.slopes, ray.phi
     n_non_a = float(g.sum())
     energy_target = energy * atoms_target  # eV per formula unit
-
-    def phi(t: float) -> float:
-        return float(np.max(work.mu @ (g + t * np.eye(len(g))[a_col])))
-
-    phi_break = np.array([phi(t) for t in breakpoints])
 
     def delta_phi(voltage_V: float, t: float, phi_t: float) -> float:
         # grand-potential decomposition energy per non-A atom, mu_A = -V
@@ -283,8 +399,7 @@ def _window_on_hull(
     for j, t_j in enumerate(breakpoints):
         v_low = volts(slopes[j])
         v_high = None if j == 0 else volts(slopes[j - 1])
-        point = (g + t_j * np.eye(len(g))[a_col]) / (n_non_a + t_j)
-        phases = _phase_amounts(work, point, n_non_a + t_j)
+        phases = ray.phases[j]
         d_low = delta_phi(v_low, t_j, phi_break[j])
         d_high = None if v_high is None else delta_phi(v_high, t_j, phi_break[j])
         if t_j > t_target:  # reduced side: largest driving force at the low end
@@ -324,14 +439,15 @@ def _window_on_hull(
         v_ox, ox_stage = None, None
     if v_red == 0.0:
         red_stage = None
+    if v_ox is not None and not degenerate and v_ox - v_red < NARROW_WINDOW_V:
+        notes.append(_narrow_window_note(v_ox - v_red, stabilized, red_stage, ox_stage))
 
     profile = tuple(reversed(stages))  # from 0 V upward
-    source_info = entries.source
     provenance = Provenance(
-        source=source_info,
-        chemsys=chemsys(hull.elements),
-        n_entries_in_chemsys=len(hull.formulas) - len(hull.elements),
-        conventions=conventions_summary(stabilization=stabilization_text(stabilize)),
+        source=system.source,
+        chemsys=chemsys(elements),
+        n_entries_in_chemsys=len(system.entries),
+        conventions=conventions_summary(stabilization=stabilization_text(stabilize, energy_above_hull)),
     )
     return StabilityWindow(
         formula=target.formula,
@@ -350,12 +466,27 @@ def _window_on_hull(
         material_id=target.material_id,
         energy_source=energy_source,
         stabilized=bool(stabilized),
-        stabilization_policy="stabilize" if stabilize else "no-stabilize",
+        stabilization_policy=policy,
         decomposition_energy_at_0V_eV_per_atom=best_delta_phi(REPORT_VOLTAGES_V[0]),
         decomposition_energy_at_5V_eV_per_atom=best_delta_phi(REPORT_VOLTAGES_V[1]),
         profile=profile,
         provenance=provenance,
         notes=tuple(notes),
+        input_formula=target.input_formula or target.formula,
+    )
+
+
+def _narrow_window_note(width_V: float, stabilized: bool, red: WindowStage | None, ox: WindowStage | None) -> str:
+    """Why a window is narrower than ``NARROW_WINDOW_V``."""
+    width = f"window narrower than {NARROW_WINDOW_V * 1000:g} mV ({width_V * 1000:.3g} mV)"
+    if not stabilized:
+        return f"{width}: the target is barely stable against the ion in these data"
+    neighbours = sorted({p for stage in (red, ox) if stage is not None for p in stage.phases})
+    among = f" ({' + '.join(neighbours)})" if neighbours else ""
+    return (
+        f"{width}: the composition lies on a tie simplex of other phases{among} and was stabilized "
+        f"{STABILIZATION_EPSILON_eV_per_atom:g} eV/atom below it, so the width reflects that offset, "
+        "not a real stability range; in these data it decomposes at any voltage"
     )
 
 
@@ -396,10 +527,10 @@ def window_for(
     comp = parse_formula(formula)
     elements = sorted(set(comp) | {ion})
     entries = load_system(elements, source=source, store=store)
-    hull = cache.get(entries) if cache is not None else None
+    hull = cache.get(entries) if cache is not None and len(elements) < LP_ROUTE_MIN_ELEMENTS else None
     return stability_window(
         entries,
-        comp,
+        formula,
         ion=ion,
         stabilize=stabilize,
         energy_above_hull_eV_per_atom=energy_above_hull_eV_per_atom,

@@ -143,6 +143,12 @@ class Store:
         """Whether the source has at least one compound spanning exactly these elements or a subsystem."""
         return bool(self.entries(elements, source).entries)
 
+    def covered_elements(self, source: str | None = None) -> frozenset[str]:
+        """Every element that appears in at least one entry of the source."""
+        info = self.source(source)
+        rows = self._query("SELECT DISTINCT chemsys FROM entries WHERE source = ?", (info.name,))
+        return frozenset(el for r in rows for el in r[0].split("-"))
+
     def find_formula(self, formula: str, source: str | None = None) -> list[Entry]:
         """Entries with this reduced formula."""
         info = self.source(source)

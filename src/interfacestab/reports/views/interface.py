@@ -104,6 +104,7 @@ def interface_report(result: InterfaceProfile, *, top: int | None = None) -> Rep
         tables=(Table(f"kinks of the reaction energy (x = fraction of {result.reactant_a})", columns, rows),),
         legend=legend,
         sections=(Section("reactants", tuple(energies)),),
+        notes=tuple(result.notes),
         provenance=provenance_lines(result.provenance),
     )
 
