@@ -8,6 +8,7 @@ notebook that writes no PNG figure into notebooks/figures/ (git-ignored, created
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -31,7 +32,10 @@ def _execute(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     client = NotebookClient(
         nb, timeout=CELL_TIMEOUT_S, kernel_name=KERNEL, resources={"metadata": {"path": str(NOTEBOOK_DIR)}}
     )
-    return client.execute()
+    # ipykernel stops forwarding what C code writes to file descriptors 1/2 (the HiGHS banner) into the
+    # cell outputs when it sees PYTEST_CURRENT_TEST; without it the kernel behaves as in Jupyter
+    env = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
+    return client.execute(env=env)
 
 
 def _pngs() -> dict[Path, int]:
@@ -109,6 +113,15 @@ def test_kernel_is_this_interpreter(notebook_env: Path) -> None:
 def test_notebook_runs(path: Path, notebook_env: Path) -> None:
     nb = nbformat.read(path, as_version=4)  # executed in memory: the committed file stays stripped
     before = _pngs()
-    _execute(nb)  # raises CellExecutionError (with the traceback) on the first failing cell
+    executed = _execute(nb)  # raises CellExecutionError (with the traceback) on the first failing cell
+    streams = [
+        (i, out.get("name"), out.get("text", ""))
+        for i, cell in enumerate(executed.cells)
+        if cell.cell_type == "code"
+        for out in cell.outputs
+        if out.get("output_type") == "stream"
+    ]
+    banner = [(i, name) for i, name, text in streams if "Running HiGHS" in text]
+    assert not banner, f"{path.name}: the HiGHS banner reached the cell output in cells {banner}"
     written = [p for p, mtime in _pngs().items() if before.get(p) != mtime]
     assert written, f"{path.name} wrote no PNG into {FIGURES.relative_to(REPO)}/"

@@ -5,8 +5,9 @@ reaction with the electrolyte; the closed reactions with the discharged and the 
 (a fraction of the ion removed, fully charged by default as in Xiao et al.); optionally the
 reactions open to the ion at a voltage (reported as the most negative *mutual* reaction energy,
 so an electrolyte's own oxidation at that voltage is not charged to the coating). Each criterion
-is pass/fail; candidates are ranked by a score, the smallest scaled margin across criteria (positive: passes everything); ties (e.g.
-every candidate on the hull shares the same e_above_hull margin) are broken by the mean margin.
+is pass/fail; candidates are ranked by a score, the smallest scaled margin across criteria
+(positive: passes everything); ties (e.g. every candidate on the hull shares the same e_above_hull
+margin) are broken by the mean margin.
 
 Work is grouped by the candidate's chemical system, checkpointed row by row and resumable, and
 runs on local processes or a Dask cluster (see ``runner``).
@@ -17,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
@@ -108,6 +110,9 @@ class ScreeningSetup:
     stabilize: bool = True
 
 
+_SCORE_FIELDS = ("score", "mean_margin")  # -inf (ranked last) for a candidate that could not be screened
+
+
 @dataclass(frozen=True, slots=True)
 class CoatingResult:
     """One candidate's numbers, verdict per criterion, and score (energies eV/atom, voltages V)."""
@@ -137,17 +142,27 @@ class CoatingResult:
     error: str | None = None
 
     def to_dict(self) -> dict[str, object]:
-        """JSON-safe dictionary keyed by field name."""
+        """JSON-safe dictionary keyed by field name.
+
+        A candidate that could not be screened (``error``) ranks last with a score of -inf, which JSON
+        cannot hold: ``score`` and ``mean_margin`` are then None (``null``, an empty CSV cell).
+        """
         d = asdict(self)
         for key, value in d.items():
             if isinstance(value, tuple):
                 d[key] = list(value)
+        for key in _SCORE_FIELDS:
+            if not math.isfinite(d[key]):
+                d[key] = None
         return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> CoatingResult:
         """Inverse of :meth:`to_dict` (used when reading checkpoints)."""
         fields = {k: (tuple(v) if isinstance(v, list) else v) for k, v in d.items() if k in cls.__dataclass_fields__}
+        for key in _SCORE_FIELDS:
+            if fields.get(key) is None:
+                fields[key] = float("-inf")
         return cls(**fields)
 
 
@@ -507,9 +522,9 @@ def _reduced_or_none(formula: str) -> object:
 
 #: Flat CSV columns of a screen, in order.
 SCREEN_COLUMNS = (
-    "rank", "formula", "passed", "score", "mean_margin", "failed_criteria", "e_above_hull_eV_per_atom", "reduction_limit_V",
-    "oxidation_limit_V", "reduction_products", "oxidation_products", "electrolyte_reaction_eV_per_atom",
-    "electrolyte_products", "cathode_reaction_eV_per_atom", "cathode_products",
+    "rank", "formula", "passed", "score", "mean_margin", "failed_criteria", "e_above_hull_eV_per_atom",
+    "reduction_limit_V", "oxidation_limit_V", "reduction_products", "oxidation_products",
+    "electrolyte_reaction_eV_per_atom", "electrolyte_products", "cathode_reaction_eV_per_atom", "cathode_products",
     "charged_cathode_reaction_eV_per_atom", "charged_cathode_products", "open_electrolyte_reaction_eV_per_atom",
     "open_cathode_reaction_eV_per_atom", "in_database", "material_id", "error", "source",
 )  # fmt: skip
