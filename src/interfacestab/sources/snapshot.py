@@ -81,10 +81,11 @@ def import_offline_snapshot(
     if not snapshot.is_file():
         msg = f"offline snapshot not found at {snapshot}; set INTERFACESTAB_SHARED_DATA to the folder that holds it"
         raise SourceError(msg)
-    results = [import_file(store, snapshot, source_name=SNAPSHOT_SOURCE_NAME, progress=progress)]  # type: ignore[arg-type]
+    # setup refreshes its own sources: a changed snapshot file replaces the stored one
+    results = [import_file(store, snapshot, source_name=SNAPSHOT_SOURCE_NAME, progress=progress, replace=True)]  # type: ignore[arg-type]
     sets_dir = data_dir / MP2020_SETS_DIRNAME
     if include_mp2020 and sets_dir.is_dir():
         for path in sorted(sets_dir.glob("*.json.gz")):
             name = "mp2020_" + path.name.split(".")[0]
-            results.append(import_file(store, path, source_name=name, progress=progress))  # type: ignore[arg-type]
+            results.append(import_file(store, path, source_name=name, progress=progress, replace=True))  # type: ignore[arg-type]
     return results
