@@ -74,6 +74,7 @@ def li_o_with(last: dict[str, object]) -> list[dict[str, object]]:
     return [*li_o_entries()[:2], last]
 
 
+SNAP_HEADER = "reduced_formula,formula_crabnet,e_form_per_atom,material_id"
 NULL_ADJ = {"@module": "pymatgen.entries.computed_entries", "@class": "ConstantEnergyAdjustment", "value": None}
 
 
@@ -193,6 +194,8 @@ def _nested(depth: int) -> str:
         ("row.json", json.dumps([{"formula": "Li2O", "energy": -2.0}, [1, 2]]), "row 2 is not an object"),
         ("entries.json", json.dumps({"entries": {"formula": "Li2O", "energy": -2}}), "expected a JSON list"),
         ("elements.csv", "formula,energy\nLi,0\nO,0\n", "no compounds to import"),
+        ("snap_nan.csv", f"{SNAP_HEADER}\nLi2O,Li2O,nan,mp-1\n", "e_form_per_atom must be a finite number"),
+        ("snap_short.csv", f"{SNAP_HEADER}\nLi2O\n", "snap_short.csv:2:"),
         ("pmg_null.json", json.dumps(li_o_with(entry({"Li": 2, "O": 1}, None))), "'energy' must be"),
         ("pmg_comp.json", json.dumps(li_o_with(entry({"Li": "x", "O": 1}, -1.0))), "amount of Li"),
         ("pmg_ion.json", json.dumps(li_o_with(entry({"Fe2+": 1, "O": 1}, -1.0))), "'Fe2+' is not"),
