@@ -226,10 +226,24 @@ def test_extreme_energies_in_a_store_are_one_line_not_a_qhull_traceback(tmp_path
     assert run(store, "data", "import", str(data)).returncode == 0
     conn = sqlite3.connect(store)
     conn.execute("UPDATE entries SET e_form_eV_per_atom = -1e20 WHERE formula = 'Li2O'")
+    conn.execute("DROP TABLE chemsys_digests")  # as in a store made before row checksums
     conn.commit()
     conn.close()
     line = one_error_line(run(store, "window", "Li2O"))
     assert "cannot build the convex hull of Li-O" in line and "degenerate or out of range" in line
+
+
+@pytest.mark.parametrize("energy", [-1e20, float("nan")])
+def test_build_hull_turns_qhull_errors_into_analysis_errors(energy: float) -> None:
+    from interfacestab.engine.hull import build_hull
+    from interfacestab.entries import Entry, EntrySet
+    from interfacestab.errors import AnalysisError
+    from interfacestab.provenance import SourceInfo
+
+    info = SourceInfo(name="t", description="t", thermo_type="t", vintage="t")
+    entries = EntrySet(("Li", "O"), (Entry("Li2O", {"Li": 2.0, "O": 1.0}, energy, "", "t"),), info)
+    with pytest.raises(AnalysisError, match="cannot build the convex hull of Li-O from source 't'"):
+        build_hull(entries)
 
 
 # --- replacing a source ------------------------------------------------------------------------

@@ -99,6 +99,33 @@ def test_flipped_bytes_inside_a_page_are_found_by_data_info(snapshot_store: Stor
     assert "is corrupt" in line and "integrity check" in line
 
 
+def test_flipped_bits_inside_an_energy_are_found_when_the_system_is_loaded(
+    snapshot_store: Store, tmp_path: Path
+) -> None:
+    """A flipped bit inside a stored value: SQLite's own checks cannot see it, the row checksums do."""
+    import struct
+
+    path = copy_store(snapshot_store, tmp_path / "copy.sqlite")
+    (entry,) = snapshot_store.find_formula("LiCoO2", "mp_legacy2019")
+    raw = path.read_bytes()
+    packed = struct.pack(">d", entry.e_form_eV_per_atom)  # SQLite stores a REAL as a big-endian double
+    assert raw.count(packed) == 1
+    offset = raw.index(packed) + 6
+    flip(path, offset, 1)  # the energy changes by a few meV/atom, still a plausible number
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    changed = conn.execute(
+        "SELECT e_form_eV_per_atom FROM entries WHERE formula = 'LiCoO2' AND source = ?", ("mp_legacy2019",)
+    ).fetchone()[0]
+    conn.close()
+    assert changed != entry.e_form_eV_per_atom and abs(changed - entry.e_form_eV_per_atom) < 1
+    for args in (["window", "LiCoO2", "-f", "json"], ["data", "info", "-f", "json"]):
+        line = one_error_line(run(path, *args))
+        assert "source 'mp_legacy2019' in Co-Li-O do not match their checksum" in line, line
+        assert "interfacestab setup" in line
+    assert run(path, "window", "Li3PS4", "-f", "json").returncode == 0  # other systems are still answered
+
+
 @pytest.mark.parametrize(
     ("column", "value", "expected"),
     [
@@ -107,18 +134,27 @@ def test_flipped_bytes_inside_a_page_are_found_by_data_info(snapshot_store: Stor
         ("composition", '{"Xx": 1}', "composition"),
     ],
 )
-def test_damaged_rows_are_one_clear_line(tmp_path: Path, column: str, value: str, expected: str) -> None:
+@pytest.mark.parametrize("checksums", [True, False], ids=["checksummed", "older-store"])
+def test_damaged_rows_are_one_clear_line(
+    tmp_path: Path, column: str, value: str, expected: str, checksums: bool
+) -> None:
+    """A damaged row: the checksum of its system catches it; a store made before checksums validates the values."""
     data = tmp_path / "toy.csv"
     data.write_text(TOY_CSV)
     path = tmp_path / "toy.sqlite"
     assert run(path, "data", "import", str(data)).returncode == 0
     conn = sqlite3.connect(path)
     conn.execute(f"UPDATE entries SET {column} = ? WHERE formula = 'Li2O'", (value,))
+    if not checksums:
+        conn.execute("DROP TABLE chemsys_digests")
     conn.commit()
     conn.close()
     for args in (["window", "LiCoO2"], ["data", "entries", "Li-O"], ["data", "info"]):
         line = one_error_line(run(path, *args))
-        assert "is corrupt" in line and "'Li2O'" in line and expected in line, line
+        if checksums:
+            assert "is corrupt (the rows of source 'toy' in Li-O do not match their checksum)" in line, line
+        else:
+            assert "is corrupt" in line and "'Li2O'" in line and expected in line, line
         assert "interfacestab setup" in line
 
 

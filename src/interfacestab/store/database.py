@@ -12,13 +12,16 @@ Design:
   ``mode=ro``; when SQLite cannot open a WAL database that way (it needs to create the ``-shm``
   file beside it), with ``immutable=1``, but only when no ``-wal`` file with unmerged writes exists.
 - Integrity: ``PRAGMA quick_check`` when a file is first opened in a process (about 20 ms on the
-  85,014-entry snapshot store; repeated opens of an unchanged file skip it), ``PRAGMA
-  integrity_check`` (about 85 ms) in :meth:`Store.check_integrity`, which ``data info`` runs. Every
-  row is validated where it is decoded (composition JSON, finite energy).
+  85,014-entry snapshot store; repeated opens of an unchanged file skip it). A SHA-256 of the rows
+  of each (source, chemical system) is stored at import and checked whenever a system is loaded
+  (a few ms), so bytes flipped inside a value are found, not used. ``data info`` runs
+  :meth:`Store.check_integrity`: ``PRAGMA integrity_check`` and every checksum. Every row is also
+  validated where it is decoded (composition JSON, finite energy).
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import math
@@ -67,6 +70,26 @@ CREATE TABLE IF NOT EXISTS entries (
 CREATE INDEX IF NOT EXISTS entries_by_chemsys ON entries(source, chemsys);
 CREATE INDEX IF NOT EXISTS entries_by_formula ON entries(source, formula);
 """
+
+
+#: Checksums of each (source, chemical system)'s rows, verified whenever a system is loaded. Added
+#: without a schema change: stores made before it have no digests and are simply not verified.
+_DIGEST_SCHEMA = """
+CREATE TABLE IF NOT EXISTS chemsys_digests (
+    source TEXT NOT NULL,
+    chemsys TEXT NOT NULL,
+    rows_sha256 TEXT NOT NULL,
+    PRIMARY KEY (source, chemsys)
+);
+"""
+
+
+def _row_text(formula: object, composition: object, energy: object, mid: object) -> str:
+    return f"{formula!r}\x1f{composition!r}\x1f{energy!r}\x1f{mid!r}"
+
+
+def _digest(texts: Iterable[str]) -> str:
+    return hashlib.sha256("\n".join(sorted(texts)).encode()).hexdigest()
 
 
 def _rebuild_hint(path: Path) -> str:
@@ -119,6 +142,7 @@ class Store:
         self.path = path
         self._conn = conn
         self.read_only = read_only
+        self._has_digests: dict[str, bool] = {}
 
     # -- lifecycle ---------------------------------------------------------------
     def close(self) -> None:
@@ -170,10 +194,11 @@ class Store:
                 chunk = keys[start : start + 900]
                 marks = ",".join("?" * len(chunk))
                 rows += self._query(
-                    f"SELECT formula, composition, e_form_eV_per_atom, material_id FROM entries "
+                    f"SELECT formula, composition, e_form_eV_per_atom, material_id, chemsys FROM entries "
                     f"WHERE source = ? AND chemsys IN ({marks})",
                     (info.name, *chunk),
                 )
+            self._verify(info.name, keys, rows)
         else:
             allowed = set(els)
             rows = [
@@ -223,8 +248,47 @@ class Store:
             return int(self._query("SELECT COUNT(*) FROM entries")[0][0])
         return int(self._query("SELECT COUNT(*) FROM entries WHERE source = ?", (source,))[0][0])
 
+    def _digests_of(self, source: str) -> bool:
+        if source not in self._has_digests:
+            try:
+                n = self._conn.execute("SELECT COUNT(*) FROM chemsys_digests WHERE source = ?", (source,)).fetchone()[0]
+            except sqlite3.OperationalError:  # a store made before digests existed
+                n = 0
+            except sqlite3.DatabaseError as exc:
+                raise _corrupt(self.path, str(exc)) from exc
+            self._has_digests[source] = n > 0
+        return self._has_digests[source]
+
+    def _verify(self, source: str, keys: list[str], rows: list[sqlite3.Row]) -> None:
+        """Compare the loaded rows of each chemical system in ``keys`` with their stored checksums."""
+        if not self._digests_of(source):
+            return
+        stored: dict[str, str] = {}
+        for start in range(0, len(keys), 900):
+            chunk = keys[start : start + 900]
+            stored.update(
+                (str(k), str(v))
+                for k, v in self._query(
+                    f"SELECT chemsys, rows_sha256 FROM chemsys_digests WHERE source = ? "
+                    f"AND chemsys IN ({','.join('?' * len(chunk))})",
+                    (source, *chunk),
+                )
+            )
+        self._compare(source, rows, stored)
+
+    def _compare(self, source: str, rows: list[sqlite3.Row], stored: dict[str, str]) -> None:
+        texts: dict[str, list[str]] = {}
+        for r in rows:
+            texts.setdefault(str(r["chemsys"]), []).append(_row_text(r[0], r[1], r[2], r[3]))
+        for key in sorted(set(texts) | set(stored)):
+            if stored.get(key) != (_digest(texts[key]) if key in texts else None):
+                raise _corrupt(self.path, f"the rows of source '{source}' in {key} do not match their checksum")
+
     def check_integrity(self) -> None:
-        """Full check: ``PRAGMA integrity_check`` and every row decoded and validated.
+        """Full check of the store (``data info`` runs it).
+
+        ``PRAGMA integrity_check``, every row against its system's checksum, and the rows of
+        sources without checksums (stores made before them) validated value by value.
 
         Raises:
             StoreError: naming the damage and how to rebuild the store.
@@ -232,14 +296,26 @@ class Store:
         problems = [str(r[0]) for r in self._query("PRAGMA integrity_check")]
         if problems != ["ok"]:
             raise _corrupt(self.path, f"integrity check: {'; '.join(problems[:3])}")
+        digested = [info.name for info in self.sources() if self._digests_of(info.name)]
+        for name in digested:
+            rows = self._query(
+                "SELECT formula, composition, e_form_eV_per_atom, material_id, chemsys FROM entries WHERE source = ?",
+                (name,),
+            )
+            stored = {
+                str(k): str(v)
+                for k, v in self._query("SELECT chemsys, rows_sha256 FROM chemsys_digests WHERE source = ?", (name,))
+            }
+            self._compare(name, rows, stored)
         bad = self._query(
             "SELECT source, formula, composition, e_form_eV_per_atom, material_id FROM entries "
-            "WHERE typeof(formula) != 'text' OR typeof(e_form_eV_per_atom) NOT IN ('real', 'integer') "
+            f"WHERE source NOT IN ({','.join('?' * len(digested))}) AND ("
+            "typeof(formula) != 'text' OR typeof(e_form_eV_per_atom) NOT IN ('real', 'integer') "
             "OR abs(e_form_eV_per_atom) > 1e300 OR NOT json_valid(composition) "
             "OR json_type(composition) != 'object' OR NOT EXISTS (SELECT 1 FROM json_each(composition)) "
             "OR EXISTS (SELECT 1 FROM json_each(composition) WHERE typeof(value) NOT IN ('integer', 'real') "
-            f"OR value <= 0 OR value >= 1e6 OR key NOT IN ({','.join('?' * len(ELEMENTS))})) LIMIT 1",
-            tuple(ELEMENTS),
+            f"OR value <= 0 OR value >= 1e6 OR key NOT IN ({','.join('?' * len(ELEMENTS))}))) LIMIT 1",
+            (*digested, *ELEMENTS),
         )
         for r in bad:
             _decode_row(self.path, str(r[0]), r[1], r[2], r[3], r[4])
@@ -280,6 +356,7 @@ class Store:
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 rows,
             )
+            self._store_digests(conn, info.name, None)
         return stamped
 
     def replace_chemsys(self, info: SourceInfo, elements: Iterable[str], entries: Iterable[Entry]) -> SourceInfo:
@@ -314,6 +391,7 @@ class Store:
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 rows,
             )
+            self._store_digests(conn, info.name, keys)
             count = conn.execute("SELECT COUNT(*) FROM entries WHERE source = ?", (info.name,)).fetchone()[0]
             stamped = SourceInfo(**{**info.to_dict(), "n_entries": int(count), "imported_at": now})
             conn.execute("DELETE FROM sources WHERE name = ?", (info.name,))
@@ -327,8 +405,39 @@ class Store:
     def remove_source(self, name: str) -> None:
         """Delete a source and its entries."""
         with self._write() as conn:
+            conn.execute(_DIGEST_SCHEMA)
+            conn.execute("DELETE FROM chemsys_digests WHERE source = ?", (name,))
             conn.execute("DELETE FROM entries WHERE source = ?", (name,))
             conn.execute("DELETE FROM sources WHERE name = ?", (name,))
+
+    def _store_digests(self, conn: sqlite3.Connection, source: str, keys: list[str] | None) -> None:
+        """Recompute the checksums of a source's systems (all, or ``keys``) inside a write transaction."""
+        conn.execute(_DIGEST_SCHEMA)
+        if keys is None:
+            conn.execute("DELETE FROM chemsys_digests WHERE source = ?", (source,))
+            selected = conn.execute(
+                "SELECT chemsys, formula, composition, e_form_eV_per_atom, material_id FROM entries WHERE source = ?",
+                (source,),
+            ).fetchall()
+        else:
+            selected = []
+            for start in range(0, len(keys), 900):
+                chunk = keys[start : start + 900]
+                marks = ",".join("?" * len(chunk))
+                conn.execute(f"DELETE FROM chemsys_digests WHERE source = ? AND chemsys IN ({marks})", (source, *chunk))
+                selected += conn.execute(
+                    "SELECT chemsys, formula, composition, e_form_eV_per_atom, material_id FROM entries "
+                    f"WHERE source = ? AND chemsys IN ({marks})",
+                    (source, *chunk),
+                ).fetchall()
+        texts: dict[str, list[str]] = {}
+        for r in selected:
+            texts.setdefault(str(r[0]), []).append(_row_text(r[1], r[2], r[3], r[4]))
+        conn.executemany(
+            "INSERT INTO chemsys_digests (source, chemsys, rows_sha256) VALUES (?, ?, ?)",
+            [(source, key, _digest(t)) for key, t in texts.items()],
+        )
+        self._has_digests.pop(source, None)
 
     # -- internals ---------------------------------------------------------------
     @contextmanager
