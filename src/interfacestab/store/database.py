@@ -30,7 +30,7 @@ import sqlite3
 import urllib.parse
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from interfacestab._periodic import ELEMENTS
 from interfacestab.chem import chemsys as chemsys_key
@@ -276,10 +276,11 @@ class Store:
             )
         self._compare(source, rows, stored)
 
-    def _compare(self, source: str, rows: list[sqlite3.Row], stored: dict[str, str]) -> None:
+    def _compare(self, source: str, rows: list[Any], stored: dict[str, str]) -> None:
+        """Rows are (formula, composition, energy, material_id, chemsys) sequences."""
         texts: dict[str, list[str]] = {}
         for r in rows:
-            texts.setdefault(str(r["chemsys"]), []).append(_row_text(r[0], r[1], r[2], r[3]))
+            texts.setdefault(str(r[4]), []).append(_row_text(r[0], r[1], r[2], r[3]))
         for key in sorted(set(texts) | set(stored)):
             if stored.get(key) != (_digest(texts[key]) if key in texts else None):
                 raise _corrupt(self.path, f"the rows of source '{source}' in {key} do not match their checksum")
@@ -298,10 +299,16 @@ class Store:
             raise _corrupt(self.path, f"integrity check: {'; '.join(problems[:3])}")
         digested = [info.name for info in self.sources() if self._digests_of(info.name)]
         for name in digested:
-            rows = self._query(
-                "SELECT formula, composition, e_form_eV_per_atom, material_id, chemsys FROM entries WHERE source = ?",
-                (name,),
-            )
+            cursor = self._conn.cursor()
+            cursor.row_factory = None  # plain tuples: about twice as fast as sqlite3.Row here
+            try:
+                rows = cursor.execute(
+                    "SELECT formula, composition, e_form_eV_per_atom, material_id, chemsys FROM entries "
+                    "WHERE source = ?",
+                    (name,),
+                ).fetchall()
+            except sqlite3.DatabaseError as exc:
+                raise _corrupt(self.path, str(exc)) from exc
             stored = {
                 str(k): str(v)
                 for k, v in self._query("SELECT chemsys, rows_sha256 FROM chemsys_digests WHERE source = ?", (name,))
