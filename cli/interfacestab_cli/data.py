@@ -169,7 +169,10 @@ def info_(
         typer.Option("--format", "-f", help="table or json.", rich_help_panel=OUTPUT_PANEL),
     ] = InfoFormat.table,
 ) -> None:
-    """Show the store's path and every data source in it (entries, thermo type, vintage, origin)."""
+    """Show the store's path and every data source in it (entries, thermo type, vintage, origin).
+
+    Runs a full integrity check of the store first; a damaged store is an error that says how to rebuild it.
+    """
     from interfacestab.analyses.data import store_info
 
     with user_errors():

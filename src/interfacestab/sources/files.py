@@ -221,7 +221,8 @@ def _safe_entry(d: object, what: str) -> tuple[dict[str, float], float, str]:
     if not adjustments and legacy is not None:
         correction = _number(legacy, f"{what}: 'correction'")
     entry_id = d.get("entry_id")
-    data = d.get("data") if isinstance(d.get("data"), dict) else {}
+    raw_data = d.get("data")
+    data: dict[str, Any] = raw_data if isinstance(raw_data, dict) else {}
     mid = entry_id if isinstance(entry_id, str) else d.get("material_id") or data.get("material_id") or ""
     return comp, energy + correction, str(mid) if isinstance(mid, (str, int)) else ""
 
