@@ -206,10 +206,11 @@ def test_batch_resume_after_a_partial_run(
     assert json.loads(first.stdout)["n_computed"] == 5
     complete = out.read_text()
 
-    # an interrupted run: two rows finished and in the checkpoint, no result file yet
+    # an interrupted run: the fingerprint line and two rows in the checkpoint, no result file yet
     lines = checkpoint.read_text().splitlines(keepends=True)
-    assert len(lines) == 5
-    checkpoint.write_text("".join(lines[:2]))
+    assert len(lines) == 1 + 5
+    assert "fingerprint" in json.loads(lines[0])
+    checkpoint.write_text("".join(lines[:3]))
     out.unlink()
 
     resumed = runner.invoke(app, [*args, "--resume"])

@@ -113,7 +113,8 @@ def test_resume_and_dask_cluster_give_identical_results(snapshot_store, tmp_path
     out = tmp_path / "resumed.json"
     checkpoint = out.with_name(out.name + ".checkpoint.jsonl")
     lines = (tmp_path / "local.json.checkpoint.jsonl").read_text().splitlines()
-    checkpoint.write_text("\n".join(lines[:3]) + "\n" + lines[3][: len(lines[3]) // 2])  # last line cut by a kill
+    # the fingerprint line, 3 rows, and a last line cut by a kill
+    checkpoint.write_text("\n".join(lines[:4]) + "\n" + lines[4][: len(lines[4]) // 2])
     resumed = screen_coatings(
         candidates, "Li6PS5Cl", "LiCoO2", store_path=snapshot_store.path, workers=1, output=out, resume=True
     )

@@ -46,7 +46,7 @@ def test_user_total_energies_use_elemental_references(tmp_path: Path) -> None:
     ("content", "message"),
     [
         ("formula,energy\nLi2O,-2.0\nLi2(O,-1\n", "unbalanced"),
-        ("formula,energy\nLi2O,abc\n", "could not convert"),
+        ("formula,energy\nLi2O,abc\n", "'energy' must be a number, not 'abc'"),
         ("formula,energy,energy_type\nLi2O,-14,total_per_formula_unit\n", "no elemental reference for Li, O"),
         ("formula,energy,energy_type\nLi2O,-2,kcal\n", "energy_type 'kcal'"),
         ("name,value\nLi2O,-2\n", "needs columns"),

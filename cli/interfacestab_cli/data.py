@@ -74,7 +74,7 @@ def import_(
             "--source-name",
             metavar="NAME",
             help="Name of the source in the store (default: the file name without extension). "
-            "Re-importing under the same name replaces that source.",
+            "Importing another file under an existing name needs --replace.",
             rich_help_panel=DATA_PANEL,
             show_default=False,
         ),
@@ -90,8 +90,21 @@ def import_(
             show_default=False,
         ),
     ] = None,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="Replace an existing source of the same name imported from another file (refused without it; "
+            "re-importing the same file updates its source).",
+            rich_help_panel=DATA_PANEL,
+        ),
+    ] = False,
 ) -> None:
-    """Import an entry file into the store as one data source (atomic; re-importing the same file is a no-op)."""
+    """Import an entry file into the store as one data source (atomic; re-importing the same file is a no-op).
+
+    A source of the same name imported from another file is only replaced with --replace.
+    Entry files are read as plain JSON: nothing a file names in @module is imported.
+    """
     from interfacestab.reports.views.data import sources_table
     from interfacestab.sources.files import import_file
 
@@ -103,6 +116,7 @@ def import_(
                 source_name=source_name,
                 energy_type=None if energy_type is None else energy_type.value,  # type: ignore[arg-type]
                 progress=update,
+                replace=replace,
             )
         where = store.path
     status = "imported" if changed else "unchanged"
@@ -155,7 +169,10 @@ def info_(
         typer.Option("--format", "-f", help="table or json.", rich_help_panel=OUTPUT_PANEL),
     ] = InfoFormat.table,
 ) -> None:
-    """Show the store's path and every data source in it (entries, thermo type, vintage, origin)."""
+    """Show the store's path and every data source in it (entries, thermo type, vintage, origin).
+
+    Runs a full integrity check of the store first; a damaged store is an error that says how to rebuild it.
+    """
     from interfacestab.analyses.data import store_info
 
     with user_errors():

@@ -26,6 +26,7 @@ from interfacestab_cli.common import (
     SchedulerOption,
     SourceOption,
     WorkersOption,
+    fail,
     info,
     interrupted,
     open_store_for,
@@ -35,6 +36,7 @@ from interfacestab_cli.common import (
     stop_workers_on_interrupt,
     usage_error,
     user_errors,
+    warn,
 )
 
 CRITERIA_PANEL = "Criteria (defaults: Xiao et al. 2019)"
@@ -66,7 +68,9 @@ HELP = "\n\n".join(
         f"(default: {EXCLUDED_ELEMENTS_TEXT}); else the 10 seed coatings: {SEED_COATINGS_TEXT}. "
         "A candidate that is the electrolyte or the cathode itself is skipped.",
         "Runs on all cores (--workers) or a Dask cluster (--scheduler); with --output it is checkpointed: "
-        "after Ctrl-C rerun with --resume.",
+        "after Ctrl-C rerun with --resume (refused if the checkpoint was computed with other settings).",
+        "[bold]Exit codes[/]: 0 done (candidates that could not be screened are counted on stderr); 1 an error, "
+        "or every candidate failed; 2 a usage error; 130 interrupted.",
     ]
 )
 
@@ -273,6 +277,10 @@ def screen(
     tracker = None
     try:
         with user_errors():
+            if output is not None:
+                from interfacestab.analyses.runner import check_output_folder
+
+                check_output_folder(output)  # before choosing candidates or opening the checkpoint
             criteria = coatings.ScreeningCriteria.for_ion(
                 ion.value,
                 max_e_above_hull_eV_per_atom=max_e_above_hull,
@@ -322,3 +330,8 @@ def screen(
             report(result, fmt.value, None, plot, top=top)
     except KeyboardInterrupt:
         interrupted(tracker, output, what="candidates")
+    n_failed = sum(1 for r in result.results if r.error)
+    if n_failed:
+        if n_failed == len(result.results):
+            fail(f"all {n_failed} candidates failed: none could be screened (see the error column)")
+        warn(f"{n_failed} of {len(result.results)} candidates could not be screened (see the error column)")

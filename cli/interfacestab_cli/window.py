@@ -19,6 +19,7 @@ from interfacestab_cli.common import (
     SourceOption,
     WorkersOption,
     emit,
+    fail,
     interrupted,
     open_store_for,
     progress_bar,
@@ -143,7 +144,11 @@ def window(
     --scan gives one window per value of a template's variable (Li6+xP1-xGexS5I --scan x=0:0.8:0.1).
 
     --batch FILE and --all-compounds run many targets on all cores (or a Dask cluster),
-    checkpointed beside --output: after Ctrl-C, rerun with --resume.
+    checkpointed beside --output: after Ctrl-C, rerun with --resume (refused if the checkpoint
+    was computed with other settings).
+
+    Exit codes: 0 done (failed targets are counted in the summary and the error column);
+    1 an error, or every target of a batch failed; 2 a usage error; 130 interrupted.
     """
     ion_values = [i.value for i in ions] if ions else [Ion.Li.value]
     many = batch is not None or all_compounds
@@ -230,10 +235,12 @@ def _window_batch(
 ) -> None:
     """Read or list the targets, run the batch with a progress bar, print its summary."""
     from interfacestab.analyses import batch as batch_module
+    from interfacestab.analyses.runner import check_output_folder
 
     tracker = None
     try:
         with user_errors():
+            check_output_folder(output)  # before reading targets or opening the checkpoint
             if batch is not None:
                 targets = batch_module.read_targets(batch, default_ion=ions[0])
                 intro = f"{len(targets)} targets from {batch}"
@@ -256,3 +263,5 @@ def _window_batch(
     except KeyboardInterrupt:
         interrupted(tracker, output, what="targets")
     emit(result, fmt.value)
+    if result.n_targets and result.n_failed == result.n_targets:
+        fail(f"all {result.n_targets} targets failed (see the error column of {output})")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from interfacestab.analyses.runner import checkpoint_path, run_resumable, write_atomic
+from interfacestab.analyses.runner import check_output_folder, checkpoint_path, run_resumable, write_atomic
 from interfacestab.analyses.targets import system_key
 from interfacestab.errors import AnalysisError, InterfaceStabError, SourceError
 from interfacestab.provenance import Provenance
@@ -31,6 +31,7 @@ BATCH_COLUMNS = (
 )  # fmt: skip
 
 if TYPE_CHECKING:
+    from interfacestab.provenance import SourceInfo
     from interfacestab.store.database import Store
 
 
@@ -177,9 +178,11 @@ def window_batch(
     if out.suffix.lower() not in {".csv", ".json"}:
         msg = f"batch output must end in .csv or .json, not '{out.name}'"
         raise AnalysisError(msg)
+    check_output_folder(out)
     store_file = str(resolve_store_path(store_path))
     with open_store(store_file, create=False) as st:
-        source_name = st.source(source).name
+        info = st.source(source)
+    source_name = info.name
     done, computed = run_resumable(
         compute_group,
         targets,
@@ -192,6 +195,7 @@ def window_batch(
         scheduler=scheduler,
         progress=progress,
         chunk_size=chunk_size,
+        fingerprint={"run": "window batch", "stabilize": stabilize, **source_fingerprint(info)},
     )
     keys = [_key(f, i) for f, i in targets]
     total = len(set(keys))
@@ -201,6 +205,21 @@ def window_batch(
     return BatchResult(
         out, checkpoint_path(out), total, computed, n_failed, source_name, _provenance(store_file, source)
     )
+
+
+def source_fingerprint(info: SourceInfo) -> dict[str, object]:
+    """The parts of a checkpoint fingerprint that pin the data and the code: source content, version."""
+    from interfacestab.provenance import package_version
+
+    return {
+        "source": {
+            "name": info.name,
+            "content_sha256": info.content_sha256,
+            "n_entries": info.n_entries,
+            "imported_at": info.imported_at,
+        },
+        "package_version": package_version(),
+    }
 
 
 def _csv_value(value: object) -> object:

@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, ClassVar
 
-from interfacestab.analyses.runner import checkpoint_path, run_resumable, write_atomic
+from interfacestab.analyses.runner import check_output_folder, checkpoint_path, run_resumable, write_atomic
 from interfacestab.analyses.targets import require_data, source_covers, system_key
 from interfacestab.chem import Composition, chemsys, format_composition, parse_formula
 from interfacestab.errors import AnalysisError, DataNotFoundError, InterfaceStabError
@@ -444,6 +444,12 @@ def screen_coatings(
     from interfacestab.store import open_store
 
     crit = criteria or ScreeningCriteria.for_ion(ion)
+    out = Path(output) if output else None
+    if out is not None:
+        if out.suffix.lower() not in {".json", ".csv"}:
+            msg = f"screen output must end in .json or .csv, not '{out.name}'"
+            raise AnalysisError(msg)
+        check_output_folder(out)
     if voltage_V is not None:
         check_voltage(ion, voltage_V)
     if _reduced_or_none(electrolyte) == _reduced_or_none(cathode):
@@ -470,10 +476,19 @@ def screen_coatings(
         msg = "no candidates to screen"
         raise AnalysisError(msg)
 
-    out = Path(output) if output else None
-    if out is not None and out.suffix.lower() not in {".json", ".csv"}:
-        msg = f"screen output must end in .json or .csv, not '{out.name}'"
-        raise AnalysisError(msg)
+    from interfacestab.analyses.batch import source_fingerprint
+
+    fingerprint = {
+        "run": "coating screen",
+        "electrolyte": electrolyte,
+        "cathode": cathode,
+        "charged_cathode": format_composition(charged),
+        "ion": ion,
+        "voltage_V": voltage_V,
+        "stabilize": setup.stabilize,
+        "criteria": crit.to_dict(),
+        **source_fingerprint(info),
+    }
     done, computed = run_resumable(
         screen_chunk,
         names,
@@ -486,6 +501,7 @@ def screen_coatings(
         scheduler=scheduler,
         progress=progress,
         chunk_size=chunk_size,
+        fingerprint=fingerprint,
     )
     results = sorted(
         (CoatingResult.from_dict(done[n]) for n in names), key=lambda r: (-r.score, -r.mean_margin, r.formula)

@@ -98,8 +98,14 @@ class ChemsysEntries:
         return [{"chemsys_queried": self.chemsys, **row.to_dict(), **prov} for row in self.rows]
 
 
-def store_info(store: Store) -> StoreInfo:
-    """Sources, counts and path of the store."""
+def store_info(store: Store, *, check: bool = True) -> StoreInfo:
+    """Sources, counts and path of the store, after a full integrity check when ``check``.
+
+    Raises:
+        StoreError: when the store is damaged (the message says how to rebuild it).
+    """
+    if check:
+        store.check_integrity()
     return StoreInfo(str(store.path), tuple(store.sources()), store.count())
 
 

@@ -4,6 +4,11 @@ A task is ``fn(chunk, *args) -> list[dict]``; each dict carries a ``key``. Finis
 appended to a JSON-lines checkpoint and fsynced, so a run killed at any moment can resume and
 recompute only what was in flight. The same task function runs in a ``ProcessPoolExecutor`` or
 on Dask workers (``scheduler="tcp://host:port"``; the workers must see the same store file).
+
+The first line of a checkpoint is its fingerprint, ``{"fingerprint": {...}}``: everything that
+changes a row (inputs, options, the data source and its content, the package version). A resume
+whose fingerprint differs is refused, naming what differs, so rows computed with other settings
+are never mixed into a result.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import Any
 
-from interfacestab.errors import InterfaceStabError
+from interfacestab.errors import AnalysisError, InterfaceStabError, OutputError
 
 Row = dict[str, Any]
 Task = Callable[..., list[Row]]
@@ -56,8 +61,92 @@ def read_checkpoint(path: Path) -> dict[str, Row]:
                 row = json.loads(line)
             except json.JSONDecodeError:
                 continue
-            done[str(row["key"])] = row
+            if isinstance(row, dict) and "key" in row:
+                done[str(row["key"])] = row
     return done
+
+
+def read_fingerprint(path: Path) -> dict[str, Any] | None:
+    """The fingerprint on a checkpoint's first line (None when it has none)."""
+    try:
+        with path.open(encoding="utf-8") as fh:
+            first = fh.readline()
+    except OSError:
+        return None
+    try:
+        head = json.loads(first)
+    except json.JSONDecodeError:
+        return None
+    if isinstance(head, dict) and isinstance(head.get("fingerprint"), dict) and "key" not in head:
+        return head["fingerprint"]
+    return None
+
+
+def _flatten(d: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for k, v in d.items():
+        if isinstance(v, dict):
+            flat.update(_flatten(v, f"{prefix}{k}."))
+        else:
+            flat[f"{prefix}{k}"] = v
+    return flat
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value) if not isinstance(value, str) else value
+    return text if len(text) <= 40 else text[:16] + "..."
+
+
+def fingerprint_differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """What differs between two fingerprints, as ``name (checkpoint: a, now: b)`` strings."""
+    a, b = _flatten(json.loads(json.dumps(old))), _flatten(json.loads(json.dumps(new)))
+    return [
+        f"{k} (checkpoint: {_short(a.get(k, '-'))}, now: {_short(b.get(k, '-'))})"
+        for k in sorted(set(a) | set(b))
+        if a.get(k) != b.get(k)
+    ]
+
+
+def check_resumable(checkpoint: Path, fingerprint: dict[str, Any]) -> None:
+    """Refuse to resume from a checkpoint written with other inputs or settings.
+
+    Raises:
+        AnalysisError: naming what differs and how to start over.
+    """
+    old = read_fingerprint(checkpoint)
+    start_over = f"rerun without --resume to start over (this replaces {checkpoint})"
+    if old is None:
+        msg = f"cannot resume: {checkpoint} has no fingerprint of the settings it was computed with; {start_over}"
+        raise AnalysisError(msg)
+    diffs = fingerprint_differences(old, fingerprint)
+    if diffs:
+        msg = f"cannot resume: {checkpoint} was computed with other settings: {'; '.join(diffs)}; {start_over}"
+        raise AnalysisError(msg)
+
+
+def inputs_digest(keys: Iterable[str]) -> str:
+    """SHA-256 of the ordered input keys (part of a fingerprint)."""
+    import hashlib
+
+    return hashlib.sha256("\n".join(keys).encode()).hexdigest()
+
+
+def check_output_folder(output: Path) -> None:
+    """Refuse an output whose folder is missing or not writable, before any work is done.
+
+    Raises:
+        OutputError: naming the folder.
+    """
+    folder = output.parent if str(output.parent) else Path()
+    if not folder.is_dir():
+        msg = f"cannot write {output}: the folder {folder} does not exist"
+        raise OutputError(msg)
+    if output.is_dir():
+        msg = f"cannot write {output}: it is a folder"
+        raise OutputError(msg)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        msg = f"cannot write {output}: no permission to write in {folder}"
+        raise OutputError(msg)
 
 
 def run_chunks(
@@ -146,20 +235,41 @@ def run_resumable(
     scheduler: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     chunk_size: int = 64,
+    fingerprint: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Row], int]:
     """Rows for every item (by ``key``), reusing a checkpoint when ``resume``; returns (rows, computed).
 
     Items are grouped by ``group`` (whole groups stay in one chunk) and ``fn(chunk, *args)`` must
-    return rows carrying ``key``. ``progress`` gets (done, total) as rows arrive.
+    return rows carrying ``key``. ``progress`` gets (done, total) as rows arrive. ``fingerprint``
+    (JSON-safe) describes everything that changes a row; it heads a new checkpoint, and a resume
+    over a checkpoint with another fingerprint raises :class:`AnalysisError`. Resuming without a
+    checkpoint warns (``UserWarning``) that nothing was resumed.
     """
+    import warnings
+
     keys = list(dict.fromkeys(key(item) for item in items))
     done: dict[str, Row] = {}
+    fp = None if fingerprint is None else {**fingerprint, "inputs_sha256": inputs_digest(keys)}
     if checkpoint is not None:
-        if resume:
+        resumable = resume and checkpoint.is_file() and checkpoint.stat().st_size > 0
+        if resume and not resumable:
+            warnings.warn(
+                f"nothing to resume: no checkpoint at {checkpoint}; computing all {len(keys)} from the start",
+                UserWarning,
+                stacklevel=2,
+            )
+        if resumable:
+            if fp is not None:
+                check_resumable(checkpoint, fp)
             wanted = set(keys)
             done = {k: v for k, v in read_checkpoint(checkpoint).items() if k in wanted}
         else:
             checkpoint.unlink(missing_ok=True)
+            if fp is not None:
+                with checkpoint.open("w", encoding="utf-8") as fh:
+                    fh.write(json.dumps({"fingerprint": fp}) + "\n")
+                    fh.flush()
+                    os.fsync(fh.fileno())
     todo = list({key(item): item for item in items if key(item) not in done}.values())
     total, finished = len(keys), len(keys) - len(todo)
     if progress:
@@ -207,4 +317,4 @@ def write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    tmp.replace(path)

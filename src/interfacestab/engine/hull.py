@@ -200,13 +200,23 @@ def build_hull(entry_set: EntrySet) -> Hull:
     if n == 1:
         facets = np.array([[0]])
     else:
-        from scipy.spatial import ConvexHull
+        from scipy.spatial import ConvexHull, QhullError
 
         data = np.column_stack([fractions[cand, 1:], energies[cand]])
         extra = np.full(n, 1.0 / n)
         extra[-1] = data.max() + 1.0
         data = np.vstack([data, extra])
-        simplices = ConvexHull(data, qhull_options="Qt i").simplices
+        try:
+            simplices = ConvexHull(data, qhull_options="Qt i").simplices
+        except (QhullError, ValueError) as exc:
+            from interfacestab.errors import AnalysisError
+
+            detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            msg = (
+                f"cannot build the convex hull of {'-'.join(elements)} from source '{entry_set.source.name}': "
+                f"its energies are degenerate or out of range (qhull: {detail}); check the imported data"
+            )
+            raise AnalysisError(msg) from exc
         simplices = simplices[simplices.max(axis=1) < len(cand)]
         mats = data[simplices]
         mats[:, :, -1] = 1.0

@@ -4,7 +4,10 @@ Formats (detected from the content):
 - ``snapshot``: the merged MP snapshot CSV (``reduced_formula, formula_crabnet, e_form_per_atom, material_id``).
 - ``entries``: a JSON or JSON.gz list of pymatgen ``ComputedEntry``/``ComputedStructureEntry`` dicts.
   Formation energies are taken on the list's own elemental references (lowest energy per atom of
-  each element), so the list must contain every element it uses.
+  each element), so the list must contain every element it uses. These files come from other
+  people, so they are read as plain JSON: composition, energy, correction and energy adjustments
+  (of the known pymatgen adjustment classes) only; nothing is decoded with monty, which would
+  import any module a file names in ``@module``. Structures and ``data`` are not read.
 - ``user``: CSV or JSON rows with ``formula`` and ``energy`` (and optionally ``energy_type`` and
   ``material_id``). ``energy_type`` is ``formation_per_atom`` (eV/atom, elements at 0) or
   ``total_per_formula_unit`` (eV per formula unit as written; elemental rows must be included).
@@ -16,6 +19,7 @@ import csv
 import gzip
 import hashlib
 import json
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -60,6 +64,29 @@ def _load_json(path: Path) -> Any:
     except json.JSONDecodeError as exc:
         msg = f"{path}: malformed JSON ({exc.msg} at line {exc.lineno})"
         raise SourceError(msg) from exc
+    except RecursionError as exc:
+        msg = f"{path}: JSON nested too deeply to be an entry file"
+        raise SourceError(msg) from exc
+
+
+#: Largest formation energy accepted from a file (eV/atom); real ones lie within a few eV/atom.
+MAX_ABS_E_FORM_eV_per_atom = 50.0
+
+
+def _number(value: object, what: str) -> float:
+    """A finite number from JSON or CSV (numbers or numeric text; not booleans, null, lists, dicts)."""
+    if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
+        msg = f"{what} must be a number, not {json.dumps(value)[:40]}"
+        raise SourceError(msg)
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        msg = f"{what} must be a number, not {str(value)[:40]!r}"
+        raise SourceError(msg) from None
+    if not math.isfinite(number):
+        msg = f"{what} must be a finite number, not {value!r}"
+        raise SourceError(msg)
+    return number
 
 
 def detect_format(path: Path) -> FileFormat:
@@ -112,28 +139,124 @@ def _formation_energies(
     ]
 
 
-def _read_entries_json(path: Path, name: str) -> tuple[SourceInfo, list[Entry]]:
-    from pymatgen.entries.computed_entries import ComputedEntry, ComputedStructureEntry
+#: pymatgen energy adjustment classes and how each gives its value (eV); any other class is refused.
+_ADJUSTMENTS: dict[str, tuple[str, ...]] = {
+    "EnergyAdjustment": ("value",),
+    "ConstantEnergyAdjustment": ("value",),
+    "ManualEnergyAdjustment": ("value",),
+    "CompositionEnergyAdjustment": ("adj_per_atom", "n_atoms"),
+    "TemperatureEnergyAdjustment": ("adj_per_deg", "temp", "n_atoms"),
+}
+_ENTRY_CLASSES = ("ComputedEntry", "ComputedStructureEntry", "GibbsComputedStructureEntry", None)
 
+
+def _check_class(d: dict[str, Any], allowed: tuple[str | None, ...], what: str) -> str | None:
+    module, cls = d.get("@module"), d.get("@class")
+    if cls not in allowed or (module is not None and not str(module).startswith("pymatgen.")):
+        msg = f"{what} has @module/@class {module}/{cls}, not a known pymatgen entry class; it is not read"
+        raise SourceError(msg)
+    return cls
+
+
+def _safe_composition(value: object, what: str) -> dict[str, float]:
+    """An element -> amount dict from a pymatgen composition dict or a formula string."""
+    if isinstance(value, str):
+        try:
+            comp = parse_formula(value)
+        except FormulaError as exc:
+            msg = f"{what}: {exc}"
+            raise SourceError(msg) from exc
+    elif isinstance(value, dict) and value:
+        comp = {}
+        for el, amt in value.items():
+            try:
+                (symbol,) = parse_formula(str(el))  # one element, e.g. "Li" (not "Fe2+", not "LiO")
+            except (FormulaError, ValueError):
+                msg = f"{what}: '{str(el)[:20]}' is not an element symbol"
+                raise SourceError(msg) from None
+            if symbol != el:
+                msg = f"{what}: '{str(el)[:20]}' is not an element symbol"
+                raise SourceError(msg)
+            comp[symbol] = _number(amt, f"{what}: the amount of {el}")
+    else:
+        msg = f"{what}: 'composition' must be an element -> amount object or a formula"
+        raise SourceError(msg)
+    if not comp or any(not 0 < amt < 1e6 for amt in comp.values()):
+        msg = f"{what}: amounts must be positive and below 1e6"
+        raise SourceError(msg)
+    return comp
+
+
+def _safe_entry(d: object, what: str) -> tuple[dict[str, float], float, str]:
+    """(composition, corrected total energy in eV, id) of one entry dict, as pymatgen would compute it.
+
+    ``ComputedEntry.energy`` is the uncorrected energy plus the correction; the correction is the
+    sum of the energy adjustments, or the legacy ``correction`` field when there are none.
+    """
+    if not isinstance(d, dict):
+        msg = f"{what} is not a JSON object"
+        raise SourceError(msg)
+    _check_class(d, _ENTRY_CLASSES, what)
+    if "composition" not in d or "energy" not in d:
+        msg = f"{what} needs 'composition' and 'energy'"
+        raise SourceError(msg)
+    comp = _safe_composition(d["composition"], what)
+    energy = _number(d["energy"], f"{what}: 'energy'")
+    adjustments = d.get("energy_adjustments") or []
+    if not isinstance(adjustments, list):
+        msg = f"{what}: 'energy_adjustments' must be a list"
+        raise SourceError(msg)
+    correction = 0.0
+    for j, adj in enumerate(adjustments):
+        where = f"{what}: energy adjustment {j}"
+        if not isinstance(adj, dict):
+            msg = f"{where} is not a JSON object"
+            raise SourceError(msg)
+        cls = _check_class(adj, (*_ADJUSTMENTS, None), where) or "EnergyAdjustment"
+        value = 1.0
+        for field_name in _ADJUSTMENTS[cls]:
+            value *= _number(adj.get(field_name), f"{where}: '{field_name}'")
+        correction += value
+    legacy = d.get("correction")
+    if not adjustments and legacy is not None:
+        correction = _number(legacy, f"{what}: 'correction'")
+    entry_id = d.get("entry_id")
+    raw_data = d.get("data")
+    data: dict[str, Any] = raw_data if isinstance(raw_data, dict) else {}
+    mid = entry_id if isinstance(entry_id, str) else d.get("material_id") or data.get("material_id") or ""
+    return comp, energy + correction, str(mid) if isinstance(mid, (str, int)) else ""
+
+
+def _text_field(d: dict[str, Any], *keys: str) -> str:
+    """A short text value at a nested key path ('' when absent or not text)."""
+    value: object = d
+    for key in keys:
+        value = value.get(key) if isinstance(value, dict) else None
+    if isinstance(value, dict):  # a monty datetime: {"@module": "datetime", "string": ...}, never decoded
+        value = value.get("string")
+    return value if isinstance(value, str) else ""
+
+
+def _read_entries_json(path: Path, name: str) -> tuple[SourceInfo, list[Entry]]:
     data = _load_json(path)
-    rows_in = data if isinstance(data, list) else data["entries"]
+    rows_in = data if isinstance(data, list) else data.get("entries") if isinstance(data, dict) else None
+    if not isinstance(rows_in, list) or not rows_in:
+        msg = f"{path}: expected a JSON list of pymatgen entries"
+        raise SourceError(msg)
     rows: list[tuple[dict[str, float], float, str]] = []
     updated: list[str] = []
+    thermo: set[str] = set()
+    corrected = False
     for i, d in enumerate(rows_in):
-        try:
-            cls = ComputedStructureEntry if "structure" in d else ComputedEntry
-            entry = cls.from_dict(d)
-        except Exception as exc:
-            msg = f"{path}: entry {i} is not a valid pymatgen entry ({type(exc).__name__}: {exc})"
-            raise SourceError(msg) from exc
-        comp = {str(el): float(amt) for el, amt in entry.composition.get_el_amt_dict().items()}
-        rows.append((comp, float(entry.energy), str(entry.entry_id or d.get("material_id") or "")))
-        stamp = d.get("last_updated") or (d.get("data") or {}).get("last_updated")
+        rows.append(_safe_entry(d, f"{path}: entry {i}"))
+        stamp = _text_field(d, "last_updated") or _text_field(d, "data", "last_updated")
         if stamp:
-            updated.append(str(stamp.get("string", stamp) if isinstance(stamp, dict) else stamp)[:10])
-    thermo = {str(d.get("parameters", {}).get("run_type", "")) for d in rows_in} - {""}
-    corrected = any(d.get("energy_adjustments") for d in rows_in)
+            updated.append(stamp[:10])
+        if run_type := _text_field(d, "parameters", "run_type"):
+            thermo.add(run_type)
+        corrected = corrected or bool(d.get("energy_adjustments"))
     entries = _to_entries(_formation_energies(rows, path), name)
+    _check_range(entries, path)
     info = SourceInfo(
         name=name,
         description=f"pymatgen entry list {path.name} (formation energies on its own elemental references)",
@@ -147,6 +270,16 @@ def _read_entries_json(path: Path, name: str) -> tuple[SourceInfo, list[Entry]]:
         citation="Jain et al., APL Mater. 1, 011002 (2013)",
     )
     return info, entries
+
+
+def _check_range(entries: list[Entry], path: Path) -> None:
+    for e in entries:
+        if not abs(e.e_form_eV_per_atom) <= MAX_ABS_E_FORM_eV_per_atom:
+            msg = (
+                f"{path}: {e.formula} has a formation energy of {e.e_form_eV_per_atom:.4g} eV/atom, beyond "
+                f"+-{MAX_ABS_E_FORM_eV_per_atom:g} eV/atom; check the energies and their units"
+            )
+            raise SourceError(msg)
 
 
 def _to_entries(rows: list[tuple[dict[str, float], float, str]], name: str) -> list[Entry]:
@@ -163,24 +296,35 @@ def _to_entries(rows: list[tuple[dict[str, float], float, str]], name: str) -> l
 def _read_user(path: Path, name: str, energy_type: EnergyType | None) -> tuple[SourceInfo, list[Entry]]:
     if path.name.lower().endswith((".json", ".json.gz")):
         data = _load_json(path)
-        records = data if isinstance(data, list) else data.get("entries", [])
+        records = data if isinstance(data, list) else data.get("entries") if isinstance(data, dict) else None
+        if not isinstance(records, list):
+            msg = f"{path}: expected a JSON list of {{formula, energy}} rows"
+            raise SourceError(msg)
     else:
         records = list(csv.DictReader(_open_text(path).splitlines()))
     rows: list[tuple[dict[str, float], float, str]] = []
     kinds: set[str] = set()
     for i, rec in enumerate(records, start=1):
-        kind = energy_type or str(rec.get("energy_type") or "").strip() or "formation_per_atom"
+        if not isinstance(rec, dict):
+            msg = f"{path}: row {i} is not an object with formula and energy"
+            raise SourceError(msg)
+        raw_kind = rec.get("energy_type")
+        kind = energy_type or (raw_kind.strip() if isinstance(raw_kind, str) else "") or "formation_per_atom"
         if kind not in ENERGY_TYPES:
-            msg = f"{path}: row {i}: energy_type '{kind}' is not one of {', '.join(ENERGY_TYPES)}"
+            msg = f"{path}: row {i}: energy_type '{str(raw_kind)[:40]}' is not one of {', '.join(ENERGY_TYPES)}"
             raise SourceError(msg)
         kinds.add(kind)
+        formula, mid = rec.get("formula"), rec.get("material_id")
+        if not isinstance(formula, str) or not formula.strip():
+            msg = f"{path}: row {i}: 'formula' must be a formula such as Li2O"
+            raise SourceError(msg)
         try:
-            comp = parse_formula(str(rec["formula"]))
-            energy = float(rec["energy"])
-        except (FormulaError, ValueError, KeyError) as exc:
+            comp = parse_formula(formula)
+        except (FormulaError, ValueError, OverflowError) as exc:
             msg = f"{path}: row {i}: {exc}"
             raise SourceError(msg) from exc
-        rows.append((comp, energy, str(rec.get("material_id") or "")))
+        energy = _number(rec.get("energy"), f"{path}: row {i}: 'energy'")
+        rows.append((comp, energy, str(mid) if isinstance(mid, (str, int)) and not isinstance(mid, bool) else ""))
     if not rows:
         msg = f"{path}: no rows"
         raise SourceError(msg)
@@ -200,7 +344,9 @@ def _read_user(path: Path, name: str, energy_type: EnergyType | None) -> tuple[S
         origin=str(path.resolve()),
         content_sha256=file_sha256(path),
     )
-    return info, _to_entries(rows, name)
+    entries = _to_entries(rows, name)
+    _check_range(entries, path)
+    return info, entries
 
 
 def read_file(
@@ -224,22 +370,43 @@ def import_file(
     source_name: str | None = None,
     energy_type: EnergyType | None = None,
     progress: Callable[[str], None] | None = None,
+    replace: bool = False,
 ) -> tuple[SourceInfo, bool]:
     """Import a file into the store as one source (atomic; idempotent).
+
+    Args:
+        store: The store to write.
+        path: The file (see the module docstring for formats).
+        source_name: Name of the source (default: the file name without extension).
+        energy_type: Meaning of a user file's energy column (default: its energy_type column).
+        progress: Called with short status texts.
+        replace: Replace a source of the same name imported from another file (otherwise refused;
+            re-importing the same file updates its source).
 
     Returns:
         The stored source and whether anything changed (False when the same content was
         already imported under that name).
+
+    Raises:
+        SourceError: for an unreadable or invalid file, a file without compounds, or an existing
+            source of that name with other content when ``replace`` is False.
     """
     p = Path(path)
     if progress:
         progress(f"reading {p.name}")
     info, entries = read_file(p, source_name=source_name, energy_type=energy_type)
+    if not entries:
+        msg = f"{p}: no compounds to import (elements alone are implied at 0 eV/atom)"
+        raise SourceError(msg)
     existing = {s.name: s for s in store.sources()}.get(info.name)
     if existing is not None and existing.content_sha256 == info.content_sha256 and existing.n_entries == len(entries):
         return existing, False
-    if not entries:
-        msg = f"{p}: no compounds to import"
+    if existing is not None and not replace and existing.origin != info.origin:
+        msg = (
+            f"the store already has a source named '{info.name}' ({existing.n_entries} entries from "
+            f"{existing.origin or existing.description}, imported {existing.imported_at}); importing {p.name} would "
+            "replace it: add --replace to do so, or choose another name with --source-name"
+        )
         raise SourceError(msg)
     if progress:
         progress(f"writing {len(entries)} entries as source '{info.name}'")

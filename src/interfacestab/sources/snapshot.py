@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import math
 from typing import TYPE_CHECKING
 
 from interfacestab.chem import parse_formula
@@ -56,11 +57,14 @@ def read_snapshot_csv(path: Path, name: str = SNAPSHOT_SOURCE_NAME) -> tuple[Sou
             raise SourceError(msg)
         for line, row in enumerate(reader, start=2):
             try:
-                comp = parse_formula(row["reduced_formula"])
-                energy = float(row["e_form_per_atom"])
-            except (FormulaError, ValueError) as exc:
+                comp = parse_formula(row["reduced_formula"] or "")
+                energy = float(row["e_form_per_atom"] or "")
+            except (FormulaError, ValueError, TypeError, OverflowError) as exc:
                 msg = f"{path}:{line}: {exc}"
                 raise SourceError(msg) from exc
+            if not math.isfinite(energy):
+                msg = f"{path}:{line}: e_form_per_atom must be a finite number, not {row['e_form_per_atom']!r}"
+                raise SourceError(msg)
             entries.append(Entry(row["reduced_formula"], comp, energy, row["material_id"] or "", name))
     info = SourceInfo(
         **{**SNAPSHOT_INFO.to_dict(), "name": name, "origin": str(path.resolve()), "content_sha256": file_sha256(path)}
@@ -81,10 +85,11 @@ def import_offline_snapshot(
     if not snapshot.is_file():
         msg = f"offline snapshot not found at {snapshot}; set INTERFACESTAB_SHARED_DATA to the folder that holds it"
         raise SourceError(msg)
-    results = [import_file(store, snapshot, source_name=SNAPSHOT_SOURCE_NAME, progress=progress)]  # type: ignore[arg-type]
+    # setup refreshes its own sources: a changed snapshot file replaces the stored one
+    results = [import_file(store, snapshot, source_name=SNAPSHOT_SOURCE_NAME, progress=progress, replace=True)]  # type: ignore[arg-type]
     sets_dir = data_dir / MP2020_SETS_DIRNAME
     if include_mp2020 and sets_dir.is_dir():
         for path in sorted(sets_dir.glob("*.json.gz")):
             name = "mp2020_" + path.name.split(".")[0]
-            results.append(import_file(store, path, source_name=name, progress=progress))  # type: ignore[arg-type]
+            results.append(import_file(store, path, source_name=name, progress=progress, replace=True))  # type: ignore[arg-type]
     return results
