@@ -79,7 +79,7 @@ def csv_number(cell: str) -> float | None:
 
 @dataclass
 class MdTable:
-    """One Markdown table: header cells and body rows (cell text, inline markup kept)."""
+    """One Markdown table: header cells and body rows (cell text as read, emphasis markers dropped)."""
 
     header: list[str]
     rows: list[list[str]] = field(default_factory=list)
@@ -97,6 +97,21 @@ class MdDoc:
     headings: list[tuple[int, str]]
     tables: list[MdTable]
     block_types: list[str]
+    #: Top-level bullet lists, each as the text of its items (emphasis markers dropped).
+    lists: list[list[str]] = field(default_factory=list)
+
+    def items(self, index: int) -> dict[str, str]:
+        """The ``key: value`` items of the ``index``-th top-level bullet list as key -> value."""
+        pairs = [item.split(": ", 1) for item in self.lists[index]]
+        assert all(len(p) == 2 for p in pairs), f"not every item is 'key: value': {self.lists[index]}"
+        keys = [k for k, _ in pairs]
+        assert len(set(keys)) == len(keys), f"repeated keys in a list: {keys}"
+        return dict(pairs)  # type: ignore[arg-type]
+
+
+def _inline_text(token: Any) -> str:
+    """The text a reader sees in an inline token: emphasis markers dropped, code spans kept."""
+    return "".join(child.content for child in (token.children or ()) if child.type in {"text", "code_inline"})
 
 
 def parse_markdown(text: str) -> MdDoc:
@@ -109,12 +124,21 @@ def parse_markdown(text: str) -> MdDoc:
     headings: list[tuple[int, str]] = []
     tables: list[MdTable] = []
     blocks: list[str] = []
+    lists: list[list[str]] = []
     current: MdTable | None = None
     in_head = False
+    in_list = False
     row: list[str] | None = None
     for i, tok in enumerate(tokens):
         if tok.level == 0 and tok.nesting >= 0:
             blocks.append(tok.type.removesuffix("_open"))
+        if tok.type == "bullet_list_open" and tok.level == 0:
+            lists.append([])
+            in_list = True
+        elif tok.type == "bullet_list_close" and tok.level == 0:
+            in_list = False
+        elif in_list and tok.type == "inline" and tokens[i - 1].type == "paragraph_open" and tok.level == 3:
+            lists[-1].append(_inline_text(tok))
         if tok.type == "heading_open":
             headings.append((int(tok.tag[1:]), tokens[i + 1].content))
         elif tok.type == "table_open":
@@ -127,7 +151,7 @@ def parse_markdown(text: str) -> MdDoc:
             row = []
         elif tok.type in {"th_open", "td_open"}:
             assert row is not None
-            row.append(tokens[i + 1].content if tokens[i + 1].type == "inline" else "")
+            row.append(_inline_text(tokens[i + 1]) if tokens[i + 1].type == "inline" else "")
         elif tok.type == "tr_close":
             assert current is not None and row is not None
             if in_head:
@@ -142,13 +166,20 @@ def parse_markdown(text: str) -> MdDoc:
     for t in tables:
         for r in t.rows:
             assert len(r) == len(t.header), f"ragged Markdown table row {r} under {t.header}"
-    return MdDoc(headings=headings, tables=tables, block_types=blocks)
+    return MdDoc(headings=headings, tables=tables, block_types=blocks, lists=lists)
 
 
 def md_table(doc: MdDoc, first_header: str) -> MdTable:
     """The one table whose first header cell is ``first_header``."""
     found = [t for t in doc.tables if t.header and t.header[0] == first_header]
     assert len(found) == 1, f"expected one table starting with {first_header!r}, got {[t.header for t in doc.tables]}"
+    return found[0]
+
+
+def md_table_with(doc: MdDoc, *labels: str) -> MdTable:
+    """The one table whose header has every one of ``labels``, each exactly once (order free)."""
+    found = [t for t in doc.tables if all(t.header.count(label) == 1 for label in labels)]
+    assert len(found) == 1, f"expected one table with columns {labels}, got {[t.header for t in doc.tables]}"
     return found[0]
 
 

@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from output_parsers import csv_number, md_table, parse_csv, parse_json, parse_markdown, rounds_to
+from output_parsers import csv_number, md_table, md_table_with, parse_csv, parse_json, parse_markdown, rounds_to
 
 SCRIPT = Path(sys.executable).parent / "interfacestab"
 TIMEOUT_S = 300
@@ -259,16 +259,19 @@ def test_markdown_stdout_tables_agree_with_json(cli, kind: str) -> None:
     assert md.headings[0][0] == 2
     if kind == "window":
         assert md.headings[0][1].startswith(f"{doc['formula']}:")
-        table = md_table(md, "V low")
-        assert table.header[:2] == ["V low", "V high"]
+        # stages by column label; the unlabelled last column carries the window mark, explained in the legend
+        table = md_table_with(md, "V low", "V high", "Li per f.u.", "phases", "reaction", "E_decomp (eV/atom)", "")
         assert len(table.rows) == len(doc["profile"])
-        for row, stage in zip(table.rows, doc["profile"], strict=True):
-            assert rounds_to(row[0], stage["voltage_low_V"], 2), (row, stage)
-            assert rounds_to(row[1], stage["voltage_high_V"], 2), (row, stage)
-            assert rounds_to(
-                row[table.header.index("E_decomp (eV/atom)")], stage["decomposition_energy_eV_per_atom"], 3
-            )
-        assert [r[-1] for r in table.rows].count("**window**") == 1
+        for name, key, digits in (("V low", "voltage_low_V", 2), ("V high", "voltage_high_V", 2),
+                                  ("Li per f.u.", "ion_per_formula_unit", 2),
+                                  ("E_decomp (eV/atom)", "decomposition_energy_eV_per_atom", 3)):  # fmt: skip
+            for cell, stage in zip(table.column(name), doc["profile"], strict=True):
+                assert rounds_to(cell, stage[key], digits), (name, cell, stage)
+        assert table.column("phases") == [" + ".join(stage["phases"]) for stage in doc["profile"]]
+        marks = table.column("")
+        assert set(marks) == {"◀", ""}
+        assert [m == "◀" for m in marks] == [stage["is_window"] for stage in doc["profile"]]
+        assert marks.count("◀") == 1
     elif kind == "window-scan":
         assert md.headings[0][1].startswith(f"{doc['template']}:")
         table = md_table(md, doc["variable"])
@@ -291,13 +294,21 @@ def test_markdown_stdout_tables_agree_with_json(cli, kind: str) -> None:
             assert rounds_to(row[0], t["voltage_V"], 3)
     else:  # interface profiles
         assert md.headings[0][1].startswith(f"{doc['reactant_a']} | {doc['reactant_b']}:")
-        table = md_table(md, "x_atomic")
+        ion = doc["ion"]
+        unit = "eV/atom" if doc["voltage_V"] is None else f"eV per non-{ion} atom"  # open: per non-ion atom
+        energy, mutual = f"dE ({unit})", f"mutual ({unit})"
+        table = md_table_with(md, "x_atomic", "x_molar", energy, "dE (kJ/mol)", mutual, "reaction", "")
         assert len(table.rows) == len(doc["kinks"])
-        assert table.header[2].startswith("dE (")
-        for row, kink in zip(table.rows, doc["kinks"], strict=True):
-            assert rounds_to(row[0], kink["x_atomic_a"], 3)
-            assert rounds_to(row[2], kink["reaction_energy_eV_per_atom"], 3)
-        marked = [i for i, r in enumerate(table.rows) if r[-1] == "**min**"]
+        for name, key, digits in (("x_atomic", "x_atomic_a", 3), ("x_molar", "x_molar_a", 3),
+                                  (energy, "reaction_energy_eV_per_atom", 3),
+                                  ("dE (kJ/mol)", "reaction_energy_kJ_per_mol", 1),
+                                  (mutual, "mutual_reaction_energy_eV_per_atom", 3)):  # fmt: skip
+            for cell, kink in zip(table.column(name), doc["kinks"], strict=True):
+                assert rounds_to(cell, kink[key], digits), (name, cell, kink)
+        # the one marked row (the mark is explained in the legend) is the JSON minimum
+        marks = table.column("")
+        assert set(marks) == {"◀", ""}
+        marked = [i for i, m in enumerate(marks) if m == "◀"]
         assert len(marked) == 1
         assert doc["kinks"][marked[0]] == doc["minimum"]
 
@@ -373,15 +384,26 @@ def test_screen_stdout_parses_and_agrees_with_json(cli, candidates_file: Path, k
         assert_rows_match(rows, items, doc)
         assert [int(r["rank"]) for r in rows] == list(range(1, len(rows) + 1))
     elif fmt == "md":
-        table = md_table(parsed, "#")
+        # short headers (dE el./cath./chg.); the title and the legend name the compounds they stand for
+        assert parsed.headings[0] == (2, f"coatings for {ELECTROLYTE} | {CATHODE}: {doc['n_passed']} of "
+                                         f"{doc['n_candidates']} pass")  # fmt: skip
+        dE = {"dE el. (eV/atom)": "electrolyte_reaction_eV_per_atom", "dE cath. (eV/atom)": "cathode_reaction_eV_per_atom",
+              "dE chg. (eV/atom)": "charged_cathode_reaction_eV_per_atom"}  # fmt: skip
+        table = md_table_with(parsed, "#", "formula", "pass", "score", "mean margin", "window (V)", *dE)
         assert len(table.rows) == len(results)
+        assert table.column("#") == [str(i) for i in range(1, len(results) + 1)]
         assert table.column("formula") == [r["formula"] for r in results]
+        assert table.column("pass") == ["✓" if r["passed"] else "✗" for r in results]
         for cell, r in zip(table.column("score"), results, strict=True):
             assert rounds_to(cell, r["score"], 2)
-        for cell, r in zip(table.column(f"dE {ELECTROLYTE}"), results, strict=True):
-            assert rounds_to(cell, r["electrolyte_reaction_eV_per_atom"], 3)
-        for cell, r in zip(table.column(f"dE {doc['charged_cathode']}"), results, strict=True):
-            assert rounds_to(cell, r["charged_cathode_reaction_eV_per_atom"], 3)
+        for cell, r in zip(table.column("mean margin"), results, strict=True):
+            assert rounds_to(cell, r["mean_margin"], 2)
+        for cell, r in zip(table.column("window (V)"), results, strict=True):
+            low, high = cell.split(" – ")
+            assert rounds_to(low, r["reduction_limit_V"], 2) and rounds_to(high, r["oxidation_limit_V"], 2), cell
+        for label, key in dE.items():
+            for cell, r in zip(table.column(label), results, strict=True):
+                assert rounds_to(cell, r[key], 3), (label, cell, r[key])
 
 
 def test_screen_results_do_not_depend_on_workers(cli, candidates_file: Path) -> None:
@@ -471,9 +493,17 @@ def _batch_summary(run: Run, fmt: str) -> dict[str, str]:
         assert len(rows) == 1
         return rows[0]
     md = parsed
-    assert md.headings == [(2, "Batch of stability windows")]
-    assert md.block_types == ["heading", "bullet_list"]
-    return {}
+    assert md.headings == [(2, "batch of stability windows"), (3, "Provenance")]
+    assert md.block_types == ["heading", "bullet_list", "heading", "bullet_list"]
+    items = md.items(0)  # the summary list: counts, files, source
+    counts = re.fullmatch(r"(\d+) \((\d+) from the checkpoint\)", items["computed this run"])
+    assert counts, items["computed this run"]
+    computed, from_checkpoint = counts.groups()
+    assert int(computed) + int(from_checkpoint) == int(items["targets"])
+    assert md.items(1)["source"].startswith(f"{items['source']} — ")  # the provenance names the same source
+    failed = items["failed"].removesuffix(" (see the error column)")
+    return {"n_targets": items["targets"], "n_computed": computed, "n_failed": failed, "output": items["output"],
+            "checkpoint": items["checkpoint"], "source": items["source"]}  # fmt: skip
 
 
 BATCH_RUNS = [("w2.csv", "json", "2"), ("w2.json", "csv", "2"), ("w1.csv", "md", "1")]
