@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from interfacestab_cli.common import (
+    MAX_GRID_POINTS,
     THERMO_PANEL,
     FormatOption,
     Ion,
@@ -15,8 +16,10 @@ from interfacestab_cli.common import (
     OutputOption,
     PlotOption,
     SourceOption,
+    in_range,
     info,
     open_store_for,
+    range_text,
     report,
     usage_error,
     user_errors,
@@ -56,7 +59,9 @@ def interface(
         typer.Option(
             "--voltage",
             metavar="V",
-            help="Open the system to A at this voltage (vs A/A+, V; mu_A = -V eV); closed system when omitted.",
+            callback=in_range("--voltage"),
+            help="Open the system to A at this voltage (vs A/A+, V; mu_A = -V eV; "
+            f"{range_text('--voltage')}); closed system when omitted.",
             rich_help_panel=THERMO_PANEL,
             show_default=False,
         ),
@@ -67,7 +72,8 @@ def interface(
             "--sweep",
             metavar="V1:V2:STEP",
             help="Open the system to A at every voltage V1, V1+STEP, ..., V2 (vs A/A+, V) and locate exactly the "
-            "voltages where the products of the most negative reaction change. Not with --voltage.",
+            f"voltages where the products of the most negative reaction change (at most {MAX_GRID_POINTS} "
+            "voltages, within 0-10 V). Not with --voltage.",
             rich_help_panel=THERMO_PANEL,
             show_default=False,
         ),
@@ -83,11 +89,23 @@ def interface(
     ] = False,
     soc_a: Annotated[
         float | None,
-        typer.Option("--soc-a", metavar="F", help=_SOC_HELP.format(which="A"), rich_help_panel=THERMO_PANEL),
+        typer.Option(
+            "--soc-a",
+            metavar="F",
+            callback=in_range("--soc-a"),
+            help=_SOC_HELP.format(which="A"),
+            rich_help_panel=THERMO_PANEL,
+        ),
     ] = None,
     soc_b: Annotated[
         float | None,
-        typer.Option("--soc-b", metavar="F", help=_SOC_HELP.format(which="B"), rich_help_panel=THERMO_PANEL),
+        typer.Option(
+            "--soc-b",
+            metavar="F",
+            callback=in_range("--soc-b"),
+            help=_SOC_HELP.format(which="B"),
+            rich_help_panel=THERMO_PANEL,
+        ),
     ] = None,
     source: SourceOption = None,
     fmt: FormatOption = OutputFormat.table,

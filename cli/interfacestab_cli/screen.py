@@ -26,10 +26,13 @@ from interfacestab_cli.common import (
     SchedulerOption,
     SourceOption,
     WorkersOption,
+    check_count,
+    in_range,
     info,
     interrupted,
     open_store_for,
     progress_bar,
+    range_text,
     report,
     state,
     stop_workers_on_interrupt,
@@ -154,8 +157,9 @@ def screen(
         typer.Option(
             "--max-e-above-hull",
             metavar="E",
-            min=0.0,
-            help="Largest e_above_hull of a candidate, eV/atom (default 0.005); also the --auto filter.",
+            callback=in_range("--max-e-above-hull"),
+            help="Largest e_above_hull of a candidate, eV/atom (default 0.005); also the --auto filter. "
+            f"Range: {range_text('--max-e-above-hull')}.",
             rich_help_panel=CRITERIA_PANEL,
             show_default=False,
         ),
@@ -165,7 +169,9 @@ def screen(
         typer.Option(
             "--max-reduction-limit",
             metavar="V",
-            help="Highest reduction limit, V vs A/A+ (default 2.7 vs Li/Li+; Na 2.37, K 2.59).",
+            callback=in_range("--max-reduction-limit"),
+            help="Highest reduction limit, V vs A/A+ (default 2.7 vs Li/Li+; Na 2.37, K 2.59). "
+            f"Range: {range_text('--max-reduction-limit')}.",
             rich_help_panel=CRITERIA_PANEL,
             show_default=False,
         ),
@@ -175,7 +181,9 @@ def screen(
         typer.Option(
             "--min-oxidation-limit",
             metavar="V",
-            help="Lowest oxidation limit, V vs A/A+ (default 4.0 vs Li/Li+; Na 3.67, K 3.89).",
+            callback=in_range("--min-oxidation-limit"),
+            help="Lowest oxidation limit, V vs A/A+ (default 4.0 vs Li/Li+; Na 3.67, K 3.89). "
+            f"Range: {range_text('--min-oxidation-limit')}.",
             rich_help_panel=CRITERIA_PANEL,
             show_default=False,
         ),
@@ -185,8 +193,9 @@ def screen(
         typer.Option(
             "--max-electrolyte-reaction",
             metavar="E",
-            min=0.0,
-            help="Largest |reaction energy| with the electrolyte, eV/atom (default 0.1).",
+            callback=in_range("--max-electrolyte-reaction"),
+            help="Largest |reaction energy| with the electrolyte, eV/atom (default 0.1). "
+            f"Range: {range_text('--max-electrolyte-reaction')}.",
             rich_help_panel=CRITERIA_PANEL,
             show_default=False,
         ),
@@ -196,8 +205,9 @@ def screen(
         typer.Option(
             "--max-cathode-reaction",
             metavar="E",
-            min=0.0,
-            help="Largest |reaction energy| with the cathode and the charged cathode, eV/atom (default 0.1).",
+            callback=in_range("--max-cathode-reaction"),
+            help="Largest |reaction energy| with the cathode and the charged cathode, eV/atom (default 0.1). "
+            f"Range: {range_text('--max-cathode-reaction')}.",
             rich_help_panel=CRITERIA_PANEL,
             show_default=False,
         ),
@@ -207,8 +217,7 @@ def screen(
         typer.Option(
             "--charged-fraction",
             metavar="F",
-            min=0.0,
-            max=1.0,
+            callback=in_range("--charged-fraction"),
             help="Fraction of the cathode's ion removed for the charged cathode (1: fully charged, as in "
             "Xiao et al.; 0.5: LiCoO2 -> Li0.5CoO2).",
             rich_help_panel=THERMO_PANEL,
@@ -219,6 +228,7 @@ def screen(
         typer.Option(
             "--voltage",
             metavar="V",
+            callback=in_range("--voltage"),
             help="Also report the reactions with electrolyte and cathode open to the ion at this voltage "
             "(V vs A/A+); reported, not a criterion.",
             rich_help_panel=THERMO_PANEL,
@@ -250,7 +260,7 @@ def screen(
         typer.Option(
             "--top",
             metavar="N",
-            min=1,
+            callback=check_count("--top", 1, 1_000_000),
             help="Show only the N best candidates in the table or Markdown (JSON, CSV and --output keep all); "
             "with --plot: label the N best (default 10).",
             rich_help_panel=OUTPUT_PANEL,

@@ -311,17 +311,15 @@ def screen_chunk(candidates: list[str], setup: ScreeningSetup) -> list[dict[str,
 
 # --- candidate lists ---------------------------------------------------------------------------
 def read_candidates(path: str | Path) -> list[str]:
-    """Candidate formulas from a file: one per line, or a CSV with a ``formula`` column."""
-    p = Path(path)
-    try:
-        lines = [ln.strip() for ln in p.read_text(encoding="utf-8-sig").splitlines()]
-    except OSError as exc:
-        msg = f"cannot read candidates file {p}: {exc.strerror or exc}"
-        raise DataNotFoundError(msg) from exc
-    lines = [ln for ln in lines if ln and not ln.startswith("#")]
-    if lines and "formula" in [h.strip() for h in lines[0].split(",")]:
-        return [r["formula"].strip() for r in csv.DictReader(io.StringIO("\n".join(lines)))]
-    return [ln.split(",")[0] for ln in lines]
+    """Candidate formulas from a file: one per line, or a CSV with a ``formula`` column.
+
+    Raises:
+        SourceError: the file is not a readable regular UTF-8 text file, or holds no formula
+            (see :mod:`interfacestab.analyses.inputs`).
+    """
+    from interfacestab.analyses.inputs import read_formula_rows
+
+    return [row["formula"] for row in read_formula_rows(path, "candidates file")]
 
 
 def auto_candidates(

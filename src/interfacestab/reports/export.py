@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import os
 import tempfile
 from pathlib import Path
@@ -71,8 +72,22 @@ LIST_SEPARATOR = ";"
 
 # -- JSON ------------------------------------------------------------------------------------
 def to_json(result: object) -> str:
-    """``result.to_dict()`` as indented JSON at full precision (ends with a newline)."""
-    return json.dumps(result.to_dict(), indent=2) + "\n"  # type: ignore[attr-defined]
+    """``result.to_dict()`` as indented JSON at full precision (ends with a newline).
+
+    Always valid JSON: a non-finite number (the -inf score of a failed candidate) is written as
+    null, never as ``NaN``/``Infinity``, which JSON does not have.
+    """
+    return json.dumps(_finite_or_null(result.to_dict()), indent=2, allow_nan=False) + "\n"  # type: ignore[attr-defined]
+
+
+def _finite_or_null(obj: object) -> object:
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _finite_or_null(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_finite_or_null(v) for v in obj]
+    return obj
 
 
 # -- CSV -------------------------------------------------------------------------------------
