@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -350,3 +351,49 @@ def test_counts_are_bounded(runner: CliRunner, store: Path, option: str, value: 
     result = runner.invoke(app, args)
     assert result.exit_code == 2, result.output
     assert option in one_error_line(result.stderr)
+
+
+# -- 7. screen --auto: progress from the start, one hull per maximal system ----------------------
+def test_auto_candidates_match_pymatgen_and_report_progress(store: Path) -> None:
+    """The selection (tens of seconds on the snapshot) reports progress; its answer is pymatgen's."""
+    from pymatgen.analysis.phase_diagram import PDEntry, PhaseDiagram
+    from pymatgen.core import Composition
+
+    from interfacestab.analyses import coatings
+    from interfacestab.store import open_store
+
+    calls: list[tuple[int, int]] = []
+    with open_store(store, create=False) as st:
+        for limit in (0.0, 0.005, 0.3):
+            got = coatings.auto_candidates(
+                st, max_e_above_hull_eV_per_atom=limit, progress=lambda d, t: calls.append((d, t))
+            )
+            expected = []
+            entries = list(st.iter_entries(None, containing="Li"))
+            for e in entries:
+                system = set(e.composition)
+                pool = [x for x in st.iter_entries(None) if set(x.composition) <= system]
+                pd_entries = [PDEntry(Composition(el), 0.0) for el in system]
+                pd_entries += [
+                    PDEntry(Composition(x.composition), x.e_form_eV_per_atom * sum(x.composition.values()))
+                    for x in pool
+                ]
+                pd = PhaseDiagram(pd_entries)
+                mine = PDEntry(Composition(e.composition), e.e_form_eV_per_atom * sum(e.composition.values()))
+                if pd.get_e_above_hull(mine, allow_negative=True) <= limit + 1e-9:
+                    expected.append(e.formula)
+            assert sorted(got) == sorted(expected), limit
+    assert calls[0][0] == 0 and all(t == calls[0][1] for _, t in calls[: calls[0][1] + 1])
+    assert calls[calls[0][1]] == (calls[0][1], calls[0][1])
+
+
+def test_auto_screen_shows_progress_on_stderr(runner: CliRunner, store: Path) -> None:
+    args = ["--store", str(store), "screen", "--electrolyte", "Li3PS4", "--cathode", "LiCoO2", "--auto"]
+    result = runner.invoke(app, [*args, "--max-e-above-hull", "0.3", "-j", "1", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["n_candidates"] > 0
+    assert "--auto: e_above_hull of every compound with Li" in result.stderr
+    found = re.search(r"(\d+) candidates with Li from the data \(--auto\)", result.stderr)
+    assert found is not None
+    assert int(found.group(1)) == data["n_candidates"] + len(data["provenance"]["skipped_candidates"])

@@ -297,7 +297,8 @@ def screen(
             elif auto:
                 include = _element_list(include_elements, "--include-elements") or ()
                 exclude = _element_list(exclude_elements, "--exclude-elements")
-                with open_store_for(ctx) as store:
+                intro = f"--auto: e_above_hull of every compound with {ion.value} (one hull per chemical system)"
+                with open_store_for(ctx) as store, progress_bar("hulls", intro) as hulls:
                     names = coatings.auto_candidates(
                         store,
                         ion=ion.value,
@@ -305,6 +306,7 @@ def screen(
                         include_elements=include,
                         exclude_elements=coatings.DEFAULT_EXCLUDED_ELEMENTS if exclude is None else exclude,
                         source=source,
+                        progress=hulls,
                     )
                 intro = f"{len(names)} candidates with {ion.value} from the data (--auto)"
             else:
