@@ -328,6 +328,23 @@ def test_hydrate_report_shows_the_parsed_formula(runner: CliRunner, store: Path)
     assert data["formula"] == "Li3CoO3"
 
 
+def test_interface_and_screen_show_the_parsed_formula(runner: CliRunner, store: Path) -> None:
+    """The screen echoed the typed name; every report now names the formula as read."""
+    result = runner.invoke(app, ["--store", str(store), "interface", "Li2O.CoO", "Li3PS4", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["reactant_a"] == "Li2CoO2"
+
+    args = ["--store", str(store), "screen", "--electrolyte", "Li3PS4", "--cathode", "Li2O·CoO", "-j", "1"]
+    for fmt in ("json", "md"):
+        result = runner.invoke(app, [*args, "-f", fmt])
+        assert result.exit_code == 0, result.output
+        assert "cathode Li2O·CoO read as Li2CoO2" in result.stderr
+        if fmt == "json":
+            assert json.loads(result.stdout)["cathode"] == "Li2CoO2"
+        else:
+            assert "Li2O·CoO" not in result.stdout and "Li3PS4 | Li2CoO2" in result.stdout
+
+
 # -- 5. scheduler addresses --------------------------------------------------------------------------
 @pytest.mark.parametrize("address", ["not a url", "http://host:8786", "tcp://:8786", "tcp://host", "tcp://host:99999"])
 def test_bad_scheduler_address_is_one_line(runner: CliRunner, store: Path, tmp_path: Path, address: str) -> None:

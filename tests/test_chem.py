@@ -140,3 +140,15 @@ def test_huge_formula_does_not_overflow_the_formatter() -> None:
     """The largest accepted amounts still format (was OverflowError: cannot convert float infinity to integer)."""
     comp = parse_formula("Li1000000S999999")
     assert reduced_formula(comp) == "Li1000000S999999"
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [("CuSO4.5H2O", "CuH10SO9"), ("Li4O4", "Li2O2"), ("Li6PS5Cl", "Li6PS5Cl"), ("Li0.5CoO2", "Li0.5CoO2"),
+     ("LiNi1/3Mn1/3Co1/3O2", "LiMn1/3Co1/3Ni1/3O2")],
+)  # fmt: skip
+def test_formula_as_read(text: str, read: str) -> None:
+    from interfacestab.chem import formula_as_read
+
+    assert formula_as_read(text) == read
+    assert parse_formula(read) == pytest.approx(parse_formula(formula_as_read(read)))

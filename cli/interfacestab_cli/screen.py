@@ -89,6 +89,16 @@ def _element_list(text: str | None, option: str) -> tuple[str, ...] | None:
         raise FormulaError(msg) from None
 
 
+def _as_read(formula: str, role: str) -> str:
+    """The formula as the library reads it (reports show this), said on stderr when it differs from the typed one."""
+    from interfacestab.chem import formula_as_read
+
+    read = formula_as_read(formula)
+    if read != formula.strip():
+        info(f"{role} {formula.strip()} read as {read}")
+    return read
+
+
 def screen(
     ctx: typer.Context,
     electrolyte: Annotated[
@@ -283,6 +293,8 @@ def screen(
     tracker = None
     try:
         with user_errors():
+            electrolyte = _as_read(electrolyte, "electrolyte")
+            cathode = _as_read(cathode, "cathode")
             criteria = coatings.ScreeningCriteria.for_ion(
                 ion.value,
                 max_e_above_hull_eV_per_atom=max_e_above_hull,

@@ -233,6 +233,18 @@ def format_composition(comp: Composition) -> str:
     return "".join(s + _compact_amount(comp[s]) for s in sort_symbols(comp) if comp[s] > AMOUNT_TOL)
 
 
+def formula_as_read(formula: str) -> str:
+    """The formula as this package reads it: pymatgen's reduced formula, or the compact form of a virtual one.
+
+    ``CuSO4.5H2O`` -> ``CuH10SO9``; ``Li4O4`` -> ``Li2O2``; ``LiNi1/3Mn1/3Co1/3O2`` -> ``LiMn1/3Co1/3Ni1/3O2``.
+    Reports show this, so a reader sees how a typed name was understood.
+    """
+    comp = parse_formula(formula)
+    if all(abs(v - round(v)) < AMOUNT_TOL for v in comp.values()):
+        return reduced_formula(comp)
+    return format_composition(comp)
+
+
 def n_atoms(comp: Composition) -> float:
     """Total number of atoms."""
     return float(sum(comp.values()))
