@@ -31,16 +31,18 @@ _SOC_HELP = (
 )
 
 
-def _at_state_of_charge(formula: str, ion: str, fraction: float | None, which: str) -> str:
-    """The formula to react: as given, or with ``fraction`` of its ion removed (library ``remove_ion``)."""
+def _at_state_of_charge(formula: str, ion: str, fraction: float | None, which: str) -> tuple[str, str | None]:
+    """The formula to react: as given, or with ``fraction`` of its ion removed (library ``remove_ion``).
+
+    Also returns the line saying so, printed once the result is there (an error stays the only line).
+    """
     if fraction is None:
-        return formula
+        return formula, None
     from interfacestab.analyses.interface import remove_ion
     from interfacestab.chem import format_composition, parse_formula
 
     charged = format_composition(remove_ion(parse_formula(formula), ion, fraction))
-    info(f"{which}: {formula} at state of charge {fraction:g} -> {charged}")
-    return charged
+    return charged, f"{which}: {formula} at state of charge {fraction:g} -> {charged}"
 
 
 def interface(
@@ -123,8 +125,8 @@ def interface(
         usage_error(ctx, "--voltage and --sweep cannot be used together: --voltage opens the system at one voltage, "
                     "--sweep at a range of them")  # fmt: skip
     with user_errors():
-        a = _at_state_of_charge(reactant_a, ion.value, soc_a, "A")
-        b = _at_state_of_charge(reactant_b, ion.value, soc_b, "B")
+        a, note_a = _at_state_of_charge(reactant_a, ion.value, soc_a, "A")
+        b, note_b = _at_state_of_charge(reactant_b, ion.value, soc_b, "B")
         with open_store_for(ctx) as store:
             if sweep is not None:
                 from interfacestab.analyses.sweep import interface_sweep_for
@@ -144,4 +146,7 @@ def interface(
                     source=source,
                     store=store,
                 )
+        for note in (note_a, note_b):
+            if note is not None:
+                info(note)
         report(result, fmt.value, output, plot)
