@@ -532,8 +532,10 @@ def test_setup_without_snapshot(runner: CliRunner, tmp_path: Path) -> None:
 
 
 def test_bad_state_of_charge(runner: CliRunner, toy_store: Path) -> None:
+    """Out of its stated range 0-1: refused when the options are read, a usage error (exit 2), one line."""
     result = runner.invoke(app, ["--store", str(toy_store), "interface", "Li3PS4", "LiCl", "--soc-b", "1.5"])
-    assert_user_error(result, "state of charge")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip() == "error: --soc-b must be a finite number from 0 to 1, not 1.5"
 
 
 def test_unwritable_output(runner: CliRunner, toy_store: Path, tmp_path: Path) -> None:

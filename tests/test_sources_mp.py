@@ -10,7 +10,7 @@ import time
 from typing import Any
 
 import pytest
-from mp_server import API_KEY, DB_VERSION, FakeMP, thermo_doc
+from mp_server import API_KEY, DB_VERSION, FakeMP, SilentServer, thermo_doc
 
 from interfacestab.errors import FormulaError, MPError
 from interfacestab.sources.mp import THERMO_TYPES, fetch_chemsys
@@ -237,6 +237,55 @@ def test_timeout(mp: FakeMP, store: Any) -> None:
         _fetch(store, mp, retries=1, timeout_s=0.3)
     assert time.perf_counter() - start < 1.5  # each attempt gave up after timeout_s
     assert len(mp.data_requests) == 2
+
+
+def test_endpoint_that_never_answers_times_out(store: Any) -> None:
+    """mp-api's heartbeat has no timeout: against a server that accepts and never answers it hung for ever."""
+    with SilentServer() as silent:
+        start = time.perf_counter()
+        with pytest.raises(
+            MPError, match=r"failed after 2 attempt\(s\): timed out: no answer from .*heartbeat within 0.3 s"
+        ):
+            fetch_chemsys(store, ["Li", "O"], api_key=API_KEY, endpoint=silent.url, retries=1, timeout_s=0.3)
+        elapsed = time.perf_counter() - start
+    assert elapsed < 3  # two attempts of 0.3 s, no back-off after a timeout
+    assert silent.n_connections == 2
+    assert store.sources() == []
+
+
+def test_timeout_from_environment(store: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INTERFACESTAB_MP_TIMEOUT_S", "0.2")
+    with SilentServer() as silent:
+        start = time.perf_counter()
+        with pytest.raises(MPError, match=r"within 0.2 s \(set INTERFACESTAB_MP_TIMEOUT_S to wait longer\)"):
+            fetch_chemsys(store, ["Li", "O"], api_key=API_KEY, endpoint=silent.url, retries=0)
+        assert time.perf_counter() - start < 2
+    for bad in ("0", "-1", "nan", "soon"):
+        monkeypatch.setenv("INTERFACESTAB_MP_TIMEOUT_S", bad)
+        with pytest.raises(MPError, match=r"INTERFACESTAB_MP_TIMEOUT_S=.* must be a number of seconds"):
+            fetch_chemsys(store, ["Li", "O"], api_key=API_KEY, endpoint="http://127.0.0.1:9/", retries=0)
+
+
+def test_cli_fetch_from_a_silent_endpoint_is_one_line(tmp_path: Any) -> None:
+    """The installed script against a stuck endpoint: one error line naming the timeout, in seconds."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(sys.executable).with_name("interfacestab")
+    with SilentServer() as silent:
+        env = {**os.environ, "MP_API_KEY": API_KEY, "MP_API_ENDPOINT": silent.url, "INTERFACESTAB_MP_TIMEOUT_S": "0.3"}
+        start = time.perf_counter()
+        proc = subprocess.run(
+            [str(script), "--store", str(tmp_path / "s.sqlite"), "data", "fetch", "Li-O"],
+            capture_output=True, text=True, timeout=60, env=env, check=False,
+        )  # fmt: skip
+        elapsed = time.perf_counter() - start
+    assert proc.returncode == 1, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("error: ") and "timed out: no answer from" in lines[0] and "within 0.3 s" in lines[0]
+    assert elapsed < 20  # 4 attempts of 0.3 s plus start-up
 
 
 def test_unreachable_endpoint(store: Any) -> None:

@@ -10,6 +10,7 @@ Nothing here imports numpy, scipy, pymatgen, mp-api or matplotlib at import time
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import warnings
@@ -98,6 +99,95 @@ def _plot_path(value: Path | None) -> Path | None:
         raise typer.BadParameter(str(exc)) from None
 
 
+# -- numeric options: one checker with stated ranges -----------------------------------------
+#: Most values of a --scan or --sweep grid (``interfacestab.analyses.scan.MAX_GRID_POINTS``; a test keeps them equal).
+MAX_GRID_POINTS = 1001
+#: Ranges of the numeric options (inclusive), stated in their help and enforced by :func:`in_range`.
+RANGES: dict[str, tuple[float, float, str]] = {
+    "--energy-above-hull": (-1.0, 1.0, "eV/atom"),
+    "--voltage": (0.0, 10.0, "V"),
+    "--soc-a": (0.0, 1.0, ""),
+    "--soc-b": (0.0, 1.0, ""),
+    "--charged-fraction": (0.0, 1.0, ""),
+    "--max-e-above-hull": (0.0, 1.0, "eV/atom"),
+    "--max-reduction-limit": (0.0, 10.0, "V"),
+    "--min-oxidation-limit": (0.0, 10.0, "V"),
+    "--max-electrolyte-reaction": (0.0, 10.0, "eV/atom"),
+    "--max-cathode-reaction": (0.0, 10.0, "eV/atom"),
+}
+
+
+def range_text(option: str) -> str:
+    """``-1 to 1 eV/atom``: the stated range of a numeric option, for its help."""
+    low, high, unit = RANGES[option]
+    return f"{low:g} to {high:g}{' ' + unit if unit else ''}"
+
+
+def check_number(option: str, value: float | None) -> float | None:
+    """``value`` if it is finite and inside the option's range (:data:`RANGES`); else a one-line error, exit 2."""
+    if value is None:
+        return None
+    low, high, _ = RANGES[option]
+    if not (math.isfinite(value) and low <= value <= high):
+        usage_fail(f"{option} must be a finite number from {range_text(option)}, not {value:g}")
+    return value
+
+
+def in_range(option: str) -> Callable[[float | None], float | None]:
+    """A Typer callback refusing non-finite values and values outside the option's stated range."""
+
+    def callback(value: float | None) -> float | None:
+        return check_number(option, value)
+
+    return callback
+
+
+def usage_fail(message: str) -> NoReturn:
+    """A bad option value: ``error: <message>`` as one line on stderr and exit code 2 (a usage error)."""
+    err_console().print(f"[bold red]error:[/] {escape(_one_line(message))}", soft_wrap=True)
+    raise typer.Exit(code=2) from None
+
+
+def check_scheduler(value: str | None) -> str | None:
+    """A Dask scheduler address ``tcp://HOST:PORT`` (also tls://, ws://, wss://, or HOST:PORT for tcp).
+
+    Anything else is a one-line error with exit code 2, before any work.
+    """
+    if value is None:
+        return None
+    from urllib.parse import urlsplit
+
+    shown = value if len(value) <= 60 else value[:57] + "..."
+    text = value.strip()
+    try:
+        parts = urlsplit(text if "://" in text else f"tcp://{text}")
+        port = parts.port
+    except ValueError:
+        parts, port = None, None
+    if parts is None or parts.scheme not in SCHEDULER_SCHEMES or not parts.hostname or port is None or parts.path:
+        usage_fail(
+            f"--scheduler must be an address such as tcp://HOST:PORT ({', '.join(SCHEDULER_SCHEMES)}), not '{shown}'"
+        )
+    return text
+
+
+def check_count(option: str, low: int, high: int) -> Callable[[int | None], int | None]:
+    """A Typer callback for a whole-number option: ``low`` to ``high``, else a one-line error, exit 2."""
+
+    def callback(value: int | None) -> int | None:
+        if value is not None and not low <= value <= high:
+            usage_fail(f"{option} must be a whole number from {low} to {high}, not {value}")
+        return value
+
+    return callback
+
+
+#: Most local worker processes (``--workers``).
+MAX_WORKERS = 256
+
+SCHEDULER_SCHEMES = ("tcp", "tls", "ws", "wss")
+
+
 SourceOption = Annotated[
     str | None,
     typer.Option(
@@ -154,8 +244,8 @@ WorkersOption = Annotated[
         "--workers",
         "-j",
         metavar="N",
-        min=1,
-        help="Local worker processes (default: all cores; 1 runs in this process).",
+        callback=check_count("--workers", 1, MAX_WORKERS),
+        help=f"Local worker processes, 1 to {MAX_WORKERS} (default: all cores; 1 runs in this process).",
         rich_help_panel=RUN_PANEL,
         show_default=False,
     ),
@@ -165,6 +255,7 @@ SchedulerOption = Annotated[
     typer.Option(
         "--scheduler",
         metavar="tcp://HOST:PORT",
+        callback=check_scheduler,
         help="Run on a Dask cluster at this scheduler address instead of local processes "
         "(the workers must see the same store file).",
         rich_help_panel=RUN_PANEL,

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from interfacestab_cli.common import (
+    MAX_GRID_POINTS,
     THERMO_PANEL,
     FormatOption,
     Ion,
@@ -15,8 +16,10 @@ from interfacestab_cli.common import (
     OutputOption,
     PlotOption,
     SourceOption,
+    in_range,
     info,
     open_store_for,
+    range_text,
     report,
     usage_error,
     user_errors,
@@ -28,16 +31,18 @@ _SOC_HELP = (
 )
 
 
-def _at_state_of_charge(formula: str, ion: str, fraction: float | None, which: str) -> str:
-    """The formula to react: as given, or with ``fraction`` of its ion removed (library ``remove_ion``)."""
+def _at_state_of_charge(formula: str, ion: str, fraction: float | None, which: str) -> tuple[str, str | None]:
+    """The formula to react: as given, or with ``fraction`` of its ion removed (library ``remove_ion``).
+
+    Also returns the line saying so, printed once the result is there (an error stays the only line).
+    """
     if fraction is None:
-        return formula
+        return formula, None
     from interfacestab.analyses.interface import remove_ion
     from interfacestab.chem import format_composition, parse_formula
 
     charged = format_composition(remove_ion(parse_formula(formula), ion, fraction))
-    info(f"{which}: {formula} at state of charge {fraction:g} -> {charged}")
-    return charged
+    return charged, f"{which}: {formula} at state of charge {fraction:g} -> {charged}"
 
 
 def interface(
@@ -56,7 +61,9 @@ def interface(
         typer.Option(
             "--voltage",
             metavar="V",
-            help="Open the system to A at this voltage (vs A/A+, V; mu_A = -V eV); closed system when omitted.",
+            callback=in_range("--voltage"),
+            help="Open the system to A at this voltage (vs A/A+, V; mu_A = -V eV; "
+            f"{range_text('--voltage')}); closed system when omitted.",
             rich_help_panel=THERMO_PANEL,
             show_default=False,
         ),
@@ -67,7 +74,8 @@ def interface(
             "--sweep",
             metavar="V1:V2:STEP",
             help="Open the system to A at every voltage V1, V1+STEP, ..., V2 (vs A/A+, V) and locate exactly the "
-            "voltages where the products of the most negative reaction change. Not with --voltage.",
+            f"voltages where the products of the most negative reaction change (at most {MAX_GRID_POINTS} "
+            "voltages, within 0-10 V). Not with --voltage.",
             rich_help_panel=THERMO_PANEL,
             show_default=False,
         ),
@@ -83,11 +91,23 @@ def interface(
     ] = False,
     soc_a: Annotated[
         float | None,
-        typer.Option("--soc-a", metavar="F", help=_SOC_HELP.format(which="A"), rich_help_panel=THERMO_PANEL),
+        typer.Option(
+            "--soc-a",
+            metavar="F",
+            callback=in_range("--soc-a"),
+            help=_SOC_HELP.format(which="A"),
+            rich_help_panel=THERMO_PANEL,
+        ),
     ] = None,
     soc_b: Annotated[
         float | None,
-        typer.Option("--soc-b", metavar="F", help=_SOC_HELP.format(which="B"), rich_help_panel=THERMO_PANEL),
+        typer.Option(
+            "--soc-b",
+            metavar="F",
+            callback=in_range("--soc-b"),
+            help=_SOC_HELP.format(which="B"),
+            rich_help_panel=THERMO_PANEL,
+        ),
     ] = None,
     source: SourceOption = None,
     fmt: FormatOption = OutputFormat.table,
@@ -105,8 +125,8 @@ def interface(
         usage_error(ctx, "--voltage and --sweep cannot be used together: --voltage opens the system at one voltage, "
                     "--sweep at a range of them")  # fmt: skip
     with user_errors():
-        a = _at_state_of_charge(reactant_a, ion.value, soc_a, "A")
-        b = _at_state_of_charge(reactant_b, ion.value, soc_b, "B")
+        a, note_a = _at_state_of_charge(reactant_a, ion.value, soc_a, "A")
+        b, note_b = _at_state_of_charge(reactant_b, ion.value, soc_b, "B")
         with open_store_for(ctx) as store:
             if sweep is not None:
                 from interfacestab.analyses.sweep import interface_sweep_for
@@ -126,4 +146,7 @@ def interface(
                     source=source,
                     store=store,
                 )
+        for note in (note_a, note_b):
+            if note is not None:
+                info(note)
         report(result, fmt.value, output, plot)

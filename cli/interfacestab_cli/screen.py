@@ -26,11 +26,14 @@ from interfacestab_cli.common import (
     SchedulerOption,
     SourceOption,
     WorkersOption,
+    check_count,
     fail,
+    in_range,
     info,
     interrupted,
     open_store_for,
     progress_bar,
+    range_text,
     report,
     state,
     stop_workers_on_interrupt,
@@ -88,6 +91,16 @@ def _element_list(text: str | None, option: str) -> tuple[str, ...] | None:
     except FormulaError as exc:
         msg = f"{option}: {exc}"
         raise FormulaError(msg) from None
+
+
+def _as_read(formula: str, role: str) -> str:
+    """The formula as the library reads it (reports show this), said on stderr when it differs from the typed one."""
+    from interfacestab.chem import formula_as_read
+
+    read = formula_as_read(formula)
+    if read != formula.strip():
+        info(f"{role} {formula.strip()} read as {read}")
+    return read
 
 
 def screen(
@@ -158,8 +171,9 @@ def screen(
         typer.Option(
             "--max-e-above-hull",
             metavar="E",
-            min=0.0,
-            help="Largest e_above_hull of a candidate, eV/atom (default 0.005); also the --auto filter.",
+            callback=in_range("--max-e-above-hull"),
+            help="Largest e_above_hull of a candidate, eV/atom (default 0.005); also the --auto filter. "
+            f"Range: {range_text('--max-e-above-hull')}.",
             rich_help_panel=CRITERIA_PANEL,
             show_default=False,
         ),
@@ -169,7 +183,9 @@ def screen(
         typer.Option(
             "--max-reduction-limit",
             metavar="V",
-            help="Highest reduction limit, V vs A/A+ (default 2.7 vs Li/Li+; Na 2.37, K 2.59).",
+            callback=in_range("--max-reduction-limit"),
+            help="Highest reduction limit, V vs A/A+ (default 2.7 vs Li/Li+; Na 2.37, K 2.59). "
+            f"Range: {range_text('--max-reduction-limit')}.",
             rich_help_panel=CRITERIA_PANEL,
             show_default=False,
         ),
@@ -179,7 +195,9 @@ def screen(
         typer.Option(
             "--min-oxidation-limit",
             metavar="V",
-            help="Lowest oxidation limit, V vs A/A+ (default 4.0 vs Li/Li+; Na 3.67, K 3.89).",
+            callback=in_range("--min-oxidation-limit"),
+            help="Lowest oxidation limit, V vs A/A+ (default 4.0 vs Li/Li+; Na 3.67, K 3.89). "
+            f"Range: {range_text('--min-oxidation-limit')}.",
             rich_help_panel=CRITERIA_PANEL,
             show_default=False,
         ),
@@ -189,8 +207,9 @@ def screen(
         typer.Option(
             "--max-electrolyte-reaction",
             metavar="E",
-            min=0.0,
-            help="Largest |reaction energy| with the electrolyte, eV/atom (default 0.1).",
+            callback=in_range("--max-electrolyte-reaction"),
+            help="Largest |reaction energy| with the electrolyte, eV/atom (default 0.1). "
+            f"Range: {range_text('--max-electrolyte-reaction')}.",
             rich_help_panel=CRITERIA_PANEL,
             show_default=False,
         ),
@@ -200,8 +219,9 @@ def screen(
         typer.Option(
             "--max-cathode-reaction",
             metavar="E",
-            min=0.0,
-            help="Largest |reaction energy| with the cathode and the charged cathode, eV/atom (default 0.1).",
+            callback=in_range("--max-cathode-reaction"),
+            help="Largest |reaction energy| with the cathode and the charged cathode, eV/atom (default 0.1). "
+            f"Range: {range_text('--max-cathode-reaction')}.",
             rich_help_panel=CRITERIA_PANEL,
             show_default=False,
         ),
@@ -211,8 +231,7 @@ def screen(
         typer.Option(
             "--charged-fraction",
             metavar="F",
-            min=0.0,
-            max=1.0,
+            callback=in_range("--charged-fraction"),
             help="Fraction of the cathode's ion removed for the charged cathode (1: fully charged, as in "
             "Xiao et al.; 0.5: LiCoO2 -> Li0.5CoO2).",
             rich_help_panel=THERMO_PANEL,
@@ -223,6 +242,7 @@ def screen(
         typer.Option(
             "--voltage",
             metavar="V",
+            callback=in_range("--voltage"),
             help="Also report the reactions with electrolyte and cathode open to the ion at this voltage "
             "(V vs A/A+); reported, not a criterion.",
             rich_help_panel=THERMO_PANEL,
@@ -254,7 +274,7 @@ def screen(
         typer.Option(
             "--top",
             metavar="N",
-            min=1,
+            callback=check_count("--top", 1, 1_000_000),
             help="Show only the N best candidates in the table or Markdown (JSON, CSV and --output keep all); "
             "with --plot: label the N best (default 10).",
             rich_help_panel=OUTPUT_PANEL,
@@ -277,6 +297,8 @@ def screen(
     tracker = None
     try:
         with user_errors():
+            electrolyte = _as_read(electrolyte, "electrolyte")
+            cathode = _as_read(cathode, "cathode")
             if output is not None:
                 from interfacestab.analyses.runner import check_output_folder
 
@@ -295,7 +317,8 @@ def screen(
             elif auto:
                 include = _element_list(include_elements, "--include-elements") or ()
                 exclude = _element_list(exclude_elements, "--exclude-elements")
-                with open_store_for(ctx) as store:
+                intro = f"--auto: e_above_hull of every compound with {ion.value} (one hull per chemical system)"
+                with open_store_for(ctx) as store, progress_bar("hulls", intro) as hulls:
                     names = coatings.auto_candidates(
                         store,
                         ion=ion.value,
@@ -303,6 +326,7 @@ def screen(
                         include_elements=include,
                         exclude_elements=coatings.DEFAULT_EXCLUDED_ELEMENTS if exclude is None else exclude,
                         source=source,
+                        progress=hulls,
                     )
                 intro = f"{len(names)} candidates with {ion.value} from the data (--auto)"
             else:

@@ -9,6 +9,7 @@ import typer
 
 from interfacestab_cli.common import (
     INPUT_PANEL,
+    MAX_GRID_POINTS,
     OUTPUT_PANEL,
     THERMO_PANEL,
     Ion,
@@ -20,9 +21,11 @@ from interfacestab_cli.common import (
     WorkersOption,
     emit,
     fail,
+    in_range,
     interrupted,
     open_store_for,
     progress_bar,
+    range_text,
     report,
     state,
     stop_workers_on_interrupt,
@@ -48,7 +51,8 @@ def window(
             "--scan",
             metavar="x=START:STOP:STEP",
             help="Scan the variable of the FORMULA template (end included), e.g. x=0:0.8:0.1, "
-            "or list values: x=0,0.25,0.5. One window per value, all on one hull.",
+            f"or list values: x=0,0.25,0.5 (at most {MAX_GRID_POINTS} values). Amounts are numbers, the variable, "
+            "+ - * / and parentheses (Li7-2xLa3Zr2-xTaxO12). One window per value, all on one hull.",
             rich_help_panel=INPUT_PANEL,
             show_default=False,
         ),
@@ -100,8 +104,9 @@ def window(
         typer.Option(
             "--energy-above-hull",
             metavar="E",
-            help="Use this target energy instead of the data: eV/atom above the hull (0 = on the hull). "
-            "One FORMULA only.",
+            callback=in_range("--energy-above-hull"),
+            help="Use this target energy instead of the data: eV/atom above the hull (0 = on the hull; "
+            f"{range_text('--energy-above-hull')}). One FORMULA only.",
             rich_help_panel=THERMO_PANEL,
             show_default=False,
         ),
@@ -203,10 +208,8 @@ def _check_options(
             ctx, "--scan needs a FORMULA template, e.g. `interfacestab window Li6+xP1-xGexS5I --scan x=0:0.8:0.1`"
         )
     if formula is None and not many:
-        raise typer.BadParameter(
-            "give a FORMULA, e.g. `interfacestab window Li6PS5Cl`, or --batch FILE or --all-compounds",
-            param_hint="'FORMULA'",
-        )
+        msg = "give a FORMULA, e.g. `interfacestab window Li6PS5Cl`, or --batch FILE or --all-compounds"
+        raise typer.BadParameter(msg, param_hint="'FORMULA'")
     if sum([formula is not None, batch is not None, all_compounds]) > 1:
         usage_error(ctx, "give one of FORMULA, --batch FILE or --all-compounds")
     if scan is not None and many:

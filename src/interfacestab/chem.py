@@ -27,7 +27,15 @@ _AMOUNT = r"(?:\d+(?:\.\d*)?|\.\d+)(?:/\d+(?:\.\d*)?)?"
 _TOKEN = re.compile(rf"([A-Z][a-z]?)({_AMOUNT})?|(\()|(\))({_AMOUNT})?|(\s+)|(.)")
 
 
-def _amount(text: str | None) -> float:
+#: Largest amount of an element in a formula (and of a multiplier): beyond it a formula is refused.
+MAX_FORMULA_AMOUNT = 1e6
+#: Characters that join the parts of an adduct or hydrate (``CuSO4·5H2O``); see :func:`parse_formula`.
+ADDUCT_SEPARATORS = "·•∙"
+_LEADING_AMOUNT = re.compile(rf"\s*({_AMOUNT})?\s*")
+_DOT_WATER = re.compile(r"\.\s*(\d+(?:\.\d+)?)\s*H2O\s*$")
+
+
+def _amount(text: str | None, formula: str = "") -> float:
     if not text:
         return 1.0
     if "/" in text:
@@ -35,52 +43,118 @@ def _amount(text: str | None) -> float:
         if float(den) == 0:
             msg = f"division by zero in amount '{text}'"
             raise FormulaError(msg)
-        return float(num) / float(den)
-    return float(text)
+        value = float(num) / float(den)
+    else:
+        value = float(text)
+    if not value <= MAX_FORMULA_AMOUNT:  # also catches inf ('9' * 400 parses to inf)
+        shown = text if len(text) <= 20 else text[:17] + "..."
+        msg = f"amount '{shown}' in formula '{_short(formula)}' is larger than {MAX_FORMULA_AMOUNT:g}"
+        raise FormulaError(msg)
+    return value
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _is_dot_separator(text: str, i: int) -> bool:
+    """Whether the '.' at ``text[i]`` joins two parts (``LiOH.H2O``, ``CuSO4.5H2O``) rather than being a decimal point.
+
+    A '.' followed by an element symbol or '(' joins parts. A '.' followed by a number is a decimal
+    point, except in the water-of-crystallisation form ``<formula>.<n>H2O`` at the end of the
+    formula after a digit other than a lone 0 or after ')' (``CuSO4.5H2O``, ``CaSO4.0.5H2O``;
+    ``Li0.5H2O`` stays Li 0.5).
+    """
+    nxt = text[i + 1 : i + 2]
+    if nxt.isupper() or nxt == "(":
+        return True
+    if not _DOT_WATER.match(text, i) or i == 0:
+        return False
+    before = text[:i].rstrip()
+    if before.endswith(")"):
+        return True
+    number = re.search(r"[\d.]+$", before)
+    if number is None or "." in number.group():
+        return False
+    return number.group().lstrip("0") != ""
+
+
+def _split_parts(text: str) -> list[str]:
+    """Split an adduct or hydrate at '·' (or '.', see :func:`_is_dot_separator`) into its parts."""
+    parts, start = [], 0
+    for i, ch in enumerate(text):
+        if ch in ADDUCT_SEPARATORS or (ch == "." and _is_dot_separator(text, i)):
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return parts
 
 
 def parse_formula(formula: str) -> Composition:
     """Parse a formula into an element -> amount mapping.
 
     Accepts integers, decimals and fractions (``LiNi1/3Mn1/3Co1/3O2``), parentheses
-    (``Li3(PS4)``) and whitespace. Raises :class:`FormulaError` naming the problem.
+    (``Li3(PS4)``), whitespace, and adducts or hydrates whose parts are joined by '·' or '.',
+    each with an optional leading multiplier (``CuSO4·5H2O`` and ``CuSO4.5H2O`` are CuSO4 + 5 H2O;
+    ``LiOH.H2O``; ``75Li2S·25P2S5``). A '.' between digits is a decimal point (``Li0.5CoO2``) except before
+    ``<n>H2O`` at the end of the formula. Amounts above :data:`MAX_FORMULA_AMOUNT` are refused.
+    Raises :class:`FormulaError` naming the problem.
     """
     text = formula.strip()
     if not text:
         msg = "empty formula"
         raise FormulaError(msg)
+    total: dict[str, float] = {}
+    for part in _split_parts(text):
+        lead = _LEADING_AMOUNT.match(part)
+        assert lead is not None  # the pattern can match the empty string
+        factor = _amount(lead.group(1), formula)
+        part = part[lead.end() :]
+        if not part.strip():
+            msg = f"malformed formula '{_short(formula)}': an empty part around '·' or '.'"
+            raise FormulaError(msg)
+        for el, amt in _parse_part(part, formula).items():
+            total[el] = total.get(el, 0.0) + amt * factor
+    comp = {el: amt for el, amt in total.items() if abs(amt) > AMOUNT_TOL}
+    if not comp:
+        msg = f"formula '{_short(formula)}' has no elements"
+        raise FormulaError(msg)
+    if any(amt < 0 for amt in comp.values()):
+        msg = f"formula '{_short(formula)}' has a negative amount"
+        raise FormulaError(msg)
+    if any(not amt <= MAX_FORMULA_AMOUNT for amt in comp.values()):
+        msg = f"formula '{_short(formula)}' has more than {MAX_FORMULA_AMOUNT:g} atoms of an element"
+        raise FormulaError(msg)
+    return comp
+
+
+def _parse_part(text: str, formula: str) -> dict[str, float]:
+    """Element amounts of one part of a formula (no separators)."""
     stack: list[dict[str, float]] = [{}]
     for match in _TOKEN.finditer(text):
         symbol, amount, open_paren, close_paren, group_amount, _space, bad = match.groups()
         if bad is not None:
-            msg = f"malformed formula '{formula}': unexpected '{bad}'"
+            msg = f"malformed formula '{_short(formula)}': unexpected '{bad}'"
             raise FormulaError(msg)
         if symbol is not None:
             if symbol not in ELEMENTS:
-                msg = f"unknown element '{symbol}' in formula '{formula}'"
+                msg = f"unknown element '{symbol}' in formula '{_short(formula)}'"
                 raise FormulaError(msg)
-            stack[-1][symbol] = stack[-1].get(symbol, 0.0) + _amount(amount)
+            stack[-1][symbol] = stack[-1].get(symbol, 0.0) + _amount(amount, formula)
         elif open_paren:
             stack.append({})
         elif close_paren:
             if len(stack) == 1:
-                msg = f"malformed formula '{formula}': unbalanced ')'"
+                msg = f"malformed formula '{_short(formula)}': unbalanced ')'"
                 raise FormulaError(msg)
             group = stack.pop()
-            factor = _amount(group_amount)
+            factor = _amount(group_amount, formula)
             for el, amt in group.items():
                 stack[-1][el] = stack[-1].get(el, 0.0) + amt * factor
     if len(stack) != 1:
-        msg = f"malformed formula '{formula}': unbalanced '('"
+        msg = f"malformed formula '{_short(formula)}': unbalanced '('"
         raise FormulaError(msg)
-    comp = {el: amt for el, amt in stack[0].items() if abs(amt) > AMOUNT_TOL}
-    if not comp:
-        msg = f"formula '{formula}' has no elements"
-        raise FormulaError(msg)
-    if any(amt < 0 for amt in comp.values()):
-        msg = f"formula '{formula}' has a negative amount"
-        raise FormulaError(msg)
-    return comp
+    return stack[0]
 
 
 def _electronegativity_key(symbol: str) -> tuple[float, str]:
@@ -157,6 +231,18 @@ def format_composition(comp: Composition) -> str:
     ``Li1Mn0.33333333Co0.33333333Ni0.33333333O2``; the string parses back to the same composition.
     """
     return "".join(s + _compact_amount(comp[s]) for s in sort_symbols(comp) if comp[s] > AMOUNT_TOL)
+
+
+def formula_as_read(formula: str) -> str:
+    """The formula as this package reads it: pymatgen's reduced formula, or the compact form of a virtual one.
+
+    ``CuSO4.5H2O`` -> ``CuH10SO9``; ``Li4O4`` -> ``Li2O2``; ``LiNi1/3Mn1/3Co1/3O2`` -> ``LiMn1/3Co1/3Ni1/3O2``.
+    Reports show this, so a reader sees how a typed name was understood.
+    """
+    comp = parse_formula(formula)
+    if all(abs(v - round(v)) < AMOUNT_TOL for v in comp.values()):
+        return reduced_formula(comp)
+    return format_composition(comp)
 
 
 def n_atoms(comp: Composition) -> float:

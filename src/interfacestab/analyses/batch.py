@@ -81,22 +81,27 @@ class BatchResult:
 
 
 def read_targets(path: str | Path, default_ion: str = "Li") -> list[tuple[str, str]]:
-    """Targets from a file: one formula per line, or a CSV with ``formula`` (and optional ``ion``) columns."""
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        msg = f"cannot read {p}: {exc.strerror or exc}"
-        raise SourceError(msg) from exc
-    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-    if not lines:
-        msg = f"{p}: no formulas"
-        raise SourceError(msg)
-    header = [h.strip() for h in lines[0].split(",")]
-    if "formula" in header:
-        rows = list(csv.DictReader(io.StringIO("\n".join(lines))))
-        return [(r["formula"].strip(), (r.get("ion") or default_ion).strip()) for r in rows]
-    return [(ln.strip().split(",")[0], default_ion) for ln in lines]
+    """Targets from a file: one formula per line, or a CSV with ``formula`` (and optional ``ion``) columns.
+
+    The file must be a regular UTF-8 text file (see :mod:`interfacestab.analyses.inputs`); an
+    empty ``ion`` cell means ``default_ion``.
+
+    Raises:
+        SourceError: the file cannot be read, holds no formula, or names an ion other than Li, Na, K.
+    """
+    from interfacestab.analyses.inputs import read_formula_rows
+
+    targets = []
+    for row in read_formula_rows(path, "batch file", columns=("ion",)):
+        ion = row.get("ion") or default_ion
+        if ion not in _IONS:
+            msg = f"batch file {path}: ion '{ion[:20]}' of {row['formula'][:40]} is not one of {', '.join(_IONS)}"
+            raise SourceError(msg)
+        targets.append((row["formula"], ion))
+    return targets
+
+
+_IONS = ("Li", "Na", "K")
 
 
 def all_compound_targets(

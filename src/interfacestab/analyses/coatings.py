@@ -346,17 +346,15 @@ def screen_chunk(candidates: list[str], setup: ScreeningSetup) -> list[dict[str,
 
 # --- candidate lists ---------------------------------------------------------------------------
 def read_candidates(path: str | Path) -> list[str]:
-    """Candidate formulas from a file: one per line, or a CSV with a ``formula`` column."""
-    p = Path(path)
-    try:
-        lines = [ln.strip() for ln in p.read_text(encoding="utf-8-sig").splitlines()]
-    except OSError as exc:
-        msg = f"cannot read candidates file {p}: {exc.strerror or exc}"
-        raise DataNotFoundError(msg) from exc
-    lines = [ln for ln in lines if ln and not ln.startswith("#")]
-    if lines and "formula" in [h.strip() for h in lines[0].split(",")]:
-        return [r["formula"].strip() for r in csv.DictReader(io.StringIO("\n".join(lines)))]
-    return [ln.split(",")[0] for ln in lines]
+    """Candidate formulas from a file: one per line, or a CSV with a ``formula`` column.
+
+    Raises:
+        SourceError: the file is not a readable regular UTF-8 text file, or holds no formula
+            (see :mod:`interfacestab.analyses.inputs`).
+    """
+    from interfacestab.analyses.inputs import read_formula_rows
+
+    return [row["formula"] for row in read_formula_rows(path, "candidates file")]
 
 
 def auto_candidates(
@@ -367,28 +365,42 @@ def auto_candidates(
     include_elements: Iterable[str] = (),
     exclude_elements: Iterable[str] = DEFAULT_EXCLUDED_ELEMENTS,
     source: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[str]:
     """Candidates for ``--auto``: compounds with the ion, all of ``include_elements``, none excluded.
 
     Only compounds within ``max_e_above_hull`` of their own hull are kept; ordered by chemical
-    system, then formula.
+    system, then formula. One hull is built per *maximal* chemical system of the candidates: a
+    compound of a subsystem has the same e_above_hull on the larger system's hull (the hull of a
+    face is the face of the hull), so subsystems need no hull of their own. ``progress`` gets
+    (hulls done, hulls to build).
     """
     from interfacestab.engine.hull import build_hull
 
     include, exclude = set(include_elements), set(exclude_elements) - {ion}
-    by_system: dict[str, list[Any]] = defaultdict(list)
+    by_system: dict[frozenset[str], list[Any]] = defaultdict(list)
     for e in store.iter_entries(source, containing=ion):
-        els = set(e.composition)
+        els = frozenset(e.composition)
         if include <= els and not (els & exclude):
-            by_system[chemsys(els)].append(e)
+            by_system[els].append(e)
+    maximal: list[frozenset[str]] = []
+    for system in sorted(by_system, key=lambda s: (-len(s), sorted(s))):
+        if not any(system < m for m in maximal):
+            maximal.append(system)
+    above: dict[frozenset[str], list[float]] = {}  # system -> e_above_hull of each of its entries
+    if progress:
+        progress(0, len(maximal))
+    for done, top in enumerate(maximal, start=1):
+        hull = build_hull(store.entries(sorted(top), source))
+        for system, entries in by_system.items():
+            if system <= top and system not in above:
+                above[system] = [hull.e_above_hull(hull.vector(e.composition), e.e_form_eV_per_atom) for e in entries]
+        if progress:
+            progress(done, len(maximal))
     chosen = []
-    for system, entries in sorted(by_system.items()):
-        hull = build_hull(store.entries(system.split("-"), source))
-        for e in entries:
-            if (
-                hull.e_above_hull(hull.vector(e.composition), e.e_form_eV_per_atom)
-                <= max_e_above_hull_eV_per_atom + 1e-12
-            ):
+    for system in sorted(by_system, key=chemsys):
+        for e, e_above in zip(by_system[system], above[system], strict=True):
+            if e_above <= max_e_above_hull_eV_per_atom + 1e-12:
                 chosen.append(e.formula)
     return chosen
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ClassVar
@@ -11,7 +12,7 @@ import numpy as np
 from interfacestab._periodic import ELEMENTS
 from interfacestab.analyses.targets import load_system
 from interfacestab.analyses.window import StabilityWindow, stability_window
-from interfacestab.chem import Composition, format_composition
+from interfacestab.chem import MAX_FORMULA_AMOUNT, Composition, format_composition
 from interfacestab.engine.hull import build_hull
 from interfacestab.engine.ray import LP_ROUTE_MIN_ELEMENTS
 from interfacestab.errors import AnalysisError, FormulaError
@@ -22,70 +23,214 @@ if TYPE_CHECKING:
 
     from interfacestab.store.database import Store
 
-_SAFE_EXPR = re.compile(r"^[0-9.+\-*/() ]*$")
+#: Most values a scan (``--scan``) or a voltage sweep (``--sweep``) may have; a larger grid is refused.
+MAX_GRID_POINTS = 1001
+_MAX_NESTING = 32  # parentheses in one amount expression
+
+
+def grid_values(start: float, stop: float, step: float, *, what: str) -> list[float]:
+    """START, START+STEP, ..., STOP (end included), refusing non-finite numbers and grids over ``MAX_GRID_POINTS``.
+
+    ``what`` names the grid in messages (``"scan 'x=0:1:0.1'"``).
+
+    Raises:
+        FormulaError: a value is not finite, STEP <= 0, STOP < START, or too many points.
+    """
+    if not all(math.isfinite(v) for v in (start, stop, step)):
+        msg = f"{what} needs finite numbers"
+        raise FormulaError(msg)
+    if step <= 0 or stop < start:
+        msg = f"{what} needs STEP > 0 and STOP >= START (START:STOP:STEP)"
+        raise FormulaError(msg)
+    n_points = math.floor((stop - start) / step + 0.5) + 1
+    if n_points > MAX_GRID_POINTS:
+        msg = f"{what} has {n_points:.3g} points, more than the {MAX_GRID_POINTS} allowed: use a larger STEP"
+        raise FormulaError(msg)
+    return [float(v) for v in np.round(start + step * np.arange(n_points), 10)]
 
 
 def parse_scan_range(text: str) -> tuple[str, list[float]]:
-    """``x=0:0.8:0.1`` -> ("x", [0, 0.1, ..., 0.8]) (end included); ``x=0,0.25,0.5`` lists values."""
+    """``x=0:0.8:0.1`` -> ("x", [0, 0.1, ..., 0.8]) (end included); ``x=0,0.25,0.5`` lists values.
+
+    At most :data:`MAX_GRID_POINTS` values, all finite.
+    """
     match = re.fullmatch(r"\s*([a-z])\s*=\s*(.+)", text)
     if not match:
-        msg = f"scan '{text}' must look like x=START:STOP:STEP or x=V1,V2,..."
+        msg = f"scan '{_short(text)}' must look like x=START:STOP:STEP or x=V1,V2,..."
         raise FormulaError(msg)
     var, spec = match.groups()
     try:
-        if ":" in spec:
-            start, stop, step = (float(v) for v in spec.split(":"))
-            if step <= 0 or stop < start:
-                raise ValueError
-            values = list(np.round(np.arange(start, stop + step / 2, step), 10))
-        else:
-            values = [float(v) for v in spec.split(",")]
+        numbers = [float(v) for v in spec.split(":" if ":" in spec else ",")]
     except ValueError:
-        msg = f"scan range '{spec}' must be START:STOP:STEP with STEP > 0 and STOP >= START, or a list of numbers"
-        raise FormulaError(msg) from None
-    return var, [float(v) for v in values]
+        numbers = []
+    if ":" in spec:
+        if len(numbers) != 3:
+            msg = f"scan range '{_short(spec)}' must be START:STOP:STEP (three numbers) or a list V1,V2,..."
+            raise FormulaError(msg)
+        return var, grid_values(*numbers, what=f"scan '{_short(text)}'")
+    if not numbers:
+        msg = f"scan values '{_short(spec)}' must be numbers separated by commas, or START:STOP:STEP"
+        raise FormulaError(msg)
+    if not all(math.isfinite(v) for v in numbers):
+        msg = f"scan values '{_short(spec)}' must be finite numbers"
+        raise FormulaError(msg)
+    if len(numbers) > MAX_GRID_POINTS:
+        msg = f"scan lists {len(numbers)} values, more than the {MAX_GRID_POINTS} allowed"
+        raise FormulaError(msg)
+    return var, numbers
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+_EXPR_TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d*)?|\.\d+)|([a-z])|([-+*/()]))")
+
+
+class _Amount:
+    """Evaluate an amount expression: numbers, one variable, + - * /, parentheses, implicit products (``0.5x``).
+
+    A small recursive-descent parser (no ``eval``): no powers, no names but the variable, at most
+    ``_MAX_NESTING`` nested parentheses, and every intermediate result finite and at most
+    ``MAX_FORMULA_AMOUNT`` in size.
+    """
+
+    def __init__(self, expr: str, variable: str, value: float, template: str) -> None:
+        self.expr, self.variable, self.value, self.template = expr, variable, value, template
+        self.tokens: list[tuple[str, str]] = []
+        pos = 0
+        while pos < len(expr):
+            m = _EXPR_TOKEN.match(expr, pos)
+            if m is None or m.end() == pos:
+                self._fail(f"unexpected '{expr[pos:].strip()[:1]}'")
+            number, name, op = m.groups()
+            if name is not None and name != variable:
+                self._fail(f"'{name}' is not the scan variable '{variable}'")
+            self.tokens.append(("num", number) if number is not None else ("var", name) if name else ("op", op))
+            pos = m.end()
+        self.i = 0
+
+    def _fail(self, why: str) -> None:
+        msg = f"amount '{_short(self.expr, 30)}' in scan formula '{_short(self.template)}': {why}"
+        raise FormulaError(msg)
+
+    def _peek(self) -> tuple[str, str] | None:
+        return self.tokens[self.i] if self.i < len(self.tokens) else None
+
+    def _check(self, x: float) -> float:
+        if not (math.isfinite(x) and abs(x) <= MAX_FORMULA_AMOUNT):
+            limit = f"amounts must be finite, at most {MAX_FORMULA_AMOUNT:g}"
+            self._fail(f"gives {x:g} at {self.variable}={self.value:g} ({limit})")
+        return x
+
+    def evaluate(self) -> float:
+        if not self.tokens:
+            return 1.0
+        result = self._sum(0)
+        if self._peek() is not None:
+            self._fail(f"unexpected '{self._peek()[1]}'")  # type: ignore[index]
+        return result
+
+    def _sum(self, depth: int) -> float:
+        x = self._product(depth)
+        while (tok := self._peek()) is not None and tok in (("op", "+"), ("op", "-")):
+            self.i += 1
+            y = self._product(depth)
+            x = self._check(x + y if tok[1] == "+" else x - y)
+        return x
+
+    def _product(self, depth: int) -> float:
+        x = self._unary(depth)
+        while (tok := self._peek()) is not None:
+            if tok in (("op", "*"), ("op", "/")):
+                self.i += 1
+                y = self._unary(depth)
+                if tok[1] == "/" and y == 0:
+                    self._fail(f"division by zero at {self.variable}={self.value:g}")
+                x = self._check(x * y if tok[1] == "*" else x / y)
+            elif tok[0] == "var" or tok == ("op", "("):  # implicit product: 0.5x, 2(1-x)
+                x = self._check(x * self._unary(depth))
+            else:
+                break
+        return x
+
+    def _unary(self, depth: int) -> float:
+        tok = self._peek()
+        if tok in (("op", "+"), ("op", "-")):
+            self.i += 1
+            x = self._unary(depth)
+            return -x if tok[1] == "-" else x  # type: ignore[index]
+        return self._atom(depth)
+
+    def _atom(self, depth: int) -> float:
+        tok = self._peek()
+        if tok is None:
+            self._fail("ends too early")
+        self.i += 1
+        kind, text = tok  # type: ignore[misc]
+        if kind == "num":
+            return self._check(float(text))
+        if kind == "var":
+            return self._check(self.value)
+        if text == "(":
+            if depth >= _MAX_NESTING:
+                self._fail(f"more than {_MAX_NESTING} nested parentheses")
+            x = self._sum(depth + 1)
+            if self._peek() != ("op", ")"):
+                self._fail("unbalanced '('")
+            self.i += 1
+            return x
+        self._fail(f"unexpected '{text}'")
+        raise AssertionError  # unreachable: _fail raises
+
+
+def eval_amount(expr: str, variable: str, value: float, template: str = "") -> float:
+    """The value of an amount expression such as ``6+x``, ``1-x``, ``0.5x`` or ``2(1-x)/3`` at ``variable = value``.
+
+    Raises:
+        FormulaError: anything but numbers, the variable, + - * / and parentheses; division by
+            zero; a non-finite or huge (> ``MAX_FORMULA_AMOUNT``) result.
+    """
+    return _Amount(expr, variable, value, template or expr).evaluate()
 
 
 def scan_composition(template: str, variable: str, value: float) -> Composition:
     """Composition of a template such as ``Li6+xP1-xGexS5I`` at one value of its variable.
 
     Each element is followed by an amount expression in numbers and the variable (``6+x``,
-    ``1-x``, ``0.5x``); an element whose amount reaches 0 is dropped.
+    ``1-x``, ``0.5x``; see :func:`eval_amount`); an element whose amount reaches 0 is dropped.
     """
+    if not math.isfinite(value):
+        msg = f"scan value {value} is not a finite number"
+        raise FormulaError(msg)
     comp: dict[str, float] = {}
     i = 0
     text = template.replace(" ", "")
     while i < len(text):
         if not text[i].isupper():
-            msg = f"scan formula '{template}': expected an element at '{text[i:]}'"
+            msg = f"scan formula '{_short(template)}': expected an element at '{_short(text[i:], 20)}'"
             raise FormulaError(msg)
         two = text[i : i + 2]
         symbol = two if len(two) == 2 and two[1].islower() and two[1] != variable and two in ELEMENTS else text[i]
         if symbol not in ELEMENTS:
-            msg = f"unknown element '{symbol}' in scan formula '{template}'"
+            msg = f"unknown element '{symbol}' in scan formula '{_short(template)}'"
             raise FormulaError(msg)
         i += len(symbol)
         j = i
         while j < len(text) and not text[j].isupper():
             j += 1
-        expr = text[i:j] or "1"
+        amount = eval_amount(text[i:j], variable, value, template)
         i = j
-        expr = re.sub(rf"(\d|\)){variable}", rf"\1*{variable}", expr).replace(variable, f"({value!r})")
-        if not _SAFE_EXPR.match(expr):
-            msg = f"amount '{text[i - len(expr) : i] or expr}' in '{template}' uses something other than numbers and '{variable}'"
-            raise FormulaError(msg)
-        try:
-            amount = float(eval(expr, {"__builtins__": {}}, {}))
-        except (SyntaxError, ZeroDivisionError, TypeError) as exc:
-            msg = f"cannot evaluate amount '{expr}' in scan formula '{template}'"
-            raise FormulaError(msg) from exc
         if amount < -1e-9:
-            msg = f"'{template}' at {variable}={value} gives a negative amount of {symbol}"
+            msg = f"'{_short(template)}' at {variable}={value:g} gives a negative amount of {symbol}"
             raise FormulaError(msg)
         if amount > 1e-9:
             comp[symbol] = comp.get(symbol, 0.0) + amount
     if not comp:
-        msg = f"scan formula '{template}' has no elements"
+        msg = f"scan formula '{_short(template)}' has no elements"
+        raise FormulaError(msg)
+    if any(amt > MAX_FORMULA_AMOUNT for amt in comp.values()):
+        msg = f"'{_short(template)}' at {variable}={value:g} has more than {MAX_FORMULA_AMOUNT:g} atoms of an element"
         raise FormulaError(msg)
     return comp
 

@@ -11,6 +11,7 @@ bisected down to ``tol_V`` and the same test applied to each half.
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ClassVar
 
@@ -20,7 +21,7 @@ from interfacestab.analyses.interface import InterfaceKink, InterfacePair, Inter
 from interfacestab.analyses.targets import load_system
 from interfacestab.chem import parse_formula
 from interfacestab.conventions import VOLTAGE_RANGE_V
-from interfacestab.errors import AnalysisError
+from interfacestab.errors import AnalysisError, FormulaError
 from interfacestab.provenance import Provenance
 
 if TYPE_CHECKING:
@@ -122,20 +123,29 @@ class InterfaceSweep:
 
 
 def parse_sweep(text: str) -> np.ndarray:
-    """``0:5:0.1`` -> voltages 0, 0.1, ..., 5 (end included)."""
+    """``0:5:0.1`` -> voltages 0, 0.1, ..., 5 (end included), at most ``MAX_GRID_POINTS`` of them, all finite."""
+    from interfacestab.analyses.scan import grid_values
+
+    shown = text if len(text) <= 60 else text[:57] + "..."
     try:
         start, stop, step = (float(v) for v in text.split(":"))
     except ValueError:
-        msg = f"sweep '{text}' must be V1:V2:STEP (volts)"
+        msg = f"sweep '{shown}' must be V1:V2:STEP (volts)"
         raise AnalysisError(msg) from None
+    if not all(math.isfinite(v) for v in (start, stop, step)):
+        msg = f"sweep '{shown}' needs finite numbers V1:V2:STEP (volts)"
+        raise AnalysisError(msg)
     if step <= 0 or stop <= start:
-        msg = f"sweep '{text}' needs V2 > V1 and STEP > 0"
+        msg = f"sweep '{shown}' needs V2 > V1 and STEP > 0"
         raise AnalysisError(msg)
     low, high = VOLTAGE_RANGE_V
     if start < low or stop > high:
-        msg = f"sweep '{text}' leaves the sensible range {low:g}-{high:g} V vs A/A+"
+        msg = f"sweep '{shown}' leaves the sensible range {low:g}-{high:g} V vs A/A+"
         raise AnalysisError(msg)
-    return np.round(np.arange(start, stop + step / 2, step), 10)
+    try:
+        return np.array(grid_values(start, stop, step, what=f"sweep '{shown}'"))
+    except FormulaError as exc:  # more than MAX_GRID_POINTS voltages
+        raise AnalysisError(str(exc)) from None
 
 
 def interface_sweep(

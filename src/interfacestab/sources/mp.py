@@ -13,16 +13,20 @@ Thermo types:
 
 The endpoint is the ``endpoint`` argument, else ``MP_API_ENDPOINT``, else the public API. The
 client is given its own HTTP session without built-in retries and with ``timeout_s`` on every
-request, so retries and back-off are this module's alone. (The client's start-up ``heartbeat``
-request, which reports the database version, is made without a timeout by ``mp-api`` itself.)
+request, so retries and back-off are this module's alone. ``mp-api`` makes its start-up
+``heartbeat`` request (the database version) outside that session and without a timeout, so
+while a query runs every HTTP request made without a timeout gets ``timeout_s`` too: no network
+wait is unbounded. ``timeout_s`` defaults to ``INTERFACESTAB_MP_TIMEOUT_S``, else 30 s.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import time
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +37,7 @@ from interfacestab.settings import load_settings
 from interfacestab.sources.files import _to_entries, content_hash
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
 
     import requests
 
@@ -43,6 +47,8 @@ THERMO_TYPES: tuple[str, ...] = ("GGA_GGA+U", "GGA_GGA+U_R2SCAN")
 THERMO_LABELS = {"GGA_GGA+U": "GGA/GGA+U, MP2020 corrections", "GGA_GGA+U_R2SCAN": "mixed GGA/GGA+U/r2SCAN"}
 DEFAULT_ENDPOINT = "https://api.materialsproject.org/"
 CITATION = "Jain et al., APL Mater. 1, 011002 (2013)"
+TIMEOUT_ENV = "INTERFACESTAB_MP_TIMEOUT_S"
+DEFAULT_TIMEOUT_S = 30.0
 KEY_HINT = "set MP_API_KEY (or PMG_MAPI_KEY) to your 32-character key from https://materialsproject.org/api"
 
 _STATUS = re.compile(r"status code (\d{3})")
@@ -50,7 +56,29 @@ Row = tuple[dict[str, float], float, str]  # composition, corrected total energy
 
 
 class _TransientError(Exception):
-    """A failure worth retrying: network error, timeout, HTTP 429 or 5xx."""
+    """A failure worth retrying: network error, timeout, HTTP 429 or 5xx (``timed_out``: no back-off needed)."""
+
+    def __init__(self, message: str, *, timed_out: bool = False) -> None:
+        super().__init__(message)
+        self.timed_out = timed_out
+
+
+def resolve_timeout(timeout_s: float | None = None) -> float:
+    """Seconds to wait for any one answer: the argument, else ``INTERFACESTAB_MP_TIMEOUT_S``, else 30.
+
+    Raises:
+        MPError: the value is not a positive finite number of seconds.
+    """
+    raw: object = timeout_s if timeout_s is not None else os.environ.get(TIMEOUT_ENV) or DEFAULT_TIMEOUT_S
+    try:
+        value = float(raw)  # type: ignore[arg-type]
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and 0 < value <= 3600):
+        where = f"{TIMEOUT_ENV}={raw!r}" if timeout_s is None else f"timeout {raw!r}"
+        msg = f"{where} must be a number of seconds between 0 and 3600"
+        raise MPError(msg)
+    return value
 
 
 def resolve_endpoint(endpoint: str | None = None) -> str:
@@ -68,7 +96,7 @@ def fetch_chemsys(
     endpoint: str | None = None,
     retries: int = 3,
     backoff_s: float = 1.0,
-    timeout_s: float = 30.0,
+    timeout_s: float | None = None,
     source_name: str | None = None,
 ) -> tuple[SourceInfo, int]:
     """Fetch every MP entry of a chemical system and store its formation energies.
@@ -81,7 +109,8 @@ def fetch_chemsys(
         endpoint: API base URL; default ``MP_API_ENDPOINT``, else the public API.
         retries: Retries after a network failure, timeout or HTTP 429/5xx.
         backoff_s: First back-off in seconds; doubled after every failed attempt.
-        timeout_s: Timeout of each HTTP request in seconds.
+        timeout_s: Timeout of each HTTP request in seconds (also the client's own heartbeat request);
+            default ``INTERFACESTAB_MP_TIMEOUT_S``, else 30.
         source_name: Store source name; default ``mp_live_<thermo_type>``.
 
     Returns:
@@ -103,17 +132,19 @@ def fetch_chemsys(
         msg = f"no Materials Project API key: {KEY_HINT}"
         raise MPError(msg)
     url = resolve_endpoint(endpoint)
+    timeout = resolve_timeout(timeout_s)
     retries = max(retries, 0)
 
     for attempt in range(retries + 1):
         try:
-            rows, db_version = _query(els, thermo_type, key, url, timeout_s)
+            rows, db_version = _query(els, thermo_type, key, url, timeout)
             break
         except _TransientError as exc:
             if attempt == retries:
                 msg = f"Materials Project API at {url} failed after {retries + 1} attempt(s): {exc}"
                 raise MPError(msg) from exc
-            time.sleep(backoff_s * 2**attempt)
+            if not exc.timed_out:  # a timeout has waited already
+                time.sleep(backoff_s * 2**attempt)
 
     if not rows:
         msg = f"the Materials Project has no {thermo_type} entries in the {system} system"
@@ -145,12 +176,33 @@ def _query(els: tuple[str, ...], thermo_type: str, key: str, url: str, timeout_s
     from mp_api.client import MPRester
 
     try:
-        with MPRester(api_key=key, endpoint=url, session=_session(key, timeout_s), mute_progress_bars=True) as mpr:
-            fetched = mpr.get_entries_in_chemsys(list(els), additional_criteria={"thermo_types": [thermo_type]})
-            rows = [_row(e) for e in fetched]
-            return rows, str(mpr.db_version or "")
+        with _default_http_timeout(timeout_s):
+            session = _session(key, timeout_s)
+            with MPRester(api_key=key, endpoint=url, session=session, mute_progress_bars=True) as mpr:
+                fetched = mpr.get_entries_in_chemsys(list(els), additional_criteria={"thermo_types": [thermo_type]})
+                rows = [_row(e) for e in fetched]
+                return rows, str(mpr.db_version or "")
     except Exception as exc:
-        raise _classify(exc, url) from exc
+        raise _classify(exc, url, timeout_s) from exc
+
+
+@contextmanager
+def _default_http_timeout(timeout_s: float) -> Iterator[None]:
+    """While inside, an HTTP request made without a timeout (mp-api's heartbeat) waits at most ``timeout_s``."""
+    from requests.adapters import HTTPAdapter
+
+    original = HTTPAdapter.send
+
+    def send(self: HTTPAdapter, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = timeout_s
+        return original(self, request, *args, **kwargs)
+
+    HTTPAdapter.send = send  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        HTTPAdapter.send = original  # type: ignore[method-assign]
 
 
 def _row(entry: Any) -> Row:
@@ -178,11 +230,20 @@ def _session(key: str, timeout_s: float) -> requests.Session:
     return session
 
 
-def _classify(exc: Exception, url: str) -> Exception:
+def _classify(exc: Exception, url: str, timeout_s: float = DEFAULT_TIMEOUT_S) -> Exception:
     """Map a client failure to MPError (final) or _TransientError (retried)."""
     import requests
     from mp_api.client.core.exceptions import MPRestError
 
+    timeout = _find_timeout(exc)
+    if timeout is not None:
+        request = getattr(timeout, "request", None)
+        what = getattr(request, "url", None) or url
+        kind = "connection" if isinstance(timeout, requests.ConnectTimeout) else "answer"
+        return _TransientError(
+            f"timed out: no {kind} from {what} within {timeout_s:g} s (set {TIMEOUT_ENV} to wait longer)",
+            timed_out=True,
+        )
     text = " ".join(str(exc).split())[:300] or type(exc).__name__
     if isinstance(exc, MPRestError):
         match = _STATUS.search(str(exc))
@@ -199,6 +260,20 @@ def _classify(exc: Exception, url: str) -> Exception:
     if isinstance(exc, requests.RequestException):
         return _TransientError(text)
     return MPError(f"malformed response from the Materials Project API at {url}: {type(exc).__name__}: {text}")
+
+
+def _find_timeout(exc: BaseException) -> BaseException | None:
+    """The ``requests`` timeout behind ``exc`` (itself, or in its cause/context chain), if any."""
+    import requests
+
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, requests.Timeout):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
 
 
 def _formation_energies(rows: list[Row], system: str) -> list[Row]:
