@@ -140,8 +140,8 @@ def chemsys_entries(store: Store, chemsys: str, *, source: str | None = None) ->
 
 def setup_offline(store: Store, data_dir: Path | None = None, progress: object = None) -> list[tuple[SourceInfo, bool]]:
     """Import the offline snapshot folder (default: settings' shared data dir) into the store."""
+    from interfacestab.ingest import import_offline_snapshot
     from interfacestab.settings import load_settings
-    from interfacestab.sources.snapshot import import_offline_snapshot
 
     folder = data_dir or load_settings().shared_data_dir
     return import_offline_snapshot(store, Path(folder), progress=progress)

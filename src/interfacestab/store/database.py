@@ -29,6 +29,7 @@ import os
 import sqlite3
 import urllib.parse
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +38,7 @@ from interfacestab.chem import chemsys as chemsys_key
 from interfacestab.entries import Entry, EntrySet
 from interfacestab.errors import DataNotFoundError, StoreError
 from interfacestab.provenance import SourceInfo
+from interfacestab.settings import SNAPSHOT_SOURCE_NAME, SOURCE_ENV, load_settings
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -136,12 +138,17 @@ class Store:
     Attributes:
         path: The SQLite file.
         read_only: True when the file or its folder is not writable (reads work, writes raise).
+        default_source: Source used when none is named (``Settings.default_source``; empty: the
+            offline snapshot when present, else the first source imported).
     """
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, *, read_only: bool = False) -> None:
+    def __init__(
+        self, path: Path, conn: sqlite3.Connection, *, read_only: bool = False, default_source: str = ""
+    ) -> None:
         self.path = path
         self._conn = conn
         self.read_only = read_only
+        self.default_source = default_source
         self._has_digests: dict[str, bool] = {}
 
     # -- lifecycle ---------------------------------------------------------------
@@ -162,7 +169,11 @@ class Store:
         return [SourceInfo(**dict(row)) for row in rows]
 
     def source(self, name: str | None = None) -> SourceInfo:
-        """One source by name; with no name, the only source or the offline snapshot."""
+        """One source by name; with no name, the default source (see :attr:`default_source`).
+
+        Raises:
+            DataNotFoundError: when the store is empty or has no source of that name.
+        """
         sources = {s.name: s for s in self.sources()}
         if not sources:
             msg = f"the store at {self.path} is empty; run `interfacestab setup` or `interfacestab data import PATH`"
@@ -172,8 +183,14 @@ class Store:
                 msg = f"no source named '{name}' in the store (have: {', '.join(sources)})"
                 raise DataNotFoundError(msg)
             return sources[name]
-        from interfacestab.sources.snapshot import SNAPSHOT_SOURCE_NAME
-
+        if self.default_source:
+            if self.default_source not in sources:
+                msg = (
+                    f"{SOURCE_ENV} names the source '{self.default_source}', which is not in the store "
+                    f"(have: {', '.join(sources)})"
+                )
+                raise DataNotFoundError(msg)
+            return sources[self.default_source]
         if SNAPSHOT_SOURCE_NAME in sources:
             return sources[SNAPSHOT_SOURCE_NAME]
         return next(iter(sources.values()))
@@ -215,10 +232,6 @@ class Store:
             for r in rows
         )
         return EntrySet(els, entries, info)
-
-    def has_chemsys(self, elements: Iterable[str], source: str | None = None) -> bool:
-        """Whether the source has at least one compound spanning exactly these elements or a subsystem."""
-        return bool(self.entries(elements, source).entries)
 
     def covered_elements(self, source: str | None = None) -> frozenset[str]:
         """Every element that appears in at least one entry of the source."""
@@ -353,9 +366,7 @@ class Store:
             )
             for e in entries
         ]
-        stamped = SourceInfo(
-            **{**info.to_dict(), "n_entries": len(rows), "imported_at": datetime.now(UTC).isoformat(timespec="seconds")}
-        )
+        stamped = replace(info, n_entries=len(rows), imported_at=datetime.now(UTC).isoformat(timespec="seconds"))
         with self._write() as conn:
             conn.execute("DELETE FROM entries WHERE source = ?", (info.name,))
             conn.execute("DELETE FROM sources WHERE name = ?", (info.name,))
@@ -406,7 +417,7 @@ class Store:
             )
             self._store_digests(conn, info.name, keys)
             count = conn.execute("SELECT COUNT(*) FROM entries WHERE source = ?", (info.name,)).fetchone()[0]
-            stamped = SourceInfo(**{**info.to_dict(), "n_entries": int(count), "imported_at": now})
+            stamped = replace(info, n_entries=int(count), imported_at=now)
             conn.execute("DELETE FROM sources WHERE name = ?", (info.name,))
             conn.execute(
                 "INSERT INTO sources VALUES (:name, :description, :thermo_type, :vintage, :db_version, :origin, "
@@ -414,14 +425,6 @@ class Store:
                 stamped.to_dict(),
             )
         return stamped
-
-    def remove_source(self, name: str) -> None:
-        """Delete a source and its entries."""
-        with self._write() as conn:
-            conn.execute(_DIGEST_SCHEMA)
-            conn.execute("DELETE FROM chemsys_digests WHERE source = ?", (name,))
-            conn.execute("DELETE FROM entries WHERE source = ?", (name,))
-            conn.execute("DELETE FROM sources WHERE name = ?", (name,))
 
     def _store_digests(self, conn: sqlite3.Connection, source: str, keys: list[str] | None) -> None:
         """Recompute the checksums of a source's systems (all, or ``keys``) inside a write transaction."""
@@ -537,9 +540,8 @@ def open_store(path: str | Path | None = None, *, create: bool = True) -> Store:
             is corrupt, or has another schema version.
         DataNotFoundError: when ``create`` is False and no store exists.
     """
-    from interfacestab.settings import resolve_store_path
-
-    store_path = resolve_store_path(path)
+    settings = load_settings(path)
+    store_path = settings.store_path
     if store_path.exists() and not store_path.is_file():
         msg = f"the store path {store_path} is not a regular file; give --store a file path (e.g. my_store.sqlite)"
         raise StoreError(msg)
@@ -600,4 +602,4 @@ def open_store(path: str | Path | None = None, *, create: bool = True) -> Store:
             conn.close()
         msg = f"the store at {store_path} is corrupt or not an interfacestab store ({exc}); {_rebuild_hint(store_path)}"
         raise StoreError(msg) from exc
-    return Store(store_path, conn, read_only=read_only)
+    return Store(store_path, conn, read_only=read_only, default_source=settings.default_source)
