@@ -603,3 +603,19 @@ def open_store(path: str | Path | None = None, *, create: bool = True) -> Store:
         msg = f"the store at {store_path} is corrupt or not an interfacestab store ({exc}); {_rebuild_hint(store_path)}"
         raise StoreError(msg) from exc
     return Store(store_path, conn, read_only=read_only, default_source=settings.default_source)
+
+
+@contextmanager
+def store_or_default(store: Store | None) -> Iterator[Store]:
+    """``store`` itself, or else the configured store, opened (never created) for the block and closed after.
+
+    The one place a library call resolves an optional ``store`` argument.
+
+    Raises:
+        DataNotFoundError: when no store is given and none exists at the configured path.
+    """
+    if store is not None:
+        yield store
+        return
+    with open_store(create=False) as owned:
+        yield owned
