@@ -101,7 +101,7 @@ def make_store(directory: Path | None = None) -> tuple[Path, float]:
 
     Without ``directory`` the store lives in a temporary folder removed at exit.
     """
-    from interfacestab.sources.snapshot import import_offline_snapshot
+    from interfacestab.ingest import import_offline_snapshot
     from interfacestab.store import open_store
 
     if directory is None:

@@ -24,7 +24,7 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def snapshot_store(tmp_path_factory: pytest.TempPathFactory, shared_data: Path):
     """A store holding the whole offline snapshot (imported once per session)."""
-    from interfacestab.sources.snapshot import import_offline_snapshot
+    from interfacestab.ingest import import_offline_snapshot
 
     path = tmp_path_factory.mktemp("store") / "snapshot.sqlite"
     store = open_store(path)

@@ -254,7 +254,7 @@ def test_setup_imports_a_snapshot_folder(runner: CliRunner, tmp_path: Path) -> N
 
 
 def test_data_fetch_passes_options(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import interfacestab.sources.mp as mp_module
+    import interfacestab.ingest as ingest_module
     from interfacestab.provenance import SourceInfo
 
     calls: list[tuple[tuple, dict]] = []
@@ -263,7 +263,7 @@ def test_data_fetch_passes_options(runner: CliRunner, tmp_path: Path, monkeypatc
         calls.append((args, kwargs))
         return SourceInfo("mp_live_GGA_GGA+U_R2SCAN", "fake", "mixed GGA/GGA+U/r2SCAN", "today", n_entries=7), 7
 
-    monkeypatch.setattr(mp_module, "fetch_chemsys", fake)
+    monkeypatch.setattr(ingest_module, "fetch_chemsys", fake)
     store = tmp_path / "f.sqlite"
     args = ["--store", str(store), "data", "fetch", "Li-O", "--thermo-type", "GGA_GGA+U_R2SCAN", "--api-key", "k" * 32]
     result = runner.invoke(app, args)

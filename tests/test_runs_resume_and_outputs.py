@@ -196,3 +196,51 @@ def test_help_documents_exit_codes() -> None:
         assert proc.returncode == 0
         text = " ".join(proc.stdout.split())
         assert "Exit codes" in text and "1 an error, or every" in text and "130 interrupted" in text
+
+
+# --- one atomic writer: every OSError a one-line error; the batch file from the one CSV serialiser ---
+def test_unwritable_checkpoint_is_one_error_line(snapshot_store: Store, tmp_path: Path) -> None:
+    """A checkpoint path taken by a folder: one ``error:`` line naming it, not an OSError traceback."""
+    targets = tmp_path / "targets.txt"
+    targets.write_text("LiCoO2\n")
+    out = tmp_path / "batch.csv"
+    (tmp_path / "batch.csv.checkpoint.jsonl").mkdir()
+    line = one_error_line(run(snapshot_store.path, "window", "--batch", str(targets), "--output", str(out)))
+    assert "cannot write the checkpoint" in line and "batch.csv.checkpoint.jsonl" in line
+    assert not out.exists()
+
+
+def test_batch_csv_is_the_window_fields_with_full_precision(snapshot_store: Store, tmp_path: Path) -> None:
+    """The batch CSV (``\\n`` line ends like every CSV the package writes) holds each window's JSON fields."""
+    from interfacestab.analyses.batch import BATCH_COLUMNS
+    from interfacestab.analyses.window import window_for
+
+    targets = tmp_path / "targets.txt"
+    targets.write_text("LiCoO2\nLi3PS4\n")
+    out = tmp_path / "batch.csv"
+    proc = run(snapshot_store.path, "window", "--batch", str(targets), "--output", str(out), "-f", "json")
+    assert proc.returncode == 0, proc.stderr
+    raw = out.read_bytes()
+    assert b"\r" not in raw and raw.endswith(b"\n")
+    reader = csv.DictReader(io.StringIO(raw.decode()))
+    assert tuple(reader.fieldnames or ()) == BATCH_COLUMNS
+    rows = list(reader)
+    assert [r["input"] for r in rows] == ["LiCoO2", "Li3PS4"]
+    for row in rows:
+        window = window_for(row["input"], store=snapshot_store).to_dict()
+        assert float(row["reduction_limit_V"]) == window["reduction_limit_V"]  # full precision, not rounded
+        assert float(row["oxidation_limit_V"]) == window["oxidation_limit_V"]
+        assert row["reduction_products"].split(";") == window["reduction_products"]
+        assert row["source"] == snapshot_store.source().name
+
+
+def test_deprecated_runner_writer_is_the_atomic_one(tmp_path: Path) -> None:
+    """``runner.write_atomic`` goes through ``fileio``: a missing folder is an OutputError, no temporary file stays."""
+    from interfacestab.analyses.runner import write_atomic
+    from interfacestab.errors import OutputError
+
+    with pytest.raises(OutputError, match="cannot write"):
+        write_atomic(tmp_path / "missing" / "x.json", "{}")
+    assert not (tmp_path / "missing").exists()
+    write_atomic(tmp_path / "x.json", "{}\n")
+    assert [p.name for p in tmp_path.iterdir()] == ["x.json"]

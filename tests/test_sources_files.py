@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from interfacestab.errors import SourceError
-from interfacestab.sources.files import detect_format, import_file, read_file
+from interfacestab.ingest import import_file
+from interfacestab.sources.files import detect_format, read_file
 from interfacestab.store import open_store
 
 if TYPE_CHECKING:
@@ -103,3 +104,39 @@ def test_mp2020_sets_from_shared_data(snapshot_store) -> None:
     legacy = snapshot_store.find_formula("LiCoO2", "mp_legacy2019")
     assert legacy[0].e_form_eV_per_atom == pytest.approx(-1.790, abs=2e-3)
     assert "MP2020" in snapshot_store.source("mp2020_Li-Co-Ni-O").thermo_type
+
+
+def test_elemental_references_are_the_lowest_energy_per_atom() -> None:
+    """One helper for every reader of total energies; a hand-checked Li-O toy set."""
+    from interfacestab.sources.energies import elemental_references, formation_energies, missing_references
+
+    rows = [
+        ({"Li": 2.0}, -3.8, "li-a"),  # -1.90 eV/atom
+        ({"Li": 1.0}, -1.8, "li-b"),  # -1.80 eV/atom, metastable: not the reference
+        ({"O": 2.0}, -9.8, "o2"),  # -4.90 eV/atom
+        ({"Li": 2.0, "O": 1.0}, -14.7, "li2o"),  # 2(-1.90) + (-4.90) - 6.0 eV
+    ]
+    refs = elemental_references(rows)
+    assert refs == pytest.approx({"Li": -1.9, "O": -4.9})
+    assert missing_references([*rows, ({"Na": 1.0, "O": 1.0}, -7.0, "")], refs) == ["Na"]
+    by_id = {mid: e for _, e, mid in formation_energies(rows, refs)}
+    assert by_id["li2o"] == pytest.approx(-6.0 / 3)
+    assert by_id["li-a"] == pytest.approx(0.0)
+    assert by_id["li-b"] == pytest.approx(0.1)
+
+
+def test_readers_do_not_touch_a_store(tmp_path: Path) -> None:
+    """``read_file`` works with no store anywhere; importing it does not load the store module."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "toy.csv"
+    path.write_text("formula,energy\nLi2O,-2.0\n")
+    code = (
+        "import sys; from interfacestab.sources.files import read_file; "
+        f"info, entries = read_file({str(path)!r}); "
+        "assert [e.formula for e in entries] == ['Li2O']; "
+        "assert 'interfacestab.store.database' not in sys.modules, 'the store was imported'"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr

@@ -13,7 +13,8 @@ import pytest
 from mp_server import API_KEY, DB_VERSION, FakeMP, SilentServer, thermo_doc
 
 from interfacestab.errors import FormulaError, MPError
-from interfacestab.sources.mp import THERMO_TYPES, fetch_chemsys
+from interfacestab.ingest import fetch_chemsys
+from interfacestab.sources.mp import THERMO_TYPES
 from interfacestab.store.database import open_store
 
 # corrected total energies per atom of the references (eV/atom)

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import textwrap
 import time
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 import pytest
 
@@ -15,9 +15,6 @@ from interfacestab.entries import Entry
 from interfacestab.errors import DataNotFoundError, StoreError
 from interfacestab.provenance import SourceInfo
 from interfacestab.store import open_store
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 INFO = SourceInfo(name="toy", description="toy", thermo_type="toy", vintage="toy")
 
@@ -48,7 +45,7 @@ def test_chemsys_loading_equals_brute_force(snapshot_store) -> None:
 
 
 def test_reimport_is_idempotent(tmp_path: Path, shared_data: Path) -> None:
-    from interfacestab.sources.files import import_file
+    from interfacestab.ingest import import_file
 
     store = open_store(tmp_path / "s.sqlite")
     csv_path = tmp_path / "mine.csv"
@@ -131,7 +128,7 @@ def test_killed_import_leaves_previous_state(tmp_path: Path) -> None:
 def test_corrupt_and_incompatible_store_errors(tmp_path: Path) -> None:
     garbage = tmp_path / "garbage.sqlite"
     garbage.write_bytes(b"this is not a database" * 100)
-    with pytest.raises(StoreError, match="corrupt or not an interfacestab store.*rebuild"):
+    with pytest.raises(StoreError, match=r"corrupt or not an interfacestab store.*rebuild"):
         open_store(garbage)
     old = tmp_path / "old.sqlite"
     conn = sqlite3.connect(old)
@@ -161,3 +158,65 @@ def test_replace_chemsys_only_touches_that_system(tmp_path: Path) -> None:
     assert sorted(e.formula for e in store.iter_entries("toy")) == ["LiO", "NaCl"]
     assert store.entries(["Li", "O"], "toy").entries[0].e_form_eV_per_atom == -0.7
     assert store.source("toy").n_entries == 2
+
+
+def test_default_source_snapshot_first_then_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No name: ``INTERFACESTAB_SOURCE`` when set, else the offline snapshot's source, else the first source."""
+    from dataclasses import replace
+
+    from interfacestab.settings import SNAPSHOT_SOURCE_NAME, SOURCE_ENV
+
+    monkeypatch.delenv(SOURCE_ENV, raising=False)
+    path = tmp_path / "s.sqlite"
+    with open_store(path) as store:
+        store.replace_source(INFO, _entries(1))
+        assert store.source().name == "toy"  # the only (first) source
+        store.replace_source(replace(INFO, name="later"), _entries(2))
+        assert store.source().name == store.sources()[0].name  # first in import order (then by name)
+        store.replace_source(replace(INFO, name=SNAPSHOT_SOURCE_NAME), _entries(3))
+        assert store.source().name == SNAPSHOT_SOURCE_NAME
+        assert store.entries(["Li", "O"]).source.name == SNAPSHOT_SOURCE_NAME
+    monkeypatch.setenv(SOURCE_ENV, "later")
+    with open_store(path) as store:
+        assert store.source().name == "later"
+        assert len(store.entries(["Li", "O"]).entries) == 2
+        assert store.source("toy").name == "toy"  # a named source still wins
+    monkeypatch.setenv(SOURCE_ENV, "absent")
+    with open_store(path) as store, pytest.raises(DataNotFoundError, match=f"{SOURCE_ENV} names the source 'absent'"):
+        store.entries(["Li", "O"])
+
+
+def test_default_source_setting_reaches_the_cli(tmp_path: Path) -> None:
+    """``INTERFACESTAB_SOURCE`` picks the source of a CLI run (installed console script, JSON parsed)."""
+    import json
+    import os
+    from dataclasses import replace
+
+    exe = Path(sys.executable).with_name("interfacestab")
+    path = tmp_path / "s.sqlite"
+    with open_store(path) as store:
+        store.replace_source(INFO, _entries(1))
+        store.replace_source(replace(INFO, name="later"), _entries(2))
+    env = {**os.environ, "INTERFACESTAB_SOURCE": "later"}
+    run = subprocess.run(
+        [str(exe), "--store", str(path), "data", "entries", "Li-O", "--format", "json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    assert data["provenance"]["source"] == "later"
+    assert len(data["entries"]) == 2
+    env["INTERFACESTAB_SOURCE"] = "absent"
+    run = subprocess.run(
+        [str(exe), "--store", str(path), "data", "entries", "Li-O"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert run.returncode == 1
+    assert run.stderr.startswith("error: INTERFACESTAB_SOURCE names the source 'absent'"), run.stderr
+    assert "Traceback" not in run.stderr

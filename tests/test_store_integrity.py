@@ -237,7 +237,7 @@ def test_read_only_open_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     path = tmp_path / "s.sqlite"
     data = tmp_path / "toy.csv"
     data.write_text(TOY_CSV)
-    from interfacestab.sources.files import import_file
+    from interfacestab.ingest import import_file
 
     with open_store(path) as store:
         import_file(store, data)
@@ -246,4 +246,4 @@ def test_read_only_open_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         assert store.read_only
         assert {e.formula for e in store.entries(["Li", "O"]).entries} == {"Li2O", "Li2O2"}
         with pytest.raises(StoreError, match="not writable"):
-            store.remove_source("toy")
+            store.replace_source(store.source("toy"), [])

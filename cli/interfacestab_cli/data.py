@@ -105,8 +105,8 @@ def import_(
     A source of the same name imported from another file is only replaced with --replace.
     Entry files are read as plain JSON: nothing a file names in @module is imported.
     """
+    from interfacestab.ingest import import_file
     from interfacestab.reports.views.data import sources_table
-    from interfacestab.sources.files import import_file
 
     with user_errors(), open_store_for(ctx, create=True) as store:
         with progress_status(f"importing {path}") as update:
@@ -150,8 +150,8 @@ def fetch(
     ] = None,
 ) -> None:
     """Fetch one chemical system (all its subsystems) from the Materials Project into the store."""
+    from interfacestab.ingest import fetch_chemsys
     from interfacestab.reports.views.data import sources_table
-    from interfacestab.sources.mp import fetch_chemsys
 
     with user_errors(), open_store_for(ctx, create=True) as store:
         with progress_status(f"fetching {chemsys} ({thermo_type.value}) from the Materials Project"):

@@ -10,6 +10,8 @@ STORE_ENV = "INTERFACESTAB_STORE"
 SOURCE_ENV = "INTERFACESTAB_SOURCE"
 SHARED_DATA_ENV = "INTERFACESTAB_SHARED_DATA"
 STORE_FILENAME = "interfacestab.sqlite"
+#: Name the offline snapshot is imported under; the default source when the store holds it.
+SNAPSHOT_SOURCE_NAME = "mp_legacy2019"
 
 
 def _checkout_root() -> Path | None:
@@ -24,7 +26,8 @@ class Settings:
 
     Attributes:
         store_path: SQLite file of the local store.
-        default_source: Source used when none is named (empty: the store decides).
+        default_source: Source used when none is named (``INTERFACESTAB_SOURCE``); empty: the
+            offline snapshot when the store holds it, else the store's first source.
         mp_api_key: Materials Project API key (``MP_API_KEY`` or pymatgen's ``PMG_MAPI_KEY``).
         shared_data_dir: Folder of the offline snapshot (``../shared/data`` beside a checkout).
     """

@@ -10,20 +10,25 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from interfacestab.analyses.runner import check_output_folder, checkpoint_path, run_resumable, write_atomic
+from interfacestab.analyses.runner import checkpoint_path, run_resumable
 from interfacestab.analyses.targets import system_key
-from interfacestab.errors import AnalysisError, InterfaceStabError, SourceError
+from interfacestab.errors import InterfaceStabError, SourceError
+from interfacestab.fileio import check_output_path, rows_to_csv, to_json_text, write_text_atomic
 from interfacestab.provenance import Provenance
 
 ProgressCallback = Callable[[int, int], None]
 
-#: Columns of the batch CSV, in order (field names of the window JSON contract).
+#: File types a batch writes (by the output's suffix).
+BATCH_SUFFIXES = (".csv", ".json")
+
+#: Columns of the batch CSV, in order: one row per target, named after the window's JSON fields.
+#: (A single window's ``--format csv`` has one row per profile stage; a batch summarises each
+#: target in one row, so its file keeps this per-target layout; the JSON file holds every field.)
 BATCH_COLUMNS = (
     "input", "formula", "ion", "reduction_limit_V", "oxidation_limit_V", "reduction_products", "oxidation_products",
     "reduction_reaction", "oxidation_reaction", "e_above_hull_eV_per_atom", "in_database", "material_id",
@@ -104,16 +109,12 @@ def read_targets(path: str | Path, default_ion: str = "Li") -> list[tuple[str, s
 _IONS = ("Li", "Na", "K")
 
 
-def all_compound_targets(
-    ions: Iterable[str], *, source: str | None = None, store: Store | None = None
-) -> list[tuple[str, str]]:
+def all_compound_targets(ions: Iterable[str], *, store: Store, source: str | None = None) -> list[tuple[str, str]]:
     """Every compound of the source that contains each ion, as (formula, ion) targets."""
-    from interfacestab.store import open_store
-
-    st = open_store(create=False) if store is None else store
+    name = store.source(source).name
     targets = []
     for ion in ions:
-        targets += [(e.formula, ion) for e in st.iter_entries(source, containing=ion)]  # type: ignore[attr-defined]
+        targets += [(e.formula, ion) for e in store.iter_entries(name, containing=ion)]
     return targets
 
 
@@ -128,9 +129,12 @@ def _row(window_dict: dict[str, object]) -> dict[str, object]:
 
 
 def compute_group(
-    targets: list[tuple[str, str]], store_path: str, source: str | None, stabilize: bool
+    targets: list[tuple[str, str]], store_path: str, source: str, stabilize: bool
 ) -> list[dict[str, object]]:
-    """Windows of one group of targets (one process; one hull per system). Errors become rows."""
+    """Windows of one group of targets (one process; one hull per system). Errors become rows.
+
+    ``source`` is the name resolved once by :func:`window_batch`, so every worker reads the same source.
+    """
     from interfacestab.analyses.window import window_for
     from interfacestab.engine.cache import HullCache
     from interfacestab.store import open_store
@@ -168,22 +172,19 @@ def window_batch(
         targets: (formula, ion) pairs.
         output: Result file; its checkpoint is ``<output>.checkpoint.jsonl``.
         stabilize: Stabilization policy.
-        source: Data source name.
-        store_path: Store file (default: the configured store).
+        source: Data source name (default: the store's default source, resolved once here).
+        store_path: Store file (default: the configured store); each worker process opens it.
         workers: Processes (default: all cores; 1 runs in this process).
         resume: Reuse the checkpoint of an earlier, interrupted run; otherwise start afresh.
         progress: Called with (done, total) as targets finish.
         chunk_size: Targets per task (whole chemical systems are never split).
         scheduler: Dask scheduler address (``tcp://host:port``) to run on a cluster instead.
     """
+    from interfacestab.conventions import conventions_summary
     from interfacestab.settings import resolve_store_path
     from interfacestab.store import open_store
 
-    out = Path(output)
-    if out.suffix.lower() not in {".csv", ".json"}:
-        msg = f"batch output must end in .csv or .json, not '{out.name}'"
-        raise AnalysisError(msg)
-    check_output_folder(out)
+    out = check_output_path(output, suffixes=BATCH_SUFFIXES)
     store_file = str(resolve_store_path(store_path))
     with open_store(store_file, create=False) as st:
         info = st.source(source)
@@ -191,7 +192,7 @@ def window_batch(
     done, computed = run_resumable(
         compute_group,
         targets,
-        (store_file, source, stabilize),
+        (store_file, source_name, stabilize),
         key=lambda t: _key(*t),
         group=lambda t: system_key(*t),
         checkpoint=checkpoint_path(out),
@@ -207,9 +208,9 @@ def window_batch(
     ordered = [done[k] for k in dict.fromkeys(keys)]
     _write_output(out, ordered, source_name)
     n_failed = sum(1 for r in ordered if r.get("error"))
-    return BatchResult(
-        out, checkpoint_path(out), total, computed, n_failed, source_name, _provenance(store_file, source)
-    )
+    # the targets span many systems: no ``chemsys``
+    provenance = Provenance(info, "", 0, conventions_summary())
+    return BatchResult(out, checkpoint_path(out), total, computed, n_failed, source_name, provenance)
 
 
 def source_fingerprint(info: SourceInfo) -> dict[str, object]:
@@ -227,24 +228,13 @@ def source_fingerprint(info: SourceInfo) -> dict[str, object]:
     }
 
 
-def _csv_value(value: object) -> object:
-    if isinstance(value, list):
-        return ";".join(str(v) for v in value)
-    return "" if value is None else value
-
-
 def _write_output(out: Path, rows: list[dict[str, object]], source_name: str) -> None:
-    """Write the final file atomically (temporary file, then rename)."""
+    """Write the final file atomically with the package's one CSV and JSON serialisers."""
     from interfacestab.conventions import conventions_summary
     from interfacestab.provenance import package_version
 
     if out.suffix.lower() == ".csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf)
-        writer.writerow(BATCH_COLUMNS)
-        for row in rows:
-            writer.writerow([_csv_value(source_name if c == "source" else row.get(c)) for c in BATCH_COLUMNS])
-        write_atomic(out, buf.getvalue())
+        text = rows_to_csv([{**row, "source": source_name} for row in rows], BATCH_COLUMNS)
     else:
         payload = {
             "source": source_name,
@@ -252,14 +242,5 @@ def _write_output(out: Path, rows: list[dict[str, object]], source_name: str) ->
             "conventions": conventions_summary(),
             "results": [{k: v for k, v in r.items() if k != "key"} for r in rows],
         }
-        write_atomic(out, json.dumps(payload))
-
-
-def _provenance(store_file: str, source: str | None) -> Provenance:
-    """Source, conventions and version of a batch (its targets span many systems: no ``chemsys``)."""
-    from interfacestab.conventions import conventions_summary
-    from interfacestab.store import open_store
-
-    with open_store(store_file, create=False) as st:
-        info = st.source(source)
-    return Provenance(info, "", 0, conventions_summary())
+        text = to_json_text(payload, indent=None)
+    write_text_atomic(out, text)

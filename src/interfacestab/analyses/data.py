@@ -14,6 +14,8 @@ from interfacestab.errors import DataNotFoundError
 from interfacestab.provenance import Provenance, SourceInfo
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from interfacestab.store.database import Store
 
 
@@ -138,10 +140,15 @@ def chemsys_entries(store: Store, chemsys: str, *, source: str | None = None) ->
     return ChemsysEntries(chemsys_key(elements), tuple(rows), provenance)
 
 
-def setup_offline(store: Store, data_dir: Path | None = None, progress: object = None) -> list[tuple[SourceInfo, bool]]:
-    """Import the offline snapshot folder (default: settings' shared data dir) into the store."""
+def setup_offline(
+    store: Store, data_dir: Path | None = None, progress: Callable[[str], None] | None = None
+) -> list[tuple[SourceInfo, bool]]:
+    """Import the offline snapshot folder (default: settings' shared data dir) into the store.
+
+    See :func:`interfacestab.ingest.import_offline_snapshot`.
+    """
+    from interfacestab.ingest import import_offline_snapshot
     from interfacestab.settings import load_settings
-    from interfacestab.sources.snapshot import import_offline_snapshot
 
     folder = data_dir or load_settings().shared_data_dir
     return import_offline_snapshot(store, Path(folder), progress=progress)

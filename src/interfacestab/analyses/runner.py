@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from interfacestab.errors import AnalysisError, InterfaceStabError, OutputError
+from interfacestab.fileio import check_output_path, write_text_atomic
 
 Row = dict[str, Any]
 Task = Callable[..., list[Row]]
@@ -134,19 +135,17 @@ def inputs_digest(keys: Iterable[str]) -> str:
 def check_output_folder(output: Path) -> None:
     """Refuse an output whose folder is missing or not writable, before any work is done.
 
+    The same check as :func:`interfacestab.fileio.check_output_path` (kept under this name for
+    the CLI and the coating screen).
+
     Raises:
         OutputError: naming the folder.
     """
-    folder = output.parent if str(output.parent) else Path()
-    if not folder.is_dir():
-        msg = f"cannot write {output}: the folder {folder} does not exist"
-        raise OutputError(msg)
-    if output.is_dir():
-        msg = f"cannot write {output}: it is a folder"
-        raise OutputError(msg)
-    if not os.access(folder, os.W_OK | os.X_OK):
-        msg = f"cannot write {output}: no permission to write in {folder}"
-        raise OutputError(msg)
+    check_output_path(output)
+
+
+def _checkpoint_error(path: Path, exc: OSError) -> OutputError:
+    return OutputError(f"cannot write the checkpoint {path}: {exc.strerror or exc}")
 
 
 def run_chunks(
@@ -161,18 +160,25 @@ def run_chunks(
 ) -> int:
     """Run ``fn(chunk, *args)`` for every chunk, appending rows to ``checkpoint``; returns rows computed."""
     computed = 0
-    if checkpoint is not None:
-        _drop_cut_line(checkpoint)
     with contextlib.ExitStack() as stack:
-        ck = stack.enter_context(checkpoint.open("a", encoding="utf-8")) if checkpoint else None
+        ck = None
+        if checkpoint is not None:
+            try:
+                _drop_cut_line(checkpoint)
+                ck = stack.enter_context(checkpoint.open("a", encoding="utf-8"))
+            except OSError as exc:
+                raise _checkpoint_error(checkpoint, exc) from exc
 
         def record(rows: list[Row]) -> None:
             nonlocal computed
-            if ck is not None:
-                for row in rows:
-                    ck.write(json.dumps(row) + "\n")
-                ck.flush()
-                os.fsync(ck.fileno())
+            if ck is not None and checkpoint is not None:
+                try:
+                    for row in rows:
+                        ck.write(json.dumps(row) + "\n")
+                    ck.flush()
+                    os.fsync(ck.fileno())
+                except OSError as exc:
+                    raise _checkpoint_error(checkpoint, exc) from exc
             computed += len(rows)
             if on_rows:
                 on_rows(rows)
@@ -264,12 +270,15 @@ def run_resumable(
             wanted = set(keys)
             done = {k: v for k, v in read_checkpoint(checkpoint).items() if k in wanted}
         else:
-            checkpoint.unlink(missing_ok=True)
-            if fp is not None:
-                with checkpoint.open("w", encoding="utf-8") as fh:
-                    fh.write(json.dumps({"fingerprint": fp}) + "\n")
-                    fh.flush()
-                    os.fsync(fh.fileno())
+            try:
+                checkpoint.unlink(missing_ok=True)
+                if fp is not None:
+                    with checkpoint.open("w", encoding="utf-8") as fh:
+                        fh.write(json.dumps({"fingerprint": fp}) + "\n")
+                        fh.flush()
+                        os.fsync(fh.fileno())
+            except OSError as exc:
+                raise _checkpoint_error(checkpoint, exc) from exc
     todo = list({key(item): item for item in items if key(item) not in done}.values())
     total, finished = len(keys), len(keys) - len(todo)
     if progress:
@@ -313,8 +322,5 @@ def chunk_groups(groups: Iterable[list[Any]], size: int) -> list[list[Any]]:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write a text file via a temporary file and rename (never a half-written result)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    """Deprecated alias of :func:`interfacestab.fileio.write_text_atomic` (the coating screen still uses it)."""
+    write_text_atomic(path, text)

@@ -131,22 +131,18 @@ def require_data(
         raise DataNotFoundError(msg)
 
 
-def load_system(elements: Iterable[str], *, source: str | None = None, store: Store | None = None) -> EntrySet:
+def load_system(elements: Iterable[str], *, store: Store | None = None, source: str | None = None) -> EntrySet:
     """Entries of a chemical system from ``store`` (default: the configured store, opened and closed here).
 
     Raises:
         DataNotFoundError: when the data do not cover the system (see :func:`require_data`).
     """
-    from interfacestab.store import open_store
+    from interfacestab.store import store_or_default
 
     els = sorted(set(elements))
-    if store is not None:
-        entries = store.entries(els, source)
-        require_data(entries, els, _elements_elsewhere(store, entries, els, source))
-    else:
-        with open_store(create=False) as owned:
-            entries = owned.entries(els, source)
-            require_data(entries, els, _elements_elsewhere(owned, entries, els, source))
+    with store_or_default(store) as st:
+        entries = st.entries(els, source)
+        require_data(entries, els, _elements_elsewhere(st, entries, els, entries.source.name))
     return entries
 
 
@@ -155,7 +151,7 @@ def source_covers(store: Store, elements: Iterable[str], source: str | None = No
     return set(elements) & store.covered_elements(source)
 
 
-def _elements_elsewhere(store: Store, entries: EntrySet, elements: list[str], source: str | None) -> set[str]:
+def _elements_elsewhere(store: Store, entries: EntrySet, elements: list[str], source: str) -> set[str]:
     """Elements of the system without a compound in it that the source has in other compounds."""
     in_system = {el for e in entries.entries for el in e.composition}
     lacking = set(elements) - in_system

@@ -17,22 +17,25 @@ from __future__ import annotations
 
 import csv
 import gzip
-import hashlib
 import json
 import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from interfacestab.chem import n_atoms, parse_formula, reduced_composition, reduced_formula
-from interfacestab.entries import Entry
+from interfacestab.chem import parse_formula
 from interfacestab.errors import FormulaError, SourceError
 from interfacestab.provenance import SourceInfo
-from interfacestab.sources.snapshot import SNAPSHOT_COLUMNS, file_sha256, read_snapshot_csv
+from interfacestab.sources.energies import (
+    Row,
+    elemental_references,
+    formation_energies,
+    missing_references,
+    to_entries,
+)
+from interfacestab.sources.snapshot import SNAPSHOT_COLUMNS, SNAPSHOT_SOURCE_NAME, file_sha256, read_snapshot_csv
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from interfacestab.store.database import Store
+    from interfacestab.entries import Entry
 
 FileFormat = Literal["snapshot", "entries", "user"]
 EnergyType = Literal["formation_per_atom", "total_per_formula_unit"]
@@ -120,23 +123,13 @@ def detect_format(path: Path) -> FileFormat:
     raise SourceError(msg)
 
 
-def _formation_energies(
-    rows: list[tuple[dict[str, float], float, str]], path: Path
-) -> list[tuple[dict[str, float], float, str]]:
+def _formation_energies(rows: list[Row], path: Path) -> list[Row]:
     """Convert (composition, total energy, id) rows into formation energies per atom."""
-    refs: dict[str, float] = {}
-    for comp, energy, _ in rows:
-        if len(comp) == 1:
-            (el,) = comp
-            refs[el] = min(refs.get(el, float("inf")), energy / n_atoms(comp))
-    needed = {el for comp, _, _ in rows for el in comp}
-    if missing := sorted(needed - set(refs)):
+    refs = elemental_references(rows)
+    if missing := missing_references(rows, refs):
         msg = f"{path}: no elemental reference for {', '.join(missing)}; total energies need one row per element"
         raise SourceError(msg)
-    return [
-        (comp, (energy - sum(refs[el] * amt for el, amt in comp.items())) / n_atoms(comp), mid)
-        for comp, energy, mid in rows
-    ]
+    return formation_energies(rows, refs)
 
 
 #: pymatgen energy adjustment classes and how each gives its value (eV); any other class is refused.
@@ -187,7 +180,7 @@ def _safe_composition(value: object, what: str) -> dict[str, float]:
     return comp
 
 
-def _safe_entry(d: object, what: str) -> tuple[dict[str, float], float, str]:
+def _safe_entry(d: object, what: str) -> Row:
     """(composition, corrected total energy in eV, id) of one entry dict, as pymatgen would compute it.
 
     ``ComputedEntry.energy`` is the uncorrected energy plus the correction; the correction is the
@@ -243,7 +236,7 @@ def _read_entries_json(path: Path, name: str) -> tuple[SourceInfo, list[Entry]]:
     if not isinstance(rows_in, list) or not rows_in:
         msg = f"{path}: expected a JSON list of pymatgen entries"
         raise SourceError(msg)
-    rows: list[tuple[dict[str, float], float, str]] = []
+    rows: list[Row] = []
     updated: list[str] = []
     thermo: set[str] = set()
     corrected = False
@@ -255,7 +248,7 @@ def _read_entries_json(path: Path, name: str) -> tuple[SourceInfo, list[Entry]]:
         if run_type := _text_field(d, "parameters", "run_type"):
             thermo.add(run_type)
         corrected = corrected or bool(d.get("energy_adjustments"))
-    entries = _to_entries(_formation_energies(rows, path), name)
+    entries = to_entries(_formation_energies(rows, path), name)
     _check_range(entries, path)
     info = SourceInfo(
         name=name,
@@ -282,17 +275,6 @@ def _check_range(entries: list[Entry], path: Path) -> None:
             raise SourceError(msg)
 
 
-def _to_entries(rows: list[tuple[dict[str, float], float, str]], name: str) -> list[Entry]:
-    """Entries with reduced formulas; elemental rows are dropped (the hull adds elements at 0 eV/atom)."""
-    out = []
-    for comp, e_form, mid in rows:
-        if len(comp) == 1:
-            continue
-        unit = reduced_composition(comp)
-        out.append(Entry(reduced_formula(comp), unit, float(e_form), mid, name))
-    return out
-
-
 def _read_user(path: Path, name: str, energy_type: EnergyType | None) -> tuple[SourceInfo, list[Entry]]:
     if path.name.lower().endswith((".json", ".json.gz")):
         data = _load_json(path)
@@ -302,7 +284,7 @@ def _read_user(path: Path, name: str, energy_type: EnergyType | None) -> tuple[S
             raise SourceError(msg)
     else:
         records = list(csv.DictReader(_open_text(path).splitlines()))
-    rows: list[tuple[dict[str, float], float, str]] = []
+    rows: list[Row] = []
     kinds: set[str] = set()
     for i, rec in enumerate(records, start=1):
         if not isinstance(rec, dict):
@@ -344,7 +326,7 @@ def _read_user(path: Path, name: str, energy_type: EnergyType | None) -> tuple[S
         origin=str(path.resolve()),
         content_sha256=file_sha256(path),
     )
-    entries = _to_entries(rows, name)
+    entries = to_entries(rows, name)
     _check_range(entries, path)
     return info, entries
 
@@ -357,62 +339,7 @@ def read_file(
     fmt = detect_format(p)
     default_name = p.name.split(".")[0]
     if fmt == "snapshot":
-        return read_snapshot_csv(p, source_name or "mp_legacy2019")
+        return read_snapshot_csv(p, source_name or SNAPSHOT_SOURCE_NAME)
     if fmt == "entries":
         return _read_entries_json(p, source_name or default_name)
     return _read_user(p, source_name or default_name, energy_type)
-
-
-def import_file(
-    store: Store,
-    path: str | Path,
-    *,
-    source_name: str | None = None,
-    energy_type: EnergyType | None = None,
-    progress: Callable[[str], None] | None = None,
-    replace: bool = False,
-) -> tuple[SourceInfo, bool]:
-    """Import a file into the store as one source (atomic; idempotent).
-
-    Args:
-        store: The store to write.
-        path: The file (see the module docstring for formats).
-        source_name: Name of the source (default: the file name without extension).
-        energy_type: Meaning of a user file's energy column (default: its energy_type column).
-        progress: Called with short status texts.
-        replace: Replace a source of the same name imported from another file (otherwise refused;
-            re-importing the same file updates its source).
-
-    Returns:
-        The stored source and whether anything changed (False when the same content was
-        already imported under that name).
-
-    Raises:
-        SourceError: for an unreadable or invalid file, a file without compounds, or an existing
-            source of that name with other content when ``replace`` is False.
-    """
-    p = Path(path)
-    if progress:
-        progress(f"reading {p.name}")
-    info, entries = read_file(p, source_name=source_name, energy_type=energy_type)
-    if not entries:
-        msg = f"{p}: no compounds to import (elements alone are implied at 0 eV/atom)"
-        raise SourceError(msg)
-    existing = {s.name: s for s in store.sources()}.get(info.name)
-    if existing is not None and existing.content_sha256 == info.content_sha256 and existing.n_entries == len(entries):
-        return existing, False
-    if existing is not None and not replace and existing.origin != info.origin:
-        msg = (
-            f"the store already has a source named '{info.name}' ({existing.n_entries} entries from "
-            f"{existing.origin or existing.description}, imported {existing.imported_at}); importing {p.name} would "
-            "replace it: add --replace to do so, or choose another name with --source-name"
-        )
-        raise SourceError(msg)
-    if progress:
-        progress(f"writing {len(entries)} entries as source '{info.name}'")
-    return store.replace_source(info, entries), True
-
-
-def content_hash(text: str) -> str:
-    """SHA-256 of a text (used for sources that are not files, e.g. MP responses)."""
-    return hashlib.sha256(text.encode()).hexdigest()

@@ -3,8 +3,9 @@
 A fetch makes one ``MPRester.get_entries_in_chemsys`` query for the whole system (all its
 subsystems at once, never merged sub-queries), so every entry shares one energy scale. Formation
 energies per atom (eV/atom) are taken on the fetched set's own elemental references (lowest
-corrected energy per atom of each element) and written with ``Store.replace_chemsys``: a re-fetch
-replaces what the source held inside that system and leaves other systems alone.
+corrected energy per atom of each element). This module only reads: :func:`interfacestab.ingest.fetch_chemsys`
+writes a fetch with ``Store.replace_chemsys``, so a re-fetch replaces what the source held inside
+that system and leaves other systems alone.
 
 Thermo types:
 - ``GGA_GGA+U`` (default): PBE GGA/GGA+U with MP2020 corrections, served by ``materials/thermo``.
@@ -30,18 +31,25 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from interfacestab.chem import n_atoms, parse_chemsys
+from interfacestab.chem import parse_chemsys
 from interfacestab.errors import MPError
 from interfacestab.provenance import SourceInfo, package_version
 from interfacestab.settings import load_settings
-from interfacestab.sources.files import _to_entries, content_hash
+from interfacestab.sources.energies import (
+    Row,
+    content_hash,
+    elemental_references,
+    formation_energies,
+    missing_references,
+    to_entries,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
     import requests
 
-    from interfacestab.store.database import Store
+    from interfacestab.entries import Entry
 
 THERMO_TYPES: tuple[str, ...] = ("GGA_GGA+U", "GGA_GGA+U_R2SCAN")
 THERMO_LABELS = {"GGA_GGA+U": "GGA/GGA+U, MP2020 corrections", "GGA_GGA+U_R2SCAN": "mixed GGA/GGA+U/r2SCAN"}
@@ -52,7 +60,6 @@ DEFAULT_TIMEOUT_S = 30.0
 KEY_HINT = "set MP_API_KEY (or PMG_MAPI_KEY) to your 32-character key from https://materialsproject.org/api"
 
 _STATUS = re.compile(r"status code (\d{3})")
-Row = tuple[dict[str, float], float, str]  # composition, corrected total energy (eV), material id
 
 
 class _TransientError(Exception):
@@ -87,9 +94,8 @@ def resolve_endpoint(endpoint: str | None = None) -> str:
     return url if url.endswith("/") else url + "/"
 
 
-def fetch_chemsys(
-    store: Store,
-    elements: Iterable[str],
+def fetch_entries(
+    elements: str | Iterable[str],
     *,
     thermo_type: str = "GGA_GGA+U",
     api_key: str | None = None,
@@ -98,11 +104,10 @@ def fetch_chemsys(
     backoff_s: float = 1.0,
     timeout_s: float | None = None,
     source_name: str | None = None,
-) -> tuple[SourceInfo, int]:
-    """Fetch every MP entry of a chemical system and store its formation energies.
+) -> tuple[SourceInfo, list[Entry]]:
+    """Fetch every MP entry of a chemical system and compute its formation energies (no store access).
 
     Args:
-        store: Open store to write into.
         elements: Element symbols (``["Li", "O"]``) or a system string (``"Li-O"``).
         thermo_type: One of :data:`THERMO_TYPES`.
         api_key: MP API key; default ``MP_API_KEY``, else ``PMG_MAPI_KEY``.
@@ -114,8 +119,8 @@ def fetch_chemsys(
         source_name: Store source name; default ``mp_live_<thermo_type>``.
 
     Returns:
-        The stored source and the number of compounds stored for this system (elemental
-        entries are not stored: they sit at 0 eV/atom).
+        The source and its compounds in this system (elemental entries are dropped: they sit
+        at 0 eV/atom).
 
     Raises:
         FormulaError: an element symbol is unknown.
@@ -153,7 +158,7 @@ def fetch_chemsys(
         msg = f"malformed response from {url}: entries with {', '.join(outside)} outside {system}"
         raise MPError(msg)
     name = source_name or f"mp_live_{thermo_type}"
-    entries = _to_entries(_formation_energies(rows, system), name)
+    entries = to_entries(_formation_energies(rows, system), name)
     canonical = json.dumps(sorted(rows, key=lambda r: (r[2], r[1])), sort_keys=True)
     info = SourceInfo(
         name=name,
@@ -168,7 +173,7 @@ def fetch_chemsys(
         content_sha256=content_hash(canonical),
         citation=CITATION,
     )
-    return store.replace_chemsys(info, els, entries), len(entries)
+    return info, entries
 
 
 def _query(els: tuple[str, ...], thermo_type: str, key: str, url: str, timeout_s: float) -> tuple[list[Row], str]:
@@ -217,9 +222,16 @@ def _session(key: str, timeout_s: float) -> requests.Session:
     from requests.adapters import HTTPAdapter
 
     class _TimeoutAdapter(HTTPAdapter):
-        def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
-            kwargs["timeout"] = timeout_s
-            return super().send(request, **kwargs)
+        def send(
+            self,
+            request: requests.PreparedRequest,
+            stream: bool = False,
+            timeout: Any = None,
+            verify: bool | str = True,
+            cert: Any = None,
+            proxies: dict[str, str] | None = None,
+        ) -> requests.Response:
+            return super().send(request, stream=stream, timeout=timeout_s, verify=verify, cert=cert, proxies=proxies)
 
     session = requests.Session()
     session.headers.update(
@@ -278,12 +290,8 @@ def _find_timeout(exc: BaseException) -> BaseException | None:
 
 def _formation_energies(rows: list[Row], system: str) -> list[Row]:
     """Replace total energies (eV) by formation energies per atom (eV/atom) on the rows' own elements."""
-    refs: dict[str, float] = {}
-    for comp, energy, _ in rows:
-        if len(comp) == 1:
-            (el,) = comp
-            refs[el] = min(refs.get(el, float("inf")), energy / n_atoms(comp))
-    if missing := sorted({el for comp, _, _ in rows for el in comp} - set(refs)):
+    refs = elemental_references(rows)
+    if missing := missing_references(rows, refs):
         msg = f"the Materials Project returned no elemental entry for {', '.join(missing)} in {system}"
         raise MPError(msg)
-    return [(c, (e - sum(refs[el] * amt for el, amt in c.items())) / n_atoms(c), mid) for c, e, mid in rows]
+    return formation_energies(rows, refs)

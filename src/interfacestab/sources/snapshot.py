@@ -5,17 +5,28 @@ from __future__ import annotations
 import csv
 import hashlib
 import math
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from interfacestab.chem import parse_formula
 from interfacestab.entries import Entry
 from interfacestab.errors import FormulaError, SourceError
 from interfacestab.provenance import SourceInfo
+from interfacestab.settings import SNAPSHOT_SOURCE_NAME
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-SNAPSHOT_SOURCE_NAME = "mp_legacy2019"
+__all__ = [
+    "MP2020_SETS_DIRNAME",
+    "SNAPSHOT_COLUMNS",
+    "SNAPSHOT_FILENAME",
+    "SNAPSHOT_INFO",
+    "SNAPSHOT_SOURCE_NAME",
+    "file_sha256",
+    "read_snapshot_csv",
+]
+
 SNAPSHOT_FILENAME = "mp_legacy2019_ground_state_eform_merged.csv"
 SNAPSHOT_COLUMNS = ("reduced_formula", "formula_crabnet", "e_form_per_atom", "material_id")
 MP2020_SETS_DIRNAME = "mp2020_chemsys_matterviz"
@@ -66,30 +77,5 @@ def read_snapshot_csv(path: Path, name: str = SNAPSHOT_SOURCE_NAME) -> tuple[Sou
                 msg = f"{path}:{line}: e_form_per_atom must be a finite number, not {row['e_form_per_atom']!r}"
                 raise SourceError(msg)
             entries.append(Entry(row["reduced_formula"], comp, energy, row["material_id"] or "", name))
-    info = SourceInfo(
-        **{**SNAPSHOT_INFO.to_dict(), "name": name, "origin": str(path.resolve()), "content_sha256": file_sha256(path)}
-    )
+    info = replace(SNAPSHOT_INFO, name=name, origin=str(path.resolve()), content_sha256=file_sha256(path))
     return info, entries
-
-
-def import_offline_snapshot(
-    store: object, data_dir: Path, *, include_mp2020: bool = True, progress: object = None
-) -> list[tuple[SourceInfo, bool]]:
-    """Import the whole-MP snapshot (and the MP2020 entry sets beside it) from ``data_dir``.
-
-    Returns one ``(source, changed)`` pair per file; unchanged files are skipped.
-    """
-    from interfacestab.sources.files import import_file
-
-    snapshot = data_dir / SNAPSHOT_FILENAME
-    if not snapshot.is_file():
-        msg = f"offline snapshot not found at {snapshot}; set INTERFACESTAB_SHARED_DATA to the folder that holds it"
-        raise SourceError(msg)
-    # setup refreshes its own sources: a changed snapshot file replaces the stored one
-    results = [import_file(store, snapshot, source_name=SNAPSHOT_SOURCE_NAME, progress=progress, replace=True)]  # type: ignore[arg-type]
-    sets_dir = data_dir / MP2020_SETS_DIRNAME
-    if include_mp2020 and sets_dir.is_dir():
-        for path in sorted(sets_dir.glob("*.json.gz")):
-            name = "mp2020_" + path.name.split(".")[0]
-            results.append(import_file(store, path, source_name=name, progress=progress, replace=True))  # type: ignore[arg-type]
-    return results

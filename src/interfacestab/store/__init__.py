@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from interfacestab.store.database import Store, open_store
+from interfacestab.store.database import Store, open_store, store_or_default
 
-__all__ = ["Store", "open_store"]
+__all__ = ["Store", "open_store", "store_or_default"]

@@ -17,18 +17,19 @@ Design:
   (a few ms), so bytes flipped inside a value are found, not used. ``data info`` runs
   :meth:`Store.check_integrity`: ``PRAGMA integrity_check`` and every checksum. Every row is also
   validated where it is decoded (composition JSON, finite energy).
+
+The schema, row checksums and row decoding are in :mod:`interfacestab.store.rows`; the file-level
+helpers (writability, read-only opening) in :mod:`interfacestab.store.connection`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
-import math
 import os
 import sqlite3
-import urllib.parse
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -37,97 +38,49 @@ from interfacestab.chem import chemsys as chemsys_key
 from interfacestab.entries import Entry, EntrySet
 from interfacestab.errors import DataNotFoundError, StoreError
 from interfacestab.provenance import SourceInfo
+from interfacestab.settings import SNAPSHOT_SOURCE_NAME, SOURCE_ENV, load_settings
+from interfacestab.store.connection import CHECKED, connect_read_only, file_state
+from interfacestab.store.connection import is_writable as _is_writable
+from interfacestab.store.rows import (
+    DIGEST_SCHEMA,
+    SCHEMA,
+    SCHEMA_VERSION,
+    corrupt,
+    decode_row,
+    digest,
+    rebuild_hint,
+    row_text,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
     from pathlib import Path
 
-SCHEMA_VERSION = 1
 _MAX_SUBSET_ELEMENTS = 14  # above this, filter the source's entries in Python instead of by subsets
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS sources (
-    name TEXT PRIMARY KEY,
-    description TEXT NOT NULL,
-    thermo_type TEXT NOT NULL,
-    vintage TEXT NOT NULL,
-    db_version TEXT NOT NULL DEFAULT '',
-    origin TEXT NOT NULL DEFAULT '',
-    content_sha256 TEXT NOT NULL DEFAULT '',
-    imported_at TEXT NOT NULL,
-    n_entries INTEGER NOT NULL,
-    citation TEXT NOT NULL DEFAULT ''
-);
-CREATE TABLE IF NOT EXISTS entries (
-    id INTEGER PRIMARY KEY,
-    source TEXT NOT NULL,
-    chemsys TEXT NOT NULL,
-    formula TEXT NOT NULL,
-    composition TEXT NOT NULL,
-    e_form_eV_per_atom REAL NOT NULL,
-    material_id TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS entries_by_chemsys ON entries(source, chemsys);
-CREATE INDEX IF NOT EXISTS entries_by_formula ON entries(source, formula);
-"""
+_INSERT_SOURCE = (
+    "INSERT INTO sources VALUES (:name, :description, :thermo_type, :vintage, :db_version, :origin, "
+    ":content_sha256, :imported_at, :n_entries, :citation)"
+)
+_INSERT_ENTRY = (
+    "INSERT INTO entries (source, chemsys, formula, composition, e_form_eV_per_atom, material_id) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
+)
 
 
-#: Checksums of each (source, chemical system)'s rows, verified whenever a system is loaded. Added
-#: without a schema change: stores made before it have no digests and are simply not verified.
-_DIGEST_SCHEMA = """
-CREATE TABLE IF NOT EXISTS chemsys_digests (
-    source TEXT NOT NULL,
-    chemsys TEXT NOT NULL,
-    rows_sha256 TEXT NOT NULL,
-    PRIMARY KEY (source, chemsys)
-);
-"""
-
-
-def _row_text(formula: object, composition: object, energy: object, mid: object) -> str:
-    return f"{formula!r}\x1f{composition!r}\x1f{energy!r}\x1f{mid!r}"
-
-
-def _digest(texts: Iterable[str]) -> str:
-    return hashlib.sha256("\n".join(sorted(texts)).encode()).hexdigest()
-
-
-def _rebuild_hint(path: Path) -> str:
-    return (
-        f"rebuild it: delete {path} (and any {path.name}-wal/-shm beside it), then run `interfacestab setup` "
-        "and re-import your own files with `interfacestab data import`"
-    )
-
-
-def _corrupt(path: Path, detail: str) -> StoreError:
-    return StoreError(f"the store at {path} is corrupt ({detail}); {_rebuild_hint(path)}")
-
-
-def _decode_row(path: Path, source: str, formula: object, composition: object, energy: object, mid: object) -> Entry:
-    """An :class:`Entry` from a stored row, validated (a damaged row raises :class:`StoreError`)."""
-    where = f"source '{source}', formula {formula!r}"
-    if not isinstance(formula, str) or not formula:
-        raise _corrupt(path, f"{where}: the formula is not text")
-    try:
-        comp = json.loads(composition) if isinstance(composition, (str, bytes)) else None
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
-        comp = None
-    if (
-        not isinstance(comp, dict)
-        or not comp
-        or not all(
-            k in ELEMENTS
-            and isinstance(v, (int, float))
-            and not isinstance(v, bool)
-            and math.isfinite(v)
-            and 0 < v < 1e6
-            for k, v in comp.items()
+def _entry_rows(source: str, entries: Iterable[Entry]) -> list[tuple[str, str, str, str, float, str]]:
+    """Rows of the ``entries`` table (``_INSERT_ENTRY`` order) for a source's entries."""
+    return [
+        (
+            source,
+            chemsys_key(e.composition),
+            e.formula,
+            json.dumps(e.composition, separators=(",", ":")),
+            float(e.e_form_eV_per_atom),
+            e.material_id,
         )
-    ):
-        raise _corrupt(path, f"{where}: the composition {str(composition)[:60]!r} is not valid")
-    if isinstance(energy, bool) or not isinstance(energy, (int, float)) or not math.isfinite(energy):
-        raise _corrupt(path, f"{where}: the formation energy {str(energy)[:30]!r} is not a finite number")
-    return Entry(formula, {k: float(v) for k, v in comp.items()}, float(energy), str(mid or ""), source)
+        for e in entries
+    ]
 
 
 class Store:
@@ -136,12 +89,17 @@ class Store:
     Attributes:
         path: The SQLite file.
         read_only: True when the file or its folder is not writable (reads work, writes raise).
+        default_source: Source used when none is named (``Settings.default_source``; empty: the
+            offline snapshot when present, else the first source imported).
     """
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, *, read_only: bool = False) -> None:
+    def __init__(
+        self, path: Path, conn: sqlite3.Connection, *, read_only: bool = False, default_source: str = ""
+    ) -> None:
         self.path = path
         self._conn = conn
         self.read_only = read_only
+        self.default_source = default_source
         self._has_digests: dict[str, bool] = {}
 
     # -- lifecycle ---------------------------------------------------------------
@@ -162,7 +120,11 @@ class Store:
         return [SourceInfo(**dict(row)) for row in rows]
 
     def source(self, name: str | None = None) -> SourceInfo:
-        """One source by name; with no name, the only source or the offline snapshot."""
+        """One source by name; with no name, the default source (see :attr:`default_source`).
+
+        Raises:
+            DataNotFoundError: when the store is empty or has no source of that name.
+        """
         sources = {s.name: s for s in self.sources()}
         if not sources:
             msg = f"the store at {self.path} is empty; run `interfacestab setup` or `interfacestab data import PATH`"
@@ -172,8 +134,14 @@ class Store:
                 msg = f"no source named '{name}' in the store (have: {', '.join(sources)})"
                 raise DataNotFoundError(msg)
             return sources[name]
-        from interfacestab.sources.snapshot import SNAPSHOT_SOURCE_NAME
-
+        if self.default_source:
+            if self.default_source not in sources:
+                msg = (
+                    f"{SOURCE_ENV} names the source '{self.default_source}', which is not in the store "
+                    f"(have: {', '.join(sources)})"
+                )
+                raise DataNotFoundError(msg)
+            return sources[self.default_source]
         if SNAPSHOT_SOURCE_NAME in sources:
             return sources[SNAPSHOT_SOURCE_NAME]
         return next(iter(sources.values()))
@@ -211,14 +179,10 @@ class Store:
                 if set(str(r["chemsys"]).split("-")) <= allowed
             ]
         entries = tuple(
-            _decode_row(self.path, info.name, r["formula"], r["composition"], r["e_form_eV_per_atom"], r["material_id"])
+            decode_row(self.path, info.name, r["formula"], r["composition"], r["e_form_eV_per_atom"], r["material_id"])
             for r in rows
         )
         return EntrySet(els, entries, info)
-
-    def has_chemsys(self, elements: Iterable[str], source: str | None = None) -> bool:
-        """Whether the source has at least one compound spanning exactly these elements or a subsystem."""
-        return bool(self.entries(elements, source).entries)
 
     def covered_elements(self, source: str | None = None) -> frozenset[str]:
         """Every element that appears in at least one entry of the source."""
@@ -234,7 +198,7 @@ class Store:
             "FROM entries WHERE source = ? AND formula = ?",
             (info.name, formula),
         )
-        return [_decode_row(self.path, info.name, r[0], r[1], r[2], r[3]) for r in rows]
+        return [decode_row(self.path, info.name, r[0], r[1], r[2], r[3]) for r in rows]
 
     def iter_entries(self, source: str | None = None, containing: str | None = None) -> Iterator[Entry]:
         """All entries of a source, optionally only those containing an element."""
@@ -246,7 +210,7 @@ class Store:
         ):
             if containing and containing not in str(r["chemsys"]).split("-"):
                 continue
-            yield _decode_row(self.path, info.name, r[0], r[1], r[2], r[3])
+            yield decode_row(self.path, info.name, r[0], r[1], r[2], r[3])
 
     def count(self, source: str | None = None) -> int:
         """Number of entries of a source (all sources when None)."""
@@ -261,7 +225,7 @@ class Store:
             except sqlite3.OperationalError:  # a store made before digests existed
                 n = 0
             except sqlite3.DatabaseError as exc:
-                raise _corrupt(self.path, str(exc)) from exc
+                raise corrupt(self.path, str(exc)) from exc
             self._has_digests[source] = n > 0
         return self._has_digests[source]
 
@@ -286,10 +250,10 @@ class Store:
         """Rows are (formula, composition, energy, material_id, chemsys) sequences."""
         texts: dict[str, list[str]] = {}
         for r in rows:
-            texts.setdefault(str(r[4]), []).append(_row_text(r[0], r[1], r[2], r[3]))
+            texts.setdefault(str(r[4]), []).append(row_text(r[0], r[1], r[2], r[3]))
         for key in sorted(set(texts) | set(stored)):
-            if stored.get(key) != (_digest(texts[key]) if key in texts else None):
-                raise _corrupt(self.path, f"the rows of source '{source}' in {key} do not match their checksum")
+            if stored.get(key) != (digest(texts[key]) if key in texts else None):
+                raise corrupt(self.path, f"the rows of source '{source}' in {key} do not match their checksum")
 
     def check_integrity(self) -> None:
         """Full check of the store (``data info`` runs it).
@@ -302,7 +266,7 @@ class Store:
         """
         problems = [str(r[0]) for r in self._query("PRAGMA integrity_check")]
         if problems != ["ok"]:
-            raise _corrupt(self.path, f"integrity check: {'; '.join(problems[:3])}")
+            raise corrupt(self.path, f"integrity check: {'; '.join(problems[:3])}")
         digested = [info.name for info in self.sources() if self._digests_of(info.name)]
         for name in digested:
             cursor = self._conn.cursor()
@@ -314,7 +278,7 @@ class Store:
                     (name,),
                 ).fetchall()
             except sqlite3.DatabaseError as exc:
-                raise _corrupt(self.path, str(exc)) from exc
+                raise corrupt(self.path, str(exc)) from exc
             stored = {
                 str(k): str(v)
                 for k, v in self._query("SELECT chemsys, rows_sha256 FROM chemsys_digests WHERE source = ?", (name,))
@@ -331,8 +295,8 @@ class Store:
             (*digested, *ELEMENTS),
         )
         for r in bad:
-            _decode_row(self.path, str(r[0]), r[1], r[2], r[3], r[4])
-            raise _corrupt(self.path, f"source '{r[0]}', formula {r[1]!r}: a value out of range")
+            decode_row(self.path, str(r[0]), r[1], r[2], r[3], r[4])
+            raise corrupt(self.path, f"source '{r[0]}', formula {r[1]!r}: a value out of range")
 
     # -- writes ------------------------------------------------------------------
     def replace_source(self, info: SourceInfo, entries: Iterable[Entry]) -> SourceInfo:
@@ -342,33 +306,13 @@ class Store:
         An exception (or a killed process) inside the transaction leaves the previous
         content of the store untouched.
         """
-        rows = [
-            (
-                info.name,
-                chemsys_key(e.composition),
-                e.formula,
-                json.dumps(e.composition, separators=(",", ":")),
-                float(e.e_form_eV_per_atom),
-                e.material_id,
-            )
-            for e in entries
-        ]
-        stamped = SourceInfo(
-            **{**info.to_dict(), "n_entries": len(rows), "imported_at": datetime.now(UTC).isoformat(timespec="seconds")}
-        )
+        rows = _entry_rows(info.name, entries)
+        stamped = replace(info, n_entries=len(rows), imported_at=datetime.now(UTC).isoformat(timespec="seconds"))
         with self._write() as conn:
             conn.execute("DELETE FROM entries WHERE source = ?", (info.name,))
             conn.execute("DELETE FROM sources WHERE name = ?", (info.name,))
-            conn.execute(
-                "INSERT INTO sources VALUES (:name, :description, :thermo_type, :vintage, :db_version, :origin, "
-                ":content_sha256, :imported_at, :n_entries, :citation)",
-                stamped.to_dict(),
-            )
-            conn.executemany(
-                "INSERT INTO entries (source, chemsys, formula, composition, e_form_eV_per_atom, material_id) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                rows,
-            )
+            conn.execute(_INSERT_SOURCE, stamped.to_dict())
+            conn.executemany(_INSERT_ENTRY, rows)
             self._store_digests(conn, info.name, None)
         return stamped
 
@@ -380,17 +324,7 @@ class Store:
         """
         els = tuple(sorted(set(elements)))
         keys = [chemsys_key(c) for r in range(1, len(els) + 1) for c in itertools.combinations(els, r)]
-        rows = [
-            (
-                info.name,
-                chemsys_key(e.composition),
-                e.formula,
-                json.dumps(e.composition, separators=(",", ":")),
-                float(e.e_form_eV_per_atom),
-                e.material_id,
-            )
-            for e in entries
-        ]
+        rows = _entry_rows(info.name, entries)
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with self._write() as conn:
             for start in range(0, len(keys), 900):
@@ -399,33 +333,17 @@ class Store:
                     f"DELETE FROM entries WHERE source = ? AND chemsys IN ({','.join('?' * len(chunk))})",
                     (info.name, *chunk),
                 )
-            conn.executemany(
-                "INSERT INTO entries (source, chemsys, formula, composition, e_form_eV_per_atom, material_id) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                rows,
-            )
+            conn.executemany(_INSERT_ENTRY, rows)
             self._store_digests(conn, info.name, keys)
             count = conn.execute("SELECT COUNT(*) FROM entries WHERE source = ?", (info.name,)).fetchone()[0]
-            stamped = SourceInfo(**{**info.to_dict(), "n_entries": int(count), "imported_at": now})
+            stamped = replace(info, n_entries=int(count), imported_at=now)
             conn.execute("DELETE FROM sources WHERE name = ?", (info.name,))
-            conn.execute(
-                "INSERT INTO sources VALUES (:name, :description, :thermo_type, :vintage, :db_version, :origin, "
-                ":content_sha256, :imported_at, :n_entries, :citation)",
-                stamped.to_dict(),
-            )
+            conn.execute(_INSERT_SOURCE, stamped.to_dict())
         return stamped
-
-    def remove_source(self, name: str) -> None:
-        """Delete a source and its entries."""
-        with self._write() as conn:
-            conn.execute(_DIGEST_SCHEMA)
-            conn.execute("DELETE FROM chemsys_digests WHERE source = ?", (name,))
-            conn.execute("DELETE FROM entries WHERE source = ?", (name,))
-            conn.execute("DELETE FROM sources WHERE name = ?", (name,))
 
     def _store_digests(self, conn: sqlite3.Connection, source: str, keys: list[str] | None) -> None:
         """Recompute the checksums of a source's systems (all, or ``keys``) inside a write transaction."""
-        conn.execute(_DIGEST_SCHEMA)
+        conn.execute(DIGEST_SCHEMA)
         if keys is None:
             conn.execute("DELETE FROM chemsys_digests WHERE source = ?", (source,))
             selected = conn.execute(
@@ -445,10 +363,10 @@ class Store:
                 ).fetchall()
         texts: dict[str, list[str]] = {}
         for r in selected:
-            texts.setdefault(str(r[0]), []).append(_row_text(r[1], r[2], r[3], r[4]))
+            texts.setdefault(str(r[0]), []).append(row_text(r[1], r[2], r[3], r[4]))
         conn.executemany(
             "INSERT INTO chemsys_digests (source, chemsys, rows_sha256) VALUES (?, ?, ?)",
-            [(source, key, _digest(t)) for key, t in texts.items()],
+            [(source, key, digest(t)) for key, t in texts.items()],
         )
         self._has_digests.pop(source, None)
 
@@ -483,48 +401,7 @@ class Store:
             msg = f"cannot read the store at {self.path}: {exc}"
             raise StoreError(msg) from exc
         except sqlite3.DatabaseError as exc:
-            raise _corrupt(self.path, str(exc)) from exc
-
-
-#: Files (path, size, mtime) whose quick_check passed in this process: an unchanged file is not re-checked.
-_CHECKED: set[tuple[str, int, int]] = set()
-
-
-def _file_state(path: Path) -> tuple[str, int, int]:
-    st = path.stat()
-    wal = path.with_name(path.name + "-wal")
-    wal_state = wal.stat().st_mtime_ns if wal.exists() else 0
-    return (str(path), st.st_size, st.st_mtime_ns ^ wal_state)
-
-
-def _is_writable(path: Path) -> bool:
-    folder = path.parent
-    if path.exists():
-        return os.access(path, os.W_OK) and os.access(folder, os.W_OK | os.X_OK)
-    return True
-
-
-def _connect_read_only(path: Path) -> sqlite3.Connection:
-    """Open a store the user cannot write: ``mode=ro``, else ``immutable=1`` when no WAL is pending."""
-    uri = "file:" + urllib.parse.quote(str(path.resolve()))
-    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=60.0, isolation_level=None, check_same_thread=False)
-    try:
-        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
-    except sqlite3.OperationalError:
-        # a WAL database needs a -shm file; in a read-only folder SQLite cannot create it
-        conn.close()
-        wal = path.with_name(path.name + "-wal")
-        if wal.exists() and wal.stat().st_size > 0:
-            msg = (
-                f"cannot read the store at {path}: its folder is read-only and {wal.name} holds writes not yet "
-                "merged into it; ask its owner to close every program using it (or run `interfacestab data info` "
-                "once with write access)"
-            )
-            raise StoreError(msg) from None
-        conn = sqlite3.connect(
-            f"{uri}?mode=ro&immutable=1", uri=True, timeout=60.0, isolation_level=None, check_same_thread=False
-        )
-    return conn
+            raise corrupt(self.path, str(exc)) from exc
 
 
 def open_store(path: str | Path | None = None, *, create: bool = True) -> Store:
@@ -537,9 +414,8 @@ def open_store(path: str | Path | None = None, *, create: bool = True) -> Store:
             is corrupt, or has another schema version.
         DataNotFoundError: when ``create`` is False and no store exists.
     """
-    from interfacestab.settings import resolve_store_path
-
-    store_path = resolve_store_path(path)
+    settings = load_settings(path)
+    store_path = settings.store_path
     if store_path.exists() and not store_path.is_file():
         msg = f"the store path {store_path} is not a regular file; give --store a file path (e.g. my_store.sqlite)"
         raise StoreError(msg)
@@ -566,7 +442,7 @@ def open_store(path: str | Path | None = None, *, create: bool = True) -> Store:
     conn: sqlite3.Connection | None = None
     try:
         if read_only:
-            conn = _connect_read_only(store_path)
+            conn = connect_read_only(store_path)
         else:
             conn = sqlite3.connect(store_path, timeout=60.0, isolation_level=None, check_same_thread=False)
         conn.row_factory = sqlite3.Row
@@ -574,22 +450,22 @@ def open_store(path: str | Path | None = None, *, create: bool = True) -> Store:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if not tables and not read_only:
             conn.execute("PRAGMA journal_mode = WAL")
-            conn.executescript(_SCHEMA)
+            conn.executescript(SCHEMA)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         elif version != SCHEMA_VERSION or not {"sources", "entries"} <= tables:
             conn.close()
             msg = (
                 f"the store at {store_path} has schema version {version}, this interfacestab needs "
-                f"{SCHEMA_VERSION} (or it is not an interfacestab store); {_rebuild_hint(store_path)}"
+                f"{SCHEMA_VERSION} (or it is not an interfacestab store); {rebuild_hint(store_path)}"
             )
             raise StoreError(msg)
-        state = _file_state(store_path)
-        if state not in _CHECKED:
+        state = file_state(store_path)
+        if state not in CHECKED:
             problems = [str(r[0]) for r in conn.execute("PRAGMA quick_check")]
             if problems != ["ok"]:
                 conn.close()
-                raise _corrupt(store_path, f"integrity check: {'; '.join(problems[:3])}")
-            _CHECKED.add(state)
+                raise corrupt(store_path, f"integrity check: {'; '.join(problems[:3])}")
+            CHECKED.add(state)
     except sqlite3.OperationalError as exc:
         if conn is not None:
             conn.close()
@@ -598,6 +474,22 @@ def open_store(path: str | Path | None = None, *, create: bool = True) -> Store:
     except sqlite3.DatabaseError as exc:
         if conn is not None:
             conn.close()
-        msg = f"the store at {store_path} is corrupt or not an interfacestab store ({exc}); {_rebuild_hint(store_path)}"
+        msg = f"the store at {store_path} is corrupt or not an interfacestab store ({exc}); {rebuild_hint(store_path)}"
         raise StoreError(msg) from exc
-    return Store(store_path, conn, read_only=read_only)
+    return Store(store_path, conn, read_only=read_only, default_source=settings.default_source)
+
+
+@contextmanager
+def store_or_default(store: Store | None) -> Iterator[Store]:
+    """``store`` itself, or else the configured store, opened (never created) for the block and closed after.
+
+    The one place a library call resolves an optional ``store`` argument.
+
+    Raises:
+        DataNotFoundError: when no store is given and none exists at the configured path.
+    """
+    if store is not None:
+        yield store
+        return
+    with open_store(create=False) as owned:
+        yield owned
