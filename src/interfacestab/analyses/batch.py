@@ -8,8 +8,6 @@ or kill -9) loses at most the targets in flight and ends with the same output.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
