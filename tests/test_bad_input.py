@@ -23,7 +23,7 @@ from interfacestab.analyses.coatings import read_candidates
 from interfacestab.analyses.scan import MAX_GRID_POINTS, eval_amount, parse_scan_range, scan_composition
 from interfacestab.analyses.sweep import parse_sweep
 from interfacestab.errors import AnalysisError, FormulaError, SourceError
-from interfacestab_cli import common
+from interfacestab_cli import options
 from interfacestab_cli.main import app
 
 SCRIPT = Path(sys.executable).with_name("interfacestab")
@@ -105,7 +105,7 @@ def test_non_finite_and_out_of_range_numbers_are_refused(
     assert result.stdout == ""
     line = one_error_line(result.stderr)
     assert option in line and "finite number" in line
-    low, high, _ = common.RANGES[option]
+    low, high, _ = options.RANGES[option]
     assert f"{low:g} to {high:g}" in line
 
 
@@ -116,8 +116,8 @@ def test_every_numeric_option_states_its_range_in_help(runner: CliRunner) -> Non
         text = " ".join(result.stdout.split())
         assert option in text
         if option not in {"--soc-a", "--soc-b", "--charged-fraction"}:  # fractions say 0-1 in words
-            assert common.range_text(option) in text, option
-    assert common.MAX_GRID_POINTS == MAX_GRID_POINTS
+            assert options.range_text(option) in text, option
+    assert options.MAX_GRID_POINTS == MAX_GRID_POINTS
 
 
 @pytest.mark.parametrize("value", ["0", "-0.05", "0.2"])
@@ -359,7 +359,7 @@ def test_bad_scheduler_address_is_one_line(runner: CliRunner, store: Path, tmp_p
 
 @pytest.mark.parametrize("address", ["tcp://127.0.0.1:8786", "tls://scheduler.example:8786", "127.0.0.1:8786"])
 def test_good_scheduler_addresses_pass(address: str) -> None:
-    assert common.check_scheduler(address) == address
+    assert options.check_scheduler(address) == address
 
 
 @pytest.mark.parametrize(("option", "value"), [("--workers", "0"), ("--workers", "100000"), ("--top", "0")])

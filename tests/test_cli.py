@@ -144,14 +144,14 @@ def test_python_m_smoke() -> None:
 
 def test_thermo_type_choices_match_the_mp_source() -> None:
     from interfacestab.sources.mp import THERMO_TYPES
-    from interfacestab_cli.common import ThermoType
+    from interfacestab_cli.options import ThermoType
 
     assert tuple(t.value for t in ThermoType) == THERMO_TYPES
 
 
 def test_energy_type_choices_match_the_file_reader() -> None:
     from interfacestab.sources.files import ENERGY_TYPES
-    from interfacestab_cli.common import EnergyType
+    from interfacestab_cli.options import EnergyType
 
     assert tuple(t.value for t in EnergyType) == ENERGY_TYPES
 

@@ -13,7 +13,8 @@ from typing import Annotated
 import typer
 
 from interfacestab_cli import data, interface, screen, window
-from interfacestab_cli.common import DATA_PANEL, CliState
+from interfacestab_cli.options import DATA_PANEL
+from interfacestab_cli.state import CliState
 
 app = typer.Typer(
     name="interfacestab",
