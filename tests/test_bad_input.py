@@ -10,13 +10,11 @@ import json
 import math
 import os
 import re
-import subprocess
-import sys
 import threading
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from typer.testing import CliRunner
+from cli_helpers import import_toy_store, one_error_line, run_script
 
 from interfacestab.analyses.batch import read_targets
 from interfacestab.analyses.coatings import read_candidates
@@ -26,7 +24,10 @@ from interfacestab.errors import AnalysisError, FormulaError, SourceError
 from interfacestab_cli import options
 from interfacestab_cli.main import app
 
-SCRIPT = Path(sys.executable).with_name("interfacestab")
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from typer.testing import CliRunner
 
 TOY_CSV = """formula,energy
 Li2O,-2.08
@@ -47,32 +48,7 @@ CoS2,-0.50
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("bad_input")
-    csv_path = folder / "toy.csv"
-    csv_path.write_text(TOY_CSV)
-    path = folder / "toy.sqlite"
-    result = CliRunner().invoke(app, ["--store", str(path), "data", "import", str(csv_path), "--source-name", "toy"])
-    assert result.exit_code == 0, result.output
-    return path
-
-
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner(env={"COLUMNS": "200", "INTERFACESTAB_STORE": None})
-
-
-def one_error_line(stderr: str) -> str:
-    lines = stderr.strip().splitlines()
-    assert len(lines) == 1, stderr
-    assert lines[0].startswith("error: "), stderr
-    assert "Traceback" not in stderr
-    return lines[0]
-
-
-def run_script(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "200"}
-    env.pop("INTERFACESTAB_STORE", None)
-    return subprocess.run([str(SCRIPT), *args], capture_output=True, text=True, timeout=timeout, env=env, check=False)
+    return import_toy_store(tmp_path_factory.mktemp("bad_input"), TOY_CSV)
 
 
 # -- 1. NaN, infinite and out-of-range numbers ---------------------------------------------------

@@ -8,15 +8,18 @@ exception is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+import importlib
 import os
+import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
+from typer.core import TyperGroup
 
 from interfacestab.errors import InterfaceStabError
 
@@ -90,3 +93,46 @@ def _show_warnings(caught: list[warnings.WarningMessage]) -> None:
             warn(str(w.message))
         else:  # not ours (deprecations of dependencies): the usual Python output
             warnings.showwarning(w.message, w.category, w.filename, w.lineno, w.file, w.line)
+
+
+#: Click's exceptions, wherever this Typer takes Click from (recent Typer vendors it as ``typer._click``).
+_click_exceptions = importlib.import_module(typer.BadParameter.__module__)
+
+
+class OneLineErrorsGroup(TyperGroup):
+    """The app's group: Click's own usage errors as one line on stderr, not Typer's usage box.
+
+    ``error: <message> (try 'interfacestab COMMAND --help')`` and exit code 2 for an unknown option
+    or command, a word where a number belongs, a missing argument or a bad choice; ``interrupted``
+    and exit code 130 for an abort (Ctrl-C at a prompt). ``--help``, ``--version``, a bare command
+    group (its help, exit 2, as Click does) and our own errors are unchanged. Both the console
+    script and ``CliRunner`` go through :meth:`main`, so tests see what users see.
+    """
+
+    def main(  # type: ignore[override]  # Click's overloads; the signature is the same
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Run the command line; as a standalone program, exit with one line for a usage error."""
+        if not standalone_mode:  # an embedding caller handles Click's exceptions itself
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except getattr(_click_exceptions, "NoArgsIsHelpError", ()):  # a bare group: its help is already printed
+            sys.exit(2)
+        except _click_exceptions.ClickException as exc:
+            ctx = getattr(exc, "ctx", None)
+            hint = (
+                f" (try '{ctx.command_path} --help')" if isinstance(exc, _click_exceptions.UsageError) and ctx else ""
+            )
+            err_console().print(f"[bold red]error:[/] {escape(one_line(exc.format_message()))}{hint}", soft_wrap=True)
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            err_console().print("[bold yellow]interrupted[/]", soft_wrap=True)
+            sys.exit(130)
+        # without standalone mode Click returns the code of a raised Exit, else the command's value (None)
+        sys.exit(result if isinstance(result, int) else 0)
