@@ -2,8 +2,9 @@
 
 stdout carries results only (a rich table, or JSON/CSV/Markdown text); stderr carries progress,
 warnings and errors. A user error (any ``InterfaceStabError``) becomes one red line
-``error: <message>`` and exit code 1; a bad option value one line and exit code 2; every other
-exception is a bug and keeps its traceback.
+``error: <message>`` and exit code 1; a bad option value, and every usage error Click itself finds
+(:class:`OneLineErrorsGroup`), one line and exit code 2; every other exception is a bug and keeps
+its traceback.
 """
 
 from __future__ import annotations

@@ -253,5 +253,5 @@ ResumeOption = Annotated[
 
 
 def usage_error(ctx: typer.Context, message: str) -> NoReturn:
-    """A wrong combination of options: a usage error (exit code 2, with the usage line), before any work."""
+    """A wrong combination of options: a usage error before any work (one ``error:`` line, exit code 2)."""
     raise typer.BadParameter(message, ctx=ctx)
