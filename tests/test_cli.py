@@ -175,6 +175,21 @@ def test_installed_script_help_and_version_are_unchanged() -> None:
     assert "error:" not in bare.stderr
 
 
+def test_ctrl_c_in_a_single_window_is_one_line_and_exit_130(
+    runner: CliRunner, toy_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import interfacestab.analyses.window as window_module
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(window_module, "window_for", interrupted)
+    result = runner.invoke(app, ["--store", str(toy_store), "window", "Li3PS4"])
+    assert result.exit_code == 130
+    assert result.stdout == ""
+    assert result.stderr.strip().splitlines() == ["interrupted"]
+
+
 def test_thermo_type_choices_match_the_mp_source() -> None:
     from interfacestab.sources.mp import THERMO_TYPES
     from interfacestab_cli.options import ThermoType

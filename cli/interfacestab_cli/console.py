@@ -105,10 +105,19 @@ class OneLineErrorsGroup(TyperGroup):
 
     ``error: <message> (try 'interfacestab COMMAND --help')`` and exit code 2 for an unknown option
     or command, a word where a number belongs, a missing argument or a bad choice; ``interrupted``
-    and exit code 130 for an abort (Ctrl-C at a prompt). ``--help``, ``--version``, a bare command
-    group (its help, exit 2, as Click does) and our own errors are unchanged. Both the console
-    script and ``CliRunner`` go through :meth:`main`, so tests see what users see.
+    and exit code 130 for Ctrl-C that a command does not handle itself, or an abort at a prompt.
+    ``--help``, ``--version``, a bare command group (its help, exit 2, as Click does) and our own
+    errors are unchanged. Both the console script and ``CliRunner`` go through :meth:`main`, so
+    tests see what users see.
     """
+
+    def invoke(self, ctx: Any) -> Any:  # Click's Context (vendored by Typer or not)
+        """Run the command; Ctrl-C that the command does not handle itself is one line and exit code 130."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            err_console().print("[bold yellow]interrupted[/]", soft_wrap=True)
+            raise typer.Exit(code=130) from None
 
     def main(  # type: ignore[override]  # Click's overloads; the signature is the same
         self,
