@@ -31,3 +31,11 @@ def snapshot_store(tmp_path_factory: pytest.TempPathFactory, shared_data: Path):
     import_offline_snapshot(store, shared_data)
     yield store
     store.close()
+
+
+@pytest.fixture
+def runner():
+    """An in-process ``CliRunner`` with wide columns and no ``INTERFACESTAB_STORE`` from the environment."""
+    from cli_helpers import make_runner
+
+    return make_runner()

@@ -10,23 +10,24 @@ import json
 import math
 import os
 import re
-import subprocess
-import sys
 import threading
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from typer.testing import CliRunner
+from cli_helpers import import_toy_store, one_error_line, run_script
 
 from interfacestab.analyses.batch import read_targets
 from interfacestab.analyses.coatings import read_candidates
 from interfacestab.analyses.scan import MAX_GRID_POINTS, eval_amount, parse_scan_range, scan_composition
 from interfacestab.analyses.sweep import parse_sweep
 from interfacestab.errors import AnalysisError, FormulaError, SourceError
-from interfacestab_cli import common
+from interfacestab_cli import options
 from interfacestab_cli.main import app
 
-SCRIPT = Path(sys.executable).with_name("interfacestab")
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from typer.testing import CliRunner
 
 TOY_CSV = """formula,energy
 Li2O,-2.08
@@ -47,32 +48,7 @@ CoS2,-0.50
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("bad_input")
-    csv_path = folder / "toy.csv"
-    csv_path.write_text(TOY_CSV)
-    path = folder / "toy.sqlite"
-    result = CliRunner().invoke(app, ["--store", str(path), "data", "import", str(csv_path), "--source-name", "toy"])
-    assert result.exit_code == 0, result.output
-    return path
-
-
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner(env={"COLUMNS": "200", "INTERFACESTAB_STORE": None})
-
-
-def one_error_line(stderr: str) -> str:
-    lines = stderr.strip().splitlines()
-    assert len(lines) == 1, stderr
-    assert lines[0].startswith("error: "), stderr
-    assert "Traceback" not in stderr
-    return lines[0]
-
-
-def run_script(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "200"}
-    env.pop("INTERFACESTAB_STORE", None)
-    return subprocess.run([str(SCRIPT), *args], capture_output=True, text=True, timeout=timeout, env=env, check=False)
+    return import_toy_store(tmp_path_factory.mktemp("bad_input"), TOY_CSV)
 
 
 # -- 1. NaN, infinite and out-of-range numbers ---------------------------------------------------
@@ -105,7 +81,7 @@ def test_non_finite_and_out_of_range_numbers_are_refused(
     assert result.stdout == ""
     line = one_error_line(result.stderr)
     assert option in line and "finite number" in line
-    low, high, _ = common.RANGES[option]
+    low, high, _ = options.RANGES[option]
     assert f"{low:g} to {high:g}" in line
 
 
@@ -116,8 +92,8 @@ def test_every_numeric_option_states_its_range_in_help(runner: CliRunner) -> Non
         text = " ".join(result.stdout.split())
         assert option in text
         if option not in {"--soc-a", "--soc-b", "--charged-fraction"}:  # fractions say 0-1 in words
-            assert common.range_text(option) in text, option
-    assert common.MAX_GRID_POINTS == MAX_GRID_POINTS
+            assert options.range_text(option) in text, option
+    assert options.MAX_GRID_POINTS == MAX_GRID_POINTS
 
 
 @pytest.mark.parametrize("value", ["0", "-0.05", "0.2"])
@@ -359,7 +335,7 @@ def test_bad_scheduler_address_is_one_line(runner: CliRunner, store: Path, tmp_p
 
 @pytest.mark.parametrize("address", ["tcp://127.0.0.1:8786", "tls://scheduler.example:8786", "127.0.0.1:8786"])
 def test_good_scheduler_addresses_pass(address: str) -> None:
-    assert common.check_scheduler(address) == address
+    assert options.check_scheduler(address) == address
 
 
 @pytest.mark.parametrize(("option", "value"), [("--workers", "0"), ("--workers", "100000"), ("--top", "0")])

@@ -14,12 +14,16 @@ import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from typer.testing import CliRunner
+from cli_helpers import assert_user_error, one_error_line, run_script
 
 from interfacestab.store.database import Store, open_store
 from interfacestab_cli.main import app
+
+if TYPE_CHECKING:
+    from typer.testing import CliRunner
 
 TOY_CSV = """formula,energy
 Li2S,-1.50
@@ -32,11 +36,6 @@ PCl3,-0.45
 LiP,-0.55
 """
 HEAVY = ("pymatgen", "matplotlib", "mp_api")
-
-
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner(env={"COLUMNS": "200", "INTERFACESTAB_STORE": None})
 
 
 @pytest.fixture
@@ -53,20 +52,6 @@ def toy_store(runner: CliRunner, tmp_path: Path, toy_csv: Path) -> Path:
     result = runner.invoke(app, ["--store", str(path), "data", "import", str(toy_csv), "--source-name", "toy"])
     assert result.exit_code == 0, result.output
     return path
-
-
-def assert_user_error(result, *fragments: str) -> str:
-    """Exit code 1, exactly one `error:` line on stderr naming the problem, no traceback."""
-    assert result.exit_code == 1, result.output
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: ")
-    assert "Traceback" not in result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit)
-    for fragment in fragments:
-        assert fragment in lines[0]
-    return lines[0]
 
 
 # -- help, version, start-up -------------------------------------------------------------------
@@ -142,16 +127,79 @@ def test_python_m_smoke() -> None:
     assert "window" in proc.stdout
 
 
+# Click's own usage errors through the installed script: one line on stderr, exit 2, no usage box
+@pytest.mark.parametrize(
+    ("args", "command", "reason"),
+    [
+        (["window", "Li3PS4", "--bogus"], "interfacestab window", "No such option: --bogus"),
+        (
+            ["window", "Li3PS4", "--energy-above-hull", "abc"],
+            "interfacestab window",
+            "Invalid value for '--energy-above-hull'",
+        ),
+        (["interface", "Li3PS4"], "interfacestab interface", "Missing argument 'B'"),
+        (["window", "Li3PS4", "--ion", "Mg"], "interfacestab window", "Invalid value for '--ion'"),
+        (["window", "Li3PS4", "--format", "xml"], "interfacestab window", "Invalid value for '--format'"),
+        (["nosuchcommand"], "interfacestab", "No such command 'nosuchcommand'"),
+        (["data", "nosuchcommand"], "interfacestab data", "No such command 'nosuchcommand'"),
+    ],
+)
+def test_installed_script_usage_errors_are_one_line(args: list[str], command: str, reason: str) -> None:
+    proc = run_script(*args)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stdout == ""
+    line = one_error_line(proc.stderr)
+    assert line.startswith(f"error: {reason}"), line
+    assert line.endswith(f"(try '{command} --help')"), line
+    assert "Usage:" not in proc.stderr and "╭" not in proc.stderr
+
+
+def test_installed_script_option_combination_error_is_one_line() -> None:
+    proc = run_script("window", "--scan", "x=0:1:0.5")  # usage_error(): a BadParameter raised by the command
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stdout == ""
+    one_error_line(proc.stderr)
+
+
+def test_installed_script_help_and_version_are_unchanged() -> None:
+    help_proc = run_script("window", "--help")
+    assert help_proc.returncode == 0, help_proc.stderr
+    assert help_proc.stderr == ""
+    assert "Usage: interfacestab window [OPTIONS] [FORMULA]" in " ".join(help_proc.stdout.split())
+    version = run_script("--version")
+    assert version.returncode == 0, version.stderr
+    assert version.stdout.splitlines()[0] == f"interfacestab {metadata.version('interfacestab')}"
+    bare = run_script("data")  # a bare group shows its help (exit 2, as Click does), no error line
+    assert bare.returncode == 2
+    assert "import" in bare.stdout
+    assert "error:" not in bare.stderr
+
+
+def test_ctrl_c_in_a_single_window_is_one_line_and_exit_130(
+    runner: CliRunner, toy_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import interfacestab.analyses.window as window_module
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(window_module, "window_for", interrupted)
+    result = runner.invoke(app, ["--store", str(toy_store), "window", "Li3PS4"])
+    assert result.exit_code == 130
+    assert result.stdout == ""
+    assert result.stderr.strip().splitlines() == ["interrupted"]
+
+
 def test_thermo_type_choices_match_the_mp_source() -> None:
     from interfacestab.sources.mp import THERMO_TYPES
-    from interfacestab_cli.common import ThermoType
+    from interfacestab_cli.options import ThermoType
 
     assert tuple(t.value for t in ThermoType) == THERMO_TYPES
 
 
 def test_energy_type_choices_match_the_file_reader() -> None:
     from interfacestab.sources.files import ENERGY_TYPES
-    from interfacestab_cli.common import EnergyType
+    from interfacestab_cli.options import EnergyType
 
     assert tuple(t.value for t in EnergyType) == ENERGY_TYPES
 

@@ -17,11 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from typer.testing import CliRunner
+from cli_helpers import assert_usage_error, assert_user_error, import_toy_store
 
 from interfacestab_cli.main import app
 
 if TYPE_CHECKING:
+    from typer.testing import CliRunner
+
     from interfacestab.store.database import Store
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -44,11 +46,6 @@ CoS2,-0.50
 
 
 @pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner(env={"COLUMNS": "200", "INTERFACESTAB_STORE": None})
-
-
-@pytest.fixture
 def snap(snapshot_store: Store) -> list[str]:
     """``--store <snapshot>`` for the command line."""
     return ["--store", str(snapshot_store.path)]
@@ -57,33 +54,7 @@ def snap(snapshot_store: Store) -> list[str]:
 @pytest.fixture
 def toy(runner: CliRunner, tmp_path: Path) -> list[str]:
     """``--store <toy store>`` holding TOY_CSV as source 'toy', imported through the CLI."""
-    data, store = tmp_path / "toy.csv", tmp_path / "toy.sqlite"
-    data.write_text(TOY_CSV)
-    result = runner.invoke(app, ["--store", str(store), "data", "import", str(data), "--source-name", "toy"])
-    assert result.exit_code == 0, result.output
-    return ["--store", str(store)]
-
-
-def assert_user_error(result, *fragments: str) -> str:
-    """Exit code 1, exactly one `error:` line on stderr naming the problem, no traceback."""
-    assert result.exit_code == 1, result.output
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: ")
-    assert "Traceback" not in result.output
-    for fragment in fragments:
-        assert fragment in lines[0]
-    return lines[0]
-
-
-def assert_usage_error(result, *fragments: str) -> None:
-    """Click's usage error: exit code 2 before any work, the reason on stderr."""
-    assert result.exit_code == 2, result.output
-    assert result.stdout == ""
-    text = " ".join(result.stderr.replace("│", " ").split())
-    for fragment in fragments:
-        assert fragment in text, text
+    return ["--store", str(import_toy_store(tmp_path, TOY_CSV, runner=runner))]
 
 
 def read_csv(path_or_text: Path | str) -> list[dict[str, str]]:

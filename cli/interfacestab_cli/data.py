@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from interfacestab_cli.common import (
+from interfacestab_cli.console import out_console, user_errors
+from interfacestab_cli.options import (
     DATA_PANEL,
     OUTPUT_PANEL,
     THERMO_PANEL,
@@ -16,12 +17,10 @@ from interfacestab_cli.common import (
     InfoFormat,
     SourceOption,
     ThermoType,
-    emit,
-    open_store_for,
-    out_console,
-    progress_status,
-    user_errors,
 )
+from interfacestab_cli.output import emit
+from interfacestab_cli.progress import progress_status
+from interfacestab_cli.state import open_store_for
 
 app = typer.Typer(
     no_args_is_help=True,

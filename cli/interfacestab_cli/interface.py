@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from interfacestab_cli.common import (
+from interfacestab_cli.console import info, user_errors
+from interfacestab_cli.options import (
     MAX_GRID_POINTS,
     THERMO_PANEL,
     FormatOption,
@@ -17,13 +18,11 @@ from interfacestab_cli.common import (
     PlotOption,
     SourceOption,
     in_range,
-    info,
-    open_store_for,
     range_text,
-    report,
     usage_error,
-    user_errors,
 )
+from interfacestab_cli.output import report
+from interfacestab_cli.state import open_store_for
 
 _SOC_HELP = (
     "State of charge of {which}: this fraction (0-1) of its A is removed before the reaction "

@@ -13,10 +13,13 @@ from typing import Annotated
 import typer
 
 from interfacestab_cli import data, interface, screen, window
-from interfacestab_cli.common import DATA_PANEL, CliState
+from interfacestab_cli.console import OneLineErrorsGroup
+from interfacestab_cli.options import DATA_PANEL
+from interfacestab_cli.state import CliState
 
 app = typer.Typer(
     name="interfacestab",
+    cls=OneLineErrorsGroup,  # Click's usage errors as one line
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # never print locals (an API key) in a traceback
     rich_markup_mode="rich",

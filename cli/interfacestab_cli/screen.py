@@ -13,7 +13,8 @@ from typing import Annotated
 import typer
 
 from interfacestab.errors import FormulaError
-from interfacestab_cli.common import (
+from interfacestab_cli.console import fail, info, user_errors, warn
+from interfacestab_cli.options import (
     INPUT_PANEL,
     OUTPUT_PANEL,
     THERMO_PANEL,
@@ -27,20 +28,13 @@ from interfacestab_cli.common import (
     SourceOption,
     WorkersOption,
     check_count,
-    fail,
     in_range,
-    info,
-    interrupted,
-    open_store_for,
-    progress_bar,
     range_text,
-    report,
-    state,
-    stop_workers_on_interrupt,
     usage_error,
-    user_errors,
-    warn,
 )
+from interfacestab_cli.output import report
+from interfacestab_cli.progress import interrupted, progress_bar, stop_workers_on_interrupt
+from interfacestab_cli.state import open_store_for, state
 
 CRITERIA_PANEL = "Criteria (defaults: Xiao et al. 2019)"
 

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from interfacestab_cli.common import (
+from interfacestab_cli.console import fail, user_errors
+from interfacestab_cli.options import (
     INPUT_PANEL,
     MAX_GRID_POINTS,
     OUTPUT_PANEL,
@@ -19,19 +20,13 @@ from interfacestab_cli.common import (
     SchedulerOption,
     SourceOption,
     WorkersOption,
-    emit,
-    fail,
     in_range,
-    interrupted,
-    open_store_for,
-    progress_bar,
     range_text,
-    report,
-    state,
-    stop_workers_on_interrupt,
     usage_error,
-    user_errors,
 )
+from interfacestab_cli.output import emit, report
+from interfacestab_cli.progress import interrupted, progress_bar, stop_workers_on_interrupt
+from interfacestab_cli.state import open_store_for, state
 
 
 def window(
