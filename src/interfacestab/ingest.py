@@ -116,7 +116,7 @@ def fetch_chemsys(
     endpoint: str | None = None,
     retries: int = 3,
     backoff_s: float = 1.0,
-    timeout_s: float = 30.0,
+    timeout_s: float | None = None,
     source_name: str | None = None,
 ) -> tuple[SourceInfo, int]:
     """Fetch every MP entry of a chemical system and store its formation energies.
