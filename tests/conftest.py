@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+from helpers.paths import REPO, SHARED, SNAPSHOT_CSV, TOY_DATA, VALIDATION
 
 from interfacestab.store import open_store
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("INTERFACESTAB_SHARED_DATA", REPO.parent / "shared" / "data")).resolve()
-VALIDATION = SHARED.parent / "validation"
+if TYPE_CHECKING:
+    from pathlib import Path
+
+__all__ = ["REPO", "SHARED", "TOY_DATA", "VALIDATION"]
 
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
-    """The offline snapshot folder (../shared/data); the suite needs it, as CI has it."""
-    assert (SHARED / "mp_legacy2019_ground_state_eform_merged.csv").is_file(), f"offline snapshot missing in {SHARED}"
+    """The offline snapshot folder (../shared/data or $INTERFACESTAB_SHARED_DATA).
+
+    Without it the tests that need real Materials Project numbers are skipped, except under CI
+    (``CI=true``), where a missing snapshot fails loudly: CI must run the oracle suites.
+    """
+    if not (SHARED / SNAPSHOT_CSV).is_file():
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(f"offline snapshot missing in {SHARED} (CI must have ../shared/data)", pytrace=False)
+        pytest.skip(f"needs the offline snapshot in ../shared/data (not found at {SHARED})")
     return SHARED
 
 

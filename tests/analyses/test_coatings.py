@@ -6,7 +6,7 @@ import json
 from typing import TYPE_CHECKING
 
 import pytest
-from oracle import pmg_interface, pmg_phase_diagram, pmg_window
+from helpers.oracle import pmg_interface, pmg_phase_diagram, pmg_window
 
 from interfacestab.analyses.coatings import (
     SEED_COATINGS,

@@ -7,9 +7,9 @@ import json
 import random
 
 import pytest
-from conftest import VALIDATION
-from oracle import pmg_interface
-from toy import li_x_toy, toy_set
+from helpers.oracle import pmg_interface
+from helpers.paths import VALIDATION
+from helpers.toy import li_x_toy, toy_set
 
 from interfacestab.analyses.interface import interface_reactions, remove_ion
 from interfacestab.chem import parse_formula

@@ -7,15 +7,15 @@ import json
 import random
 
 import pytest
-from conftest import VALIDATION
-from oracle import pmg_window
-from toy import li_x_toy
+from helpers.oracle import pmg_window
+from helpers.paths import VALIDATION
+from helpers.toy import li_x_toy
 
 from interfacestab.analyses.window import stability_window
 from interfacestab.errors import AnalysisError
 
 
-# --- toy system (see tests/toy.py for the hand calculation) -----------------------------------
+# --- toy system (see tests/helpers/toy.py for the hand calculation) -----------------------------------
 def test_toy_window_limits_and_products() -> None:
     w = stability_window(li_x_toy(), "LiS", ion="Li")
     assert w.reduction_limit_V == pytest.approx(0.7)

@@ -6,8 +6,8 @@ import random
 
 import numpy as np
 import pytest
-from oracle import pmg_phase_diagram
-from toy import li_x_toy
+from helpers.oracle import pmg_phase_diagram
+from helpers.toy import li_x_toy
 
 from interfacestab.engine.hull import build_hull
 
