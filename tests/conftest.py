@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING
 
 import pytest
-from helpers.paths import REPO, SHARED, SNAPSHOT_CSV, TOY_DATA, VALIDATION
+from helpers.paths import REPO, SHARED, SNAPSHOT_CSV, SNAPSHOT_SKIP_REASON, TOY_DATA, VALIDATION, on_ci
 
 from interfacestab.store import open_store
 
@@ -24,9 +23,9 @@ def shared_data() -> Path:
     (``CI=true``), where a missing snapshot fails loudly: CI must run the oracle suites.
     """
     if not (SHARED / SNAPSHOT_CSV).is_file():
-        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+        if on_ci():
             pytest.fail(f"offline snapshot missing in {SHARED} (CI must have ../shared/data)", pytrace=False)
-        pytest.skip(f"needs the offline snapshot in ../shared/data (not found at {SHARED})")
+        pytest.skip(f"{SNAPSHOT_SKIP_REASON} (not found at {SHARED})")
     return SHARED
 
 

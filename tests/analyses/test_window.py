@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import random
 
 import pytest
 from helpers.oracle import pmg_window
-from helpers.paths import VALIDATION
+from helpers.paths import literature_rows
 from helpers.toy import li_x_toy
 
 from interfacestab.analyses.window import stability_window
@@ -184,8 +183,7 @@ def test_virtual_composition_matches_pymatgen(snapshot_store) -> None:
 
 # --- published values (../shared/validation/windows_literature.csv) ---------------------------
 def _literature_rows() -> list[dict[str, str]]:
-    with (VALIDATION / "windows_literature.csv").open() as fh:
-        return list(csv.DictReader(fh))
+    return literature_rows("windows_literature.csv")
 
 
 @pytest.mark.parametrize("row", _literature_rows(), ids=lambda r: f"{r['formula']}-{r['source'].split(',')[0]}")
