@@ -39,3 +39,22 @@ def snapshot_store(tmp_path_factory: pytest.TempPathFactory, shared_data: Path):
     import_offline_snapshot(store, shared_data)
     yield store
     store.close()
+
+
+# --- the hand-made toy set in tests/data (no ../shared needed) ------------------------------------
+@pytest.fixture(scope="session")
+def toy_data_csv() -> Path:
+    """The invented toy entry table (tests/data/toy_entries.csv, formation energies in eV/atom)."""
+    return TOY_DATA / "toy_entries.csv"
+
+
+@pytest.fixture(scope="session")
+def toy_data_store(tmp_path_factory: pytest.TempPathFactory, toy_data_csv: Path):
+    """A store in tmp holding the toy set as its only source, ``toy`` (built once per session)."""
+    from interfacestab.ingest import import_file
+
+    path = tmp_path_factory.mktemp("toy_store") / "toy.sqlite"
+    store = open_store(path)
+    import_file(store, toy_data_csv, source_name="toy")
+    yield store
+    store.close()
