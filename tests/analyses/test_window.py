@@ -69,7 +69,9 @@ def test_toy_stabilization_on_and_off() -> None:
     off = stability_window(li_x_toy(), "LiS2", ion="Li", stabilize=False)
     assert not off.stabilized
     assert off.reduction_limit_V == pytest.approx(2.0) and off.oxidation_limit_V == pytest.approx(2.0)
-    assert any("single voltage" in n or "above the hull" in n for n in off.notes)
+    assert len(off.notes) == 2, off.notes  # both facts are stated, each in its own note
+    assert any(n.startswith("target above the hull and not stabilized") for n in off.notes), off.notes
+    assert any(n.endswith("its window is a single voltage") for n in off.notes), off.notes
 
 
 def test_toy_virtual_composition_is_stabilized_and_flagged() -> None:
