@@ -3,7 +3,7 @@
 (1) LiNi1/3Mn1/3Co1/3O2 | Li6PS5Cl closed (Li-Ni-Mn-Co-O-P-S-Cl, about 1,000 entries):
     ``interface_for`` including loading the entries from the store (median of warm calls) vs
     pymatgen ``PhaseDiagram`` + ``InterfacialReactivity`` on the same entries (as in
-    ``tests/oracle.py``). Target: at least 10x. Every kink is compared (x to 1e-4, energy to
+    ``tests/helpers/oracle.py``). Target: at least 10x. Every kink is compared (x to 1e-4, energy to
     1 meV/atom, products exactly).
 (2) LiCoO2 | Li6PS5Cl open to Li from 0 to 5 V: ``interface_sweep_for`` with step 0.1 V (it
     locates every change of the products exactly between grid points) vs pymatgen

@@ -4,7 +4,7 @@ Ours: ``auto_candidates(include_elements=['O'])`` (every Li oxide of the snapsho
 5 meV/atom of its hull, default element exclusions) + ``screen_coatings`` against Li6PS5Cl and
 LiNi1/3Mn1/3Co1/3O2 (discharged and fully charged cathode), workers=2. Target: under 5 minutes.
 
-pymatgen, per candidate on one core, the way ``tests/oracle.py`` calls it: the window
+pymatgen, per candidate on one core, the way ``tests/helpers/oracle.py`` calls it: the window
 (PhaseDiagram + stabilized target + get_element_profile) and three ``InterfacialReactivity``
 minima (with the electrolyte, the discharged and the charged cathode; one PhaseDiagram for the
 electrolyte system and one shared by both cathode reactions). pymatgen's cost grows steeply

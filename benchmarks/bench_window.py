@@ -7,7 +7,7 @@
 (b) ``--all-compounds`` for Li, Na and K (about 19,600 targets): ``all_compound_targets`` +
     ``window_batch(..., workers=2)`` wall time (target under 2 minutes) vs the per-compound
     pymatgen route (PhaseDiagram + stabilized target + get_element_profile, one core, as in
-    ``tests/oracle.py``) timed on a random sample and extrapolated to the full count. On that
+    ``tests/helpers/oracle.py``) timed on a random sample and extrapolated to the full count. On that
     sample, limits must agree to 1 mV and products exactly; mismatches are counted and listed.
 
 Run: ``.venv/bin/python benchmarks/bench_window.py [--quick] [--store FILE]``

@@ -4,8 +4,8 @@ Each benchmark times our code and pymatgen's equivalent in the same run, on the 
 and prints one table (what, ours, pymatgen, ratio, target, met?). Results also go to
 ``benchmarks/results/<name>.json`` (git-ignored).
 
-pymatgen is called the way the project's oracle calls it (``tests/oracle.py``), which is put on
-``sys.path`` by :func:`oracle`.
+pymatgen is called the way the project's oracle calls it (``tests/helpers/oracle.py``, imported as ``helpers.oracle``
+with ``tests/`` put on ``sys.path`` by :func:`oracle`).
 """
 
 from __future__ import annotations
@@ -146,11 +146,11 @@ def naive_pymatgen_load(elements: Iterable[str], csv_path: Path = SNAPSHOT_CSV) 
 
 
 def oracle() -> Any:
-    """The project's pymatgen oracle module (``tests/oracle.py``)."""
+    """The project's pymatgen oracle module (``tests/helpers/oracle.py``)."""
     tests = str(REPO / "tests")
     if tests not in sys.path:
         sys.path.insert(0, tests)
-    import oracle as module
+    from helpers import oracle as module
 
     return module
 

@@ -6,7 +6,7 @@ import json
 from typing import TYPE_CHECKING
 
 import pytest
-from oracle import pmg_interface, pmg_phase_diagram, pmg_window
+from helpers.oracle import pmg_interface, pmg_phase_diagram, pmg_window
 
 from interfacestab.analyses.coatings import (
     SEED_COATINGS,
@@ -82,11 +82,25 @@ def test_criteria_for_other_ions_and_overrides() -> None:
     assert strict.min_oxidation_limit_V == 4.5 and strict.max_reduction_limit_V == 2.7
 
 
-def test_half_charged_cathode(snapshot_store) -> None:
+def test_half_charged_cathode(toy_data_store) -> None:
+    """The half-charged cathode is Li0.5CoO2 and the row's reaction with it is pymatgen's (toy store)."""
     screen = screen_coatings(
-        ["Li3PO4"], "Li3PS4", "LiCoO2", charged_fraction=0.5, store_path=snapshot_store.path, workers=1
+        ["Li3PO4"], "Li3PS4", "LiCoO2", charged_fraction=0.5, store_path=toy_data_store.path, workers=1
     )
     assert screen.charged_cathode == "Li0.5CoO2"
+    (row,) = screen.results
+    entries = toy_data_store.entries(["Li", "P", "O", "Co"])
+    best = min(pmg_interface(entries, "Li3PO4", "Li0.5CoO2"), key=lambda k: k["energy"])
+    assert best["energy"] < -0.01  # the toy's LiCoPO4 makes Li3PO4 react with the charged cathode
+    assert row.charged_cathode_reaction_eV_per_atom == pytest.approx(best["energy"], abs=1e-6)
+    assert list(row.charged_cathode_products) == best["products"]
+    full = {
+        r.formula: r
+        for r in screen_coatings(["Li3PO4"], "Li3PS4", "LiCoO2", store_path=toy_data_store.path, workers=1).results
+    }
+    best_full = min(pmg_interface(entries, "Li3PO4", "CoO2"), key=lambda k: k["energy"])
+    assert full["Li3PO4"].charged_cathode_reaction_eV_per_atom == pytest.approx(best_full["energy"], abs=1e-6)
+    assert best_full["energy"] != pytest.approx(best["energy"], abs=1e-3)  # the charged fraction matters
 
 
 def test_missing_electrolyte_system_is_a_clear_error(snapshot_store) -> None:

@@ -14,7 +14,7 @@ import threading
 from typing import TYPE_CHECKING
 
 import pytest
-from cli_helpers import import_toy_store, one_error_line, run_script
+from helpers.cli_helpers import import_toy_store, one_error_line, run_script
 
 from interfacestab.analyses.batch import read_targets
 from interfacestab.analyses.coatings import read_candidates

@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from output_parsers import csv_number, md_table, md_table_with, parse_csv, parse_json, parse_markdown, rounds_to
+from helpers.output_parsers import csv_number, md_table, md_table_with, parse_csv, parse_json, parse_markdown, rounds_to
 
 SCRIPT = Path(sys.executable).parent / "interfacestab"
 TIMEOUT_S = 300

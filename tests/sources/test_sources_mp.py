@@ -10,7 +10,7 @@ import time
 from typing import Any
 
 import pytest
-from mp_server import API_KEY, DB_VERSION, FakeMP, SilentServer, thermo_doc
+from helpers.mp_server import API_KEY, DB_VERSION, FakeMP, SilentServer, thermo_doc
 
 from interfacestab.errors import FormulaError, MPError
 from interfacestab.ingest import fetch_chemsys

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from cli_helpers import assert_user_error, one_error_line, run_script
+from helpers.cli_helpers import assert_user_error, one_error_line, run_script
 
 from interfacestab.store.database import Store, open_store
 from interfacestab_cli.main import app

@@ -1,6 +1,9 @@
 """Checkpointed runs through the installed console script: a resume is refused when the checkpoint
 was computed with other settings, output folders are checked before any work, ``--resume`` without
 a checkpoint says so, and a run in which every target fails exits 1.
+
+The runs use the invented toy store (``toy_data_store``, tests/data) except the one that needs two real
+sources of the offline snapshot.
 """
 
 from __future__ import annotations
@@ -47,38 +50,38 @@ def candidates(tmp_path: Path) -> Path:
 
 # --- resume with other settings ------------------------------------------------------------
 def test_screen_resume_with_another_electrolyte_is_refused(
-    snapshot_store: Store, tmp_path: Path, candidates: Path
+    toy_data_store: Store, tmp_path: Path, candidates: Path
 ) -> None:
     out = tmp_path / "screen.json"
-    first = run(snapshot_store.path, *SCREEN, "--candidates", str(candidates), "--output", str(out), "-f", "json")
+    first = run(toy_data_store.path, *SCREEN, "--candidates", str(candidates), "--output", str(out), "-f", "json")
     assert first.returncode == 0, first.stderr
     other = ["screen", "--electrolyte", "Li3PS4", "--cathode", "LiCoO2", "--workers", "1"]
-    proc = run(snapshot_store.path, *other, "--candidates", str(candidates), "--output", str(out), "--resume")
+    proc = run(toy_data_store.path, *other, "--candidates", str(candidates), "--output", str(out), "--resume")
     line = one_error_line(proc)
     assert "electrolyte (checkpoint: Li6PS5Cl, now: Li3PS4)" in line
     assert "without --resume" in line
     assert proc.stdout == ""
     # the same settings do resume, computing nothing
     same = run(
-        snapshot_store.path, *SCREEN, "--candidates", str(candidates), "--output", str(out), "--resume", "-f", "json"
+        toy_data_store.path, *SCREEN, "--candidates", str(candidates), "--output", str(out), "--resume", "-f", "json"
     )
     assert same.returncode == 0, same.stderr
     assert json.loads(same.stdout)["n_computed"] == 0
     # and starting over with the new electrolyte gives Li3PS4 products (no chlorine anywhere)
-    fresh = run(snapshot_store.path, *other, "--candidates", str(candidates), "--output", str(out), "-f", "json")
+    fresh = run(toy_data_store.path, *other, "--candidates", str(candidates), "--output", str(out), "-f", "json")
     assert fresh.returncode == 0, fresh.stderr
     for row in json.loads(fresh.stdout)["results"]:
         assert not any("Cl" in p for p in row["electrolyte_products"]), row["electrolyte_products"]
 
 
 def test_screen_resume_with_another_criterion_is_refused(
-    snapshot_store: Store, tmp_path: Path, candidates: Path
+    toy_data_store: Store, tmp_path: Path, candidates: Path
 ) -> None:
     out = tmp_path / "screen.csv"
-    first = run(snapshot_store.path, *SCREEN, "--candidates", str(candidates), "--output", str(out))
+    first = run(toy_data_store.path, *SCREEN, "--candidates", str(candidates), "--output", str(out))
     assert first.returncode == 0, first.stderr
     proc = run(
-        snapshot_store.path,
+        toy_data_store.path,
         *SCREEN,
         "--candidates",
         str(candidates),
@@ -117,13 +120,13 @@ def test_batch_resume_with_another_source_is_refused(snapshot_store: Store, tmp_
     assert list(csv.DictReader(io.StringIO(out.read_text()))) == default_rows  # the result file is untouched
 
 
-def test_batch_resume_over_a_checkpoint_of_other_targets_is_refused(snapshot_store: Store, tmp_path: Path) -> None:
+def test_batch_resume_over_a_checkpoint_of_other_targets_is_refused(toy_data_store: Store, tmp_path: Path) -> None:
     targets = tmp_path / "targets.txt"
     targets.write_text("LiCoO2\n")
     out = tmp_path / "batch.csv"
-    assert run(snapshot_store.path, "window", "--batch", str(targets), "--output", str(out)).returncode == 0
+    assert run(toy_data_store.path, "window", "--batch", str(targets), "--output", str(out)).returncode == 0
     targets.write_text("LiCoO2\nLiNiO2\n")
-    line = one_error_line(run(snapshot_store.path, "window", "--batch", str(targets), "--output", str(out), "--resume"))
+    line = one_error_line(run(toy_data_store.path, "window", "--batch", str(targets), "--output", str(out), "--resume"))
     assert "inputs_sha256" in line
 
 
@@ -138,34 +141,34 @@ def test_batch_resume_over_a_checkpoint_of_other_targets_is_refused(snapshot_sto
     ids=["batch", "all-compounds", "screen"],
 )
 def test_missing_output_folder_is_refused_before_any_work(
-    snapshot_store: Store, tmp_path: Path, args: list[str]
+    toy_data_store: Store, tmp_path: Path, args: list[str]
 ) -> None:
     targets = tmp_path / "targets.txt"
     targets.write_text("Li3PO4\n")
     out = tmp_path / "missing_dir" / "out.csv"
-    proc = run(snapshot_store.path, *[str(targets) if a == "TARGETS" else a for a in args], "--output", str(out))
+    proc = run(toy_data_store.path, *[str(targets) if a == "TARGETS" else a for a in args], "--output", str(out))
     line = one_error_line(proc)
     assert str(out.parent) in line and "does not exist" in line
     assert not out.parent.exists()
     assert "windows" not in proc.stderr and "candidates ━" not in proc.stderr  # no progress: no work started
 
 
-def test_resume_without_a_checkpoint_says_nothing_was_resumed(snapshot_store: Store, tmp_path: Path) -> None:
+def test_resume_without_a_checkpoint_says_nothing_was_resumed(toy_data_store: Store, tmp_path: Path) -> None:
     targets = tmp_path / "targets.txt"
     targets.write_text("LiCoO2\n")
     out = tmp_path / "batch.json"
-    proc = run(snapshot_store.path, "window", "--batch", str(targets), "--output", str(out), "--resume", "-f", "json")
+    proc = run(toy_data_store.path, "window", "--batch", str(targets), "--output", str(out), "--resume", "-f", "json")
     assert proc.returncode == 0, proc.stderr
     warnings = [ln for ln in proc.stderr.splitlines() if ln.startswith("warning: ")]
     assert len(warnings) == 1 and "nothing to resume" in warnings[0], proc.stderr
     assert json.loads(proc.stdout)["n_computed"] == 1
 
 
-def test_batch_in_which_every_target_fails_exits_1(snapshot_store: Store, tmp_path: Path) -> None:
+def test_batch_in_which_every_target_fails_exits_1(toy_data_store: Store, tmp_path: Path) -> None:
     targets = tmp_path / "targets.txt"
     targets.write_text("LiXe2\nNaXe\n")  # no data in either system
     out = tmp_path / "batch.csv"
-    proc = run(snapshot_store.path, "window", "--batch", str(targets), "--output", str(out), "-f", "json")
+    proc = run(toy_data_store.path, "window", "--batch", str(targets), "--output", str(out), "-f", "json")
     line = one_error_line(proc)
     assert "all 2 targets failed" in line
     summary = json.loads(proc.stdout)
@@ -174,15 +177,15 @@ def test_batch_in_which_every_target_fails_exits_1(snapshot_store: Store, tmp_pa
     assert [r["input"] for r in rows] == ["LiXe2", "NaXe"] and all(r["error"] for r in rows)
     # one good target among them: exit 0, and the summary counts the failure
     targets.write_text("LiXe2\nLiCoO2\n")
-    ok = run(snapshot_store.path, "window", "--batch", str(targets), "--output", str(out), "-f", "json")
+    ok = run(toy_data_store.path, "window", "--batch", str(targets), "--output", str(out), "-f", "json")
     assert ok.returncode == 0, ok.stderr
     assert json.loads(ok.stdout)["n_failed"] == 1
 
 
-def test_screen_in_which_every_candidate_fails_exits_1(snapshot_store: Store, tmp_path: Path) -> None:
+def test_screen_in_which_every_candidate_fails_exits_1(toy_data_store: Store, tmp_path: Path) -> None:
     cands = tmp_path / "c.txt"
     cands.write_text("LiXe2\nKXe\n")
-    proc = run(snapshot_store.path, *SCREEN, "--candidates", str(cands), "-f", "json")
+    proc = run(toy_data_store.path, *SCREEN, "--candidates", str(cands), "-f", "json")
     line = one_error_line(proc)
     assert "all 2 candidates failed" in line
     assert all(r["error"] for r in json.loads(proc.stdout)["results"])
@@ -199,18 +202,18 @@ def test_help_documents_exit_codes() -> None:
 
 
 # --- one atomic writer: every OSError a one-line error; the batch file from the one CSV serialiser ---
-def test_unwritable_checkpoint_is_one_error_line(snapshot_store: Store, tmp_path: Path) -> None:
+def test_unwritable_checkpoint_is_one_error_line(toy_data_store: Store, tmp_path: Path) -> None:
     """A checkpoint path taken by a folder: one ``error:`` line naming it, not an OSError traceback."""
     targets = tmp_path / "targets.txt"
     targets.write_text("LiCoO2\n")
     out = tmp_path / "batch.csv"
     (tmp_path / "batch.csv.checkpoint.jsonl").mkdir()
-    line = one_error_line(run(snapshot_store.path, "window", "--batch", str(targets), "--output", str(out)))
+    line = one_error_line(run(toy_data_store.path, "window", "--batch", str(targets), "--output", str(out)))
     assert "cannot write the checkpoint" in line and "batch.csv.checkpoint.jsonl" in line
     assert not out.exists()
 
 
-def test_batch_csv_is_the_window_fields_with_full_precision(snapshot_store: Store, tmp_path: Path) -> None:
+def test_batch_csv_is_the_window_fields_with_full_precision(toy_data_store: Store, tmp_path: Path) -> None:
     """The batch CSV (``\\n`` line ends like every CSV the package writes) holds each window's JSON fields."""
     from interfacestab.analyses.batch import BATCH_COLUMNS
     from interfacestab.analyses.window import window_for
@@ -218,7 +221,7 @@ def test_batch_csv_is_the_window_fields_with_full_precision(snapshot_store: Stor
     targets = tmp_path / "targets.txt"
     targets.write_text("LiCoO2\nLi3PS4\n")
     out = tmp_path / "batch.csv"
-    proc = run(snapshot_store.path, "window", "--batch", str(targets), "--output", str(out), "-f", "json")
+    proc = run(toy_data_store.path, "window", "--batch", str(targets), "--output", str(out), "-f", "json")
     assert proc.returncode == 0, proc.stderr
     raw = out.read_bytes()
     assert b"\r" not in raw and raw.endswith(b"\n")
@@ -227,11 +230,11 @@ def test_batch_csv_is_the_window_fields_with_full_precision(snapshot_store: Stor
     rows = list(reader)
     assert [r["input"] for r in rows] == ["LiCoO2", "Li3PS4"]
     for row in rows:
-        window = window_for(row["input"], store=snapshot_store).to_dict()
+        window = window_for(row["input"], store=toy_data_store).to_dict()
         assert float(row["reduction_limit_V"]) == window["reduction_limit_V"]  # full precision, not rounded
         assert float(row["oxidation_limit_V"]) == window["oxidation_limit_V"]
         assert row["reduction_products"].split(";") == window["reduction_products"]
-        assert row["source"] == snapshot_store.source().name
+        assert row["source"] == toy_data_store.source().name
 
 
 def test_deprecated_runner_writer_is_the_atomic_one(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from cli_helpers import assert_usage_error, assert_user_error, import_toy_store
+from helpers.cli_helpers import assert_usage_error, assert_user_error, import_toy_store
 
 from interfacestab_cli.main import app
 
@@ -97,7 +97,11 @@ def test_scan_table_csv_and_plot(runner: CliRunner, snap: list[str], tmp_path: P
     assert "x = 0 … 0.8 (9 values)" in out
     assert "Li6.8Ge0.8P0.2S5I" in out
     assert out.count("virtual") >= 8
-    assert "1.72" in out and "2.14" in out  # rounded to 0.01 V
+    scan = json.loads(runner.invoke(app, [*snap, *SCAN, "--format", "json"]).stdout)
+    by_formula = {cells[1]: cells for line in out.splitlines() if len(cells := line.split()) > 7}
+    for row in scan["rows"]:  # each composition's V_red, V_ox and width, rounded to 0.01 V, on its table line
+        red, ox = row["reduction_limit_V"], row["oxidation_limit_V"]
+        assert by_formula[row["formula"]][4:7] == [f"{red:.2f}", f"{ox:.2f}", f"{ox - red:.2f}"], row["formula"]
     assert "provenance" in out
     assert png.read_bytes()[:8] == PNG_MAGIC
 
@@ -327,7 +331,12 @@ def test_sweep_table_csv_and_plot(runner: CliRunner, snap: list[str], tmp_path: 
     assert "LiCoO2 | Li6PS5Cl" in out
     assert "0.00 … 5.00 V vs Li/Li+ (11 voltages)" in out
     assert "products below" in out and "→" in out
-    assert "0.917" in out  # Co + Li2O -> Co + Li2S + Li3PO4 + LiCl, to 1 mV
+    # every located change is a table row: its voltage to 1 mV, then the products below and above
+    transitions = json.loads(runner.invoke(app, [*snap, *SWEEP, "--format", "json"]).stdout)["transitions"]
+    lines = [" ".join(line.split()) for line in out.splitlines()]
+    for t in transitions:
+        row = f"{t['voltage_V']:.3f} {' + '.join(t['products_below'])} {' + '.join(t['products_above'])} "
+        assert sum(line.startswith(row) for line in lines) == 1, row
     assert "open to Li at 0.0 V" not in out  # the first voltage's provenance line is not the sweep's
     assert png.read_bytes()[:8] == PNG_MAGIC
 

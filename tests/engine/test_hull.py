@@ -6,8 +6,8 @@ import random
 
 import numpy as np
 import pytest
-from oracle import pmg_phase_diagram
-from toy import li_x_toy
+from helpers.oracle import pmg_phase_diagram
+from helpers.toy import li_x_toy
 
 from interfacestab.engine.hull import build_hull
 
@@ -68,11 +68,12 @@ def test_hull_energy_of_virtual_compositions_matches_pymatgen(snapshot_store) ->
         assert ours == sorted(e.name for e in pd.get_decomposition(comp))
 
 
-def test_incremental_insertion_equals_rebuild(snapshot_store) -> None:
+@pytest.mark.parametrize("store_fixture", ["toy_data_store", "snapshot_store"])
+def test_incremental_insertion_equals_rebuild(request: pytest.FixtureRequest, store_fixture: str) -> None:
     """Inserting a stabilized point gives the same hull energies as rebuilding with it."""
     from interfacestab.entries import Entry
 
-    entries = snapshot_store.entries(["Li", "P", "S", "Cl"])
+    entries = request.getfixturevalue(store_fixture).entries(["Li", "P", "S", "Cl"])
     hull = build_hull(entries)
     comp = {"Li": 6, "P": 1, "S": 5, "Cl": 1}
     x = hull.vector(comp)

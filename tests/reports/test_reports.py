@@ -23,30 +23,43 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 
-@pytest.fixture(scope="module")
-def Li6PS5Cl(snapshot_store):
-    return window_for("Li6PS5Cl", store=snapshot_store)
+# The results are built on the invented toy set in tests/data (see its README for the hull), so the
+# report checks run without ../shared; the window limits below are hand-checked on that toy:
+#   oxidation: Li6PS5Cl -> Li3PS4 + LiCl + S + 2 Li: (-8.4 - 3.8) - 13 x -1.30 = +4.7 eV for 2 Li => 2.35 V
+#   reduction: Li6PS5Cl + 5 Li -> 5 Li2S + LiCl + P: (5 x -4.2 - 3.8) - (-16.9) = -7.9 eV for 5 Li => 1.58 V
+TOY_REDUCTION_V, TOY_OXIDATION_V = 7.9 / 5, 4.7 / 2
 
 
 @pytest.fixture(scope="module")
-def P2S5(snapshot_store):
+def Li6PS5Cl(toy_data_store):
+    return window_for("Li6PS5Cl", store=toy_data_store)
+
+
+@pytest.fixture(scope="module")
+def Li7PS6(toy_data_store):
+    """A metastable target: 0.05 eV/atom above Li3PS4 + 2 Li2S on the toy hull."""
+    return window_for("Li7PS6", store=toy_data_store)
+
+
+@pytest.fixture(scope="module")
+def P2S5(toy_data_store):
     """A target without Li: no oxidation limit."""
-    return window_for("P2S5", store=snapshot_store)
+    return window_for("P2S5", store=toy_data_store)
 
 
 @pytest.fixture(scope="module")
-def Li6PS5Cl_LiCoO2(snapshot_store):
-    return interface_for("Li6PS5Cl", "LiCoO2", store=snapshot_store)
+def Li6PS5Cl_LiCoO2(toy_data_store):
+    return interface_for("Li6PS5Cl", "LiCoO2", store=toy_data_store)
 
 
 @pytest.fixture(scope="module")
-def Li6PS5Cl_CoO2_4V(snapshot_store):
-    return interface_for("Li6PS5Cl", "CoO2", voltage_V=4.0, store=snapshot_store)
+def Li6PS5Cl_CoO2_4V(toy_data_store):
+    return interface_for("Li6PS5Cl", "CoO2", voltage_V=4.0, store=toy_data_store)
 
 
 @pytest.fixture(scope="module")
-def LiPSCl_entries(snapshot_store):
-    return chemsys_entries(snapshot_store, "Li-P-S-Cl")
+def LiPSCl_entries(toy_data_store):
+    return chemsys_entries(toy_data_store, "Li-P-S-Cl")
 
 
 # -- formatting --------------------------------------------------------------------------------
@@ -73,31 +86,42 @@ def test_formatters(func, value, text) -> None:
 
 
 def test_window_range_text(Li6PS5Cl, P2S5) -> None:
-    assert window_range_text(Li6PS5Cl) == "1.72 – 2.14 V vs Li/Li+"
+    assert Li6PS5Cl.reduction_limit_V == pytest.approx(TOY_REDUCTION_V, abs=1e-9)
+    assert Li6PS5Cl.oxidation_limit_V == pytest.approx(TOY_OXIDATION_V, abs=1e-9)
+    assert window_range_text(Li6PS5Cl) == "1.58 – 2.35 V vs Li/Li+"
     assert P2S5.oxidation_limit_V is None
     assert window_range_text(P2S5).endswith("– none vs Li/Li+")
 
 
 # -- tables ------------------------------------------------------------------------------------
-def test_window_table_text(Li6PS5Cl) -> None:
+def test_window_table_text(Li6PS5Cl, toy_data_store) -> None:
     text = reports.to_text(reports.render(Li6PS5Cl))
+    n_entries = len(toy_data_store.entries(["Li", "P", "S", "Cl"]).entries)
     for fragment in (
-        "1.72 – 2.14 V vs Li/Li+",
-        "83 meV/atom above the hull",
-        "stabilized",
+        "1.58 – 2.35 V vs Li/Li+",
         "Li2S + LiCl + P",
         "Li6PS5Cl + 5 Li -> 5 Li2S + LiCl + P",
-        "Li3PS4 + LiCl",
+        "Li3PS4 + LiCl + S",
         "voltage profile",
-        "◀",
-        "mp_legacy2019",
-        "legacy MP corrections",
-        "32 in Cl-Li-P-S",
+        "toy",
+        "user-supplied",
+        f"{n_entries} in Cl-Li-P-S",
         "interfacestab",
     ):
         assert fragment in text, fragment
-    assert "1.7207" not in text  # no full precision in a table
+    rows_marked = [line for line in text.splitlines() if line.rstrip().endswith("◀")]
+    assert len(rows_marked) == 1  # the window stage, with both limits
+    assert rows_marked[0].split()[:2] == ["1.58", "2.35"]
+    assert "above the hull" not in text  # on the toy hull: nothing to stabilize
+    assert "1.5800" not in text  # no full precision in a table
     assert "\x1b[" not in text
+
+
+def test_window_table_of_a_metastable_target(Li7PS6) -> None:
+    text = reports.to_text(reports.render(Li7PS6))
+    assert Li7PS6.e_above_hull_eV_per_atom == pytest.approx(0.05, abs=1e-9)  # hand check in tests/data
+    assert "50 meV/atom above the hull" in text
+    assert "stabilized" in text
 
 
 def test_window_table_without_oxidation_limit(P2S5) -> None:
@@ -125,16 +149,16 @@ def test_open_interface_states_its_normalisation(Li6PS5Cl_CoO2_4V) -> None:
     assert "per non-Li atom" in text
 
 
-def test_entries_and_store_tables(LiPSCl_entries, snapshot_store) -> None:
+def test_entries_and_store_tables(LiPSCl_entries, toy_data_store) -> None:
     text = reports.to_text(reports.render(LiPSCl_entries))
     entry = next(r for r in LiPSCl_entries.rows if r.formula == "Li6PS5Cl")
-    (line,) = [line for line in text.splitlines() if line.split()[:2] == ["Li6PS5Cl", "mp-985592"]]
+    (line,) = [line for line in text.splitlines() if line.split()[:2] == ["Li6PS5Cl", "toy-10"]]
     e_form, e_above_meV = line.split()[2:4]
     assert float(e_form) == pytest.approx(entry.e_form_eV_per_atom, abs=5e-4)  # rounded to 1 meV/atom
     assert float(e_above_meV) == pytest.approx(entry.e_above_hull_eV_per_atom * 1000, abs=0.5)
-    info_text = reports.to_text(reports.render(store_info(snapshot_store)), width=200)
-    assert "mp_legacy2019" in info_text
-    assert str(snapshot_store.path) in info_text
+    info_text = reports.to_text(reports.render(store_info(toy_data_store)), width=200)
+    assert "toy" in info_text
+    assert str(toy_data_store.path) in info_text
 
 
 # -- JSON --------------------------------------------------------------------------------------
@@ -189,19 +213,21 @@ def test_entries_csv(LiPSCl_entries) -> None:
     assert len(rows) == len(LiPSCl_entries.rows)
     by_formula = {r["formula"]: r for r in rows}
     assert by_formula["Li2S"]["is_stable"] == "True"
-    assert float(by_formula["Li6PS5Cl"]["e_above_hull_eV_per_atom"]) > 0
+    assert by_formula["Li7PS6"]["is_stable"] == "False"
+    assert float(by_formula["Li7PS6"]["e_above_hull_eV_per_atom"]) == pytest.approx(0.05, abs=1e-9)  # hand check
+    assert float(by_formula["Li6PS5Cl"]["e_above_hull_eV_per_atom"]) == 0
 
 
 # -- Markdown ----------------------------------------------------------------------------------
 def test_window_markdown(Li6PS5Cl) -> None:
     md = reports.to_markdown(Li6PS5Cl)
     assert md.startswith("## Li6PS5Cl: stability window vs Li/Li+")
-    assert "**1.72 – 2.14 V vs Li/Li+**" in md
+    assert "**1.58 – 2.35 V vs Li/Li+**" in md
     assert "| V low | V high |" in md
-    assert "- width: 0.42 V" in md  # the table and the Markdown both give the width
+    assert "- width: 0.77 V" in md  # the table and the Markdown both give the width
     marked = [line for line in md.splitlines() if line.startswith("|") and "◀" in line]
     assert len(marked) == 1
-    assert marked[0].startswith("| **1.72** | **2.14** |")
+    assert marked[0].startswith("| **1.58** | **2.35** |")
     assert "### Provenance" in md
 
 

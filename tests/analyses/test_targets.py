@@ -15,8 +15,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from oracle import pmg_entries, pmg_phase_diagram, pmg_window
-from toy import li_x_toy
+from helpers.oracle import pmg_entries, pmg_phase_diagram, pmg_window
+from helpers.toy import li_x_toy
 
 from interfacestab.analyses.interface import interface_for, interface_reactions
 from interfacestab.analyses.scan import window_scan
@@ -232,7 +232,7 @@ def test_element_without_ion_compounds_has_a_window_from_0V(snapshot_store, elem
 
 
 def test_element_interface_is_zero_and_matches_pymatgen(snapshot_store) -> None:
-    from oracle import pmg_interface
+    from helpers.oracle import pmg_interface
 
     profile = interface_for("Ti", "Li", store=snapshot_store)
     ref = pmg_interface(load_system(["Ti", "Li"], store=snapshot_store), "Ti", "Li")
@@ -259,7 +259,7 @@ def test_ion_metal_target_gets_a_true_message(snapshot_store) -> None:
 
 # --- --energy-above-hull ------------------------------------------------------------------------
 def test_user_energy_on_a_hull_compound_replaces_its_own_energy() -> None:
-    """Hand check (tests/toy.py): LiS at -1.0 + 0.05 = -0.95 eV/atom, -1.9 eV per LiS.
+    """Hand check (tests/helpers/toy.py): LiS at -1.0 + 0.05 = -0.95 eV/atom, -1.9 eV per LiS.
 
     Oxidation LiS -> S + Li at mu = -1.9 eV (1.9 V); reduction LiS + Li -> Li2S at -2.7 + 1.9 = -0.8 eV
     (0.8 V). With the data entry left in the hull the window would stay 0.7-2.0 V.

@@ -10,7 +10,7 @@ import time
 from typing import TYPE_CHECKING
 
 import pytest
-from oracle import pmg_interface
+from helpers.oracle import pmg_interface
 
 from interfacestab.analyses.batch import all_compound_targets, read_targets, window_batch
 from interfacestab.analyses.interface import interface_reactions

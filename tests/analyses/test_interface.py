@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import random
 
 import pytest
-from conftest import VALIDATION
-from oracle import pmg_interface
-from toy import li_x_toy, toy_set
+from helpers.oracle import pmg_interface
+from helpers.paths import literature_rows
+from helpers.toy import li_x_toy, toy_set
 
 from interfacestab.analyses.interface import interface_reactions, remove_ion
 from interfacestab.chem import parse_formula
@@ -154,8 +153,7 @@ def test_open_matches_pymatgen_on_random_pairs(snapshot_store) -> None:
 
 
 def _literature_rows() -> list[dict[str, str]]:
-    with (VALIDATION / "interfaces_literature.csv").open() as fh:
-        return list(csv.DictReader(fh))
+    return literature_rows("interfaces_literature.csv")
 
 
 @pytest.mark.parametrize("row", _literature_rows(), ids=lambda r: f"{r['reactant_a']}|{r['reactant_b']}")

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import random
 
 import pytest
-from conftest import VALIDATION
-from oracle import pmg_window
-from toy import li_x_toy
+from helpers.oracle import pmg_window
+from helpers.paths import literature_rows
+from helpers.toy import li_x_toy
 
 from interfacestab.analyses.window import stability_window
 from interfacestab.errors import AnalysisError
 
 
-# --- toy system (see tests/toy.py for the hand calculation) -----------------------------------
+# --- toy system (see tests/helpers/toy.py for the hand calculation) -----------------------------------
 def test_toy_window_limits_and_products() -> None:
     w = stability_window(li_x_toy(), "LiS", ion="Li")
     assert w.reduction_limit_V == pytest.approx(0.7)
@@ -70,7 +69,9 @@ def test_toy_stabilization_on_and_off() -> None:
     off = stability_window(li_x_toy(), "LiS2", ion="Li", stabilize=False)
     assert not off.stabilized
     assert off.reduction_limit_V == pytest.approx(2.0) and off.oxidation_limit_V == pytest.approx(2.0)
-    assert any("single voltage" in n or "above the hull" in n for n in off.notes)
+    assert len(off.notes) == 2, off.notes  # both facts are stated, each in its own note
+    assert any(n.startswith("target above the hull and not stabilized") for n in off.notes), off.notes
+    assert any(n.endswith("its window is a single voltage") for n in off.notes), off.notes
 
 
 def test_toy_virtual_composition_is_stabilized_and_flagged() -> None:
@@ -184,8 +185,7 @@ def test_virtual_composition_matches_pymatgen(snapshot_store) -> None:
 
 # --- published values (../shared/validation/windows_literature.csv) ---------------------------
 def _literature_rows() -> list[dict[str, str]]:
-    with (VALIDATION / "windows_literature.csv").open() as fh:
-        return list(csv.DictReader(fh))
+    return literature_rows("windows_literature.csv")
 
 
 @pytest.mark.parametrize("row", _literature_rows(), ids=lambda r: f"{r['formula']}-{r['source'].split(',')[0]}")

@@ -100,13 +100,13 @@ def test_flipped_bytes_inside_a_page_are_found_by_data_info(snapshot_store: Stor
 
 
 def test_flipped_bits_inside_an_energy_are_found_when_the_system_is_loaded(
-    snapshot_store: Store, tmp_path: Path
+    toy_data_store: Store, tmp_path: Path
 ) -> None:
     """A flipped bit inside a stored value: SQLite's own checks cannot see it, the row checksums do."""
     import struct
 
-    path = copy_store(snapshot_store, tmp_path / "copy.sqlite")
-    (entry,) = snapshot_store.find_formula("LiCoO2", "mp_legacy2019")
+    path = copy_store(toy_data_store, tmp_path / "copy.sqlite")
+    (entry,) = toy_data_store.find_formula("LiCoO2", "toy")
     raw = path.read_bytes()
     packed = struct.pack(">d", entry.e_form_eV_per_atom)  # SQLite stores a REAL as a big-endian double
     assert raw.count(packed) == 1
@@ -115,13 +115,13 @@ def test_flipped_bits_inside_an_energy_are_found_when_the_system_is_loaded(
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     changed = conn.execute(
-        "SELECT e_form_eV_per_atom FROM entries WHERE formula = 'LiCoO2' AND source = ?", ("mp_legacy2019",)
+        "SELECT e_form_eV_per_atom FROM entries WHERE formula = 'LiCoO2' AND source = ?", ("toy",)
     ).fetchone()[0]
     conn.close()
     assert changed != entry.e_form_eV_per_atom and abs(changed - entry.e_form_eV_per_atom) < 1
     for args in (["window", "LiCoO2", "-f", "json"], ["data", "info", "-f", "json"]):
         line = one_error_line(run(path, *args))
-        assert "source 'mp_legacy2019' in Co-Li-O do not match their checksum" in line, line
+        assert "source 'toy' in Co-Li-O do not match their checksum" in line, line
         assert "interfacestab setup" in line
     assert run(path, "window", "Li3PS4", "-f", "json").returncode == 0  # other systems are still answered
 

@@ -1,0 +1,1 @@
+"""Helper modules shared by the test suite (imported as ``helpers.*``; ``tests/`` is on ``pythonpath``)."""
