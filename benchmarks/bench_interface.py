@@ -20,15 +20,21 @@ from __future__ import annotations
 import random
 import statistics
 import warnings
+from typing import TYPE_CHECKING, Any
 
 from common import LPSC, NMC111, Row, measure, now, oracle, parser, report, store_from_args
+
+if TYPE_CHECKING:
+    from pymatgen.analysis.phase_diagram import PhaseDiagram
+
+    from interfacestab.store import Store
 
 TOL_E = 1e-3  # eV/atom
 TOL_X = 1e-4
 TIE_E = 1e-6  # kinks this close to the minimum are tied: naming another of them is a tie-break, not a mismatch
 
 
-def closed_nmc(store: object, quick: bool) -> tuple[Row, dict[str, object]]:
+def closed_nmc(store: Store, quick: bool) -> tuple[Row, dict[str, Any]]:
     from interfacestab.analyses.interface import interface_for
     from interfacestab.chem import parse_formula
 
@@ -38,7 +44,7 @@ def closed_nmc(store: object, quick: bool) -> tuple[Row, dict[str, object]]:
     cold_s = now() - start
     ours = measure(lambda: interface_for(NMC111, LPSC, store=store), repeat=5 if quick else 20)
     a, b = parse_formula(NMC111), parse_formula(LPSC)
-    entries = store.entries(set(a) | set(b))  # type: ignore[attr-defined]
+    entries = store.entries(set(a) | set(b))
     theirs = measure(lambda: pmg_interface(entries, a, b), repeat=1 if quick else 3)
     mine, ref = ours.result.kinks, theirs.result
     problems = []
@@ -75,7 +81,7 @@ def closed_nmc(store: object, quick: bool) -> tuple[Row, dict[str, object]]:
     }
 
 
-def _pmg_open_minimum(pd: object, pmg_entries: list, a: str, b: str, ion: str, voltage: float) -> dict[str, object]:
+def _pmg_open_minimum(pd: PhaseDiagram, pmg_entries: list, a: str, b: str, ion: str, voltage: float) -> dict[str, Any]:
     """pymatgen's open interface at one voltage (the oracle's route, reusing the closed diagram)."""
     from pymatgen.analysis.interface_reactions import GrandPotentialInterfacialReactivity
     from pymatgen.analysis.phase_diagram import GrandPotentialPhaseDiagram
@@ -94,7 +100,7 @@ def _pmg_open_minimum(pd: object, pmg_entries: list, a: str, b: str, ion: str, v
     return {"x": float(kinks[best][1]), "energy": float(kinks[best][2]), "products": products[best], "ties": ties}
 
 
-def open_sweep(store: object, quick: bool, seed: int) -> tuple[list[Row], dict[str, object]]:
+def open_sweep(store: Store, quick: bool, seed: int) -> tuple[list[Row], dict[str, Any]]:
     from interfacestab.analyses.interface import interface_for
     from interfacestab.analyses.sweep import interface_sweep_for
 
@@ -107,7 +113,7 @@ def open_sweep(store: object, quick: bool, seed: int) -> tuple[list[Row], dict[s
     sweep = ours.result
 
     orc = oracle()
-    entries = store.entries(["Li", "Co", "O", "P", "S", "Cl"])  # type: ignore[attr-defined]
+    entries = store.entries(["Li", "Co", "O", "P", "S", "Cl"])
     start = now()
     pentries = orc.pmg_entries(entries)
     pd = orc.pmg_phase_diagram(entries)

@@ -27,15 +27,23 @@ import random
 import statistics
 import warnings
 from collections import defaultdict
+from typing import TYPE_CHECKING, Any
 
 from common import LPSC, NMC111, Row, now, oracle, parser, report, store_from_args
+
+if TYPE_CHECKING:
+    from pymatgen.analysis.phase_diagram import PhaseDiagram
+
+    from interfacestab.analyses.coatings import CoatingResult
 
 TOL_V = 1e-3
 TOL_E = 1e-3
 TIE_E = 1e-6  # kinks this close to the minimum are tied: which one is "the" minimum is a tie-break
 
 
-def _pmg_minimum(pd: object, a: dict[str, float], b: dict[str, float]) -> tuple[float, list[str], list[list[str]]]:
+def _pmg_minimum(
+    pd: PhaseDiagram, a: dict[str, float], b: dict[str, float]
+) -> tuple[float, list[str], list[list[str]]]:
     """pymatgen's minimum: energy, products, and the products of every kink tied with it (within 1e-6 eV/atom)."""
     from pymatgen.analysis.interface_reactions import InterfacialReactivity
     from pymatgen.core import Composition
@@ -56,7 +64,7 @@ def _warm() -> None:
     oracle()
 
 
-def pmg_candidate(store_path: str, formula: str, charged: dict[str, float]) -> tuple[float, dict[str, object]]:
+def pmg_candidate(store_path: str, formula: str, charged: dict[str, float]) -> tuple[float, dict[str, Any]]:
     """pymatgen's numbers for one candidate and the time they took (data loading excluded)."""
     from interfacestab.chem import parse_formula
     from interfacestab.store import open_store
@@ -84,7 +92,7 @@ def pmg_candidate(store_path: str, formula: str, charged: dict[str, float]) -> t
     }
 
 
-def _compare(ours: object, ref: dict[str, object]) -> tuple[list[str], list[str]]:
+def _compare(ours: CoatingResult, ref: dict[str, Any]) -> tuple[list[str], list[str]]:
     """Mismatches, and tie-breaks (same minimum energy, another of the tied kinks reported)."""
     problems, ties = [], []
     w = ref["window"]
@@ -135,12 +143,12 @@ def _allocate(strata: dict[int, list[str]], n: int, every_stratum: bool) -> dict
     return {k: min(a, len(strata[k])) for k, a in alloc.items()}
 
 
-def _run_pymatgen(path: str, sample: list[str], charged: dict[str, float], timeout_s: float) -> dict[str, object]:
+def _run_pymatgen(path: str, sample: list[str], charged: dict[str, float], timeout_s: float) -> dict[str, Any]:
     """pymatgen per candidate in a worker process; a candidate past ``timeout_s`` is stopped (time >= timeout)."""
     ctx = multiprocessing.get_context("fork")
     pool = ctx.Pool(1)
     pool.apply(_warm)
-    out: dict[str, object] = {}
+    out: dict[str, Any] = {}
     for formula in sample:
         job = pool.apply_async(pmg_candidate, (path, formula, charged))
         try:

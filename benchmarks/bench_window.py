@@ -25,6 +25,7 @@ import statistics
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from common import BENCH_DIR, LPSC, Row, interfacestab_exe, now, oracle, parser, report, run_subprocess, store_from_args
 
@@ -32,7 +33,7 @@ IONS = ("Li", "Na", "K")
 TOL_V = 1e-3
 
 
-def shell_window(store: Path, quick: bool) -> tuple[list[Row], dict[str, object]]:
+def shell_window(store: Path, quick: bool) -> tuple[list[Row], dict[str, Any]]:
     """(a) one window from the shell, ours vs a naive pymatgen script."""
     env = {**os.environ, "INTERFACESTAB_STORE": str(store)}
     ours_cmd = [interfacestab_exe(), "window", LPSC]
@@ -100,7 +101,7 @@ def _products(cell: str) -> list[str]:
     return cell.split(";") if cell else []
 
 
-def all_compounds(store: Path, quick: bool, seed: int, n_sample: int) -> tuple[list[Row], dict[str, object]]:
+def all_compounds(store: Path, quick: bool, seed: int, n_sample: int) -> tuple[list[Row], dict[str, Any]]:
     """(b) windows of every Li, Na and K compound: batch on 2 workers vs pymatgen per compound."""
     from interfacestab.analyses.batch import all_compound_targets, window_batch
     from interfacestab.chem import parse_formula
@@ -127,7 +128,7 @@ def all_compounds(store: Path, quick: bool, seed: int, n_sample: int) -> tuple[l
     # pymatgen on a random sample of the targets that ran, one core
     sample = rng.sample(run_targets, min(n_sample, len(run_targets)))
     pmg_times: list[float] = []
-    mismatches: list[dict[str, object]] = []
+    mismatches: list[dict[str, Any]] = []
     pmg_errors: list[str] = []
     with open_store(store, create=False) as st:
         for formula, ion in sample:

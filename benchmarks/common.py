@@ -66,10 +66,6 @@ class Timing:
     def total(self) -> float:
         return sum(self.times)
 
-    @property
-    def mean(self) -> float:
-        return statistics.fmean(self.times)
-
 
 def measure(fn: Callable[[], Any], repeat: int = 1, warmup: int = 0) -> Timing:
     """Call ``fn`` ``warmup`` times untimed, then ``repeat`` times timed."""

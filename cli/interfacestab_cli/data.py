@@ -113,7 +113,7 @@ def import_(
                 store,
                 path,
                 source_name=source_name,
-                energy_type=None if energy_type is None else energy_type.value,  # type: ignore[arg-type]
+                energy_type=None if energy_type is None else energy_type.value,
                 progress=update,
                 replace=replace,
             )

@@ -297,14 +297,15 @@ def screen(
                 from interfacestab.analyses.runner import check_output_folder
 
                 check_output_folder(output)  # before choosing candidates or opening the checkpoint
-            criteria = coatings.ScreeningCriteria.for_ion(
-                ion.value,
-                max_e_above_hull_eV_per_atom=max_e_above_hull,
-                max_reduction_limit_V=max_reduction_limit,
-                min_oxidation_limit_V=min_oxidation_limit,
-                max_abs_electrolyte_reaction_eV_per_atom=max_electrolyte_reaction,
-                max_abs_cathode_reaction_eV_per_atom=max_cathode_reaction,
-            )
+            given = {
+                "max_e_above_hull_eV_per_atom": max_e_above_hull,
+                "max_reduction_limit_V": max_reduction_limit,
+                "min_oxidation_limit_V": min_oxidation_limit,
+                "max_abs_electrolyte_reaction_eV_per_atom": max_electrolyte_reaction,
+                "max_abs_cathode_reaction_eV_per_atom": max_cathode_reaction,
+            }
+            overrides = {name: value for name, value in given.items() if value is not None}
+            criteria = coatings.ScreeningCriteria.for_ion(ion.value, **overrides)
             if candidates is not None:
                 names = coatings.read_candidates(candidates)
                 intro = f"{len(names)} candidates from {candidates}"
