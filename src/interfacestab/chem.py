@@ -177,7 +177,7 @@ def _format_amount(amount: float, *, ignore_ones: bool = True) -> str:
 
 def _reduce_integer(sym_amt: dict[str, int]) -> tuple[str, int]:
     syms = [s for s in sort_symbols(sym_amt) if abs(sym_amt[s]) > AMOUNT_TOL]
-    factor = abs(reduce(math.gcd, sym_amt.values()))
+    factor = abs(math.gcd(*sym_amt.values()))
     poly = ""
     if len(syms) >= 3:
         x_last, x_prev = ELEMENTS[syms[-1]][1], ELEMENTS[syms[-2]][1]
@@ -265,11 +265,3 @@ def parse_chemsys(text: str) -> tuple[str, ...]:
         msg = f"unknown element(s) {', '.join(unknown) or '(none given)'} in chemical system '{text}'"
         raise FormulaError(msg)
     return tuple(sorted(set(parts)))
-
-
-def as_fraction_string(value: float, max_denominator: int = 1000) -> str:
-    """A short rational rendering of a coefficient (``0.333333`` -> ``1/3``), used in reactions."""
-    frac = Fraction(value).limit_denominator(max_denominator)
-    if abs(float(frac) - value) > 1e-6:
-        return f"{value:.4g}"
-    return str(frac)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from interfacestab.chem import AMOUNT_TOL, Composition, chemsys, reduced_formula
+from interfacestab.chem import AMOUNT_TOL, Composition, chemsys
 
 if TYPE_CHECKING:
     from interfacestab.provenance import SourceInfo
@@ -104,11 +104,6 @@ class EntrySet:
     def with_entries(self, extra: list[Entry]) -> EntrySet:
         """A copy with extra entries appended (e.g. a user's hypothetical phase)."""
         return EntrySet(self.elements, self.entries + tuple(extra), self.source)
-
-
-def make_entry(formula: str, composition: Composition, e_form_eV_per_atom: float, **kw: str) -> Entry:
-    """An :class:`Entry` with its reduced formula computed when ``formula`` is empty."""
-    return Entry(formula or reduced_formula(composition), composition, float(e_form_eV_per_atom), **kw)
 
 
 #: Largest denominator tried when turning a composition's amount ratios into integers.

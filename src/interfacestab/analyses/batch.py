@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from interfacestab.analyses.runner import check_output_folder, checkpoint_path, run_resumable, write_atomic
 from interfacestab.analyses.targets import system_key
+from interfacestab.conventions import SCHEMA_VERSION
 from interfacestab.errors import AnalysisError, InterfaceStabError, SourceError
 from interfacestab.provenance import Provenance
 
@@ -27,7 +28,8 @@ ProgressCallback = Callable[[int, int], None]
 BATCH_COLUMNS = (
     "input", "formula", "ion", "reduction_limit_V", "oxidation_limit_V", "reduction_products", "oxidation_products",
     "reduction_reaction", "oxidation_reaction", "e_above_hull_eV_per_atom", "in_database", "material_id",
-    "stabilized", "decomposition_energy_at_0V_eV_per_atom", "decomposition_energy_at_5V_eV_per_atom", "error", "source",
+    "stabilized", "decomposition_energy_at_0V_eV_per_nonion_atom",
+    "decomposition_energy_at_5V_eV_per_nonion_atom", "error", "source",
 )  # fmt: skip
 
 if TYPE_CHECKING:
@@ -59,6 +61,7 @@ class BatchResult:
     def to_dict(self) -> dict[str, object]:
         """JSON-safe dictionary keyed by field name."""
         return {
+            "schema_version": SCHEMA_VERSION,
             "output": str(self.output),
             "checkpoint": str(self.checkpoint),
             "n_targets": self.n_targets,

@@ -200,7 +200,7 @@ def build_hull(entry_set: EntrySet) -> Hull:
     if n == 1:
         facets = np.array([[0]])
     else:
-        from scipy.spatial import ConvexHull, QhullError
+        from scipy.spatial import ConvexHull, QhullError  # type: ignore[import-untyped]
 
         data = np.column_stack([fractions[cand, 1:], energies[cand]])
         extra = np.full(n, 1.0 / n)

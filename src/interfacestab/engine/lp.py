@@ -151,7 +151,7 @@ class PathHull:
         return _drop_collinear([found[k] for k in sorted(found)])
 
 
-def _highs_model(fractions: np.ndarray, energies: np.ndarray) -> object:
+def _highs_model(fractions: np.ndarray, energies: np.ndarray) -> Any:
     """A HiGHS model: min e . l  s.t.  X^T l = p (rows set per solve), l >= 0."""
     import highspy
 
