@@ -19,6 +19,7 @@ from interfacestab.errors import FormulaError
 Composition = dict[str, float]
 
 AMOUNT_TOL = 1e-8  # pymatgen Composition.amount_tolerance
+_FRACTION_TOL = 1e-6  # an amount this close to a simple fraction is printed as p/q
 _SPECIAL_FORMULAS = {
     "LiO": "Li2O2", "NaO": "Na2O2", "KO": "K2O2", "HO": "H2O2", "CsO": "Cs2O2", "RbO": "Rb2O2",
     "O": "O2", "N": "N2", "F": "F2", "Cl": "Cl2", "H": "H2",
@@ -168,9 +169,9 @@ def sort_symbols(symbols: object) -> list[str]:
 
 
 def _format_amount(amount: float, *, ignore_ones: bool = True) -> str:
-    if ignore_ones and math.isclose(amount, 1, abs_tol=1e-8):
+    if ignore_ones and math.isclose(amount, 1, abs_tol=AMOUNT_TOL):
         return ""
-    if math.isclose(amount, round(amount), abs_tol=1e-8, rel_tol=0):
+    if math.isclose(amount, round(amount), abs_tol=AMOUNT_TOL, rel_tol=0):
         return str(round(amount))
     return str(round(amount, 8))
 
@@ -221,7 +222,7 @@ def _compact_amount(amount: float) -> str:
     if len(text) <= 6:
         return text
     frac = Fraction(amount).limit_denominator(12)
-    return f"{frac.numerator}/{frac.denominator}" if abs(float(frac) - amount) < 1e-6 else f"{amount:.4g}"
+    return f"{frac.numerator}/{frac.denominator}" if abs(float(frac) - amount) < _FRACTION_TOL else f"{amount:.4g}"
 
 
 def format_composition(comp: Composition) -> str:

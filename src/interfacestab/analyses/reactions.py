@@ -8,14 +8,15 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
 
-_COEFF_TOL = 1e-8
+_COEFF_TOL = 1e-8  # coefficients below this are left out of a reaction
+_PRINT_TOL = 1e-6  # a coefficient this close to 1 or an integer is printed as such
 
 
 def format_coefficient(value: float) -> str:
     """A coefficient as printed in reactions: '' for 1, integers plain, else up to 4 decimals."""
-    if abs(value - 1.0) < 1e-6:
+    if abs(value - 1.0) < _PRINT_TOL:
         return ""
-    if abs(value - round(value)) < 1e-6:
+    if abs(value - round(value)) < _PRINT_TOL:
         return f"{round(value)} "
     return f"{value:.4f}".rstrip("0").rstrip(".") + " "
 
