@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -24,24 +24,14 @@ from interfacestab_cli.options import (
 from interfacestab_cli.output import report
 from interfacestab_cli.state import open_store_for
 
+if TYPE_CHECKING:
+    from interfacestab.analyses.interface import InterfaceProfile
+    from interfacestab.analyses.sweep import InterfaceSweep
+
 _SOC_HELP = (
     "State of charge of {which}: this fraction (0-1) of its A is removed before the reaction "
     "(LiCoO2 at 0.5 -> Li0.5CoO2)."
 )
-
-
-def _at_state_of_charge(formula: str, ion: str, fraction: float | None, which: str) -> tuple[str, str | None]:
-    """The formula to react: as given, or with ``fraction`` of its ion removed (library ``remove_ion``).
-
-    Also returns the line saying so, printed once the result is there (an error stays the only line).
-    """
-    if fraction is None:
-        return formula, None
-    from interfacestab.analyses.interface import remove_ion
-    from interfacestab.chem import format_composition, parse_formula
-
-    charged = format_composition(remove_ion(parse_formula(formula), ion, fraction))
-    return charged, f"{which}: {formula} at state of charge {fraction:g} -> {charged}"
 
 
 def interface(
@@ -124,28 +114,23 @@ def interface(
         usage_error(ctx, "--voltage and --sweep cannot be used together: --voltage opens the system at one voltage, "
                     "--sweep at a range of them")  # fmt: skip
     with user_errors():
-        a, note_a = _at_state_of_charge(reactant_a, ion.value, soc_a, "A")
-        b, note_b = _at_state_of_charge(reactant_b, ion.value, soc_b, "B")
         with open_store_for(ctx) as store:
             if sweep is not None:
                 from interfacestab.analyses.sweep import interface_sweep_for
 
-                result: object = interface_sweep_for(
-                    a, b, sweep, ion=ion.value, use_entry_energies=use_entry_energies, source=source, store=store
-                )
+                result: InterfaceSweep | InterfaceProfile = interface_sweep_for(
+                    reactant_a, reactant_b, sweep, ion=ion.value, use_entry_energies=use_entry_energies,
+                    state_of_charge_a=soc_a, state_of_charge_b=soc_b, source=source, store=store,
+                )  # fmt: skip
             else:
                 from interfacestab.analyses.interface import interface_for
 
                 result = interface_for(
-                    a,
-                    b,
-                    ion=ion.value,
-                    voltage_V=voltage,
-                    use_entry_energies=use_entry_energies,
-                    source=source,
-                    store=store,
-                )
-        for note in (note_a, note_b):
-            if note is not None:
-                info(note)
+                    reactant_a, reactant_b, ion=ion.value, voltage_V=voltage, use_entry_energies=use_entry_energies,
+                    state_of_charge_a=soc_a, state_of_charge_b=soc_b, source=source, store=store,
+                )  # fmt: skip
+        reacted = (("A", reactant_a, soc_a, result.input_a), ("B", reactant_b, soc_b, result.input_b))
+        for which, given, fraction, as_reacted in reacted:  # after the result: an error stays the only line
+            if fraction is not None:
+                info(f"{which}: {given} at state of charge {fraction:g} -> {as_reacted}")
         report(result, fmt.value, output, plot)

@@ -1,8 +1,8 @@
 """``interfacestab screen``: rank coating materials between a solid electrolyte and a cathode.
 
-The criteria, seed list and excluded elements in the help text are those of
-``interfacestab.analyses.coatings`` (a test keeps them in step); they are written out here so
-``--help`` imports nothing of the library.
+The criteria in the help text are read from ``interfacestab.conventions`` (no heavy imports); the
+seed list and excluded elements are those of ``interfacestab.analyses.screening`` (a test keeps them
+in step), written out here so ``--help`` imports nothing of the analyses.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from interfacestab import conventions as conv
 from interfacestab.errors import FormulaError
 from interfacestab_cli.console import fail, info, user_errors, warn
 from interfacestab_cli.options import (
@@ -51,15 +52,21 @@ HELP = "\n\n".join(
         "For each candidate: its e_above_hull, its own stability window, and the most negative reaction energy "
         "(closed system, eV/atom of the mixture) with the electrolyte, with the cathode and with the charged cathode "
         "(the cathode with --charged-fraction of its ion removed: LiCoO2 -> CoO2).",
-        "[bold]Default criteria[/] (Xiao, Miara, Wang, Ceder, Joule 3 (2019) 1252), vs Li/Li+: "
-        "e_above_hull <= 5 meV/atom; reduction limit <= 2.7 V; oxidation limit >= 4.0 V (a candidate without the "
-        "ion cannot be oxidised and passes); |reaction energy| <= 0.1 eV/atom with the electrolyte, with the cathode "
-        "and with the charged cathode. For Na and K the voltage limits are lowered by 0.33 V and 0.11 V "
-        "(Na/Na+ and K/K+ lie that far above Li/Li+). Each threshold option overrides its default.",
+        f"[bold]Default criteria[/] ({conv.CRITERIA_CITATION}), vs Li/Li+: "
+        f"e_above_hull <= {conv.SCREEN_MAX_E_ABOVE_HULL_eV_per_atom * 1000:g} meV/atom; reduction limit <= "
+        f"{conv.SCREEN_MAX_REDUCTION_LIMIT_V:.1f} V; oxidation limit >= {conv.SCREEN_MIN_OXIDATION_LIMIT_V:.1f} V "
+        "(a candidate without the ion cannot be oxidised and passes); |reaction energy| <= "
+        f"{conv.SCREEN_MAX_ABS_ELECTROLYTE_REACTION_eV_per_atom:g} eV/atom with the electrolyte, "
+        f"{conv.SCREEN_MAX_ABS_CATHODE_REACTION_eV_per_atom:g} eV/atom with the cathode and with the charged "
+        f"cathode. For Na and K the voltage limits are lowered by {conv.COUPLE_SHIFT_V['Na']:g} V and "
+        f"{conv.COUPLE_SHIFT_V['K']:g} V (Na/Na+ and K/K+ lie that far above Li/Li+). Each threshold option "
+        "overrides its default.",
         "[bold]Score[/]: the smallest margin over the criteria, each margin divided by its scale (e_above_hull: "
-        "0.025 eV/atom, voltages: 0.5 V, reaction energies: 0.05 eV/atom); score >= 0 means every criterion passes. "
-        "Ties (every candidate on the hull shares the e_above_hull margin 0.2) are broken by the mean margin. "
-        "A criterion without a value (e_above_hull of a composition not in the data) is left out.",
+        f"{conv.SCREEN_SCALE_E_ABOVE_HULL_eV_per_atom:g} eV/atom, voltages: {conv.SCREEN_SCALE_VOLTAGE_V:g} V, "
+        f"reaction energies: {conv.SCREEN_SCALE_REACTION_eV_per_atom:g} eV/atom); score >= 0 means every criterion "
+        "passes. Ties (every candidate on the hull shares the e_above_hull margin "
+        f"{conv.SCREEN_MAX_E_ABOVE_HULL_eV_per_atom / conv.SCREEN_SCALE_E_ABOVE_HULL_eV_per_atom:g}) are broken by "
+        "the mean margin. A criterion without a value (e_above_hull of a composition not in the data) is left out.",
         "[bold]Candidates[/]: --candidates FILE; or --auto: every compound with the ion in the data within "
         "--max-e-above-hull of its hull, with all of --include-elements and none of --exclude-elements "
         f"(default: {EXCLUDED_ELEMENTS_TEXT}); else the 10 seed coatings: {SEED_COATINGS_TEXT}. "
@@ -166,7 +173,8 @@ def screen(
             "--max-e-above-hull",
             metavar="E",
             callback=in_range("--max-e-above-hull"),
-            help="Largest e_above_hull of a candidate, eV/atom (default 0.005); also the --auto filter. "
+            help="Largest e_above_hull of a candidate, eV/atom "
+            f"(default {conv.SCREEN_MAX_E_ABOVE_HULL_eV_per_atom:g}); also the --auto filter. "
             f"Range: {range_text('--max-e-above-hull')}.",
             rich_help_panel=CRITERIA_PANEL,
             show_default=False,
@@ -178,7 +186,7 @@ def screen(
             "--max-reduction-limit",
             metavar="V",
             callback=in_range("--max-reduction-limit"),
-            help="Highest reduction limit, V vs A/A+ (default 2.7 vs Li/Li+; Na 2.37, K 2.59). "
+            help=f"Highest reduction limit, V vs A/A+ ({conv.screen_limit_help('reduction')}). "
             f"Range: {range_text('--max-reduction-limit')}.",
             rich_help_panel=CRITERIA_PANEL,
             show_default=False,
@@ -190,7 +198,7 @@ def screen(
             "--min-oxidation-limit",
             metavar="V",
             callback=in_range("--min-oxidation-limit"),
-            help="Lowest oxidation limit, V vs A/A+ (default 4.0 vs Li/Li+; Na 3.67, K 3.89). "
+            help=f"Lowest oxidation limit, V vs A/A+ ({conv.screen_limit_help('oxidation')}). "
             f"Range: {range_text('--min-oxidation-limit')}.",
             rich_help_panel=CRITERIA_PANEL,
             show_default=False,
@@ -202,7 +210,8 @@ def screen(
             "--max-electrolyte-reaction",
             metavar="E",
             callback=in_range("--max-electrolyte-reaction"),
-            help="Largest |reaction energy| with the electrolyte, eV/atom (default 0.1). "
+            help="Largest |reaction energy| with the electrolyte, eV/atom "
+            f"(default {conv.SCREEN_MAX_ABS_ELECTROLYTE_REACTION_eV_per_atom:g}). "
             f"Range: {range_text('--max-electrolyte-reaction')}.",
             rich_help_panel=CRITERIA_PANEL,
             show_default=False,
@@ -214,7 +223,8 @@ def screen(
             "--max-cathode-reaction",
             metavar="E",
             callback=in_range("--max-cathode-reaction"),
-            help="Largest |reaction energy| with the cathode and the charged cathode, eV/atom (default 0.1). "
+            help="Largest |reaction energy| with the cathode and the charged cathode, eV/atom "
+            f"(default {conv.SCREEN_MAX_ABS_CATHODE_REACTION_eV_per_atom:g}). "
             f"Range: {range_text('--max-cathode-reaction')}.",
             rich_help_panel=CRITERIA_PANEL,
             show_default=False,

@@ -49,11 +49,11 @@ _EXPORTS = {
     "interface_sweep": "interfacestab.analyses.sweep",
     "interface_sweep_for": "interfacestab.analyses.sweep",
     "InterfaceSweep": "interfacestab.analyses.sweep",
-    "screen_coatings": "interfacestab.analyses.coatings",
-    "auto_candidates": "interfacestab.analyses.coatings",
-    "ScreeningCriteria": "interfacestab.analyses.coatings",
-    "CoatingScreen": "interfacestab.analyses.coatings",
-    "SEED_COATINGS": "interfacestab.analyses.coatings",
+    "screen_coatings": "interfacestab.analyses.screening",
+    "auto_candidates": "interfacestab.analyses.screening",
+    "ScreeningCriteria": "interfacestab.analyses.screening",
+    "CoatingScreen": "interfacestab.analyses.screening",
+    "SEED_COATINGS": "interfacestab.analyses.screening",
     "Provenance": "interfacestab.provenance",
     "InterfaceStabError": "interfacestab.errors",
 }
@@ -61,19 +61,19 @@ _EXPORTS = {
 __all__ = ["__version__", *sorted(_EXPORTS)]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from interfacestab.analyses.coatings import (
-        SEED_COATINGS,
-        CoatingScreen,
-        ScreeningCriteria,
-        auto_candidates,
-        screen_coatings,
-    )
     from interfacestab.analyses.interface import (
         InterfaceKink,
         InterfaceProfile,
         interface_for,
         interface_reactions,
         remove_ion,
+    )
+    from interfacestab.analyses.screening import (
+        SEED_COATINGS,
+        CoatingScreen,
+        ScreeningCriteria,
+        auto_candidates,
+        screen_coatings,
     )
     from interfacestab.analyses.window import StabilityWindow, WindowStage, stability_window, window_for
 

@@ -19,6 +19,7 @@ from interfacestab.errors import FormulaError
 Composition = dict[str, float]
 
 AMOUNT_TOL = 1e-8  # pymatgen Composition.amount_tolerance
+_FRACTION_TOL = 1e-6  # an amount this close to a simple fraction is printed as p/q
 _SPECIAL_FORMULAS = {
     "LiO": "Li2O2", "NaO": "Na2O2", "KO": "K2O2", "HO": "H2O2", "CsO": "Cs2O2", "RbO": "Rb2O2",
     "O": "O2", "N": "N2", "F": "F2", "Cl": "Cl2", "H": "H2",
@@ -168,16 +169,16 @@ def sort_symbols(symbols: object) -> list[str]:
 
 
 def _format_amount(amount: float, *, ignore_ones: bool = True) -> str:
-    if ignore_ones and math.isclose(amount, 1, abs_tol=1e-8):
+    if ignore_ones and math.isclose(amount, 1, abs_tol=AMOUNT_TOL):
         return ""
-    if math.isclose(amount, round(amount), abs_tol=1e-8, rel_tol=0):
+    if math.isclose(amount, round(amount), abs_tol=AMOUNT_TOL, rel_tol=0):
         return str(round(amount))
     return str(round(amount, 8))
 
 
 def _reduce_integer(sym_amt: dict[str, int]) -> tuple[str, int]:
     syms = [s for s in sort_symbols(sym_amt) if abs(sym_amt[s]) > AMOUNT_TOL]
-    factor = abs(reduce(math.gcd, sym_amt.values()))
+    factor = abs(math.gcd(*sym_amt.values()))
     poly = ""
     if len(syms) >= 3:
         x_last, x_prev = ELEMENTS[syms[-1]][1], ELEMENTS[syms[-2]][1]
@@ -221,7 +222,7 @@ def _compact_amount(amount: float) -> str:
     if len(text) <= 6:
         return text
     frac = Fraction(amount).limit_denominator(12)
-    return f"{frac.numerator}/{frac.denominator}" if abs(float(frac) - amount) < 1e-6 else f"{amount:.4g}"
+    return f"{frac.numerator}/{frac.denominator}" if abs(float(frac) - amount) < _FRACTION_TOL else f"{amount:.4g}"
 
 
 def format_composition(comp: Composition) -> str:
@@ -265,11 +266,3 @@ def parse_chemsys(text: str) -> tuple[str, ...]:
         msg = f"unknown element(s) {', '.join(unknown) or '(none given)'} in chemical system '{text}'"
         raise FormulaError(msg)
     return tuple(sorted(set(parts)))
-
-
-def as_fraction_string(value: float, max_denominator: int = 1000) -> str:
-    """A short rational rendering of a coefficient (``0.333333`` -> ``1/3``), used in reactions."""
-    frac = Fraction(value).limit_denominator(max_denominator)
-    if abs(float(frac) - value) > 1e-6:
-        return f"{value:.4g}"
-    return str(frac)

@@ -2,18 +2,60 @@
 
 Every analysis imports its constants and policies from here, and every report copies
 :func:`conventions_summary` into its provenance so a reader sees which convention was used.
+This module imports nothing heavy (no numpy or scipy): the CLI reads its defaults for ``--help``.
 """
 
 from __future__ import annotations
 
-from scipy.constants import physical_constants
+from enum import StrEnum
 
+from interfacestab.errors import AnalysisError
+
+# -- physical constants (SI 2019, exact) -------------------------------------------------------
+#: Elementary charge (C).
+ELEMENTARY_CHARGE_C: float = 1.602176634e-19
+#: Avogadro constant (1/mol).
+AVOGADRO_PER_MOL: float = 6.02214076e23
 #: Faraday constant expressed as kJ/mol per eV (1 eV per formula unit = 96.485 kJ/mol).
-EV_TO_KJ_PER_MOL: float = physical_constants["electron volt"][0] * physical_constants["Avogadro constant"][0] / 1000.0
+EV_TO_KJ_PER_MOL: float = ELEMENTARY_CHARGE_C * AVOGADRO_PER_MOL / 1000.0
 
+# -- the mobile ion and the voltage scale ------------------------------------------------------
 #: Mobile ions a window or interface can be open to, with their charge z.
 ION_CHARGE: dict[str, int] = {"Li": 1, "Na": 1, "K": 1}
 
+#: Standard potential of each couple relative to Li/Li+, E(A/A+) - E(Li/Li+) in V: limits stated vs
+#: Li/Li+ (the screening defaults) move by minus this on the A/A+ scale.
+COUPLE_SHIFT_V: dict[str, float] = {"Li": 0.0, "Na": 0.33, "K": 0.11}
+
+
+def ion_choices() -> str:
+    """The supported ions as written in messages (``Li, Na, K``)."""
+    return ", ".join(ION_CHARGE)
+
+
+def check_ion(ion: str | None, *, what: str = "ion") -> str:
+    """The ion, when it is one of :data:`ION_CHARGE`; the one message for any other.
+
+    Raises:
+        AnalysisError: ``"<what> must be one of Li, Na, K, not 'X'"``.
+    """
+    if ion is None or ion not in ION_CHARGE:
+        msg = f"{what} must be one of {ion_choices()}, not '{ion}'"
+        raise AnalysisError(msg)
+    return ion
+
+
+def voltage_from_mu(mu_eV: float, z: int = 1) -> float:
+    """Voltage vs A/A+ (V) of an ion chemical potential relative to the metal: ``V = -mu / z``."""
+    return -mu_eV / z
+
+
+def mu_from_voltage(voltage_V: float, z: int = 1) -> float:
+    """Ion chemical potential relative to the metal (eV) at a voltage vs A/A+: ``mu = -z V``."""
+    return -voltage_V * z
+
+
+# -- energies ------------------------------------------------------------------------------------
 #: Stabilization offset: a metastable or virtual target is placed this far below the hull (eV/atom).
 STABILIZATION_EPSILON_eV_per_atom: float = 1e-6
 
@@ -23,11 +65,30 @@ FORMATION_ENERGY_TOL_eV_per_atom: float = 1e-11
 #: Barycentric weight below which a phase is not counted in a decomposition (pymatgen: 1e-8).
 DECOMPOSITION_TOL: float = 1e-8
 
+#: Energies (eV/atom) closer than this are equal; a smaller magnitude is reported as exactly 0.
+ENERGY_NOISE_eV_per_atom: float = 1e-12
+
+#: Amounts of the ion per formula unit closer than this to 0 are 0 (window stage reactions).
+ION_AMOUNT_TOL: float = 1e-6
+
+#: Reaction coefficients and atomic fractions closer than this are equal (interface reactions).
+COMPOSITION_TOL: float = 1e-9
+
+#: Voltages smaller than this in magnitude are reported as exactly 0 V.
+ZERO_VOLTAGE_V: float = 1e-9
+
+#: Relative tolerance on the ion content when locating the target among the breakpoints of its ray.
+BREAKPOINT_RELATIVE_TOL: float = 1e-7
+
+# -- voltages ----------------------------------------------------------------------------------
 #: Voltage range treated as sensible for an applied voltage vs A/A+ (V).
 VOLTAGE_RANGE_V: tuple[float, float] = (0.0, 10.0)
 
 #: Voltages at which the window report gives the target's decomposition energy (V vs A/A+).
 REPORT_VOLTAGES_V: tuple[float, float] = (0.0, 5.0)
+
+#: Windows narrower than this (V) are flagged: almost always a composition stabilized onto a tie simplex.
+NARROW_WINDOW_V: float = 1e-3
 
 VOLTAGE_CONVENTION = "V = -(mu_A - mu_A0)/z vs A/A+, mu_A0 = elemental A on the same hull (0 eV/atom)"
 ENERGY_CONVENTION = "formation energies per atom; every element at 0 eV/atom on the same data set"
@@ -37,17 +98,85 @@ MIXING_CONVENTION = (
     "x_atomic = atomic fraction of reactant a (each reactant normalised to 1 atom); x_molar in formula units"
 )
 
-
-#: Windows narrower than this (V) are flagged: almost always a composition stabilized onto a tie simplex.
-NARROW_WINDOW_V: float = 1e-3
-
-#: The three energy policies of a window target (the ``stabilization_policy`` field).
-POLICY_STABILIZE = "stabilize"
-POLICY_NO_STABILIZE = "no-stabilize"
-POLICY_USER_ENERGY = "energy-above-hull"
+#: Version of the JSON results (``schema_version`` at the top level of every result's ``to_dict``).
+SCHEMA_VERSION = "2"
 
 
-def stabilization_policy(stabilize: bool, energy_above_hull_eV_per_atom: float | None = None) -> str:
+# -- vocabulary -----------------------------------------------------------------------------
+class StabilizationPolicy(StrEnum):
+    """The three energy policies of a window target (the ``stabilization_policy`` field)."""
+
+    STABILIZE = "stabilize"
+    NO_STABILIZE = "no-stabilize"
+    USER_ENERGY = "energy-above-hull"
+
+
+class EnergySource(StrEnum):
+    """Where a window target's energy came from (the ``energy_source`` field)."""
+
+    DATA = "data"
+    STABILIZED = "stabilized"
+    VIRTUAL = "virtual"
+    USER = "user"
+
+
+POLICY_STABILIZE = StabilizationPolicy.STABILIZE
+POLICY_NO_STABILIZE = StabilizationPolicy.NO_STABILIZE
+POLICY_USER_ENERGY = StabilizationPolicy.USER_ENERGY
+
+
+# -- coating-screen defaults (Xiao, Miara, Wang, Ceder, Joule 3 (2019) 1252) -------------------------
+CRITERIA_CITATION = "Xiao, Miara, Wang, Ceder, Joule 3 (2019) 1252"
+#: Largest e_above_hull of a coating (eV/atom); also the ``--auto`` filter.
+SCREEN_MAX_E_ABOVE_HULL_eV_per_atom: float = 0.005
+#: Highest reduction limit of a coating, V vs Li/Li+ (shifted by :data:`COUPLE_SHIFT_V` for Na, K).
+SCREEN_MAX_REDUCTION_LIMIT_V: float = 2.7
+#: Lowest oxidation limit of a coating, V vs Li/Li+ (shifted likewise).
+SCREEN_MIN_OXIDATION_LIMIT_V: float = 4.0
+#: Largest |reaction energy| with the electrolyte (eV/atom of the mixture, closed system).
+SCREEN_MAX_ABS_ELECTROLYTE_REACTION_eV_per_atom: float = 0.1
+#: Largest |reaction energy| with the cathode and the charged cathode (eV/atom of the mixture).
+SCREEN_MAX_ABS_CATHODE_REACTION_eV_per_atom: float = 0.1
+#: Scales dividing the margins in the score.
+SCREEN_SCALE_E_ABOVE_HULL_eV_per_atom: float = 0.025
+SCREEN_SCALE_VOLTAGE_V: float = 0.5
+SCREEN_SCALE_REACTION_eV_per_atom: float = 0.05
+#: Margin given to the oxidation criterion of a candidate without the ion (it cannot be oxidised).
+SCREEN_NO_ION_OXIDATION_MARGIN: float = 10.0
+
+
+def screen_voltage_limits_V(ion: str) -> tuple[float, float]:
+    """(highest reduction limit, lowest oxidation limit) of a coating vs A/A+ for ``ion``."""
+    shift = COUPLE_SHIFT_V.get(ion, 0.0)
+    return SCREEN_MAX_REDUCTION_LIMIT_V - shift, SCREEN_MIN_OXIDATION_LIMIT_V - shift
+
+
+def score_rule_text(
+    scale_e_above_hull_eV_per_atom: float = SCREEN_SCALE_E_ABOVE_HULL_eV_per_atom,
+    scale_voltage_V: float = SCREEN_SCALE_VOLTAGE_V,
+    scale_reaction_eV_per_atom: float = SCREEN_SCALE_REACTION_eV_per_atom,
+) -> str:
+    """How a screen's score is computed (the ``score_rule`` of its JSON)."""
+    return (
+        f"min over criteria of margin/scale (e_above_hull: {scale_e_above_hull_eV_per_atom:g} eV/atom, "
+        f"voltages: {scale_voltage_V:g} V, reaction energies: {scale_reaction_eV_per_atom:g} eV/atom); "
+        "positive means every criterion passes; ties broken by mean_margin"
+    )
+
+
+def _volts_text(value: float) -> str:
+    text = f"{value:.2f}".rstrip("0")
+    return text + "0" if text.endswith(".") else text
+
+
+def screen_limit_help(which: str) -> str:
+    """``default 2.7 vs Li/Li+; Na 2.37, K 2.59``: the default of a voltage limit (``reduction`` or ``oxidation``)."""
+    index = 0 if which == "reduction" else 1
+    others = ", ".join(f"{a} {_volts_text(screen_voltage_limits_V(a)[index])}" for a in ION_CHARGE if a != "Li")
+    return f"default {_volts_text(screen_voltage_limits_V('Li')[index])} vs Li/Li+; {others}"
+
+
+def stabilization_policy(stabilize: bool, energy_above_hull_eV_per_atom: float | None = None) -> StabilizationPolicy:
     """The policy in force, decided here once.
 
     A user energy (``--energy-above-hull``) overrides ``stabilize``/``no-stabilize``: the target's

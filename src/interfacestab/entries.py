@@ -110,6 +110,8 @@ class EntrySet:
 KEY_MAX_DENOMINATOR = 1000
 #: Relative tolerance on each amount ratio when matching it to a fraction (absorbs float noise, 1/3 = 0.33333333).
 KEY_RELATIVE_TOL = 1e-6
+#: Amounts this close to an integer are integers; fractions of an irrational-looking key are rounded to this.
+KEY_INTEGER_TOL = 1e-9
 
 CompositionKey = tuple[tuple[str, int | float], ...]
 
@@ -128,7 +130,7 @@ def composition_key(composition: Composition) -> CompositionKey:
     items = sorted((el, float(amt)) for el, amt in composition.items() if amt > AMOUNT_TOL)
     if not items or not all(math.isfinite(a) for _, a in items):
         return tuple(items)
-    if all(abs(a - round(a)) < 1e-9 for _, a in items):
+    if all(abs(a - round(a)) < KEY_INTEGER_TOL for _, a in items):
         ints = [round(a) for _, a in items]
         divisor = reduce(math.gcd, ints)
         return tuple((el, n // divisor) for (el, _), n in zip(items, ints, strict=True))

@@ -92,7 +92,7 @@ def test_to_dict_contract() -> None:
         "voltage_V",
         "minimum",
         "kinks",
-        "no_mixing_energies",
+        "no_mixing_energies_eV_per_atom",
         "mutual_reaction_energy_at_minimum_eV_per_atom",
         "most_negative_mutual_reaction_energy_eV_per_atom",
         "provenance",
@@ -107,6 +107,30 @@ def test_to_dict_contract() -> None:
         "reaction",
     }
     assert d["voltage_V"] is None
+    assert d["schema_version"] == "2"
+    assert "ion_uptake_per_nonion_atom" not in d["minimum"]  # closed: no exchange with a reservoir
+    assert not any(k.endswith("_eV_per_nonion_atom") for k in d) and not any("nonion" in k for k in d["minimum"])
+
+
+def test_open_keys_say_per_nonion_atom() -> None:
+    """Open to the ion, every energy is per non-ion atom, and every key says so (none ends in ``_eV_per_atom``)."""
+    toy = toy_set(
+        ("Cl", "Li", "S"),
+        [({"Li": 1, "S": 1}, -1.0, "LiS"), ({"Li": 2, "S": 1}, -0.9, "Li2S"), ({"Li": 1, "Cl": 1}, -1.5, "LiCl")],
+    )
+    p = interface_reactions(toy, "S", "LiCl", ion="Li", voltage_V=1.0)
+    d = json.loads(json.dumps(p.to_dict()))
+    assert d["schema_version"] == "2"
+    energy_keys = [k for k in d if "_eV_" in k]
+    assert energy_keys and all(k.endswith("_eV_per_nonion_atom") for k in energy_keys), energy_keys
+    assert d["no_mixing_energies_eV_per_nonion_atom"] == p.no_mixing_energies
+    for kink, obj in zip(d["kinks"], p.kinks, strict=True):
+        assert kink["reaction_energy_eV_per_nonion_atom"] == obj.reaction_energy_eV_per_atom
+        assert kink["ion_uptake_per_nonion_atom"] == obj.ion_uptake_per_atom
+        assert not any(k.endswith("_eV_per_atom") or k == "ion_uptake_per_atom" for k in kink)
+    rows = p.to_rows()
+    assert all(r["reaction_energy_eV_per_atom"] is None for r in rows)  # the closed column stays empty
+    assert [r["reaction_energy_eV_per_nonion_atom"] for r in rows] == [k.reaction_energy_eV_per_atom for k in p.kinks]
 
 
 # --- pymatgen oracle --------------------------------------------------------------------------

@@ -37,9 +37,9 @@ def test_toy_profile_stages_are_labelled_by_both_ends_with_signed_uptake() -> No
     ]
     assert [s.is_window for s in w.profile] == [False, True, False]
     # decomposition energy per non-A atom: at 0 V, LiS + Li -> Li2S releases 2.7 - 2.0 - 0.0 = 0.7 eV per S
-    assert w.decomposition_energy_at_0V_eV_per_atom == pytest.approx(-0.7)
+    assert w.decomposition_energy_at_0V_eV_per_nonion_atom == pytest.approx(-0.7)
     # at 5 V, LiS -> S + Li(at -5 eV): -(5 - 2) = -3 eV per S
-    assert w.decomposition_energy_at_5V_eV_per_atom == pytest.approx(-3.0)
+    assert w.decomposition_energy_at_5V_eV_per_nonion_atom == pytest.approx(-3.0)
 
 
 def test_toy_stable_against_metal_has_no_reduction_products() -> None:
@@ -111,8 +111,8 @@ def test_to_dict_round_trips_through_json() -> None:
         "e_above_hull_eV_per_atom",
         "in_database",
         "stabilized",
-        "decomposition_energy_at_0V_eV_per_atom",
-        "decomposition_energy_at_5V_eV_per_atom",
+        "decomposition_energy_at_0V_eV_per_nonion_atom",
+        "decomposition_energy_at_5V_eV_per_nonion_atom",
         "profile",
         "provenance",
     ]:
@@ -123,7 +123,7 @@ def test_to_dict_round_trips_through_json() -> None:
         "ion_per_formula_unit",
         "phases",
         "reaction",
-        "decomposition_energy_eV_per_atom",
+        "decomposition_energy_eV_per_nonion_atom",
     }
     assert d["provenance"]["source"] == "toy"
 

@@ -464,7 +464,8 @@ def test_interface_json_on_toy_store(runner: CliRunner, toy_store: Path) -> None
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert (data["reactant_a"], data["reactant_b"]) == ("Li3PS4", "Li")
-    assert data["minimum"]["reaction_energy_eV_per_atom"] < 0
+    assert data["schema_version"] == "2"
+    assert data["minimum"]["reaction_energy_eV_per_atom"] < 0  # closed: per atom of the mixture
     ends = [k for k in data["kinks"] if k["x_atomic_a"] in (0.0, 1.0)]
     assert [k["reaction_energy_eV_per_atom"] for k in ends] == [0.0, 0.0]
     assert "Li2S" in data["minimum"]["products"]
@@ -509,10 +510,13 @@ def test_interface_state_of_charge_and_options(
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     ((call_args, kwargs),) = calls
-    assert call_args == ("Li3PS4", "Li0.5CoO2")
+    assert call_args == ("Li3PS4", "LiCoO2")  # the library applies the state of charge (issue 10 §5)
     kwargs.pop("store")
-    assert kwargs == {"ion": "Li", "voltage_V": 3.5, "use_entry_energies": True, "source": "toy"}
-    assert "Li0.5CoO2" in result.stderr
+    assert kwargs == {
+        "ion": "Li", "voltage_V": 3.5, "use_entry_energies": True, "state_of_charge_a": None,
+        "state_of_charge_b": 0.5, "source": "toy",
+    }  # fmt: skip
+    assert "B: LiCoO2 at state of charge 0.5 -> " in result.stderr
 
 
 # -- user errors: exit 1, one line -------------------------------------------------------------

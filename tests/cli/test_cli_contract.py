@@ -197,12 +197,12 @@ SINGLE: dict[str, tuple[str, ...]] = {
 #: Per kind: the JSON list the CSV flattens and the columns the CSV must have.
 CSV_SHAPE: dict[str, tuple[str, tuple[str, ...]]] = {
     "window": ("profile", ("formula", "ion", "reduction_limit_V", "oxidation_limit_V", "voltage_low_V",
-                           "voltage_high_V", "phases", "decomposition_energy_eV_per_atom", "is_window", "source")),
+                           "voltage_high_V", "phases", "decomposition_energy_eV_per_nonion_atom", "is_window", "source")),
     "window-scan": ("rows", ("template", "value", "formula", "reduction_limit_V", "oxidation_limit_V", "source")),
     "interface": ("kinks", ("reactant_a", "reactant_b", "x_atomic_a", "reaction_energy_eV_per_atom",
                             "reaction_energy_kJ_per_mol", "products", "is_minimum", "source")),
-    "interface-voltage": ("kinks", ("voltage_V", "x_atomic_a", "reaction_energy_eV_per_atom", "is_minimum")),
-    "interface-sweep": ("", ("row_type", "voltage_V", "reaction_energy_eV_per_atom", "products_below",
+    "interface-voltage": ("kinks", ("voltage_V", "x_atomic_a", "reaction_energy_eV_per_nonion_atom", "is_minimum")),
+    "interface-sweep": ("", ("row_type", "voltage_V", "reaction_energy_eV_per_nonion_atom", "products_below",
                              "products_above", "source")),
     "interface-soc-a": ("kinks", ("reactant_a", "x_atomic_a", "reaction_energy_eV_per_atom", "is_minimum")),
 }  # fmt: skip
@@ -243,7 +243,9 @@ def test_csv_stdout_agrees_with_json(cli, kind: str) -> None:
     if list_key == "kinks":
         minima = [r for r in rows if r["is_minimum"] == "True"]
         assert len(minima) == 1
-        assert float(minima[0]["reaction_energy_eV_per_atom"]) == doc["minimum"]["reaction_energy_eV_per_atom"]
+        per = "_eV_per_atom" if doc["voltage_V"] is None else "_eV_per_nonion_atom"  # the key says the unit
+        assert f"reaction_energy{per}" in doc["minimum"]
+        assert float(minima[0][f"reaction_energy{per}"]) == doc["minimum"][f"reaction_energy{per}"]
         assert float(minima[0]["x_atomic_a"]) == doc["minimum"]["x_atomic_a"]
     if kind == "window":
         window_rows = [r for r in rows if r["is_window"] == "True"]
@@ -260,11 +262,13 @@ def test_markdown_stdout_tables_agree_with_json(cli, kind: str) -> None:
     if kind == "window":
         assert md.headings[0][1].startswith(f"{doc['formula']}:")
         # stages by column label; the unlabelled last column carries the window mark, explained in the legend
-        table = md_table_with(md, "V low", "V high", "Li per f.u.", "phases", "reaction", "E_decomp (eV/atom)", "")
+        table = md_table_with(
+            md, "V low", "V high", "Li per f.u.", "phases", "reaction", "E_decomp (eV/non-Li atom)", ""
+        )
         assert len(table.rows) == len(doc["profile"])
         for name, key, digits in (("V low", "voltage_low_V", 2), ("V high", "voltage_high_V", 2),
                                   ("Li per f.u.", "ion_per_formula_unit", 2),
-                                  ("E_decomp (eV/atom)", "decomposition_energy_eV_per_atom", 3)):  # fmt: skip
+                                  ("E_decomp (eV/non-Li atom)", "decomposition_energy_eV_per_nonion_atom", 3)):  # fmt: skip
             for cell, stage in zip(table.column(name), doc["profile"], strict=True):
                 assert rounds_to(cell, stage[key], digits), (name, cell, stage)
         assert table.column("phases") == [" + ".join(stage["phases"]) for stage in doc["profile"]]
@@ -289,20 +293,21 @@ def test_markdown_stdout_tables_agree_with_json(cli, kind: str) -> None:
         assert len(change_tables[0].rows) == len(doc["transitions"])
         for row, p in zip(point_tables[0].rows, doc["points"], strict=True):
             assert rounds_to(row[0], p["voltage_V"], 2)
-            assert rounds_to(row[1], p["reaction_energy_eV_per_atom"], 3)
+            assert rounds_to(row[1], p["reaction_energy_eV_per_nonion_atom"], 3)
         for row, t in zip(change_tables[0].rows, doc["transitions"], strict=True):
             assert rounds_to(row[0], t["voltage_V"], 3)
     else:  # interface profiles
         assert md.headings[0][1].startswith(f"{doc['reactant_a']} | {doc['reactant_b']}:")
         ion = doc["ion"]
         unit = "eV/atom" if doc["voltage_V"] is None else f"eV per non-{ion} atom"  # open: per non-ion atom
+        per = "_eV_per_atom" if doc["voltage_V"] is None else "_eV_per_nonion_atom"
         energy, mutual = f"dE ({unit})", f"mutual ({unit})"
         table = md_table_with(md, "x_atomic", "x_molar", energy, "dE (kJ/mol)", mutual, "reaction", "")
         assert len(table.rows) == len(doc["kinks"])
         for name, key, digits in (("x_atomic", "x_atomic_a", 3), ("x_molar", "x_molar_a", 3),
-                                  (energy, "reaction_energy_eV_per_atom", 3),
+                                  (energy, f"reaction_energy{per}", 3),
                                   ("dE (kJ/mol)", "reaction_energy_kJ_per_mol", 1),
-                                  (mutual, "mutual_reaction_energy_eV_per_atom", 3)):  # fmt: skip
+                                  (mutual, f"mutual_reaction_energy{per}", 3)):  # fmt: skip
             for cell, kink in zip(table.column(name), doc["kinks"], strict=True):
                 assert rounds_to(cell, kink[key], digits), (name, cell, kink)
         # the one marked row (the mark is explained in the legend) is the JSON minimum

@@ -45,15 +45,19 @@ def assert_same_window(hull_w, lp_w) -> None:
     assert hull_w.reduction_products == lp_w.reduction_products
     assert hull_w.oxidation_products == lp_w.oxidation_products
     assert _close(hull_w.e_above_hull_eV_per_atom, lp_w.e_above_hull_eV_per_atom)
-    assert _close(hull_w.decomposition_energy_at_0V_eV_per_atom, lp_w.decomposition_energy_at_0V_eV_per_atom)
-    assert _close(hull_w.decomposition_energy_at_5V_eV_per_atom, lp_w.decomposition_energy_at_5V_eV_per_atom)
+    assert _close(
+        hull_w.decomposition_energy_at_0V_eV_per_nonion_atom, lp_w.decomposition_energy_at_0V_eV_per_nonion_atom
+    )
+    assert _close(
+        hull_w.decomposition_energy_at_5V_eV_per_nonion_atom, lp_w.decomposition_energy_at_5V_eV_per_nonion_atom
+    )
     assert len(hull_w.profile) == len(lp_w.profile)
     for s, t in zip(hull_w.profile, lp_w.profile, strict=True):
         assert _close(s.voltage_low_V, t.voltage_low_V) and _close(s.voltage_high_V, t.voltage_high_V)
         assert s.phases == t.phases and s.is_window == t.is_window
         assert _close(s.ion_per_formula_unit, t.ion_per_formula_unit)
-        assert _close(s.decomposition_energy_eV_per_atom, t.decomposition_energy_eV_per_atom)
-        assert _close(s.decomposition_energy_low_eV_per_atom, t.decomposition_energy_low_eV_per_atom)
+        assert _close(s.decomposition_energy_eV_per_nonion_atom, t.decomposition_energy_eV_per_nonion_atom)
+        assert _close(s.decomposition_energy_low_eV_per_nonion_atom, t.decomposition_energy_low_eV_per_nonion_atom)
     assert [_numbers_out(n) for n in hull_w.notes] == [_numbers_out(n) for n in lp_w.notes]
     assert (hull_w.stabilized, hull_w.energy_source) == (lp_w.stabilized, lp_w.energy_source)
 
@@ -104,9 +108,9 @@ def test_auto_route_uses_lp_for_large_systems(snapshot_store, monkeypatch: pytes
         raise AssertionError(msg)
 
     monkeypatch.setattr(hull_module, "build_hull", no_hull)
-    import interfacestab.analyses.window as window_module
+    import interfacestab.analyses.window_routes as routes_module
 
-    monkeypatch.setattr(window_module, "build_hull", no_hull)
+    monkeypatch.setattr(routes_module, "build_hull", no_hull)
     formula = BIG_NA[10]
     assert len(parse_formula(formula)) >= LP_ROUTE_MIN_ELEMENTS
     w = window_for(formula, ion="Na", store=snapshot_store)

@@ -22,7 +22,7 @@ import pytest
 
 from interfacestab import reports
 from interfacestab.analyses.batch import window_batch
-from interfacestab.analyses.coatings import _failed, screen_coatings
+from interfacestab.analyses.coatings import CoatingResult, screen_coatings
 from interfacestab.analyses.data import chemsys_entries, store_info
 from interfacestab.analyses.interface import interface_for
 from interfacestab.analyses.scan import window_scan
@@ -151,7 +151,7 @@ def test_fixed_drifts_are_in_the_markdown(results) -> None:
     assert "- reactant energies: Li6PS5Cl" in open_md
     assert "| V | dE | mutual | x_atomic | x_molar | products |" in reports.to_markdown(results["sweep"])
     screen_md = reports.to_markdown(results["screen_open"])
-    assert "dE el. open (eV/atom) | dE cath. open (eV/atom)" in screen_md
+    assert "dE el. open (eV/non-Li atom) | dE cath. open (eV/non-Li atom)" in screen_md
 
 
 # -- issue 9 §5: the open columns and the mutual energies say what they hold ------------------------
@@ -162,19 +162,19 @@ def test_open_screen_columns_are_the_most_negative_mutual_energies(results, snap
     assert "each reactant's own reaction with the Li reservoir is removed" in text
     for r in screen.results:
         ip = interface_for(r.formula, "Li6PS5Cl", voltage_V=4.0, store=snapshot_store).to_dict()
-        assert r.open_electrolyte_reaction_eV_per_atom == pytest.approx(
-            ip["most_negative_mutual_reaction_energy_eV_per_atom"], abs=1e-9
+        assert r.open_electrolyte_reaction_eV_per_nonion_atom == pytest.approx(
+            ip["most_negative_mutual_reaction_energy_eV_per_nonion_atom"], abs=1e-9
         )
 
 
 def test_interface_json_names_both_mutual_energies(results) -> None:
     ip = results["interface_open"]
     data = json.loads(reports.to_json(ip))
-    assert "mutual_reaction_energy_eV_per_atom" not in data
-    at_min = data["mutual_reaction_energy_at_minimum_eV_per_atom"]
-    most_negative = data["most_negative_mutual_reaction_energy_eV_per_atom"]
-    assert at_min == data["minimum"]["mutual_reaction_energy_eV_per_atom"]
-    assert most_negative == min(k["mutual_reaction_energy_eV_per_atom"] for k in data["kinks"])
+    assert "mutual_reaction_energy_eV_per_nonion_atom" not in data
+    at_min = data["mutual_reaction_energy_at_minimum_eV_per_nonion_atom"]  # open: per non-ion atom
+    most_negative = data["most_negative_mutual_reaction_energy_eV_per_nonion_atom"]
+    assert at_min == data["minimum"]["mutual_reaction_energy_eV_per_nonion_atom"]
+    assert most_negative == min(k["mutual_reaction_energy_eV_per_nonion_atom"] for k in data["kinks"])
     assert most_negative < at_min  # two different numbers, two names
 
 
@@ -187,7 +187,7 @@ def test_json_is_strict_and_names_the_bad_value() -> None:
 
 def test_screen_with_an_error_row_is_valid_json_and_csv(results) -> None:
     screen = results["screen"]
-    broken = replace(screen, results=(*screen.results, _failed("Xx2O", "no data for Xx")))
+    broken = replace(screen, results=(*screen.results, CoatingResult.failed("Xx2O", "no data for Xx")))
     data = json.loads(reports.to_json(broken))  # -inf scores would be -Infinity, which is not JSON
     assert data["results"][-1]["score"] is None
     assert data["results"][-1]["error"] == "no data for Xx"

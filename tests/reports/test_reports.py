@@ -188,7 +188,7 @@ def test_window_csv(Li6PS5Cl, P2S5) -> None:
     header = set(rows[0])
     assert {"formula", "ion", "reduction_limit_V", "oxidation_limit_V", "e_above_hull_eV_per_atom"} <= header
     assert {"voltage_low_V", "voltage_high_V", "ion_per_formula_unit", "phases", "reaction"} <= header
-    assert {"decomposition_energy_eV_per_atom", "is_window", "source", "thermo_type", "vintage"} <= header
+    assert {"decomposition_energy_eV_per_nonion_atom", "is_window", "source", "thermo_type", "vintage"} <= header
     assert not any(ch in "".join(header) for ch in "$\\{}^")  # no LaTeX in column names
     for row, stage in zip(rows, Li6PS5Cl.profile, strict=True):
         assert float(row["voltage_low_V"]) == stage.voltage_low_V  # full precision

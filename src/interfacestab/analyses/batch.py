@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from interfacestab.analyses.runner import checkpoint_path, run_resumable
 from interfacestab.analyses.targets import system_key
+from interfacestab.conventions import SCHEMA_VERSION
 from interfacestab.errors import InterfaceStabError, SourceError
 from interfacestab.fileio import check_output_path, rows_to_csv, to_json_text, write_text_atomic
 from interfacestab.provenance import Provenance
@@ -30,10 +30,13 @@ BATCH_SUFFIXES = (".csv", ".json")
 BATCH_COLUMNS = (
     "input", "formula", "ion", "reduction_limit_V", "oxidation_limit_V", "reduction_products", "oxidation_products",
     "reduction_reaction", "oxidation_reaction", "e_above_hull_eV_per_atom", "in_database", "material_id",
-    "stabilized", "decomposition_energy_at_0V_eV_per_atom", "decomposition_energy_at_5V_eV_per_atom", "error", "source",
+    "stabilized", "decomposition_energy_at_0V_eV_per_nonion_atom",
+    "decomposition_energy_at_5V_eV_per_nonion_atom", "error", "source",
 )  # fmt: skip
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from interfacestab.provenance import SourceInfo
     from interfacestab.store.database import Store
 
@@ -62,6 +65,7 @@ class BatchResult:
     def to_dict(self) -> dict[str, object]:
         """JSON-safe dictionary keyed by field name."""
         return {
+            "schema_version": SCHEMA_VERSION,
             "output": str(self.output),
             "checkpoint": str(self.checkpoint),
             "n_targets": self.n_targets,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from interfacestab.chem import chemsys as chemsys_key
 from interfacestab.chem import parse_chemsys
-from interfacestab.conventions import conventions_summary
+from interfacestab.conventions import SCHEMA_VERSION, conventions_summary
 from interfacestab.engine.hull import build_hull
 from interfacestab.errors import DataNotFoundError
 from interfacestab.provenance import Provenance, SourceInfo
@@ -36,6 +36,7 @@ class StoreInfo:
     def to_dict(self) -> dict[str, object]:
         """JSON-safe dictionary keyed by field name."""
         return {
+            "schema_version": SCHEMA_VERSION,
             "store_path": self.store_path,
             "sources": [s.to_dict() for s in self.sources],
             "n_entries": self.n_entries,
@@ -83,6 +84,7 @@ class ChemsysEntries:
     def to_dict(self) -> dict[str, object]:
         """JSON-safe dictionary keyed by field name."""
         return {
+            "schema_version": SCHEMA_VERSION,
             "chemsys": self.chemsys,
             "entries": [r.to_dict() for r in self.rows],
             "provenance": self.provenance.to_dict(),

@@ -19,62 +19,38 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from interfacestab.analyses.reactions import reaction_string
-from interfacestab.analyses.targets import Target, load_system, resolve_target
-from interfacestab.chem import Composition, chemsys, format_composition, n_atoms, parse_formula, reduced_formula
+from interfacestab.analyses.interface_kinks import (
+    InterfaceKink,
+    clean_energy,
+    closed_points,
+    composition_vector,
+    energy_suffix,
+    hull_energy,
+    make_kink,
+    open_points,
+    reactant_energy,
+)
+from interfacestab.analyses.targets import ParsedFormula, load_system, parse_input, resolve_target
+from interfacestab.chem import Composition, chemsys, format_composition
 from interfacestab.conventions import (
-    EV_TO_KJ_PER_MOL,
+    COMPOSITION_TOL,
     ION_CHARGE,
     MIXING_CONVENTION,
+    SCHEMA_VERSION,
     VOLTAGE_RANGE_V,
+    ENERGY_NOISE_eV_per_atom,
+    check_ion,
     conventions_summary,
+    ion_choices,
+    mu_from_voltage,
 )
-from interfacestab.engine.lp import PathHull, PathPoint
+from interfacestab.engine.lp import PathHull
 from interfacestab.errors import AnalysisError
 from interfacestab.provenance import Provenance
 
 if TYPE_CHECKING:
     from interfacestab.entries import EntrySet
     from interfacestab.store.database import Store
-
-
-@dataclass(frozen=True, slots=True)
-class InterfaceKink:
-    """One kink of the reaction-energy curve.
-
-    Attributes:
-        x_atomic_a: Atomic fraction of reactant a (open: of a's atoms including A).
-        x_molar_a: Fraction of reactant a in formula units.
-        reaction_energy_eV_per_atom: dE at the kink (eV per atom of the mixture; open: per non-A atom).
-        reaction_energy_kJ_per_mol: dE per mole of the printed reaction (kJ/mol).
-        mutual_reaction_energy_eV_per_atom: dE minus the mixing-weighted own decomposition energies.
-        products: Reduced formulas of the product phases.
-        reaction: Balanced reaction, reactant coefficients x_molar and 1 - x_molar.
-        ion_uptake_per_atom: Open system: A taken up (+) or released (-) per non-A atom of the
-            mixture; d(reaction energy)/dV at fixed products (0 when closed).
-    """
-
-    x_atomic_a: float
-    x_molar_a: float
-    reaction_energy_eV_per_atom: float
-    reaction_energy_kJ_per_mol: float
-    mutual_reaction_energy_eV_per_atom: float
-    products: tuple[str, ...]
-    reaction: str
-    ion_uptake_per_atom: float = 0.0
-
-    def to_dict(self) -> dict[str, object]:
-        """JSON-safe dictionary keyed by field name."""
-        return {
-            "x_atomic_a": self.x_atomic_a,
-            "x_molar_a": self.x_molar_a,
-            "reaction_energy_eV_per_atom": self.reaction_energy_eV_per_atom,
-            "reaction_energy_kJ_per_mol": self.reaction_energy_kJ_per_mol,
-            "mutual_reaction_energy_eV_per_atom": self.mutual_reaction_energy_eV_per_atom,
-            "products": list(self.products),
-            "reaction": self.reaction,
-            "ion_uptake_per_atom": self.ion_uptake_per_atom,
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +61,11 @@ class InterfaceProfile:
     reported as ``mutual_reaction_energy_eV_per_atom``); ``mutual_minimum`` is the kink of lowest
     mutual energy, which in an open system can sit elsewhere (each reactant's own reaction with
     the reservoir dominates the total near x = 0 or 1). Closed with hull energies they coincide.
+
+    Energies (``*_eV_per_atom`` attributes, ``no_mixing_energies``) are per atom of the mixture when
+    closed and grand-potential energies per non-A atom when open: the JSON keys end in
+    ``_eV_per_atom`` or ``_eV_per_nonion_atom`` accordingly, and the CSV has one column of each
+    (the other one empty).
     """
 
     reactant_a: str
@@ -110,8 +91,10 @@ class InterfaceProfile:
     notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
-        """JSON-safe dictionary keyed by field name (the stable JSON contract)."""
+        """JSON-safe dictionary keyed by field name (the stable JSON contract; units in the keys, see above)."""
+        per = energy_suffix(self.open_system)
         return {
+            "schema_version": SCHEMA_VERSION,
             "reactant_a": self.reactant_a,
             "reactant_b": self.reactant_b,
             "input_a": self.input_a or self.reactant_a,
@@ -126,11 +109,11 @@ class InterfaceProfile:
             "minimum": self.minimum.to_dict(),
             "mutual_minimum": self.mutual_minimum.to_dict(),
             "kinks": [k.to_dict() for k in self.kinks],
-            "no_mixing_energies": dict(self.no_mixing_energies),
-            "mutual_reaction_energy_at_minimum_eV_per_atom": self.mutual_reaction_energy_eV_per_atom,
-            "most_negative_mutual_reaction_energy_eV_per_atom": self.mutual_minimum.mutual_reaction_energy_eV_per_atom,
-            "energy_a_eV_per_atom": self.energy_a_eV_per_atom,
-            "energy_b_eV_per_atom": self.energy_b_eV_per_atom,
+            f"no_mixing_energies{per}": dict(self.no_mixing_energies),
+            f"mutual_reaction_energy_at_minimum{per}": self.mutual_reaction_energy_eV_per_atom,
+            f"most_negative_mutual_reaction_energy{per}": self.mutual_minimum.mutual_reaction_energy_eV_per_atom,
+            f"energy_a{per}": self.energy_a_eV_per_atom,
+            f"energy_b{per}": self.energy_b_eV_per_atom,
             "notes": list(self.notes),
             "provenance": self.provenance.to_dict(),
         }
@@ -138,9 +121,15 @@ class InterfaceProfile:
     #: Columns of :meth:`to_rows` (the CSV), in order: the pair, the kink, ``is_minimum``, the provenance.
     ROW_FIELDS: ClassVar[tuple[str, ...]] = (
         "reactant_a", "reactant_b", "ion", "voltage_V", "use_entry_energies", "x_atomic_a", "x_molar_a",
-        "reaction_energy_eV_per_atom", "reaction_energy_kJ_per_mol", "mutual_reaction_energy_eV_per_atom",
-        "products", "reaction", "ion_uptake_per_atom", "is_minimum", *Provenance.COLUMNS,
+        "reaction_energy_eV_per_atom", "reaction_energy_eV_per_nonion_atom", "reaction_energy_kJ_per_mol",
+        "mutual_reaction_energy_eV_per_atom", "mutual_reaction_energy_eV_per_nonion_atom", "products", "reaction",
+        "ion_uptake_per_nonion_atom", "is_minimum", *Provenance.COLUMNS,
     )  # fmt: skip
+
+    @property
+    def open_system(self) -> bool:
+        """Whether the system is open to the ion (energies per non-A atom)."""
+        return self.voltage_V is not None
 
     def to_rows(self) -> list[dict[str, object]]:
         """Flat rows, one per kink in x order, keyed by ``ROW_FIELDS``."""
@@ -153,64 +142,13 @@ class InterfaceProfile:
         }
         prov = self.provenance.to_columns()
         rows = [{**head, **k.to_dict(), "is_minimum": k == self.minimum, **prov} for k in self.kinks]
-        return [{c: row[c] for c in self.ROW_FIELDS} for row in rows]
-
-
-@dataclass(frozen=True, slots=True)
-class _Points:
-    """Candidate phases of a system as arrays (closed or grand-potential transformed)."""
-
-    elements: tuple[str, ...]
-    formulas: tuple[str, ...]
-    fractions: np.ndarray  # (m, k) atomic fractions over `elements`
-    energies: np.ndarray  # (m,) eV per atom (closed) or per non-A atom (open)
-    atoms_per_unit: np.ndarray  # (m,) atoms (open: non-A atoms) per formula unit
-    ion_per_unit: np.ndarray  # (m,) A atoms per formula unit
-
-
-def _closed_points(entries: EntrySet) -> _Points:
-    best: dict[str, tuple[float, Composition]] = {}
-    for e in entries.entries:
-        if e.formula not in best or e.e_form_eV_per_atom < best[e.formula][0]:
-            best[e.formula] = (e.e_form_eV_per_atom, e.composition)
-    els = entries.elements
-    formulas = [reduced_formula({el: 1.0}) for el in els] + list(best)
-    comps = [{el: 1.0} for el in els] + [c for _, c in best.values()]
-    mat = np.array([[c.get(el, 0.0) for el in els] for c in comps])
-    atoms = mat.sum(axis=1)
-    atoms[: len(els)] = [n_atoms(parse_formula(f)) for f in formulas[: len(els)]]
-    energies = np.concatenate([np.zeros(len(els)), [e for e, _ in best.values()]])
-    return _Points(els, tuple(formulas), mat / mat.sum(axis=1, keepdims=True), energies, atoms, np.zeros(len(mat)))
-
-
-def _open_points(closed: _Points, ion: str, mu_ion: float) -> _Points:
-    """Grand-potential transform: drop A, energies per non-A atom at mu_A (eV)."""
-    a = closed.elements.index(ion)
-    keep_cols = [i for i in range(len(closed.elements)) if i != a]
-    frac_a = closed.fractions[:, a]
-    rows = np.flatnonzero(frac_a < 1 - 1e-12)
-    non_a = 1.0 - frac_a[rows]
-    energies = (closed.energies[rows] - frac_a[rows] * mu_ion) / non_a
-    fractions = closed.fractions[np.ix_(rows, keep_cols)] / non_a[:, None]
-    return _Points(
-        tuple(closed.elements[i] for i in keep_cols),
-        tuple(closed.formulas[i] for i in rows),
-        fractions,
-        energies,
-        closed.atoms_per_unit[rows] * non_a,
-        closed.atoms_per_unit[rows] * frac_a[rows],
-    )
-
-
-def _hull_energy(points: _Points, vec: np.ndarray) -> float:
-    path = PathHull(points.fractions, points.energies, vec, vec)
-    return path.evaluate(1.0).energy
+        return [{c: row.get(c) for c in self.ROW_FIELDS} for row in rows]
 
 
 def interface_reactions(
     entries: EntrySet,
-    reactant_a: str | Composition,
-    reactant_b: str | Composition,
+    reactant_a: str | Composition | ParsedFormula,
+    reactant_b: str | Composition | ParsedFormula,
     *,
     ion: str | None = None,
     voltage_V: float | None = None,
@@ -242,11 +180,17 @@ def interface_reactions(
     return pair.profile(voltage_V)
 
 
+def check_open_ion(ion: str | None) -> str:
+    """The ion of an open system: required, and one of ``ION_CHARGE`` (the one message of ``check_ion``)."""
+    if ion is None:
+        msg = f"an open system needs --ion (one of {ion_choices()})"
+        raise AnalysisError(msg)
+    return check_ion(ion)
+
+
 def check_voltage(ion: str | None, voltage_V: float) -> None:
     """Refuse an open system without a known ion or with a voltage outside ``VOLTAGE_RANGE_V``."""
-    if ion is None or ion not in ION_CHARGE:
-        msg = f"an open system needs --ion (one of {', '.join(ION_CHARGE)})"
-        raise AnalysisError(msg)
+    check_open_ion(ion)
     low, high = VOLTAGE_RANGE_V
     if not low <= voltage_V <= high:
         msg = f"voltage {voltage_V} V is outside {low}-{high} V vs {ion}/{ion}+"
@@ -263,8 +207,8 @@ class InterfacePair:
     def __init__(
         self,
         entries: EntrySet,
-        reactant_a: str | Composition,
-        reactant_b: str | Composition,
+        reactant_a: str | Composition | ParsedFormula,
+        reactant_b: str | Composition | ParsedFormula,
         *,
         ion: str | None = None,
         open_system: bool = False,
@@ -274,31 +218,30 @@ class InterfacePair:
         self.ion = ion
         self.use_entry_energies = use_entry_energies
         self.a, self.b = resolve_target(entries, reactant_a), resolve_target(entries, reactant_b)
-        if open_system and (ion is None or ion not in ION_CHARGE):
-            msg = f"an open system needs --ion (one of {', '.join(ION_CHARGE)})"
-            raise AnalysisError(msg)
+        if open_system:
+            check_open_ion(ion)
         needed = set(self.a.composition) | set(self.b.composition) | ({ion} if open_system and ion else set())
         if not needed <= set(entries.elements):
             msg = f"the entry set {entries.chemsys} lacks {sorted(needed - set(entries.elements))}"
             raise AnalysisError(msg)
-        self.closed = _closed_points(entries if set(entries.elements) == needed else entries.subset(sorted(needed)))
-        self.vec_a = _vector(self.closed.elements, self.a.composition)
-        self.vec_b = _vector(self.closed.elements, self.b.composition)
-        self.e_a = _reactant_energy(self.closed, self.a, self.vec_a, use_entry_energies)
-        self.e_b = _reactant_energy(self.closed, self.b, self.vec_b, use_entry_energies)
+        self.closed = closed_points(entries if set(entries.elements) == needed else entries.subset(sorted(needed)))
+        self.vec_a = composition_vector(self.closed.elements, self.a.composition)
+        self.vec_b = composition_vector(self.closed.elements, self.b.composition)
+        self.e_a = reactant_energy(self.closed, self.a, self.vec_a, use_entry_energies)
+        self.e_b = reactant_energy(self.closed, self.b, self.vec_b, use_entry_energies)
         if open_system:
             assert ion is not None
             ia = self.closed.elements.index(ion)
             self.nonion_a, self.nonion_b = 1.0 - self.vec_a[ia], 1.0 - self.vec_b[ia]
-            if self.nonion_a < 1e-12 or self.nonion_b < 1e-12:
+            if self.nonion_a < ENERGY_NOISE_eV_per_atom or self.nonion_b < ENERGY_NOISE_eV_per_atom:
                 msg = f"a reactant made only of {ion} is the reservoir itself in an open system; use a closed system"
                 raise AnalysisError(msg)
             self.pa = np.delete(self.vec_a, ia) / self.nonion_a
             self.pb = np.delete(self.vec_b, ia) / self.nonion_b
-            if np.allclose(self.pa, self.pb, atol=1e-9):
+            if np.allclose(self.pa, self.pb, atol=COMPOSITION_TOL):
                 msg = f"{self.a.formula} and {self.b.formula} differ only in {ion}: nothing to mix with {ion} open"
                 raise AnalysisError(msg)
-        elif np.allclose(self.vec_a, self.vec_b, atol=1e-9):
+        elif np.allclose(self.vec_a, self.vec_b, atol=COMPOSITION_TOL):
             msg = f"the reactants {self.a.formula} and {self.b.formula} have the same composition"
             raise AnalysisError(msg)
         self.n_lp = 0
@@ -310,27 +253,27 @@ class InterfacePair:
             points, pa, pb = self.closed, self.vec_a, self.vec_b
             phi_a, phi_b = self.e_a, self.e_b
             nonion_a = nonion_b = 1.0
-            dE_a = _hull_energy(points, pa) - phi_a
-            dE_b = _hull_energy(points, pb) - phi_b
+            dE_a = hull_energy(points, pa) - phi_a
+            dE_b = hull_energy(points, pb) - phi_b
             a_per_atom = (0.0, 0.0)
         else:
             check_voltage(ion, voltage_V)
             assert ion is not None
-            mu = -voltage_V * ION_CHARGE[ion]
-            points = _open_points(self.closed, ion, mu)
+            mu = mu_from_voltage(voltage_V, ION_CHARGE[ion])
+            points = open_points(self.closed, ion, mu)
             ia = self.closed.elements.index(ion)
             nonion_a, nonion_b, pa, pb = self.nonion_a, self.nonion_b, self.pa, self.pb
             phi_a = (self.e_a - self.vec_a[ia] * mu) / nonion_a
             phi_b = (self.e_b - self.vec_b[ia] * mu) / nonion_b
-            dE_a = _hull_energy(points, pa) - phi_a
-            dE_b = _hull_energy(points, pb) - phi_b
+            dE_a = hull_energy(points, pa) - phi_a
+            dE_b = hull_energy(points, pb) - phi_b
             a_per_atom = (self.vec_a[ia] / nonion_a, self.vec_b[ia] / nonion_b)
-        no_mixing = {a.formula: _clean(dE_a), b.formula: _clean(dE_b)}
+        no_mixing = {a.formula: clean_energy(dE_a), b.formula: clean_energy(dE_b)}
         path = PathHull(points.fractions, points.energies, pa, pb)
         raw = path.kinks()
         self.n_lp += path.n_lp + 2
         kinks = tuple(
-            _kink(pt, points, a, b, phi_a, phi_b, nonion_a, nonion_b, dE_a, dE_b, ion, voltage_V, a_per_atom)
+            make_kink(pt, points, a, b, phi_a, phi_b, nonion_a, nonion_b, dE_a, dE_b, ion, voltage_V, a_per_atom)
             for pt in raw
         )
         minimum = min(kinks, key=lambda k: k.reaction_energy_eV_per_atom)
@@ -374,95 +317,32 @@ class InterfacePair:
         )
 
 
-def _clean(value: float) -> float:
-    """Round numerical noise (|v| < 1e-12 eV/atom, e.g. -0.0) to exactly 0."""
-    return 0.0 if abs(value) < 1e-12 else float(value)
-
-
-def _vector(elements: tuple[str, ...], comp: Composition) -> np.ndarray:
-    vec = np.array([comp.get(el, 0.0) for el in elements], dtype=float)
-    return vec / vec.sum()
-
-
-def _reactant_energy(points: _Points, target: Target, vec: np.ndarray, use_entry: bool) -> float:
-    if use_entry and target.e_form_eV_per_atom is not None:
-        return float(target.e_form_eV_per_atom)
-    return _hull_energy(points, vec)
-
-
-def _kink(
-    pt: PathPoint,
-    points: _Points,
-    a: Target,
-    b: Target,
-    phi_a: float,
-    phi_b: float,
-    nonion_a: float,
-    nonion_b: float,
-    dE_a: float,
-    dE_b: float,
-    ion: str | None,
-    voltage_V: float | None,
-    a_per_atom: tuple[float, float] = (0.0, 0.0),
-) -> InterfaceKink:
-    m = pt.x  # fraction of a on the (open: non-A) normalised path
-    energy = pt.energy - m * phi_a - (1 - m) * phi_b
-    mutual = energy - (m * dE_a + (1 - m) * dE_b)
-    # back to atoms of the original reactants (pymatgen's _convert with factor = non-A atom share)
-    x_atomic = m / nonion_a / (m / nonion_a + (1 - m) / nonion_b) if 0 < m < 1 else m
-    atoms_a, atoms_b = n_atoms(a.composition), n_atoms(b.composition)
-    units_a, units_b = x_atomic / atoms_a, (1 - x_atomic) / atoms_b
-    x_molar = units_a / (units_a + units_b) if units_a + units_b > 0 else 0.0
-    # formula units of products per one mole of reactant formula units (x_molar a + (1 - x_molar) b)
-    scale = 1.0 / (units_a + units_b)
-    mixture_atoms = scale * (units_a * (atoms_a * nonion_a) + units_b * (atoms_b * nonion_b))  # (non-A) atoms
-    products = {points.formulas[i]: w * mixture_atoms / points.atoms_per_unit[i] for i, w in pt.weights.items()}
-    reactants = [(x_molar, a.formula), (1 - x_molar, b.formula)]
-    right = sorted(((c, f) for f, c in products.items()), key=lambda t: t[1])
-    if ion is not None and voltage_V is not None:
-        dn = sum(c * points.ion_per_unit[points.formulas.index(f)] for f, c in products.items()) - (
-            x_molar * a.composition.get(ion, 0.0) + (1 - x_molar) * b.composition.get(ion, 0.0)
-        )
-        if dn > 1e-9:
-            reactants.append((dn, ion))
-        elif dn < -1e-9:
-            right.append((-dn, ion))
-    uptake = 0.0
-    if voltage_V is not None:
-        uptake = sum(w * points.ion_per_unit[i] / points.atoms_per_unit[i] for i, w in pt.weights.items()) - (
-            m * a_per_atom[0] + (1 - m) * a_per_atom[1]
-        )
-    return InterfaceKink(
-        x_atomic_a=float(x_atomic),
-        x_molar_a=float(x_molar),
-        reaction_energy_eV_per_atom=float(energy),
-        reaction_energy_kJ_per_mol=float(energy * mixture_atoms * EV_TO_KJ_PER_MOL),
-        mutual_reaction_energy_eV_per_atom=float(mutual),
-        products=tuple(sorted(products)),
-        reaction=reaction_string(reactants, right),
-        ion_uptake_per_atom=float(uptake),
-    )
-
-
 def interface_for(
-    reactant_a: str | Composition,
-    reactant_b: str | Composition,
+    reactant_a: str | Composition | ParsedFormula,
+    reactant_b: str | Composition | ParsedFormula,
     *,
     ion: str = "Li",
     voltage_V: float | None = None,
     use_entry_energies: bool = False,
+    state_of_charge_a: float | None = None,
+    state_of_charge_b: float | None = None,
     source: str | None = None,
     store: Store | None = None,
 ) -> InterfaceProfile:
-    """Interface profile of two formulas from the local store (what ``interfacestab interface`` runs)."""
-    comp_a = parse_formula(reactant_a) if isinstance(reactant_a, str) else dict(reactant_a)
-    comp_b = parse_formula(reactant_b) if isinstance(reactant_b, str) else dict(reactant_b)
-    elements = sorted(set(comp_a) | set(comp_b) | ({ion} if voltage_V is not None else set()))
+    """Interface profile of two formulas from the local store (what ``interfacestab interface`` runs).
+
+    Each reactant is parsed once, here. ``state_of_charge_a``/``_b`` remove that fraction (0-1) of
+    the reactant's ion first (LiCoO2 at 0.5 reacts as Li0.5CoO2; see :func:`at_state_of_charge`);
+    the result's ``input_a``/``input_b`` then name the reactant as reacted.
+    """
+    a = at_state_of_charge(reactant_a, ion, state_of_charge_a)
+    b = at_state_of_charge(reactant_b, ion, state_of_charge_b)
+    elements = sorted(set(a.composition) | set(b.composition) | ({ion} if voltage_V is not None else set()))
     entries = load_system(elements, source=source, store=store)
     return interface_reactions(
         entries,
-        reactant_a,
-        reactant_b,
+        a,
+        b,
         ion=ion,
         voltage_V=voltage_V,
         use_entry_energies=use_entry_energies,
@@ -479,6 +359,22 @@ def remove_ion(composition: Composition, ion: str, fraction: float) -> Compositi
         raise AnalysisError(msg)
     out = dict(composition)
     out[ion] = composition[ion] * (1 - fraction)
-    if out[ion] < 1e-12:
+    if out[ion] < ENERGY_NOISE_eV_per_atom:
         del out[ion]
     return out
+
+
+def at_state_of_charge(formula: str | Composition | ParsedFormula, ion: str, fraction: float | None) -> ParsedFormula:
+    """The reactant as reacted: parsed once, with ``fraction`` (0-1) of its ion removed when given.
+
+    ``LiCoO2`` at 0.5 is ``Li0.5CoO2`` (written in the compact form of the composition).
+
+    Raises:
+        FormulaError: for a malformed formula.
+        AnalysisError: for a fraction outside 0-1, or a reactant without the ion.
+    """
+    given = parse_input(formula)
+    if fraction is None:
+        return given
+    charged = remove_ion(given.composition, ion, fraction)
+    return ParsedFormula(format_composition(charged), charged)

@@ -7,16 +7,16 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from interfacestab.chem import Composition
 
-_COEFF_TOL = 1e-8
+_COEFF_TOL = 1e-8  # coefficients below this are left out of a reaction
+_PRINT_TOL = 1e-6  # a coefficient this close to 1 or an integer is printed as such
 
 
 def format_coefficient(value: float) -> str:
     """A coefficient as printed in reactions: '' for 1, integers plain, else up to 4 decimals."""
-    if abs(value - 1.0) < 1e-6:
+    if abs(value - 1.0) < _PRINT_TOL:
         return ""
-    if abs(value - round(value)) < 1e-6:
+    if abs(value - round(value)) < _PRINT_TOL:
         return f"{round(value)} "
     return f"{value:.4f}".rstrip("0").rstrip(".") + " "
 
@@ -29,15 +29,3 @@ def format_side(terms: Sequence[tuple[float, str]]) -> str:
 def reaction_string(reactants: Sequence[tuple[float, str]], products: Sequence[tuple[float, str]]) -> str:
     """'a + b -> c + d'; identical sides give 'a -> a' (no reaction)."""
     return f"{format_side(reactants)} -> {format_side(products)}"
-
-
-def check_balance(
-    reactants: Sequence[tuple[float, Composition]], products: Sequence[tuple[float, Composition]], tol: float = 1e-6
-) -> float:
-    """Largest element imbalance (atoms) of a reaction; used by tests and assertions."""
-    totals: dict[str, float] = {}
-    for sign, side in ((1.0, reactants), (-1.0, products)):
-        for coeff, comp in side:
-            for el, amt in comp.items():
-                totals[el] = totals.get(el, 0.0) + sign * coeff * amt
-    return max((abs(v) for v in totals.values()), default=0.0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, NoReturn
 
 import numpy as np
 
@@ -13,6 +13,7 @@ from interfacestab._periodic import ELEMENTS
 from interfacestab.analyses.targets import load_system
 from interfacestab.analyses.window import StabilityWindow, stability_window
 from interfacestab.chem import MAX_FORMULA_AMOUNT, Composition, format_composition
+from interfacestab.conventions import COMPOSITION_TOL, SCHEMA_VERSION
 from interfacestab.engine.hull import build_hull
 from interfacestab.engine.ray import LP_ROUTE_MIN_ELEMENTS
 from interfacestab.errors import AnalysisError, FormulaError
@@ -110,7 +111,7 @@ class _Amount:
             pos = m.end()
         self.i = 0
 
-    def _fail(self, why: str) -> None:
+    def _fail(self, why: str) -> NoReturn:
         msg = f"amount '{_short(self.expr, 30)}' in scan formula '{_short(self.template)}': {why}"
         raise FormulaError(msg)
 
@@ -159,7 +160,7 @@ class _Amount:
         if tok in (("op", "+"), ("op", "-")):
             self.i += 1
             x = self._unary(depth)
-            return -x if tok[1] == "-" else x  # type: ignore[index]
+            return -x if tok[1] == "-" else x
         return self._atom(depth)
 
     def _atom(self, depth: int) -> float:
@@ -167,7 +168,7 @@ class _Amount:
         if tok is None:
             self._fail("ends too early")
         self.i += 1
-        kind, text = tok  # type: ignore[misc]
+        kind, text = tok
         if kind == "num":
             return self._check(float(text))
         if kind == "var":
@@ -221,10 +222,10 @@ def scan_composition(template: str, variable: str, value: float) -> Composition:
             j += 1
         amount = eval_amount(text[i:j], variable, value, template)
         i = j
-        if amount < -1e-9:
+        if amount < -COMPOSITION_TOL:
             msg = f"'{_short(template)}' at {variable}={value:g} gives a negative amount of {symbol}"
             raise FormulaError(msg)
-        if amount > 1e-9:
+        if amount > COMPOSITION_TOL:
             comp[symbol] = comp.get(symbol, 0.0) + amount
     if not comp:
         msg = f"scan formula '{_short(template)}' has no elements"
@@ -272,6 +273,7 @@ class WindowScan:
     def to_dict(self) -> dict[str, object]:
         """JSON-safe dictionary; provenance is that of the first row (one entry set for all)."""
         return {
+            "schema_version": SCHEMA_VERSION,
             "template": self.template,
             "variable": self.variable,
             "ion": self.ion,

@@ -17,21 +17,24 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from interfacestab.analyses.interface import InterfaceKink, InterfacePair, InterfaceProfile
-from interfacestab.analyses.targets import load_system
-from interfacestab.chem import parse_formula
-from interfacestab.conventions import VOLTAGE_RANGE_V
+from interfacestab.analyses.interface import InterfaceKink, InterfacePair, InterfaceProfile, at_state_of_charge
+from interfacestab.analyses.targets import ParsedFormula, load_system
+from interfacestab.conventions import SCHEMA_VERSION, VOLTAGE_RANGE_V, ENERGY_NOISE_eV_per_atom
 from interfacestab.errors import AnalysisError, FormulaError
 from interfacestab.provenance import Provenance
 
 if TYPE_CHECKING:
+    from interfacestab.chem import Composition
     from interfacestab.entries import EntrySet
     from interfacestab.store.database import Store
+
+#: Half-width (V) of the check on either side of a crossing of two kinks' energy lines.
+CROSSING_CHECK_V = 1e-6
 
 
 @dataclass(frozen=True, slots=True)
 class SweepPoint:
-    """The reaction minimum at one voltage."""
+    """The reaction minimum at one voltage (open to the ion: energies per non-A atom)."""
 
     voltage_V: float
     minimum: InterfaceKink
@@ -43,7 +46,7 @@ class SweepPoint:
         return {
             "voltage_V": self.voltage_V,
             **self.minimum.to_dict(),
-            "no_mixing_energies": self.no_mixing_energies,
+            "no_mixing_energies_eV_per_nonion_atom": self.no_mixing_energies,
             "mutual_minimum": None if self.mutual_minimum is None else self.mutual_minimum.to_dict(),
         }
 
@@ -79,7 +82,11 @@ class SweepTransition:
 
 @dataclass(frozen=True, slots=True)
 class InterfaceSweep:
-    """Reaction minimum vs voltage and the exact voltages where its products change."""
+    """Reaction minimum vs voltage and the exact voltages where its products change.
+
+    ``input_a``/``input_b`` are the reactants as given (after any state of charge), ``reactant_a``/``_b``
+    as found in the data.
+    """
 
     reactant_a: str
     reactant_b: str
@@ -88,12 +95,17 @@ class InterfaceSweep:
     transitions: tuple[SweepTransition, ...]
     provenance: Provenance
     n_evaluations: int
+    input_a: str = ""
+    input_b: str = ""
 
     def to_dict(self) -> dict[str, object]:
         """JSON-safe dictionary keyed by field name."""
         return {
+            "schema_version": SCHEMA_VERSION,
             "reactant_a": self.reactant_a,
             "reactant_b": self.reactant_b,
+            "input_a": self.input_a or self.reactant_a,
+            "input_b": self.input_b or self.reactant_b,
             "ion": self.ion,
             "points": [p.to_dict() for p in self.points],
             "transitions": [t.to_dict() for t in self.transitions],
@@ -103,10 +115,10 @@ class InterfaceSweep:
 
     #: Columns of :meth:`to_rows` (the CSV): a ``point`` row per grid voltage, a ``transition`` row per change.
     ROW_FIELDS: ClassVar[tuple[str, ...]] = (
-        "reactant_a", "reactant_b", "ion", "row_type", "voltage_V", "reaction_energy_eV_per_atom",
-        "mutual_reaction_energy_eV_per_atom", "reaction_energy_kJ_per_mol", "x_atomic_a", "x_molar_a",
-        "ion_uptake_per_atom", "products", "reaction", "products_below", "products_above", "method", "tolerance_V",
-        *Provenance.COLUMNS,
+        "reactant_a", "reactant_b", "ion", "row_type", "voltage_V", "reaction_energy_eV_per_nonion_atom",
+        "mutual_reaction_energy_eV_per_nonion_atom", "reaction_energy_kJ_per_mol", "x_atomic_a", "x_molar_a",
+        "ion_uptake_per_nonion_atom", "products", "reaction", "products_below", "products_above", "method",
+        "tolerance_V", *Provenance.COLUMNS,
     )  # fmt: skip
 
     def to_rows(self) -> list[dict[str, object]]:
@@ -150,8 +162,8 @@ def parse_sweep(text: str) -> np.ndarray:
 
 def interface_sweep(
     entries: EntrySet,
-    reactant_a: str,
-    reactant_b: str,
+    reactant_a: str | Composition | ParsedFormula,
+    reactant_b: str | Composition | ParsedFormula,
     voltages_V: np.ndarray | list[float],
     *,
     ion: str = "Li",
@@ -188,7 +200,17 @@ def interface_sweep(
     conventions = dict(first.provenance.conventions)
     conventions["system"] = f"open to {ion}, swept {grid[0]:g}-{grid[-1]:g} V vs {ion}/{ion}+ (mu_{ion} = -V)"
     provenance = replace(first.provenance, conventions=conventions)
-    return InterfaceSweep(first.reactant_a, first.reactant_b, ion, points, tuple(transitions), provenance, len(cache))
+    return InterfaceSweep(
+        first.reactant_a,
+        first.reactant_b,
+        ion,
+        points,
+        tuple(transitions),
+        provenance,
+        len(cache),
+        input_a=first.input_a,
+        input_b=first.input_b,
+    )
 
 
 def _products(profile: InterfaceProfile) -> tuple[str, ...]:
@@ -204,12 +226,12 @@ def _locate(at: object, lo: float, hi: float, tol_V: float) -> list[SweepTransit
     k_lo, k_hi = p_lo.minimum, p_hi.minimum
     # crossing of the two kinks' linear energies E(V) = E(V0) + uptake * (V - V0)
     du = k_lo.ion_uptake_per_atom - k_hi.ion_uptake_per_atom
-    if abs(du) > 1e-12:
+    if abs(du) > ENERGY_NOISE_eV_per_atom:
         v_star = (
             k_hi.reaction_energy_eV_per_atom - k_hi.ion_uptake_per_atom * hi
             - k_lo.reaction_energy_eV_per_atom + k_lo.ion_uptake_per_atom * lo
         ) / du  # fmt: skip
-        eps = min(1e-6, (hi - lo) / 4)
+        eps = min(CROSSING_CHECK_V, (hi - lo) / 4)
         if lo + eps < v_star < hi - eps:
             below, above = f(v_star - eps), f(v_star + eps)  # type: ignore[operator]
             if _products(below) == _products(p_lo) and _products(above) == _products(p_hi):
@@ -221,17 +243,24 @@ def _locate(at: object, lo: float, hi: float, tol_V: float) -> list[SweepTransit
 
 
 def interface_sweep_for(
-    reactant_a: str,
-    reactant_b: str,
+    reactant_a: str | Composition | ParsedFormula,
+    reactant_b: str | Composition | ParsedFormula,
     sweep: str,
     *,
     ion: str = "Li",
     use_entry_energies: bool = False,
+    state_of_charge_a: float | None = None,
+    state_of_charge_b: float | None = None,
     source: str | None = None,
     store: Store | None = None,
 ) -> InterfaceSweep:
-    """Voltage sweep of an interface from the local store (``interfacestab interface --sweep``)."""
+    """Voltage sweep of an interface from the local store (``interfacestab interface --sweep``).
+
+    Each reactant is parsed once, here, with ``state_of_charge_a``/``_b`` of its ion removed when given.
+    """
     voltages = parse_sweep(sweep)
-    elements = sorted(set(parse_formula(reactant_a)) | set(parse_formula(reactant_b)) | {ion})
+    a = at_state_of_charge(reactant_a, ion, state_of_charge_a)
+    b = at_state_of_charge(reactant_b, ion, state_of_charge_b)
+    elements = sorted(set(a.composition) | set(b.composition) | {ion})
     entries = load_system(elements, source=source, store=store)
-    return interface_sweep(entries, reactant_a, reactant_b, voltages, ion=ion, use_entry_energies=use_entry_energies)
+    return interface_sweep(entries, a, b, voltages, ion=ion, use_entry_energies=use_entry_energies)

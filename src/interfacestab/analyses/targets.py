@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from interfacestab.chem import (
+    AMOUNT_TOL,
     Composition,
     format_composition,
     formula_factor,
@@ -23,6 +24,33 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True, slots=True)
+class ParsedFormula:
+    """A user's formula, parsed once at the library's entrance.
+
+    Attributes:
+        text: The formula as written (stripped), or the compact form of a composition given as such.
+        composition: Element -> amount, as :func:`interfacestab.chem.parse_formula` reads ``text``.
+    """
+
+    text: str
+    composition: Composition
+
+
+def parse_input(formula: str | Composition | ParsedFormula) -> ParsedFormula:
+    """The one place a user's formula is parsed: a string is read, a composition taken as is.
+
+    Raises:
+        FormulaError: for a malformed formula or an unknown element.
+    """
+    if isinstance(formula, ParsedFormula):
+        return formula
+    if isinstance(formula, str):
+        return ParsedFormula(formula.strip(), parse_formula(formula))
+    comp = dict(formula)
+    return ParsedFormula(format_composition(comp), comp)
+
+
+@dataclass(frozen=True, slots=True)
 class Target:
     """A phase to analyse.
 
@@ -35,6 +63,7 @@ class Target:
         material_id: Its id when in the data.
         e_form_eV_per_atom: Its formation energy in the data (lowest polymorph), None when virtual.
         input_formula: The formula as the user wrote it (``LiNi1/3Mn1/3Co1/3O2``).
+        resolved_differently: Whether the data compound is written differently from the user's formula.
     """
 
     formula: str
@@ -43,17 +72,7 @@ class Target:
     material_id: str = ""
     e_form_eV_per_atom: float | None = None
     input_formula: str = ""
-
-    @property
-    def resolved_differently(self) -> bool:
-        """Whether the data compound is written differently from the user's formula."""
-        if not self.in_database or not self.input_formula:
-            return False
-        try:
-            written = reduced_formula(parse_formula(self.input_formula))
-        except ValueError:
-            return True
-        return written != self.formula
+    resolved_differently: bool = False
 
     @property
     def resolution_note(self) -> str | None:
@@ -67,25 +86,33 @@ class Target:
         )
 
 
-def resolve_target(entries: EntrySet, formula: str | Composition) -> Target:
+def resolve_target(entries: EntrySet, formula: str | Composition | ParsedFormula) -> Target:
     """Find ``formula`` in ``entries`` by composition, or describe it as a virtual composition.
 
     Compositions are compared by :func:`interfacestab.entries.composition_key`, so proportional
     compositions are the same compound however written: ``LiNi1/3Mn1/3Co1/3O2`` is the data's
     ``Li3MnCoNiO6``, ``Li0.5CoO2`` is ``Li(CoO2)2``. Among polymorphs the lowest energy is used.
+    A string is parsed here; give a :class:`ParsedFormula` to parse it only once.
     """
-    comp = parse_formula(formula) if isinstance(formula, str) else dict(formula)
-    written = formula.strip() if isinstance(formula, str) else format_composition(comp)
+    given = parse_input(formula)
+    comp, written = given.composition, given.text
     entry = entries.find_composition(comp)
     if entry is None and len(comp) == 1:  # an element: its reference state, at 0 eV/atom by construction
         (element,) = comp
         name = reduced_formula({element: 1.0})
-        return Target(name, {element: 1.0 / formula_factor({element: 1.0})}, True, "", 0.0, written)
+        unit = {element: 1.0 / formula_factor({element: 1.0})}
+        return Target(name, unit, True, "", 0.0, written, reduced_formula(comp) != name)
     if entry is not None:
         return Target(
-            entry.formula, dict(entry.composition), True, entry.material_id, entry.e_form_eV_per_atom, written
+            entry.formula,
+            dict(entry.composition),
+            True,
+            entry.material_id,
+            entry.e_form_eV_per_atom,
+            written,
+            reduced_formula(comp) != entry.formula,
         )
-    integer = all(abs(v - round(v)) < 1e-8 for v in comp.values())
+    integer = all(abs(v - round(v)) < AMOUNT_TOL for v in comp.values())
     unit = reduced_composition(comp) if integer else comp
     return Target(reduced_formula(comp) if integer else format_composition(comp), unit, False, input_formula=written)
 

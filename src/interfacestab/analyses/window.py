@@ -20,20 +20,28 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 
 from interfacestab.analyses.reactions import reaction_string
-from interfacestab.analyses.targets import Target, load_system, resolve_target
-from interfacestab.chem import Composition, chemsys, n_atoms, parse_formula
+from interfacestab.analyses.targets import ParsedFormula, Target, load_system, parse_input, resolve_target
+from interfacestab.analyses.window_routes import HullRoute, LPRoute, Route
+from interfacestab.chem import Composition, chemsys, n_atoms
 from interfacestab.conventions import (
+    BREAKPOINT_RELATIVE_TOL,
+    COMPOSITION_TOL,
+    ION_AMOUNT_TOL,
     ION_CHARGE,
     NARROW_WINDOW_V,
     REPORT_VOLTAGES_V,
+    SCHEMA_VERSION,
+    ZERO_VOLTAGE_V,
+    ENERGY_NOISE_eV_per_atom,
+    EnergySource,
     STABILIZATION_EPSILON_eV_per_atom,
+    check_ion,
     conventions_summary,
     stabilization_policy,
     stabilization_text,
+    voltage_from_mu,
 )
-from interfacestab.engine.envelope import upper_envelope
-from interfacestab.engine.hull import Hull, build_hull
-from interfacestab.engine.ray import LP_ROUTE_MIN_ELEMENTS, HullPoints, ray_kinks
+from interfacestab.engine.ray import LP_ROUTE_MIN_ELEMENTS
 from interfacestab.entries import EntrySet, composition_key
 from interfacestab.errors import AnalysisError
 from interfacestab.provenance import Provenance
@@ -42,10 +50,8 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from interfacestab.engine.cache import HullCache
+    from interfacestab.engine.hull import Hull
     from interfacestab.store.database import Store
-
-_T_TOL = 1e-7  # relative tolerance on A content when locating the target among breakpoints
-_ZERO_V = 1e-9
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,10 +64,10 @@ class WindowStage:
         ion_per_formula_unit: A taken up (+) or released (-) per formula unit of the target.
         phases: Reduced formulas of the phases in equilibrium.
         reaction: Balanced reaction from the target (with A) to the phases.
-        decomposition_energy_eV_per_atom: Grand-potential decomposition energy of the target
+        decomposition_energy_eV_per_nonion_atom: Grand-potential decomposition energy of the target
             (eV per non-A atom) at the stage end farthest from the window, within 0-5 V.
-        decomposition_energy_low_eV_per_atom: The same at ``voltage_low_V``.
-        decomposition_energy_high_eV_per_atom: The same at ``voltage_high_V`` (None when open).
+        decomposition_energy_low_eV_per_nonion_atom: The same at ``voltage_low_V``.
+        decomposition_energy_high_eV_per_nonion_atom: The same at ``voltage_high_V`` (None when open).
         is_window: Whether this is the target's own stability stage.
     """
 
@@ -70,9 +76,9 @@ class WindowStage:
     ion_per_formula_unit: float
     phases: tuple[str, ...]
     reaction: str
-    decomposition_energy_eV_per_atom: float
-    decomposition_energy_low_eV_per_atom: float
-    decomposition_energy_high_eV_per_atom: float | None
+    decomposition_energy_eV_per_nonion_atom: float
+    decomposition_energy_low_eV_per_nonion_atom: float
+    decomposition_energy_high_eV_per_nonion_atom: float | None
     is_window: bool
 
     def to_dict(self) -> dict[str, object]:
@@ -83,9 +89,9 @@ class WindowStage:
             "ion_per_formula_unit": self.ion_per_formula_unit,
             "phases": list(self.phases),
             "reaction": self.reaction,
-            "decomposition_energy_eV_per_atom": self.decomposition_energy_eV_per_atom,
-            "decomposition_energy_low_eV_per_atom": self.decomposition_energy_low_eV_per_atom,
-            "decomposition_energy_high_eV_per_atom": self.decomposition_energy_high_eV_per_atom,
+            "decomposition_energy_eV_per_nonion_atom": self.decomposition_energy_eV_per_nonion_atom,
+            "decomposition_energy_low_eV_per_nonion_atom": self.decomposition_energy_low_eV_per_nonion_atom,
+            "decomposition_energy_high_eV_per_nonion_atom": self.decomposition_energy_high_eV_per_nonion_atom,
             "is_window": self.is_window,
         }
 
@@ -114,11 +120,11 @@ class StabilityWindow:
     target_energy_eV_per_atom: float
     in_database: bool
     material_id: str
-    energy_source: str
+    energy_source: EnergySource
     stabilized: bool
     stabilization_policy: str
-    decomposition_energy_at_0V_eV_per_atom: float
-    decomposition_energy_at_5V_eV_per_atom: float
+    decomposition_energy_at_0V_eV_per_nonion_atom: float
+    decomposition_energy_at_5V_eV_per_nonion_atom: float
     profile: tuple[WindowStage, ...]
     provenance: Provenance
     notes: tuple[str, ...] = field(default=())
@@ -132,6 +138,7 @@ class StabilityWindow:
     def to_dict(self) -> dict[str, object]:
         """JSON-safe dictionary keyed by field name (the stable JSON contract)."""
         return {
+            "schema_version": SCHEMA_VERSION,
             "formula": self.formula,
             "input_formula": self.input_formula or self.formula,
             "ion": self.ion,
@@ -150,8 +157,8 @@ class StabilityWindow:
             "energy_source": self.energy_source,
             "stabilized": self.stabilized,
             "stabilization_policy": self.stabilization_policy,
-            "decomposition_energy_at_0V_eV_per_atom": self.decomposition_energy_at_0V_eV_per_atom,
-            "decomposition_energy_at_5V_eV_per_atom": self.decomposition_energy_at_5V_eV_per_atom,
+            "decomposition_energy_at_0V_eV_per_nonion_atom": self.decomposition_energy_at_0V_eV_per_nonion_atom,
+            "decomposition_energy_at_5V_eV_per_nonion_atom": self.decomposition_energy_at_5V_eV_per_nonion_atom,
             "profile": [s.to_dict() for s in self.profile],
             "notes": list(self.notes),
             "provenance": self.provenance.to_dict(),
@@ -161,8 +168,8 @@ class StabilityWindow:
     ROW_FIELDS: ClassVar[tuple[str, ...]] = (
         "formula", "ion", "reduction_limit_V", "oxidation_limit_V", "e_above_hull_eV_per_atom", "in_database",
         "material_id", "stabilized", "stabilization_policy", "voltage_low_V", "voltage_high_V",
-        "ion_per_formula_unit", "phases", "reaction", "decomposition_energy_eV_per_atom",
-        "decomposition_energy_low_eV_per_atom", "decomposition_energy_high_eV_per_atom", "is_window",
+        "ion_per_formula_unit", "phases", "reaction", "decomposition_energy_eV_per_nonion_atom",
+        "decomposition_energy_low_eV_per_nonion_atom", "decomposition_energy_high_eV_per_nonion_atom", "is_window",
         *Provenance.COLUMNS,
     )  # fmt: skip
 
@@ -175,7 +182,7 @@ class StabilityWindow:
 
 def stability_window(
     entries: EntrySet,
-    formula: str | Composition,
+    formula: str | Composition | ParsedFormula,
     *,
     ion: str = "Li",
     stabilize: bool = True,
@@ -202,9 +209,7 @@ def stability_window(
     Raises:
         AnalysisError: for an unsupported ion, a target outside the system or the ion metal itself.
     """
-    if ion not in ION_CHARGE:
-        msg = f"ion must be one of {', '.join(ION_CHARGE)}, not '{ion}'"
-        raise AnalysisError(msg)
+    check_ion(ion)
     if route not in {"auto", "hull", "lp"}:
         msg = f"route must be auto, hull or lp, not '{route}'"
         raise AnalysisError(msg)
@@ -229,7 +234,7 @@ def stability_window(
     else:
         hull = None
         system = entries if set(entries.elements) == needed else entries.subset(sorted(needed))
-    engine: _Route = _HullRoute(system, hull) if route == "hull" else _LPRoute(system)
+    engine: Route = HullRoute(system, hull) if route == "hull" else LPRoute(system)
     x = engine.vector(target.composition)
     e_hull = engine.hull_energy(x)
     if energy_above_hull_eV_per_atom is not None and target.in_database:
@@ -237,92 +242,12 @@ def stability_window(
         key = composition_key(target.composition)
         others = tuple(e for e in system.entries if composition_key(e.composition) != key)
         reduced = EntrySet(system.elements, others, system.source)
-        engine = _HullRoute(reduced, None) if route == "hull" else _LPRoute(reduced)
+        engine = HullRoute(reduced, None) if route == "hull" else LPRoute(reduced)
     return _window(engine, system, target, x, e_hull, ion, stabilize, energy_above_hull_eV_per_atom)
 
 
-@dataclass(frozen=True, slots=True)
-class _Ray:
-    """The profile along "target without A + t A": breakpoints, stage slopes (mu_A), energies, phases."""
-
-    breakpoints: np.ndarray  # t_j, start of stage j
-    slopes: np.ndarray  # mu_A on stage j (eV)
-    phi: np.ndarray  # extensive hull energy at each breakpoint (eV)
-    phases: list[dict[str, float]]  # formula units of each phase at each breakpoint
-
-
-class _Route:
-    """How the hull along the ray is found (convex hull or linear programmes)."""
-
-    n_elements: int
-
-    def vector(self, composition: Composition) -> np.ndarray:
-        raise NotImplementedError
-
-    def hull_energy(self, x: np.ndarray) -> float:
-        raise NotImplementedError
-
-    def ray(self, x: np.ndarray, energy: float, formula: str, atoms: float, g: np.ndarray, ion: str) -> _Ray:
-        raise NotImplementedError
-
-
-class _HullRoute(_Route):
-    def __init__(self, system: EntrySet, hull: Hull | None) -> None:
-        self.hull = hull if hull is not None else build_hull(system)
-        self.elements = self.hull.elements
-
-    def vector(self, composition: Composition) -> np.ndarray:
-        return self.hull.vector(composition)
-
-    def hull_energy(self, x: np.ndarray) -> float:
-        return float(self.hull.hull_energy(x))
-
-    def ray(self, x: np.ndarray, energy: float, formula: str, atoms: float, g: np.ndarray, ion: str) -> _Ray:
-        work = self.hull
-        if energy < self.hull_energy(x):
-            work, _ = work.with_point(x, energy, formula, atoms)
-        a_col = work.elements.index(ion)
-        unit_a = np.eye(len(g))[a_col]
-        segments = upper_envelope(work.mu @ g, work.mu[:, a_col])
-        breakpoints = np.array([s.t_start for s in segments])
-        phi = np.array([float(np.max(work.mu @ (g + t * unit_a))) for t in breakpoints])
-        n_non_a = float(g.sum())
-        phases = [_phase_amounts(work, (g + t * unit_a) / (n_non_a + t), n_non_a + t) for t in breakpoints]
-        return _Ray(breakpoints, np.array([s.slope for s in segments]), phi, phases)
-
-
-class _LPRoute(_Route):
-    def __init__(self, system: EntrySet) -> None:
-        self.points = HullPoints.from_entries(system)
-        self.elements = system.elements
-
-    def vector(self, composition: Composition) -> np.ndarray:
-        vec = np.array([composition.get(el, 0.0) for el in self.elements], dtype=float)
-        return vec / vec.sum()
-
-    def hull_energy(self, x: np.ndarray) -> float:
-        return self.points.hull_energy(x)
-
-    def ray(self, x: np.ndarray, energy: float, formula: str, atoms: float, g: np.ndarray, ion: str) -> _Ray:
-        points = self.points
-        if energy < self.hull_energy(x):
-            points = points.with_point(x, energy, formula, atoms)
-        kinks = ray_kinks(points, g, ion)
-        n_non_a = float(g.sum())
-        phases = []
-        for k in kinks:
-            amounts: dict[str, float] = {}
-            for i, w in k.phases.items():
-                f = points.formulas[i]
-                amounts[f] = amounts.get(f, 0.0) + w * (n_non_a + k.t) / points.atoms_per_unit[i]
-            phases.append(amounts)
-        return _Ray(
-            np.array([k.t for k in kinks]), np.array([k.slope for k in kinks]), np.array([k.phi for k in kinks]), phases
-        )
-
-
 def _window(
-    engine: _Route,
+    engine: Route,
     system: EntrySet,
     target: Target,
     x: np.ndarray,
@@ -335,7 +260,7 @@ def _window(
     if target.resolution_note:
         notes.append(target.resolution_note)
     e_above = None if target.e_form_eV_per_atom is None else target.e_form_eV_per_atom - e_hull
-    if e_above is not None and abs(e_above) < 1e-12:
+    if e_above is not None and abs(e_above) < ENERGY_NOISE_eV_per_atom:
         e_above = 0.0
     policy = stabilization_policy(stabilize, energy_above_hull)
 
@@ -343,7 +268,9 @@ def _window(
     e_hull_work = engine.hull_energy(x) if energy_above_hull is not None else e_hull  # without its own entries
     if energy_above_hull is not None:
         energy = e_hull + energy_above_hull
-        if energy_above_hull == 0 and not energy < e_hull_work - 1e-12:  # 0: on the hull, as a vertex
+        if (
+            energy_above_hull == 0 and not energy < e_hull_work - ENERGY_NOISE_eV_per_atom
+        ):  # 0: on the hull, as a vertex
             energy -= STABILIZATION_EPSILON_eV_per_atom
         stabilized = energy_above_hull <= 0
         if e_above == 0.0:
@@ -353,19 +280,19 @@ def _window(
             )
         e_above = energy_above_hull
         notes.append(f"target energy set by the user: {energy_above_hull:+.4f} eV/atom relative to the hull")
-        energy_source = "user"
+        energy_source = EnergySource.USER
     elif target.e_form_eV_per_atom is None:
         if not stabilize:
             msg = f"{target.formula} is not in the data; give --energy-above-hull or allow stabilization"
             raise AnalysisError(msg)
-        energy, stabilized, energy_source = e_hull - STABILIZATION_EPSILON_eV_per_atom, True, "virtual"
+        energy, stabilized, energy_source = e_hull - STABILIZATION_EPSILON_eV_per_atom, True, EnergySource.VIRTUAL
         notes.append("virtual composition (not in the data) placed on the hull")
     elif stabilize and e_above is not None and e_above > 0:
-        energy, stabilized, energy_source = e_hull - STABILIZATION_EPSILON_eV_per_atom, True, "stabilized"
+        energy, stabilized, energy_source = e_hull - STABILIZATION_EPSILON_eV_per_atom, True, EnergySource.STABILIZED
     else:
-        energy, stabilized, energy_source = float(target.e_form_eV_per_atom), False, "data"
+        energy, stabilized, energy_source = float(target.e_form_eV_per_atom), False, EnergySource.DATA
     atoms_target = n_atoms(target.composition)
-    if energy > e_hull_work + 1e-12:
+    if energy > e_hull_work + ENERGY_NOISE_eV_per_atom:
         notes.append("target above the hull and not stabilized: limits are those of its equilibrium products")
 
     # --- the ray g + t A -------------------------------------------------------------------
@@ -385,15 +312,15 @@ def _window(
     def best_delta_phi(voltage_V: float) -> float:
         return float(min(delta_phi(voltage_V, t, p) for t, p in zip(breakpoints, phi_break, strict=True)))
 
-    close = np.flatnonzero(np.abs(breakpoints - t_target) <= _T_TOL * max(1.0, t_target))
+    close = np.flatnonzero(np.abs(breakpoints - t_target) <= BREAKPOINT_RELATIVE_TOL * max(1.0, t_target))
     if len(close):
         window_index, degenerate = int(close[0]), False
     else:  # target inside a plateau: a single-voltage window
         window_index, degenerate = int(np.searchsorted(breakpoints, t_target) - 1), True
 
     def volts(mu: float) -> float:
-        v = -float(mu)
-        return 0.0 if abs(v) < _ZERO_V else v
+        v = voltage_from_mu(float(mu), ION_CHARGE[ion])
+        return 0.0 if abs(v) < ZERO_VOLTAGE_V else v
 
     stages: list[WindowStage] = []
     for j, t_j in enumerate(breakpoints):
@@ -408,7 +335,7 @@ def _window(
             top = REPORT_VOLTAGES_V[1] if v_high is None else min(v_high, REPORT_VOLTAGES_V[1])
             d_extreme = delta_phi(max(v_low, top), t_j, phi_break[j])
         dn = t_j - t_target
-        dn = 0.0 if abs(dn) < 1e-6 else dn
+        dn = 0.0 if abs(dn) < ION_AMOUNT_TOL else dn
         reaction = _reaction(target.formula, ion, dn, phases)
         stages.append(
             WindowStage(
@@ -417,9 +344,9 @@ def _window(
                 ion_per_formula_unit=float(dn),
                 phases=tuple(sorted(phases)),
                 reaction=reaction,
-                decomposition_energy_eV_per_atom=float(d_extreme),
-                decomposition_energy_low_eV_per_atom=float(d_low),
-                decomposition_energy_high_eV_per_atom=None if d_high is None else float(d_high),
+                decomposition_energy_eV_per_nonion_atom=float(d_extreme),
+                decomposition_energy_low_eV_per_nonion_atom=float(d_low),
+                decomposition_energy_high_eV_per_nonion_atom=None if d_high is None else float(d_high),
                 is_window=(j == window_index and not degenerate),
             )
         )
@@ -467,8 +394,8 @@ def _window(
         energy_source=energy_source,
         stabilized=bool(stabilized),
         stabilization_policy=policy,
-        decomposition_energy_at_0V_eV_per_atom=best_delta_phi(REPORT_VOLTAGES_V[0]),
-        decomposition_energy_at_5V_eV_per_atom=best_delta_phi(REPORT_VOLTAGES_V[1]),
+        decomposition_energy_at_0V_eV_per_nonion_atom=best_delta_phi(REPORT_VOLTAGES_V[0]),
+        decomposition_energy_at_5V_eV_per_nonion_atom=best_delta_phi(REPORT_VOLTAGES_V[1]),
         profile=profile,
         provenance=provenance,
         notes=tuple(notes),
@@ -490,18 +417,9 @@ def _narrow_window_note(width_V: float, stabilized: bool, red: WindowStage | Non
     )
 
 
-def _phase_amounts(hull: Hull, point: np.ndarray, total_atoms: float) -> dict[str, float]:
-    """Formula units of each phase at a composition holding ``total_atoms`` atoms."""
-    amounts: dict[str, float] = {}
-    for index, atom_fraction in hull.decomposition(point).items():
-        formula = hull.formulas[index]
-        amounts[formula] = amounts.get(formula, 0.0) + atom_fraction * total_atoms / hull.atoms_per_unit[index]
-    return amounts
-
-
 def _reaction(formula: str, ion: str, dn: float, products: Mapping[str, float]) -> str:
     """'target + n A -> products' (A on the product side when released)."""
-    if abs(dn) < 1e-9:
+    if abs(dn) < COMPOSITION_TOL:
         return reaction_string([(1.0, formula)], sorted(((c, f) for f, c in products.items()), key=lambda t: t[1]))
     left = [(1.0, formula)] + ([(dn, ion)] if dn > 0 else [])
     right = sorted(((c, f) for f, c in products.items()), key=lambda t: t[1]) + ([(-dn, ion)] if dn < 0 else [])
@@ -509,7 +427,7 @@ def _reaction(formula: str, ion: str, dn: float, products: Mapping[str, float]) 
 
 
 def window_for(
-    formula: str,
+    formula: str | Composition | ParsedFormula,
     *,
     ion: str = "Li",
     stabilize: bool = True,
@@ -524,13 +442,13 @@ def window_for(
         FormulaError: for a malformed formula or unknown element.
         DataNotFoundError: when the store lacks the chemical system.
     """
-    comp = parse_formula(formula)
-    elements = sorted(set(comp) | {ion})
+    given = parse_input(formula)  # parsed once, here
+    elements = sorted(set(given.composition) | {ion})
     entries = load_system(elements, source=source, store=store)
     hull = cache.get(entries) if cache is not None and len(elements) < LP_ROUTE_MIN_ELEMENTS else None
     return stability_window(
         entries,
-        formula,
+        given,
         ion=ion,
         stabilize=stabilize,
         energy_above_hull_eV_per_atom=energy_above_hull_eV_per_atom,

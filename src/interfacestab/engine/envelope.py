@@ -45,7 +45,8 @@ def upper_envelope(
     Adjacent pieces have strictly increasing slopes (pieces with equal slope within ``tol``
     are merged). Pieces shorter than ``min_length`` (relative to max(1, |t|)) are numerical
     slivers where several lines cross at one point (e.g. around a stabilized target) and are
-    dropped; the pieces on either side keep their slopes. For an unbounded ``t_max`` the lines must contain one of maximal slope.
+    dropped; the pieces on either side keep their slopes. For an unbounded ``t_max`` the lines must
+    contain one of maximal slope.
     """
     a = np.asarray(intercepts, dtype=float)
     b = np.asarray(slopes, dtype=float)

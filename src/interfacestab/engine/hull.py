@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 _DET_TOL = 1e-14  # pymatgen's test for a facet that is flat in composition
 _TIE_TOL = 1e-9  # eV/atom: facets within this of the hull energy are taken to contain a composition
+_INSIDE_TOL = 1e-9  # barycentric weights down to -this count as inside a facet
 
 
 @dataclass(frozen=True, eq=False)
@@ -104,7 +105,7 @@ class Hull:
             weights = np.linalg.solve(self.fractions[verts].T, fraction)
             if best is None or weights.min() > best[0]:
                 best = (float(weights.min()), verts, weights)
-            if weights.min() >= -1e-9:
+            if weights.min() >= -_INSIDE_TOL:
                 break
         assert best is not None
         _, verts, weights = best

@@ -21,6 +21,9 @@ from interfacestab.conventions import DECOMPOSITION_TOL
 from interfacestab.errors import AnalysisError
 
 _ENERGY_TOL = 1e-9  # eV/atom: a point on both tangents is a kink
+_NEGATIVE_WEIGHT_TOL = 1e-7  # polished weights more negative than this: keep the LP's own weights
+_SLOPE_TOL = 1e-12  # eV/atom per unit x: two tangents this close in slope are parallel
+_X_TOL = 1e-9  # mixing fractions closer than this are one point of the path
 _BANNER_LOCK = threading.Lock()
 _banner_done = False
 
@@ -100,7 +103,7 @@ class PathHull:
         active = np.flatnonzero(primal > DECOMPOSITION_TOL)
         # polish the weights on the optimal support so energies are exact to ~1e-12
         weights, *_ = np.linalg.lstsq(self.fractions[active].T, p, rcond=None)
-        if weights.min() < -1e-7:
+        if weights.min() < -_NEGATIVE_WEIGHT_TOL:
             weights = primal[active]
         return PathPoint(
             x=float(x),
@@ -138,10 +141,10 @@ class PathHull:
         stack = [(left, right)]
         while stack:
             p, q = stack.pop()
-            if abs(p.slope - q.slope) < 1e-12:
+            if abs(p.slope - q.slope) < _SLOPE_TOL:
                 continue
             x_star = (q.intercept - p.intercept) / (p.slope - q.slope)
-            if not (p.x + 1e-9 < x_star < q.x - 1e-9):
+            if not (p.x + _X_TOL < x_star < q.x - _X_TOL):
                 continue
             v_star = p.intercept + p.slope * x_star
             mid = self.evaluate(x_star)
@@ -151,7 +154,7 @@ class PathHull:
         return _drop_collinear([found[k] for k in sorted(found)])
 
 
-def _highs_model(fractions: np.ndarray, energies: np.ndarray) -> object:
+def _highs_model(fractions: np.ndarray, energies: np.ndarray) -> Any:
     """A HiGHS model: min e . l  s.t.  X^T l = p (rows set per solve), l >= 0."""
     import highspy
 
@@ -185,7 +188,7 @@ def _drop_collinear(points: list[PathPoint]) -> list[PathPoint]:
     """
     merged = [points[0]]
     for pt in points[1:]:
-        if pt.x - merged[-1].x > 1e-9:
+        if pt.x - merged[-1].x > _X_TOL:
             merged.append(pt)
     kept = [merged[0]]
     for prev, pt, nxt in zip(merged, merged[1:], merged[2:], strict=False):

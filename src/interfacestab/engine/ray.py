@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 #: hull (cached per system, cheapest when a batch has many targets per system). Both routes give
 #: the same limits, products and stages (tested on random systems with the route forced).
 LP_ROUTE_MIN_ELEMENTS = 7
+_NEGATIVE_WEIGHT_TOL = 1e-7  # a least-squares weight more negative than this: not a decomposition
+_RESIDUAL_TOL = 1e-6  # largest composition residual of a least-squares decomposition
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +151,7 @@ def ray_kinks(points: HullPoints, g: np.ndarray, ion: str) -> list[RayKink]:
             p = y0 * e_a + (1.0 - y0) * g_hat
             if shared:
                 w, *_ = np.linalg.lstsq(points.fractions[shared].T, p, rcond=None)
-                if w.min() > -1e-7 and np.abs(points.fractions[shared].T @ w - p).max() < 1e-6:
+                if w.min() > -_NEGATIVE_WEIGHT_TOL and np.abs(points.fractions[shared].T @ w - p).max() < _RESIDUAL_TOL:
                     weights = {j: float(v) for j, v in zip(shared, w, strict=True) if v > DECOMPOSITION_TOL}
         out.append(RayKink(t=t, phi=(n_non_a + t) * left.energy, slope=mu_a, phases=weights))
     return out

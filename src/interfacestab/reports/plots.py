@@ -24,9 +24,9 @@ if TYPE_CHECKING:
 
     from matplotlib.figure import Figure
 
-    from interfacestab.analyses.coatings import CoatingScreen
     from interfacestab.analyses.interface import InterfaceProfile
     from interfacestab.analyses.scan import WindowScan
+    from interfacestab.analyses.screening import CoatingScreen
     from interfacestab.analyses.sweep import InterfaceSweep
     from interfacestab.analyses.window import StabilityWindow
 
@@ -81,15 +81,15 @@ def window_figure(result: StabilityWindow, *, top: int | None = None) -> Figure:
             xs, ys = (
                 [s.voltage_low_V, s.voltage_high_V],
                 [
-                    s.decomposition_energy_low_eV_per_atom,
-                    s.decomposition_energy_high_eV_per_atom,
+                    s.decomposition_energy_low_eV_per_nonion_atom,
+                    s.decomposition_energy_high_eV_per_nonion_atom,
                 ],
             )
         elif s.voltage_low_V < REPORT_VOLTAGES_V[1]:
             xs = [s.voltage_low_V, REPORT_VOLTAGES_V[1]]
-            ys = [s.decomposition_energy_low_eV_per_atom, s.decomposition_energy_eV_per_atom]
+            ys = [s.decomposition_energy_low_eV_per_nonion_atom, s.decomposition_energy_eV_per_nonion_atom]
         else:
-            xs, ys = [s.voltage_low_V], [s.decomposition_energy_low_eV_per_atom]
+            xs, ys = [s.voltage_low_V], [s.decomposition_energy_low_eV_per_nonion_atom]
         ax_e.plot(xs, ys, color="tab:red", linewidth=1.5, marker="o" if len(xs) == 1 else None)
     ax_e.axhline(0.0, color="grey", linewidth=0.6)
     ax_e.set_ylabel(f"decomposition energy\n(eV per non-{ion} atom)")

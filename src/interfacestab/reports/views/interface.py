@@ -58,12 +58,13 @@ def _head(result: InterfaceProfile, unit: str) -> tuple[Item, ...]:
 def interface_report(result: InterfaceProfile, *, top: int | None = None) -> Report:
     """The report of an interface reaction profile (``top`` is not used)."""
     unit = interface_energy_unit(result)
+    per = "_eV_per_nonion_atom" if result.open_system else "_eV_per_atom"  # the CSV column of this mode
     columns = (
         Column(("x_atomic_a",), "x_atomic", align="right"),
         Column(("x_molar_a",), "x_molar", align="right"),
-        Column(("reaction_energy_eV_per_atom",), "dE", unit, align="right"),
+        Column((f"reaction_energy{per}",), "dE", unit, align="right"),
         Column(("reaction_energy_kJ_per_mol",), "dE", "kJ/mol", align="right"),
-        Column(("mutual_reaction_energy_eV_per_atom",), "mutual", unit, align="right"),
+        Column((f"mutual_reaction_energy{per}",), "mutual", unit, align="right"),
         Column(("reaction",), "reaction", wrap=True),
         Column(("is_minimum",), ""),
     )

@@ -18,7 +18,7 @@ from interfacestab.reports.model import Column, Item, Report, Row, Section, Tabl
 from interfacestab.reports.registry import View, register
 
 if TYPE_CHECKING:
-    from interfacestab.analyses.coatings import CoatingResult, CoatingScreen
+    from interfacestab.analyses.screening import CoatingResult, CoatingScreen
 
 #: Short names of the screening criteria, as the failed-criteria column says them.
 SCREEN_CRITERIA_LABELS: dict[str, str] = {
@@ -85,9 +85,10 @@ def _columns(screen: CoatingScreen) -> tuple[Column, ...]:
         Column(("charged_cathode_reaction_eV_per_atom",), "dE chg.", "eV/atom", align="right"),
     ]
     if screen.voltage_V is not None:
+        open_unit = f"eV/non-{screen.ion} atom"
         columns += [
-            Column(("open_electrolyte_reaction_eV_per_atom",), "dE el. open", "eV/atom", align="right"),
-            Column(("open_cathode_reaction_eV_per_atom",), "dE cath. open", "eV/atom", align="right"),
+            Column(("open_electrolyte_reaction_eV_per_nonion_atom",), "dE el. open", open_unit, align="right"),
+            Column(("open_cathode_reaction_eV_per_nonion_atom",), "dE cath. open", open_unit, align="right"),
         ]
     columns.append(Column(("failed_criteria", "error"), "failed criteria", wrap=True))
     return tuple(columns)
@@ -107,7 +108,10 @@ def _row(screen: CoatingScreen, rank: int, r: CoatingResult) -> Row:
         fmt_energy(r.charged_cathode_reaction_eV_per_atom),
     ]
     if screen.voltage_V is not None:
-        cells += [fmt_energy(r.open_electrolyte_reaction_eV_per_atom), fmt_energy(r.open_cathode_reaction_eV_per_atom)]
+        cells += [
+            fmt_energy(r.open_electrolyte_reaction_eV_per_nonion_atom),
+            fmt_energy(r.open_cathode_reaction_eV_per_nonion_atom),
+        ]
     cells.append(screen_failed_text(r))
     return Row(tuple(cells), emphasis=r.passed)
 
@@ -154,4 +158,4 @@ def screen_report(screen: CoatingScreen, *, top: int | None = None) -> Report:
     )
 
 
-register(View("interfacestab.analyses.coatings.CoatingScreen", screen_report, plots.screen_figure))
+register(View("interfacestab.analyses.screening.results.CoatingScreen", screen_report, plots.screen_figure))

@@ -114,8 +114,8 @@ def sweep_report(result: InterfaceSweep, *, top: int | None = None) -> Report:
         f"most negative reaction at each voltage (dE in {unit})",
         (
             Column(("voltage_V",), "V", align="right"),
-            Column(("reaction_energy_eV_per_atom",), "dE", align="right"),
-            Column(("mutual_reaction_energy_eV_per_atom",), "mutual", align="right"),
+            Column(("reaction_energy_eV_per_nonion_atom",), "dE", align="right"),
+            Column(("mutual_reaction_energy_eV_per_nonion_atom",), "mutual", align="right"),
             Column(("x_atomic_a",), "x_atomic", align="right"),
             Column(("x_molar_a",), "x_molar", align="right"),
             Column(("products",), "products", wrap=True),

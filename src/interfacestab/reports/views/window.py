@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from interfacestab.conventions import EnergySource, StabilizationPolicy
 from interfacestab.reports import plots
 from interfacestab.reports.format import (
     NONE_TEXT,
@@ -47,15 +48,15 @@ def stabilization_summary(result: StabilityWindow) -> str:
         above = "on the hull (0 meV/atom)"
     else:
         above = f"{fmt_meV(e_above)} meV/atom above the hull"
-    if result.energy_source == "user":
+    if result.energy_source == EnergySource.USER:
         return f"energy set by the user: {above} (--energy-above-hull)"
     if not result.in_database:
-        if result.stabilized or result.stabilization_policy == "stabilize":
+        if result.stabilized or result.stabilization_policy == StabilizationPolicy.STABILIZE:
             return "virtual composition (not in the data), placed on the hull (policy: stabilize)"
         return "virtual composition (not in the data)"
     if result.stabilized:
         return f"{above} in the data; stabilized onto the hull (policy: stabilize)"
-    if result.stabilization_policy == "no-stabilize" and e_above is not None and e_above > 0:
+    if result.stabilization_policy == StabilizationPolicy.NO_STABILIZE and e_above is not None and e_above > 0:
         return f"{above}; kept as is (policy: no-stabilize): limits of its equilibrium decomposition products"
     return f"{above} (policy: {result.stabilization_policy})"
 
@@ -85,8 +86,8 @@ def _head(result: StabilityWindow) -> tuple[Item, ...]:
     items.append(
         Item(
             "decomposition energy",
-            f"{fmt_energy(result.decomposition_energy_at_0V_eV_per_atom)} eV/atom at 0 V, "
-            f"{fmt_energy(result.decomposition_energy_at_5V_eV_per_atom)} eV/atom at 5 V (per non-{ion} atom)",
+            f"{fmt_energy(result.decomposition_energy_at_0V_eV_per_nonion_atom)} eV/non-{ion} atom at 0 V, "
+            f"{fmt_energy(result.decomposition_energy_at_5V_eV_per_nonion_atom)} eV/non-{ion} atom at 5 V",
         )
     )
     return tuple(items)
@@ -101,7 +102,7 @@ def window_report(result: StabilityWindow, *, top: int | None = None) -> Report:
         Column(("ion_per_formula_unit",), f"{ion} per f.u.", align="right"),
         Column(("phases",), "phases", wrap=True),
         Column(("reaction",), "reaction", wrap=True),
-        Column(("decomposition_energy_eV_per_atom",), "E_decomp", "eV/atom", align="right"),
+        Column(("decomposition_energy_eV_per_nonion_atom",), "E_decomp", f"eV/non-{ion} atom", align="right"),
         Column(("is_window",), ""),
     )
     rows = tuple(
@@ -112,7 +113,7 @@ def window_report(result: StabilityWindow, *, top: int | None = None) -> Report:
                 fmt_ion_amount(s.ion_per_formula_unit),
                 fmt_phases(s.phases),
                 stage_reaction_text(s),
-                fmt_energy(s.decomposition_energy_eV_per_atom),
+                fmt_energy(s.decomposition_energy_eV_per_nonion_atom),
                 mark(s.is_window),
             ),
             emphasis=s.is_window,

@@ -1,0 +1,101 @@
+"""Which candidates a screen ranks: the seed coatings, a user's file, or ``--auto`` from the data."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+from interfacestab.chem import chemsys
+from interfacestab.conventions import ENERGY_NOISE_eV_per_atom, SCREEN_MAX_E_ABOVE_HULL_eV_per_atom
+from interfacestab.errors import AnalysisError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from pathlib import Path
+
+    from interfacestab.entries import Entry
+
+#: The coatings of the seed papers (Xiao et al. 2019; Zhu, He, Mo 2015), screened by default.
+SEED_COATINGS: tuple[str, ...] = (
+    "LiNbO3", "Li2SnO3", "Li2SiO3", "Li3PO4", "Li4Ti5O12", "LiAlO2", "Li2ZrO3", "LiTaO3", "Li3BO3", "Li4SiO4",
+)  # fmt: skip
+
+#: Elements left out of ``--auto`` by default: radioactive, platinum-group and other very costly or toxic ones.
+DEFAULT_EXCLUDED_ELEMENTS: tuple[str, ...] = (
+    "Tc", "Pm", "Po", "At", "Rn", "Fr", "Ra", "Ac", "Th", "Pa", "U", "Np", "Pu", "Am", "Cm", "Bk", "Cf", "Es",
+    "Fm", "Md", "No", "Lr",  # radioactive
+    "Ru", "Rh", "Pd", "Os", "Ir", "Pt", "Au", "Re",  # platinum group, gold, rhenium: very costly
+    "Hg", "Cd", "Tl", "Be",  # toxic
+)  # fmt: skip
+
+
+def default_candidates(ion: str = "Li") -> list[str]:
+    """The seed coatings (Li compounds); other ions need their own candidates.
+
+    Raises:
+        AnalysisError: for Na or K, where Li coatings would be screened against the wrong ion.
+    """
+    if ion != "Li":
+        msg = f"the seed coatings are Li compounds; for {ion} give --candidates FILE or --auto"
+        raise AnalysisError(msg)
+    return list(SEED_COATINGS)
+
+
+def read_candidates(path: str | Path) -> list[str]:
+    """Candidate formulas from a file: one per line, or a CSV with a ``formula`` column.
+
+    Raises:
+        SourceError: the file is not a readable regular UTF-8 text file, or holds no formula
+            (see :mod:`interfacestab.analyses.inputs`).
+    """
+    from interfacestab.analyses.inputs import read_formula_rows
+
+    return [row["formula"] for row in read_formula_rows(path, "candidates file")]
+
+
+def auto_candidates(
+    store: Any,
+    *,
+    ion: str = "Li",
+    max_e_above_hull_eV_per_atom: float = SCREEN_MAX_E_ABOVE_HULL_eV_per_atom,
+    include_elements: Iterable[str] = (),
+    exclude_elements: Iterable[str] = DEFAULT_EXCLUDED_ELEMENTS,
+    source: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[str]:
+    """Candidates for ``--auto``: compounds with the ion, all of ``include_elements``, none excluded.
+
+    Only compounds within ``max_e_above_hull`` of their own hull are kept; ordered by chemical
+    system, then formula. One hull is built per *maximal* chemical system of the candidates: a
+    compound of a subsystem has the same e_above_hull on the larger system's hull (the hull of a
+    face is the face of the hull), so subsystems need no hull of their own. ``progress`` gets
+    (hulls done, hulls to build).
+    """
+    from interfacestab.engine.hull import build_hull
+
+    include, exclude = set(include_elements), set(exclude_elements) - {ion}
+    by_system: dict[frozenset[str], list[Entry]] = defaultdict(list)
+    for e in store.iter_entries(source, containing=ion):
+        els = frozenset(e.composition)
+        if include <= els and not (els & exclude):
+            by_system[els].append(e)
+    maximal: list[frozenset[str]] = []
+    for system in sorted(by_system, key=lambda s: (-len(s), sorted(s))):
+        if not any(system < m for m in maximal):
+            maximal.append(system)
+    above: dict[frozenset[str], list[float]] = {}  # system -> e_above_hull of each of its entries
+    if progress:
+        progress(0, len(maximal))
+    for done, top in enumerate(maximal, start=1):
+        hull = build_hull(store.entries(sorted(top), source))
+        for system, entries in by_system.items():
+            if system <= top and system not in above:
+                above[system] = [hull.e_above_hull(hull.vector(e.composition), e.e_form_eV_per_atom) for e in entries]
+        if progress:
+            progress(done, len(maximal))
+    chosen = []
+    for system in sorted(by_system, key=chemsys):
+        for e, e_above in zip(by_system[system], above[system], strict=True):
+            if e_above <= max_e_above_hull_eV_per_atom + ENERGY_NOISE_eV_per_atom:
+                chosen.append(e.formula)
+    return chosen

@@ -1,0 +1,75 @@
+"""Screening criteria of a coating (Xiao et al. 2019), the verdict per criterion and the score.
+
+Every default is :mod:`interfacestab.conventions`'s; this module turns them into thresholds for one
+ion and scores a candidate's numbers against them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+
+from interfacestab import conventions as conv
+
+
+@dataclass(frozen=True, slots=True)
+class ScreeningCriteria:
+    """Pass/fail thresholds and the scales that turn margins into a score.
+
+    Defaults are those of Xiao et al. 2019 vs Li/Li+ (:mod:`interfacestab.conventions`);
+    :meth:`for_ion` shifts the voltage limits to Na/Na+ or K/K+ by ``conventions.COUPLE_SHIFT_V``.
+    """
+
+    max_e_above_hull_eV_per_atom: float = conv.SCREEN_MAX_E_ABOVE_HULL_eV_per_atom
+    max_reduction_limit_V: float = conv.SCREEN_MAX_REDUCTION_LIMIT_V
+    min_oxidation_limit_V: float = conv.SCREEN_MIN_OXIDATION_LIMIT_V
+    max_abs_electrolyte_reaction_eV_per_atom: float = conv.SCREEN_MAX_ABS_ELECTROLYTE_REACTION_eV_per_atom
+    max_abs_cathode_reaction_eV_per_atom: float = conv.SCREEN_MAX_ABS_CATHODE_REACTION_eV_per_atom
+    ion: str = "Li"
+    citation: str = conv.CRITERIA_CITATION
+    #: margin scales of the score: eV/atom for energies, V for voltages
+    scale_e_above_hull_eV_per_atom: float = conv.SCREEN_SCALE_E_ABOVE_HULL_eV_per_atom
+    scale_voltage_V: float = conv.SCREEN_SCALE_VOLTAGE_V
+    scale_reaction_eV_per_atom: float = conv.SCREEN_SCALE_REACTION_eV_per_atom
+
+    @classmethod
+    def for_ion(cls, ion: str, **overrides: float | None) -> ScreeningCriteria:
+        """Defaults for an ion, with any threshold overridden (None values are ignored)."""
+        reduction, oxidation = conv.screen_voltage_limits_V(ion)
+        base = cls(max_reduction_limit_V=reduction, min_oxidation_limit_V=oxidation, ion=ion)
+        return replace(base, **{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
+
+    @property
+    def score_rule(self) -> str:
+        """How the score is computed, with these scales."""
+        return conv.score_rule_text(
+            self.scale_e_above_hull_eV_per_atom, self.scale_voltage_V, self.scale_reaction_eV_per_atom
+        )
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-safe dictionary keyed by field name."""
+        return asdict(self)
+
+
+def verdict(values: dict[str, float | None], c: ScreeningCriteria) -> tuple[dict[str, bool], dict[str, float]]:
+    """Pass/fail and scaled margin per criterion; a criterion without a value (n/a) is left out."""
+    margins: dict[str, float] = {}
+    e_above = values["e_above_hull"]
+    if e_above is not None:
+        margins["e_above_hull"] = (c.max_e_above_hull_eV_per_atom - e_above) / c.scale_e_above_hull_eV_per_atom
+    reduction = values["reduction_limit"]
+    if reduction is not None:
+        margins["reduction_limit"] = (c.max_reduction_limit_V - reduction) / c.scale_voltage_V
+    ox = values["oxidation_limit"]
+    margins["oxidation_limit"] = (
+        conv.SCREEN_NO_ION_OXIDATION_MARGIN if ox is None else (ox - c.min_oxidation_limit_V) / c.scale_voltage_V
+    )
+    for key, limit in (
+        ("electrolyte_reaction", c.max_abs_electrolyte_reaction_eV_per_atom),
+        ("cathode_reaction", c.max_abs_cathode_reaction_eV_per_atom),
+        ("charged_cathode_reaction", c.max_abs_cathode_reaction_eV_per_atom),
+    ):
+        value = values[key]
+        if value is not None:
+            margins[key] = (limit - abs(value)) / c.scale_reaction_eV_per_atom
+    passes = {k: m >= 0 for k, m in margins.items()}
+    return passes, margins

@@ -1,0 +1,164 @@
+"""The results of a coating screen: one candidate's numbers and verdict, the ranked screen, its file."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from interfacestab.analyses.screening.criteria import ScreeningCriteria  # noqa: TC001 (a dataclass field)
+from interfacestab.conventions import SCHEMA_VERSION
+from interfacestab.provenance import Provenance, SourceInfo, package_version
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+#: Fields that are -inf (ranked last) for a candidate that could not be screened; ``null`` in JSON.
+_SCORE_FIELDS = ("score", "mean_margin")
+
+
+@dataclass(frozen=True, slots=True)
+class CoatingResult:
+    """One candidate's numbers, verdict per criterion, and score (voltages V).
+
+    Closed reaction energies are per atom of the mixture (``_eV_per_atom``); the open ones are
+    grand-potential energies per atom of non-ion elements (``_eV_per_nonion_atom``).
+    """
+
+    formula: str
+    in_database: bool
+    material_id: str
+    e_above_hull_eV_per_atom: float | None
+    reduction_limit_V: float | None
+    oxidation_limit_V: float | None
+    reduction_products: tuple[str, ...]
+    oxidation_products: tuple[str, ...]
+    electrolyte_reaction_eV_per_atom: float | None
+    electrolyte_products: tuple[str, ...]
+    cathode_reaction_eV_per_atom: float | None
+    cathode_products: tuple[str, ...]
+    charged_cathode_reaction_eV_per_atom: float | None
+    charged_cathode_products: tuple[str, ...]
+    open_electrolyte_reaction_eV_per_nonion_atom: float | None
+    open_cathode_reaction_eV_per_nonion_atom: float | None
+    criteria_pass: dict[str, bool]
+    margins: dict[str, float]
+    score: float
+    mean_margin: float
+    passed: bool
+    failed_criteria: tuple[str, ...]
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-safe dictionary keyed by field name.
+
+        A candidate that could not be screened (``error``) ranks last with a score of -inf, which JSON
+        cannot hold: ``score`` and ``mean_margin`` are then None (``null``, an empty CSV cell).
+        """
+        d = asdict(self)
+        for key, value in d.items():
+            if isinstance(value, tuple):
+                d[key] = list(value)
+        for key in _SCORE_FIELDS:
+            if not math.isfinite(d[key]):
+                d[key] = None
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> CoatingResult:
+        """Inverse of :meth:`to_dict` (used when reading checkpoints)."""
+        fields: dict[str, Any] = {
+            k: (tuple(v) if isinstance(v, list) else v) for k, v in d.items() if k in cls.__dataclass_fields__
+        }
+        for key in _SCORE_FIELDS:
+            if fields.get(key) is None:
+                fields[key] = float("-inf")
+        return cls(**fields)
+
+    @classmethod
+    def failed(cls, formula: str, message: str) -> CoatingResult:
+        """A candidate that could not be screened: ranked last, every number empty."""
+        return cls(
+            formula, False, "", None, None, None, (), (), None, (), None, (), None, (), None, None, {}, {},
+            float("-inf"), float("-inf"), False, ("error",), message,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class CoatingScreen:
+    """A ranked screen (best first) with its setup and provenance."""
+
+    electrolyte: str
+    cathode: str
+    charged_cathode: str
+    ion: str
+    voltage_V: float | None
+    criteria: ScreeningCriteria
+    results: tuple[CoatingResult, ...]
+    source: dict[str, object]
+    n_computed: int = 0
+    output: str | None = None
+    package_version: str = ""
+    conventions: dict[str, str] = field(default_factory=dict)
+    skipped: tuple[str, ...] = ()
+
+    @property
+    def passed(self) -> tuple[CoatingResult, ...]:
+        """Candidates that pass every criterion."""
+        return tuple(r for r in self.results if r.passed)
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-safe dictionary keyed by field name."""
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "electrolyte": self.electrolyte,
+            "cathode": self.cathode,
+            "charged_cathode": self.charged_cathode,
+            "ion": self.ion,
+            "voltage_V": self.voltage_V,
+            "criteria": self.criteria.to_dict(),
+            "n_candidates": len(self.results),
+            "n_passed": len(self.passed),
+            "n_computed": self.n_computed,
+            "results": [r.to_dict() for r in self.results],
+            "score_rule": self.criteria.score_rule,
+            "skipped_candidates": list(self.skipped),
+            "provenance": self.provenance.to_dict(),
+        }
+
+    @property
+    def provenance(self) -> Provenance:
+        """Source, conventions and version of the screen (its candidates span many systems: no ``chemsys``)."""
+        info = SourceInfo(**{k: v for k, v in self.source.items() if k in SourceInfo.__dataclass_fields__})  # type: ignore[arg-type]
+        return Provenance(info, "", 0, dict(self.conventions), self.package_version or package_version())
+
+    #: Columns of :meth:`to_rows` (the CSV), in order: the screen's setup, the candidate, the provenance.
+    ROW_FIELDS: ClassVar[tuple[str, ...]] = (
+        "electrolyte", "cathode", "charged_cathode", "ion", "voltage_V", "rank", "formula", "passed", "score",
+        "mean_margin", "failed_criteria", "e_above_hull_eV_per_atom", "reduction_limit_V", "oxidation_limit_V",
+        "reduction_products", "oxidation_products", "electrolyte_reaction_eV_per_atom", "electrolyte_products",
+        "cathode_reaction_eV_per_atom", "cathode_products", "charged_cathode_reaction_eV_per_atom",
+        "charged_cathode_products", "open_electrolyte_reaction_eV_per_nonion_atom",
+        "open_cathode_reaction_eV_per_nonion_atom", "in_database", "material_id", "error", *Provenance.COLUMNS,
+    )  # fmt: skip
+
+    def to_rows(self) -> list[dict[str, object]]:
+        """Flat rows, one per candidate, best first, keyed by ``ROW_FIELDS`` (an error row's score is empty)."""
+        head = {k: getattr(self, k) for k in ("electrolyte", "cathode", "charged_cathode", "ion", "voltage_V")}
+        prov = self.provenance.to_columns()
+        rows = [{**head, "rank": rank, **r.to_dict(), **prov} for rank, r in enumerate(self.results, start=1)]
+        return [{c: row.get(c) for c in self.ROW_FIELDS} for row in rows]
+
+
+def write_screen(screen: CoatingScreen, out: Path) -> None:
+    """Write a screen atomically as JSON (everything) or CSV (the rows of :meth:`CoatingScreen.to_rows`).
+
+    Raises:
+        OutputError: when the file cannot be written.
+    """
+    from interfacestab.fileio import rows_to_csv, to_json_text, write_text_atomic
+
+    if out.suffix.lower() == ".json":
+        write_text_atomic(out, to_json_text(screen.to_dict()))
+    else:
+        write_text_atomic(out, rows_to_csv(screen.to_rows(), CoatingScreen.ROW_FIELDS))
