@@ -240,7 +240,11 @@ def formula_as_read(formula: str) -> str:
     ``CuSO4.5H2O`` -> ``CuH10SO9``; ``Li4O4`` -> ``Li2O2``; ``LiNi1/3Mn1/3Co1/3O2`` -> ``LiMn1/3Co1/3Ni1/3O2``.
     Reports show this, so a reader sees how a typed name was understood.
     """
-    comp = parse_formula(formula)
+    return composition_as_read(parse_formula(formula))
+
+
+def composition_as_read(comp: Composition) -> str:
+    """A parsed composition as reports name it (see :func:`formula_as_read`)."""
     if all(abs(v - round(v)) < AMOUNT_TOL for v in comp.values()):
         return reduced_formula(comp)
     return format_composition(comp)
