@@ -25,7 +25,18 @@ _SPECIAL_FORMULAS = {
     "O": "O2", "N": "N2", "F": "F2", "Cl": "Cl2", "H": "H2",
 }  # fmt: skip
 _AMOUNT = r"(?:\d+(?:\.\d*)?|\.\d+)(?:/\d+(?:\.\d*)?)?"
-_TOKEN = re.compile(rf"([A-Z][a-z]?)({_AMOUNT})?|(\()|(\))({_AMOUNT})?|(\s+)|(.)")
+
+
+def token_pattern(symbol: str = r"[A-Z][a-z]?", amount: str = _AMOUNT) -> re.Pattern[str]:
+    """The formula tokenizer; its groups: symbol, amount, ``(``, ``)``, group amount, whitespace, anything else.
+
+    Formulas use the defaults; composition templates (:mod:`interfacestab.analyses.scan`) plug in
+    their own symbol and amount patterns (an amount there is an arithmetic expression).
+    """
+    return re.compile(rf"({symbol})({amount})?|(\()|(\))({amount})?|(\s+)|(.)")
+
+
+_TOKEN = token_pattern()
 
 
 #: Largest amount of an element in a formula (and of a multiplier): beyond it a formula is refused.
