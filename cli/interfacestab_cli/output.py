@@ -10,6 +10,8 @@ from interfacestab_cli.console import info, out_console, warn
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from interfacestab.provenance import HasProvenance
+
 
 def write_or_print(text: str, output: Path | None, *, what: str) -> None:
     """Send result text to stdout, or atomically to ``output`` (raises ``OutputError``)."""
@@ -46,13 +48,12 @@ def emit(result: object, fmt: str, output: Path | None = None, *, top: int | Non
     write_or_print(text, output, what=fmt)
 
 
-def result_warnings(result: object) -> list[str]:
-    """The warnings a result carries in its provenance (none for a result without one, e.g. store info)."""
-    provenance = getattr(result, "provenance", None)
-    return list(provenance.warnings) if provenance is not None else []
+def result_warnings(result: HasProvenance) -> list[str]:
+    """The warnings a result carries in its provenance (every result type has one)."""
+    return list(result.provenance.warnings)
 
 
-def report(result: object, fmt: str, output: Path | None, plot: Path | None, *, top: int | None = None) -> None:
+def report(result: HasProvenance, fmt: str, output: Path | None, plot: Path | None, *, top: int | None = None) -> None:
     """Emit the result, draw the plot if asked, and repeat the result's warnings on stderr."""
     for message in result_warnings(result):
         warn(message)

@@ -7,13 +7,13 @@ in step), written out here so ``--help`` imports nothing of the analyses.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from interfacestab import conventions as conv
-from interfacestab.errors import FormulaError
 from interfacestab_cli.console import fail, info, user_errors, warn
 from interfacestab_cli.options import (
     INPUT_PANEL,
@@ -77,31 +77,6 @@ HELP = "\n\n".join(
         "or every candidate failed; 2 a usage error; 130 interrupted.",
     ]
 )
-
-
-def _element_list(text: str | None, option: str) -> tuple[str, ...] | None:
-    """``O,F`` or ``O F`` -> ("F", "O"); ``none`` -> (); None stays None (raises FormulaError)."""
-    if text is None:
-        return None
-    if text.strip().lower() in {"", "none"}:
-        return ()
-    from interfacestab.chem import parse_chemsys
-
-    try:
-        return parse_chemsys(text)
-    except FormulaError as exc:
-        msg = f"{option}: {exc}"
-        raise FormulaError(msg) from None
-
-
-def _as_read(formula: str, role: str) -> str:
-    """The formula as the library reads it (reports show this), said on stderr when it differs from the typed one."""
-    from interfacestab.chem import formula_as_read
-
-    read = formula_as_read(formula)
-    if read != formula.strip():
-        info(f"{role} {formula.strip()} read as {read}")
-    return read
 
 
 def screen(
@@ -301,8 +276,6 @@ def screen(
     tracker = None
     try:
         with user_errors():
-            electrolyte = _as_read(electrolyte, "electrolyte")
-            cathode = _as_read(cathode, "cathode")
             if output is not None:
                 from interfacestab.analyses.runner import check_output_folder
 
@@ -316,24 +289,29 @@ def screen(
             }
             overrides = {name: value for name, value in given.items() if value is not None}
             criteria = coatings.ScreeningCriteria.for_ion(ion.value, **overrides)
+            names: list[str] | Callable[[], list[str]]
             if candidates is not None:
                 names = coatings.read_candidates(candidates)
                 intro = f"{len(names)} candidates from {candidates}"
             elif auto:
-                include = _element_list(include_elements, "--include-elements") or ()
-                exclude = _element_list(exclude_elements, "--exclude-elements")
-                intro = f"--auto: e_above_hull of every compound with {ion.value} (one hull per chemical system)"
-                with open_store_for(ctx) as store, progress_bar("hulls", intro) as hulls:
-                    names = coatings.auto_candidates(
-                        store,
-                        ion=ion.value,
-                        max_e_above_hull_eV_per_atom=criteria.max_e_above_hull_eV_per_atom,
-                        include_elements=include,
-                        exclude_elements=coatings.DEFAULT_EXCLUDED_ELEMENTS if exclude is None else exclude,
-                        source=source,
-                        progress=hulls,
-                    )
-                intro = f"{len(names)} candidates with {ion.value} from the data (--auto)"
+                auto_intro = f"--auto: e_above_hull of every compound with {ion.value} (one hull per chemical system)"
+
+                def from_the_data() -> list[str]:  # called by the screen once electrolyte and cathode are checked
+                    with open_store_for(ctx) as store, progress_bar("hulls", auto_intro) as hulls:
+                        found = coatings.auto_candidates(
+                            store,
+                            ion=ion.value,
+                            max_e_above_hull_eV_per_atom=criteria.max_e_above_hull_eV_per_atom,
+                            include_elements=include_elements,
+                            exclude_elements=exclude_elements,
+                            source=source,
+                            progress=hulls,
+                        )
+                    if tracker is not None:  # the candidates' bar, started after this returns
+                        tracker.intro = f"{len(found)} candidates with {ion.value} from the data (--auto)"
+                    return found
+
+                names, intro = from_the_data, ""
             else:
                 names = coatings.default_candidates(ion.value)
                 intro = f"{len(names)} seed coatings (give --candidates FILE or --auto for others)"
@@ -354,6 +332,8 @@ def screen(
                     scheduler=scheduler,
                     progress=tracker,
                 )
+            for note in result.notes:
+                info(note)
             if output is not None:
                 info(f"wrote {len(result.results)} candidates to {output} ({result.n_computed} computed this run)")
             report(result, fmt.value, None, plot, top=top)

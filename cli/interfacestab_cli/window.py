@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -27,6 +27,10 @@ from interfacestab_cli.options import (
 from interfacestab_cli.output import emit, report
 from interfacestab_cli.progress import interrupted, progress_bar, stop_workers_on_interrupt
 from interfacestab_cli.state import open_store_for, state
+
+if TYPE_CHECKING:
+    from interfacestab.analyses.scan import WindowScan
+    from interfacestab.analyses.window import StabilityWindow
 
 
 def window(
@@ -168,7 +172,7 @@ def window(
             if scan is not None:
                 from interfacestab.analyses.scan import window_scan
 
-                result: object = window_scan(
+                result: WindowScan | StabilityWindow = window_scan(
                     formula, scan, ion=ion_values[0], stabilize=stabilize, source=source, store=store
                 )
             else:

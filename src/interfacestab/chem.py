@@ -25,7 +25,18 @@ _SPECIAL_FORMULAS = {
     "O": "O2", "N": "N2", "F": "F2", "Cl": "Cl2", "H": "H2",
 }  # fmt: skip
 _AMOUNT = r"(?:\d+(?:\.\d*)?|\.\d+)(?:/\d+(?:\.\d*)?)?"
-_TOKEN = re.compile(rf"([A-Z][a-z]?)({_AMOUNT})?|(\()|(\))({_AMOUNT})?|(\s+)|(.)")
+
+
+def token_pattern(symbol: str = r"[A-Z][a-z]?", amount: str = _AMOUNT) -> re.Pattern[str]:
+    """The formula tokenizer; its groups: symbol, amount, ``(``, ``)``, group amount, whitespace, anything else.
+
+    Formulas use the defaults; composition templates (:mod:`interfacestab.analyses.scan`) plug in
+    their own symbol and amount patterns (an amount there is an arithmetic expression).
+    """
+    return re.compile(rf"({symbol})({amount})?|(\()|(\))({amount})?|(\s+)|(.)")
+
+
+_TOKEN = token_pattern()
 
 
 #: Largest amount of an element in a formula (and of a multiplier): beyond it a formula is refused.
@@ -240,7 +251,11 @@ def formula_as_read(formula: str) -> str:
     ``CuSO4.5H2O`` -> ``CuH10SO9``; ``Li4O4`` -> ``Li2O2``; ``LiNi1/3Mn1/3Co1/3O2`` -> ``LiMn1/3Co1/3Ni1/3O2``.
     Reports show this, so a reader sees how a typed name was understood.
     """
-    comp = parse_formula(formula)
+    return composition_as_read(parse_formula(formula))
+
+
+def composition_as_read(comp: Composition) -> str:
+    """A parsed composition as reports name it (see :func:`formula_as_read`)."""
     if all(abs(v - round(v)) < AMOUNT_TOL for v in comp.values()):
         return reduced_formula(comp)
     return format_composition(comp)

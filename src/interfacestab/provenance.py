@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 
 def package_version(name: str = "interfacestab") -> str:
@@ -94,3 +94,13 @@ class Provenance:
             "chemsys": self.chemsys,
             "package_version": self.package_version,
         }
+
+
+class HasProvenance(Protocol):
+    """What every result type offers (each analysis result and ``StoreInfo``): one :class:`Provenance`.
+
+    Its ``warnings`` are the result's warnings; the command line repeats them on stderr.
+    """
+
+    @property
+    def provenance(self) -> Provenance: ...  # noqa: D102

@@ -41,6 +41,28 @@ def test_scan_parsing() -> None:
         scan_composition("Qq6+xS5", "x", 0.0)
 
 
+@pytest.mark.parametrize(
+    "formula", ["LiCoO2", "Li6PS5Cl", "Li7La3Zr2O12", "LiNi0.5Mn1.5O4", "Li10GeP2S12", "NaCl", "ScN", "Co3O4", "Cs2O"]
+)
+def test_scan_template_reads_symbols_as_the_formula_parser_does(formula: str) -> None:
+    """A template without the variable is a formula: the shared tokenizer reads it as parse_formula does."""
+    from interfacestab.chem import parse_formula
+
+    for variable in ("x", "y"):
+        assert scan_composition(formula, variable, 0.5) == pytest.approx(parse_formula(formula))
+
+
+def test_scan_template_symbols_stop_before_the_variable_and_at_any_capital() -> None:
+    """``Scx``: Sc then x when the variable is x, S then c when it is c; a stray capital is an unknown element."""
+    assert scan_composition("Scx", "x", 0.5) == {"Sc": 0.5}
+    assert scan_composition("Sc", "c", 0.5) == {"S": 0.5}
+    assert scan_composition("Li(1-x)CoO2", "x", 0.25) == pytest.approx({"Li": 0.75, "Co": 1.0, "O": 2.0})
+    with pytest.raises(FormulaError, match="unknown element 'Ä'"):
+        scan_composition("LixÄO", "x", 0.5)
+    with pytest.raises(FormulaError, match=r"expected an element at '\(Li\)'"):
+        scan_composition("(Li)", "x", 0.5)
+
+
 def test_scan_rows_equal_single_windows(snapshot_store) -> None:
     scan = window_scan("Li6+xP1-xGexS5I", "x=0:0.8:0.1", store=snapshot_store)
     assert len(scan.rows) == 9

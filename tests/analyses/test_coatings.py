@@ -177,3 +177,44 @@ def test_screen_input_checks(snapshot_store) -> None:
     assert default_candidates("Li") == list(SEED_COATINGS)
     with pytest.raises(AnalysisError, match="seed coatings are Li compounds"):
         default_candidates("Na")
+
+
+# -- inputs parsed at the library's entrance (issue 10 §5) -------------------------------------------
+def test_screen_names_its_partners_as_read_and_says_so(toy_data_store) -> None:
+    """The screen, not the command line, reads ``Li2O·CoO`` as Li2CoO2 and carries the note."""
+    screen = screen_coatings(["Li3PO4"], " Li3PS4 ", "Li2O·CoO", store_path=toy_data_store.path, workers=1)
+    assert (screen.electrolyte, screen.cathode) == ("Li3PS4", "Li2CoO2")
+    assert screen.notes == ("cathode Li2O·CoO read as Li2CoO2",)
+    plain = screen_coatings(["Li3PO4"], "Li3PS4", "LiCoO2", store_path=toy_data_store.path, workers=1)
+    assert plain.notes == ()
+
+
+def test_lazy_candidates_are_chosen_only_after_the_partners_are_checked(toy_data_store) -> None:
+    """A bad electrolyte fails before --auto builds its hulls (the candidates function is never called)."""
+    from interfacestab.errors import FormulaError
+
+    calls: list[int] = []
+
+    def choose() -> list[str]:
+        calls.append(1)
+        return ["Li3PO4"]
+
+    with pytest.raises(FormulaError, match="Xx"):
+        screen_coatings(choose, "Xx6PS5Cl", "LiCoO2", store_path=toy_data_store.path, workers=1)
+    assert calls == []
+    screen = screen_coatings(choose, "Li3PS4", "LiCoO2", store_path=toy_data_store.path, workers=1)
+    assert calls == [1] and [r.formula for r in screen.results] == ["Li3PO4"]
+
+
+def test_auto_candidates_read_element_lists_as_text(snapshot_store) -> None:
+    """``"O,Si"``, ``"O Si"`` and ``["O", "Si"]`` choose the same; ``"none"`` excludes nothing; bad symbols refused."""
+    from interfacestab.errors import FormulaError
+
+    as_list = auto_candidates(snapshot_store, include_elements=["O", "Si"])
+    assert auto_candidates(snapshot_store, include_elements="O,Si") == as_list
+    assert auto_candidates(snapshot_store, include_elements="Si O") == as_list
+    everything = auto_candidates(snapshot_store, include_elements="O,Si", exclude_elements="none")
+    assert auto_candidates(snapshot_store, include_elements="O,Si", exclude_elements=()) == everything
+    assert set(as_list) <= set(everything)
+    with pytest.raises(FormulaError, match=r"^--exclude-elements: unknown element\(s\) Qq"):
+        auto_candidates(snapshot_store, exclude_elements="O,Qq")

@@ -226,12 +226,15 @@ def test_batch_passes_options_to_the_library(
     runner: CliRunner, snap: list[str], targets_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import interfacestab.analyses.batch as batch_module
+    from interfacestab.provenance import Provenance, SourceInfo
 
     calls = []
 
     def fake(targets, output, **kwargs):
         calls.append((targets, output, kwargs))
-        return batch_module.BatchResult(Path(output), Path(f"{output}.ck"), len(targets), 0, 0, "mp_legacy2019")
+        info = SourceInfo("mp_legacy2019", "fake", "GGA", "2019")
+        provenance = Provenance(info, "", 0, {})
+        return batch_module.BatchResult(Path(output), Path(f"{output}.ck"), len(targets), 0, 0, info.name, provenance)
 
     monkeypatch.setattr(batch_module, "window_batch", fake)
     out = tmp_path / "w.csv"

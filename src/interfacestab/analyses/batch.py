@@ -52,6 +52,7 @@ class BatchResult:
         n_computed: Targets computed in this run (the rest came from the checkpoint).
         n_failed: Targets whose row carries an error instead of a window.
         source: Data source name.
+        provenance: Source, conventions and version (the targets span many systems: no ``chemsys``).
     """
 
     output: Path
@@ -60,7 +61,7 @@ class BatchResult:
     n_computed: int
     n_failed: int
     source: str
-    provenance: Provenance | None = None
+    provenance: Provenance
 
     def to_dict(self) -> dict[str, object]:
         """JSON-safe dictionary keyed by field name."""
@@ -72,7 +73,7 @@ class BatchResult:
             "n_computed": self.n_computed,
             "n_failed": self.n_failed,
             "source": self.source,
-            "provenance": None if self.provenance is None else self.provenance.to_dict(),
+            "provenance": self.provenance.to_dict(),
         }
 
     #: Columns of :meth:`to_rows` (the CSV): the counts and files, then the provenance.
@@ -82,8 +83,7 @@ class BatchResult:
 
     def to_rows(self) -> list[dict[str, object]]:
         """The summary of the run as one row keyed by ``ROW_FIELDS``."""
-        prov = {"source": self.source} if self.provenance is None else self.provenance.to_columns()
-        row = {**self.to_dict(), **prov}
+        row = {**self.to_dict(), **self.provenance.to_columns()}
         return [{c: row.get(c) for c in self.ROW_FIELDS}]
 
 

@@ -49,6 +49,27 @@ class StoreInfo:
         """Flat rows, one per source, keyed by ``ROW_FIELDS``."""
         return [{"store_path": self.store_path, **src.to_dict()} for src in self.sources]
 
+    @property
+    def provenance(self) -> Provenance:
+        """The store in the provenance shape every result has: its sources joined (each in full in ``sources``).
+
+        A store spans every system: no ``chemsys``; ``n_entries`` of the joined source counts all sources.
+        """
+
+        def joined(attribute: str) -> str:
+            return ", ".join(dict.fromkeys(str(getattr(s, attribute)) for s in self.sources if getattr(s, attribute)))
+
+        info = SourceInfo(
+            joined("name"),
+            f"{len(self.sources)} source(s) of the store {self.store_path}",
+            joined("thermo_type"),
+            joined("vintage"),
+            joined("db_version"),
+            origin=self.store_path,
+            n_entries=self.n_entries,
+        )
+        return Provenance(info, "", 0, conventions_summary())
+
 
 @dataclass(frozen=True, slots=True)
 class EntryRow:

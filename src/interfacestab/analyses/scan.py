@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
+import sys
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ClassVar, NoReturn
 
@@ -12,7 +14,7 @@ import numpy as np
 from interfacestab._periodic import ELEMENTS
 from interfacestab.analyses.targets import load_system
 from interfacestab.analyses.window import StabilityWindow, stability_window
-from interfacestab.chem import MAX_FORMULA_AMOUNT, Composition, format_composition
+from interfacestab.chem import MAX_FORMULA_AMOUNT, Composition, format_composition, token_pattern
 from interfacestab.conventions import COMPOSITION_TOL, SCHEMA_VERSION
 from interfacestab.engine.hull import build_hull
 from interfacestab.engine.ray import LP_ROUTE_MIN_ELEMENTS
@@ -195,6 +197,20 @@ def eval_amount(expr: str, variable: str, value: float, template: str = "") -> f
     return _Amount(expr, variable, value, template or expr).evaluate()
 
 
+@functools.cache
+def _template_tokens(variable: str) -> re.Pattern[str]:
+    """The formula tokenizer (:func:`interfacestab.chem.token_pattern`) for a template in ``variable``.
+
+    A symbol is a two-letter element whose second letter is not the variable (``Co`` in
+    ``LixCoO2``; ``Lix`` is Li and x), else one capital letter; its amount is everything up to the
+    next capital letter (an expression such as ``6+x`` or ``(1-x)``, evaluated by :func:`eval_amount`).
+    """
+    # a capital is any character str.isupper() accepts (a stray 'Ä' is an unknown element, not part of an amount)
+    capitals = re.escape("".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isupper()))
+    two_letter = sorted(el for el in ELEMENTS if len(el) == 2 and el[1] != variable)
+    return token_pattern(symbol="|".join([*two_letter, f"[{capitals}]"]), amount=f"[^{capitals}]*")
+
+
 def scan_composition(template: str, variable: str, value: float) -> Composition:
     """Composition of a template such as ``Li6+xP1-xGexS5I`` at one value of its variable.
 
@@ -205,23 +221,16 @@ def scan_composition(template: str, variable: str, value: float) -> Composition:
         msg = f"scan value {value} is not a finite number"
         raise FormulaError(msg)
     comp: dict[str, float] = {}
-    i = 0
     text = template.replace(" ", "")
-    while i < len(text):
-        if not text[i].isupper():
-            msg = f"scan formula '{_short(template)}': expected an element at '{_short(text[i:], 20)}'"
+    for match in _template_tokens(variable).finditer(text):
+        symbol, expression = match.group(1), match.group(2)
+        if symbol is None:  # a parenthesis, whitespace or another character where an element should be
+            msg = f"scan formula '{_short(template)}': expected an element at '{_short(text[match.start() :], 20)}'"
             raise FormulaError(msg)
-        two = text[i : i + 2]
-        symbol = two if len(two) == 2 and two[1].islower() and two[1] != variable and two in ELEMENTS else text[i]
         if symbol not in ELEMENTS:
             msg = f"unknown element '{symbol}' in scan formula '{_short(template)}'"
             raise FormulaError(msg)
-        i += len(symbol)
-        j = i
-        while j < len(text) and not text[j].isupper():
-            j += 1
-        amount = eval_amount(text[i:j], variable, value, template)
-        i = j
+        amount = eval_amount(expression or "", variable, value, template)
         if amount < -COMPOSITION_TOL:
             msg = f"'{_short(template)}' at {variable}={value:g} gives a negative amount of {symbol}"
             raise FormulaError(msg)

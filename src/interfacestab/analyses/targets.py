@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from interfacestab.chem import (
     AMOUNT_TOL,
     Composition,
+    composition_as_read,
     format_composition,
     formula_factor,
     parse_formula,
@@ -34,6 +35,16 @@ class ParsedFormula:
 
     text: str
     composition: Composition
+
+    @property
+    def as_read(self) -> str:
+        """The formula as reports name it: ``Li2O·CoO`` -> ``Li2CoO2`` (:func:`interfacestab.chem.formula_as_read`)."""
+        return composition_as_read(self.composition)
+
+    def read_note(self, role: str) -> str | None:
+        """``cathode Li2O·CoO read as Li2CoO2`` when the formula as read differs from the one written."""
+        read = self.as_read
+        return None if read == self.text else f"{role} {self.text} read as {read}"
 
 
 def parse_input(formula: str | Composition | ParsedFormula) -> ParsedFormula:

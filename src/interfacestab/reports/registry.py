@@ -66,6 +66,12 @@ def register(view: View) -> View:
     return view
 
 
+def registered_types() -> tuple[str, ...]:
+    """Dotted names of every result type with a view, sorted."""
+    _load_views()
+    return tuple(sorted(_VIEWS))
+
+
 def _load_views() -> None:
     global _loaded
     if _loaded:

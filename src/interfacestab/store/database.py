@@ -18,8 +18,9 @@ Design:
   :meth:`Store.check_integrity`: ``PRAGMA integrity_check`` and every checksum. Every row is also
   validated where it is decoded (composition JSON, finite energy).
 
-The schema, row checksums and row decoding are in :mod:`interfacestab.store.rows`; the file-level
-helpers (writability, read-only opening) in :mod:`interfacestab.store.connection`.
+The schema, row checksums and row decoding are in :mod:`interfacestab.store.rows`; the checks of
+the stored checksums and the full integrity check in :mod:`interfacestab.store.integrity`; the
+file-level helpers (writability, read-only opening) in :mod:`interfacestab.store.connection`.
 """
 
 from __future__ import annotations
@@ -31,26 +32,17 @@ import sqlite3
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from interfacestab._periodic import ELEMENTS
 from interfacestab.chem import chemsys as chemsys_key
 from interfacestab.entries import Entry, EntrySet
 from interfacestab.errors import DataNotFoundError, StoreError
 from interfacestab.provenance import SourceInfo
 from interfacestab.settings import SNAPSHOT_SOURCE_NAME, SOURCE_ENV, load_settings
+from interfacestab.store import integrity
 from interfacestab.store.connection import CHECKED, connect_read_only, file_state
 from interfacestab.store.connection import is_writable as _is_writable
-from interfacestab.store.rows import (
-    DIGEST_SCHEMA,
-    SCHEMA,
-    SCHEMA_VERSION,
-    corrupt,
-    decode_row,
-    digest,
-    rebuild_hint,
-    row_text,
-)
+from interfacestab.store.rows import SCHEMA, SCHEMA_VERSION, corrupt, decode_row, rebuild_hint
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -220,83 +212,22 @@ class Store:
 
     def _digests_of(self, source: str) -> bool:
         if source not in self._has_digests:
-            try:
-                n = self._conn.execute("SELECT COUNT(*) FROM chemsys_digests WHERE source = ?", (source,)).fetchone()[0]
-            except sqlite3.OperationalError:  # a store made before digests existed
-                n = 0
-            except sqlite3.DatabaseError as exc:
-                raise corrupt(self.path, str(exc)) from exc
-            self._has_digests[source] = n > 0
+            self._has_digests[source] = integrity.has_checksums(self._conn, self.path, source)
         return self._has_digests[source]
 
     def _verify(self, source: str, keys: list[str], rows: list[sqlite3.Row]) -> None:
         """Compare the loaded rows of each chemical system in ``keys`` with their stored checksums."""
-        if not self._digests_of(source):
-            return
-        stored: dict[str, str] = {}
-        for start in range(0, len(keys), 900):
-            chunk = keys[start : start + 900]
-            stored.update(
-                (str(k), str(v))
-                for k, v in self._query(
-                    f"SELECT chemsys, rows_sha256 FROM chemsys_digests WHERE source = ? "
-                    f"AND chemsys IN ({','.join('?' * len(chunk))})",
-                    (source, *chunk),
-                )
-            )
-        self._compare(source, rows, stored)
-
-    def _compare(self, source: str, rows: list[Any], stored: dict[str, str]) -> None:
-        """Rows are (formula, composition, energy, material_id, chemsys) sequences."""
-        texts: dict[str, list[str]] = {}
-        for r in rows:
-            texts.setdefault(str(r[4]), []).append(row_text(r[0], r[1], r[2], r[3]))
-        for key in sorted(set(texts) | set(stored)):
-            if stored.get(key) != (digest(texts[key]) if key in texts else None):
-                raise corrupt(self.path, f"the rows of source '{source}' in {key} do not match their checksum")
+        if self._digests_of(source):
+            integrity.verify_systems(self._conn, self.path, source, keys, rows)
 
     def check_integrity(self) -> None:
-        """Full check of the store (``data info`` runs it).
-
-        ``PRAGMA integrity_check``, every row against its system's checksum, and the rows of
-        sources without checksums (stores made before them) validated value by value.
+        """Full check of the store (``data info`` runs it): see :func:`interfacestab.store.integrity.check_store`.
 
         Raises:
             StoreError: naming the damage and how to rebuild the store.
         """
-        problems = [str(r[0]) for r in self._query("PRAGMA integrity_check")]
-        if problems != ["ok"]:
-            raise corrupt(self.path, f"integrity check: {'; '.join(problems[:3])}")
         digested = [info.name for info in self.sources() if self._digests_of(info.name)]
-        for name in digested:
-            cursor = self._conn.cursor()
-            cursor.row_factory = None  # plain tuples: about twice as fast as sqlite3.Row here
-            try:
-                rows = cursor.execute(
-                    "SELECT formula, composition, e_form_eV_per_atom, material_id, chemsys FROM entries "
-                    "WHERE source = ?",
-                    (name,),
-                ).fetchall()
-            except sqlite3.DatabaseError as exc:
-                raise corrupt(self.path, str(exc)) from exc
-            stored = {
-                str(k): str(v)
-                for k, v in self._query("SELECT chemsys, rows_sha256 FROM chemsys_digests WHERE source = ?", (name,))
-            }
-            self._compare(name, rows, stored)
-        bad = self._query(
-            "SELECT source, formula, composition, e_form_eV_per_atom, material_id FROM entries "
-            f"WHERE source NOT IN ({','.join('?' * len(digested))}) AND ("
-            "typeof(formula) != 'text' OR typeof(e_form_eV_per_atom) NOT IN ('real', 'integer') "
-            "OR abs(e_form_eV_per_atom) > 1e300 OR NOT json_valid(composition) "
-            "OR json_type(composition) != 'object' OR NOT EXISTS (SELECT 1 FROM json_each(composition)) "
-            "OR EXISTS (SELECT 1 FROM json_each(composition) WHERE typeof(value) NOT IN ('integer', 'real') "
-            f"OR value <= 0 OR value >= 1e6 OR key NOT IN ({','.join('?' * len(ELEMENTS))}))) LIMIT 1",
-            (*digested, *ELEMENTS),
-        )
-        for r in bad:
-            decode_row(self.path, str(r[0]), r[1], r[2], r[3], r[4])
-            raise corrupt(self.path, f"source '{r[0]}', formula {r[1]!r}: a value out of range")
+        integrity.check_store(self._conn, self.path, digested)
 
     # -- writes ------------------------------------------------------------------
     def replace_source(self, info: SourceInfo, entries: Iterable[Entry]) -> SourceInfo:
@@ -343,31 +274,7 @@ class Store:
 
     def _store_digests(self, conn: sqlite3.Connection, source: str, keys: list[str] | None) -> None:
         """Recompute the checksums of a source's systems (all, or ``keys``) inside a write transaction."""
-        conn.execute(DIGEST_SCHEMA)
-        if keys is None:
-            conn.execute("DELETE FROM chemsys_digests WHERE source = ?", (source,))
-            selected = conn.execute(
-                "SELECT chemsys, formula, composition, e_form_eV_per_atom, material_id FROM entries WHERE source = ?",
-                (source,),
-            ).fetchall()
-        else:
-            selected = []
-            for start in range(0, len(keys), 900):
-                chunk = keys[start : start + 900]
-                marks = ",".join("?" * len(chunk))
-                conn.execute(f"DELETE FROM chemsys_digests WHERE source = ? AND chemsys IN ({marks})", (source, *chunk))
-                selected += conn.execute(
-                    "SELECT chemsys, formula, composition, e_form_eV_per_atom, material_id FROM entries "
-                    f"WHERE source = ? AND chemsys IN ({marks})",
-                    (source, *chunk),
-                ).fetchall()
-        texts: dict[str, list[str]] = {}
-        for r in selected:
-            texts.setdefault(str(r[0]), []).append(row_text(r[1], r[2], r[3], r[4]))
-        conn.executemany(
-            "INSERT INTO chemsys_digests (source, chemsys, rows_sha256) VALUES (?, ?, ?)",
-            [(source, key, digest(t)) for key, t in texts.items()],
-        )
+        integrity.store_checksums(conn, source, keys)
         self._has_digests.pop(source, None)
 
     # -- internals ---------------------------------------------------------------

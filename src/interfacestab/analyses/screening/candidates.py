@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from interfacestab.chem import chemsys
+from interfacestab.chem import chemsys, parse_chemsys
 from interfacestab.conventions import ENERGY_NOISE_eV_per_atom, SCREEN_MAX_E_ABOVE_HULL_eV_per_atom
-from interfacestab.errors import AnalysisError
+from interfacestab.errors import AnalysisError, FormulaError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -53,13 +53,31 @@ def read_candidates(path: str | Path) -> list[str]:
     return [row["formula"] for row in read_formula_rows(path, "candidates file")]
 
 
+def element_list(elements: str | Iterable[str] | None, option: str) -> tuple[str, ...] | None:
+    """Elements given as ``O,F``, ``O F``, ``O-F`` or a list -> ("F", "O"); ``none`` or "" -> (); None stays None.
+
+    Raises:
+        FormulaError: naming ``option`` (``--include-elements``) and the unknown symbols.
+    """
+    if elements is None:
+        return None
+    text = elements if isinstance(elements, str) else ",".join(elements)
+    if text.strip().lower() in {"", "none"}:
+        return ()
+    try:
+        return parse_chemsys(text)
+    except FormulaError as exc:
+        msg = f"{option}: {exc}"
+        raise FormulaError(msg) from None
+
+
 def auto_candidates(
     store: Any,
     *,
     ion: str = "Li",
     max_e_above_hull_eV_per_atom: float = SCREEN_MAX_E_ABOVE_HULL_eV_per_atom,
-    include_elements: Iterable[str] = (),
-    exclude_elements: Iterable[str] = DEFAULT_EXCLUDED_ELEMENTS,
+    include_elements: str | Iterable[str] | None = (),
+    exclude_elements: str | Iterable[str] | None = DEFAULT_EXCLUDED_ELEMENTS,
     source: str | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[str]:
@@ -70,10 +88,19 @@ def auto_candidates(
     compound of a subsystem has the same e_above_hull on the larger system's hull (the hull of a
     face is the face of the hull), so subsystems need no hull of their own. ``progress`` gets
     (hulls done, hulls to build).
+
+    ``include_elements`` and ``exclude_elements`` are symbols or a string such as ``"O,F"`` (see
+    :func:`element_list`; ``"none"`` is none); ``exclude_elements=None`` means
+    :data:`DEFAULT_EXCLUDED_ELEMENTS`.
+
+    Raises:
+        FormulaError: for an unknown element in either list (checked before any hull is built).
     """
     from interfacestab.engine.hull import build_hull
 
-    include, exclude = set(include_elements), set(exclude_elements) - {ion}
+    include = set(element_list(include_elements, "--include-elements") or ())
+    excluded = element_list(exclude_elements, "--exclude-elements")
+    exclude = set(DEFAULT_EXCLUDED_ELEMENTS if excluded is None else excluded) - {ion}
     by_system: dict[frozenset[str], list[Entry]] = defaultdict(list)
     for e in store.iter_entries(source, containing=ion):
         els = frozenset(e.composition)

@@ -101,6 +101,8 @@ class CoatingScreen:
     package_version: str = ""
     conventions: dict[str, str] = field(default_factory=dict)
     skipped: tuple[str, ...] = ()
+    #: How the inputs were read (``cathode Li2O·CoO read as Li2CoO2``); the command line says them on stderr.
+    notes: tuple[str, ...] = ()
 
     @property
     def passed(self) -> tuple[CoatingResult, ...]:

@@ -147,7 +147,7 @@ def screen_chunk(candidates: list[Candidate], setup: ScreeningSetup) -> list[dic
 
 
 def screen_coatings(
-    candidates: Iterable[str],
+    candidates: Iterable[str] | Callable[[], Iterable[str]],
     electrolyte: str | Composition,
     cathode: str | Composition,
     *,
@@ -167,8 +167,10 @@ def screen_coatings(
     """Screen coating candidates between ``electrolyte`` and ``cathode``; ranked best first.
 
     Args:
-        candidates: Candidate formulas (duplicates are screened once).
-        electrolyte: Solid electrolyte formula (or composition).
+        candidates: Candidate formulas (duplicates are screened once), or a function returning them,
+            called once the inputs are checked (e.g. :func:`auto_candidates`, whose hulls take a while).
+        electrolyte: Solid electrolyte formula (or composition); the screen names it as read
+            (``Li2O·CoO`` -> ``Li2CoO2``) and says so in its ``notes``.
         cathode: Cathode formula (or composition) in its discharged state (e.g. LiCoO2).
         ion: Mobile ion.
         criteria: Thresholds (default: Xiao et al. 2019, shifted for Na/K).
@@ -205,6 +207,8 @@ def screen_coatings(
     if voltage_V is not None:
         check_voltage(ion, voltage_V)
     ely, cat = parse_input(electrolyte), parse_input(cathode)
+    notes = tuple(n for n in (ely.read_note("electrolyte"), cat.read_note("cathode")) if n)
+    ely, cat = ParsedFormula(ely.as_read, ely.composition), ParsedFormula(cat.as_read, cat.composition)
     if composition_key(ely.composition) == composition_key(cat.composition):
         msg = f"the electrolyte and the cathode are the same phase ({ely.text})"
         raise AnalysisError(msg)
@@ -220,7 +224,8 @@ def screen_coatings(
                 msg = f"no data for {given.text}: {exc}"
                 raise DataNotFoundError(msg) from exc
     setup = ScreeningSetup(ely, cat, charged, ion, crit, voltage_V, source, store_file)
-    names = list(dict.fromkeys(c.strip() for c in candidates if c.strip()))
+    chosen = candidates() if callable(candidates) else candidates
+    names = list(dict.fromkeys(c.strip() for c in chosen if c.strip()))
     parsed = [Candidate.of(n) for n in names]
     # a candidate identical to a partner is not a coating of it (e.g. LiCoO2 found by --auto)
     partners = {composition_key(c) for c in (ely.composition, cat.composition, charged)}
@@ -275,6 +280,7 @@ def screen_coatings(
         package_version=package_version(),
         conventions=conventions_summary(),
         skipped=skipped,
+        notes=notes,
     )
     if out is not None:
         write_screen(screen, out)

@@ -26,7 +26,7 @@ def batch_report(result: BatchResult, *, top: int | None = None) -> Report:
     return Report(
         title="batch of stability windows",
         head=head,
-        provenance=() if result.provenance is None else provenance_lines(result.provenance),
+        provenance=provenance_lines(result.provenance),
     )
 
 
