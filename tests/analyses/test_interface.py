@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 
@@ -10,7 +11,7 @@ from helpers.oracle import pmg_interface
 from helpers.paths import literature_rows
 from helpers.toy import li_x_toy, toy_set
 
-from interfacestab.analyses.interface import interface_reactions, remove_ion
+from interfacestab.analyses.interface import InterfaceKink, interface_reactions, remove_ion
 from interfacestab.chem import parse_formula
 from interfacestab.errors import AnalysisError
 
@@ -55,12 +56,14 @@ def test_toy_open_system_grand_potential() -> None:
         ],
     )
     p = interface_reactions(toy, "S", "LiCl", ion="Li", voltage_V=1.0)
-    assert p.no_mixing_energies["S"] == pytest.approx(-1.0)
-    assert p.no_mixing_energies["LiCl"] == pytest.approx(0.0, abs=1e-9)
-    assert p.mutual_reaction_energy_eV_per_atom == pytest.approx(0.0, abs=1e-9)
+    assert p.no_mixing_energies_eV_per_nonion_atom == {"S": pytest.approx(-1.0), "LiCl": pytest.approx(0.0, abs=1e-9)}
+    assert p.minimum.mutual_reaction_energy_eV_per_nonion_atom == pytest.approx(0.0, abs=1e-9)
     assert p.minimum.x_atomic_a == pytest.approx(1.0)
-    assert p.minimum.reaction_energy_eV_per_atom == pytest.approx(-1.0)
+    assert p.minimum.reaction_energy_eV_per_nonion_atom == pytest.approx(-1.0)
     assert p.minimum.reaction == "S + Li -> LiS"
+    # kJ/mol is per mole of the printed reaction in both modes; open, it is the grand-potential change with
+    # Li at mu_Li = -1 eV: Phi(LiS) - Phi(S) = (2 * -1.0 - 1 * -1.0) - 0 = -1.0 eV per formula unit
+    assert p.minimum.reaction_energy_kJ_per_mol == pytest.approx(-1.0 * 96.485, rel=1e-4)
     with pytest.raises(AnalysisError, match="differ only in Li"):
         interface_reactions(li_x_toy(), "S", "Li2S", ion="Li", voltage_V=1.0)
 
@@ -123,14 +126,67 @@ def test_open_keys_say_per_nonion_atom() -> None:
     assert d["schema_version"] == "2"
     energy_keys = [k for k in d if "_eV_" in k]
     assert energy_keys and all(k.endswith("_eV_per_nonion_atom") for k in energy_keys), energy_keys
-    assert d["no_mixing_energies_eV_per_nonion_atom"] == p.no_mixing_energies
+    assert d["no_mixing_energies_eV_per_nonion_atom"] == p.no_mixing_energies_eV_per_nonion_atom
     for kink, obj in zip(d["kinks"], p.kinks, strict=True):
-        assert kink["reaction_energy_eV_per_nonion_atom"] == obj.reaction_energy_eV_per_atom
-        assert kink["ion_uptake_per_nonion_atom"] == obj.ion_uptake_per_atom
+        assert kink["reaction_energy_eV_per_nonion_atom"] == obj.reaction_energy_eV_per_nonion_atom
+        assert kink["ion_uptake_per_nonion_atom"] == obj.ion_uptake_per_nonion_atom
         assert not any(k.endswith("_eV_per_atom") or k == "ion_uptake_per_atom" for k in kink)
     rows = p.to_rows()
     assert all(r["reaction_energy_eV_per_atom"] is None for r in rows)  # the closed column stays empty
-    assert [r["reaction_energy_eV_per_nonion_atom"] for r in rows] == [k.reaction_energy_eV_per_atom for k in p.kinks]
+    assert [r["reaction_energy_eV_per_nonion_atom"] for r in rows] == [
+        k.reaction_energy_eV_per_nonion_atom for k in p.kinks
+    ]
+
+
+BASES = ("_eV_per_atom", "_eV_per_nonion_atom")
+
+
+def _unit_attributes(obj: object) -> dict[str, object]:
+    """The dataclass fields of ``obj`` whose names end in an interface energy basis."""
+    return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj) if f.name.endswith(BASES)}  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("voltage_V", [None, 1.0], ids=["closed", "open"])
+def test_attribute_names_say_their_unit(voltage_V: float | None) -> None:
+    """Issue 10: no attribute holds a value in a unit its name does not say (the attributes are the JSON keys).
+
+    Closed, every ``*_eV_per_nonion_atom`` attribute is None and every ``*_eV_per_atom`` one is set; open,
+    the reverse (the ion uptake too); each set attribute equals the JSON value of the same name.
+    """
+    toy = toy_set(
+        ("Cl", "Li", "S"),
+        [({"Li": 1, "S": 1}, -1.0, "LiS"), ({"Li": 2, "S": 1}, -0.9, "Li2S"), ({"Li": 1, "Cl": 1}, -1.5, "LiCl")],
+    )
+    p = interface_reactions(toy, "S", "LiCl", ion="Li", voltage_V=voltage_V)
+    used, unused = BASES if voltage_V is None else BASES[::-1]
+    d = json.loads(json.dumps(p.to_dict()))
+    pairs = [(p, d), *zip(p.kinks, d["kinks"], strict=True), (p.minimum, d["minimum"])]
+    for obj, json_obj in pairs:
+        attributes = _unit_attributes(obj)
+        assert any(name.endswith(used) for name in attributes) and any(name.endswith(unused) for name in attributes)
+        for name, value in attributes.items():
+            if name.endswith(unused):
+                assert value is None, name
+            else:
+                assert value is not None and json_obj[name] == value, name
+    assert (p.minimum.ion_uptake_per_nonion_atom is None) == (voltage_V is None)
+    assert p.energy_basis.suffix == used and p.minimum.energy_basis.suffix == used
+    assert p.minimum.reaction_energy_eV_per_normalising_atom == d["minimum"][f"reaction_energy{used}"]
+    assert p.energy_a_eV_per_normalising_atom == d[f"energy_a{used}"]
+    assert p.no_mixing_energies_eV_per_normalising_atom == d[f"no_mixing_energies{used}"]
+
+
+def test_kink_refuses_mixed_normalisations() -> None:
+    """A kink carries its closed energies or its open ones, never both nor half of either."""
+    with pytest.raises(ValueError, match="closed"):
+        InterfaceKink(0.5, 0.5, -1.0, ("LiS",), "S + Li -> LiS", reaction_energy_eV_per_atom=-0.1)
+    with pytest.raises(ValueError, match="closed"):
+        InterfaceKink(
+            0.5, 0.5, -1.0, ("LiS",), "S + Li -> LiS",
+            reaction_energy_eV_per_atom=-0.1, mutual_reaction_energy_eV_per_atom=0.0,
+            reaction_energy_eV_per_nonion_atom=-0.2, mutual_reaction_energy_eV_per_nonion_atom=0.0,
+            ion_uptake_per_nonion_atom=0.5,
+        )  # fmt: skip
 
 
 # --- pymatgen oracle --------------------------------------------------------------------------
@@ -138,7 +194,8 @@ def _assert_same(ours, ref) -> None:
     assert len(ours.kinks) == len(ref)
     for mine, theirs in zip(ours.kinks, ref, strict=True):
         assert mine.x_atomic_a == pytest.approx(theirs["x"], abs=1e-4)
-        assert mine.reaction_energy_eV_per_atom == pytest.approx(theirs["energy"], abs=1e-3)
+        # pymatgen's energy: per atom closed, grand potential per non-ion atom open (the kink's energy_basis)
+        assert mine.reaction_energy_eV_per_normalising_atom == pytest.approx(theirs["energy"], abs=1e-3)
         assert mine.reaction_energy_kJ_per_mol == pytest.approx(theirs["kJ_per_mol"], abs=0.1)
         assert list(mine.products) == theirs["products"]
 

@@ -147,7 +147,7 @@ def test_fixed_drifts_are_in_the_markdown(results) -> None:
     open_md = reports.to_markdown(results["interface_open"])
     ip = results["interface_open"]
     assert ip.mutual_minimum != ip.minimum  # the open case where the two mutual numbers differ
-    assert f"- most negative mutual: **{ip.mutual_minimum.mutual_reaction_energy_eV_per_atom:.3f}" in open_md
+    assert f"- most negative mutual: **{ip.mutual_minimum.mutual_reaction_energy_eV_per_nonion_atom:.3f}" in open_md
     assert "- reactant energies: Li6PS5Cl" in open_md
     assert "| V | dE | mutual | x_atomic | x_molar | products |" in reports.to_markdown(results["sweep"])
     screen_md = reports.to_markdown(results["screen_open"])

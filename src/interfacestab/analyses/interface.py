@@ -8,7 +8,7 @@ Conventions (docs/conventions.md, 'Interface reactions'):
 - Open at voltage V: A is exchanged with a reservoir at mu_A = -V; every energy is a grand
   potential ``E - n_A mu_A`` per atom of non-A elements; reactant energies are the reactants'
   own grand potentials, so dE at x = 0 and 1 is each reactant's own decomposition with the
-  reservoir (``no_mixing_energies``) and ``mutual_reaction_energy`` removes it.
+  reservoir (``no_mixing_energies_eV_per_nonion_atom``) and the mutual reaction energy removes it.
 - Kinks are exact (tangent intersection on LP hull energies), not sampled on a grid.
 """
 
@@ -20,11 +20,12 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 
 from interfacestab.analyses.interface_kinks import (
+    EnergyBasis,
     InterfaceKink,
+    basis_value,
     clean_energy,
     closed_points,
     composition_vector,
-    energy_suffix,
     hull_energy,
     make_kink,
     open_points,
@@ -57,15 +58,18 @@ if TYPE_CHECKING:
 class InterfaceProfile:
     """Reaction energy along the mixing line of two reactants, with its kinks and minimum.
 
-    ``minimum`` is the kink of lowest reaction energy (its ``mutual_reaction_energy`` is
-    reported as ``mutual_reaction_energy_eV_per_atom``); ``mutual_minimum`` is the kink of lowest
-    mutual energy, which in an open system can sit elsewhere (each reactant's own reaction with
-    the reservoir dominates the total near x = 0 or 1). Closed with hull energies they coincide.
+    ``minimum`` is the kink of lowest reaction energy (its mutual reaction energy is the JSON's
+    ``mutual_reaction_energy_at_minimum_eV_per_atom``, open ``..._eV_per_nonion_atom``);
+    ``mutual_minimum`` is the kink of lowest mutual energy, which in an open system can sit elsewhere
+    (each reactant's own reaction with the reservoir dominates the total near x = 0 or 1). Closed
+    with hull energies they coincide.
 
-    Energies (``*_eV_per_atom`` attributes, ``no_mixing_energies``) are per atom of the mixture when
-    closed and grand-potential energies per non-A atom when open: the JSON keys end in
-    ``_eV_per_atom`` or ``_eV_per_nonion_atom`` accordingly, and the CSV has one column of each
-    (the other one empty).
+    Every energy attribute names its unit, like the JSON keys: a closed profile fills the
+    ``*_eV_per_atom`` attributes (per atom of the mixture) and leaves their ``*_eV_per_nonion_atom``
+    twins None; an open one fills the twins (grand-potential energies per non-A atom) and leaves the
+    ``*_eV_per_atom`` ones None. The CSV has one column of each (the other one empty). Code that
+    serves both modes reads the ``*_eV_per_normalising_atom`` properties with ``energy_basis``.
+    The mutual energies are those of the kinks ``minimum`` and ``mutual_minimum``.
     """
 
     reactant_a: str
@@ -78,11 +82,13 @@ class InterfaceProfile:
     kinks: tuple[InterfaceKink, ...]
     minimum: InterfaceKink
     mutual_minimum: InterfaceKink
-    no_mixing_energies: dict[str, float]
-    mutual_reaction_energy_eV_per_atom: float
-    energy_a_eV_per_atom: float
-    energy_b_eV_per_atom: float
     provenance: Provenance
+    no_mixing_energies_eV_per_atom: dict[str, float] | None = None
+    energy_a_eV_per_atom: float | None = None
+    energy_b_eV_per_atom: float | None = None
+    no_mixing_energies_eV_per_nonion_atom: dict[str, float] | None = None
+    energy_a_eV_per_nonion_atom: float | None = None
+    energy_b_eV_per_nonion_atom: float | None = None
     n_lp: int = 0
     input_a: str = ""
     input_b: str = ""
@@ -92,7 +98,7 @@ class InterfaceProfile:
 
     def to_dict(self) -> dict[str, object]:
         """JSON-safe dictionary keyed by field name (the stable JSON contract; units in the keys, see above)."""
-        per = energy_suffix(self.open_system)
+        per = self.energy_basis.suffix
         return {
             "schema_version": SCHEMA_VERSION,
             "reactant_a": self.reactant_a,
@@ -109,11 +115,13 @@ class InterfaceProfile:
             "minimum": self.minimum.to_dict(),
             "mutual_minimum": self.mutual_minimum.to_dict(),
             "kinks": [k.to_dict() for k in self.kinks],
-            f"no_mixing_energies{per}": dict(self.no_mixing_energies),
-            f"mutual_reaction_energy_at_minimum{per}": self.mutual_reaction_energy_eV_per_atom,
-            f"most_negative_mutual_reaction_energy{per}": self.mutual_minimum.mutual_reaction_energy_eV_per_atom,
-            f"energy_a{per}": self.energy_a_eV_per_atom,
-            f"energy_b{per}": self.energy_b_eV_per_atom,
+            f"no_mixing_energies{per}": dict(self.no_mixing_energies_eV_per_normalising_atom),
+            f"mutual_reaction_energy_at_minimum{per}": self.minimum.mutual_reaction_energy_eV_per_normalising_atom,
+            f"most_negative_mutual_reaction_energy{per}": (
+                self.mutual_minimum.mutual_reaction_energy_eV_per_normalising_atom
+            ),
+            f"energy_a{per}": self.energy_a_eV_per_normalising_atom,
+            f"energy_b{per}": self.energy_b_eV_per_normalising_atom,
             "notes": list(self.notes),
             "provenance": self.provenance.to_dict(),
         }
@@ -130,6 +138,30 @@ class InterfaceProfile:
     def open_system(self) -> bool:
         """Whether the system is open to the ion (energies per non-A atom)."""
         return self.voltage_V is not None
+
+    @property
+    def energy_basis(self) -> EnergyBasis:
+        """What the ``*_eV_per_normalising_atom`` values are per: an atom of the mixture (closed) or a non-A atom."""
+        return EnergyBasis.of(self.open_system)
+
+    @property
+    def no_mixing_energies_eV_per_normalising_atom(self) -> dict[str, float]:
+        """Each reactant's own decomposition energy (dE at x = 1 and 0) in ``energy_basis``."""
+        value = self.no_mixing_energies_eV_per_atom
+        if value is None:
+            value = self.no_mixing_energies_eV_per_nonion_atom
+        assert value is not None, "an interface profile has either its closed or its open energies"
+        return value
+
+    @property
+    def energy_a_eV_per_normalising_atom(self) -> float:
+        """Reactant a's energy in ``energy_basis`` (closed: per atom; open: grand potential per non-A atom)."""
+        return basis_value(self.energy_a_eV_per_atom, self.energy_a_eV_per_nonion_atom)
+
+    @property
+    def energy_b_eV_per_normalising_atom(self) -> float:
+        """Reactant b's energy in ``energy_basis``."""
+        return basis_value(self.energy_b_eV_per_atom, self.energy_b_eV_per_nonion_atom)
 
     def to_rows(self) -> list[dict[str, object]]:
         """Flat rows, one per kink in x order, keyed by ``ROW_FIELDS``."""
@@ -276,8 +308,8 @@ class InterfacePair:
             make_kink(pt, points, a, b, phi_a, phi_b, nonion_a, nonion_b, dE_a, dE_b, ion, voltage_V, a_per_atom)
             for pt in raw
         )
-        minimum = min(kinks, key=lambda k: k.reaction_energy_eV_per_atom)
-        mutual_minimum = min(kinks, key=lambda k: k.mutual_reaction_energy_eV_per_atom)
+        minimum = min(kinks, key=lambda k: k.reaction_energy_eV_per_normalising_atom)
+        mutual_minimum = min(kinks, key=lambda k: k.mutual_reaction_energy_eV_per_normalising_atom)
         provenance = Provenance(
             source=self.entries.source,
             chemsys=chemsys(self.closed.elements),
@@ -292,6 +324,7 @@ class InterfacePair:
                 else f"open to {ion} at {voltage_V} V (mu_{ion} = -{voltage_V} eV)",
             ),
         )
+        closed = voltage_V is None
         return InterfaceProfile(
             reactant_a=a.formula,
             reactant_b=b.formula,
@@ -303,11 +336,13 @@ class InterfacePair:
             kinks=kinks,
             minimum=minimum,
             mutual_minimum=mutual_minimum,
-            no_mixing_energies=no_mixing,
-            mutual_reaction_energy_eV_per_atom=minimum.mutual_reaction_energy_eV_per_atom,
-            energy_a_eV_per_atom=float(phi_a),
-            energy_b_eV_per_atom=float(phi_b),
             provenance=provenance,
+            no_mixing_energies_eV_per_atom=no_mixing if closed else None,
+            energy_a_eV_per_atom=float(phi_a) if closed else None,
+            energy_b_eV_per_atom=float(phi_b) if closed else None,
+            no_mixing_energies_eV_per_nonion_atom=None if closed else no_mixing,
+            energy_a_eV_per_nonion_atom=None if closed else float(phi_a),
+            energy_b_eV_per_nonion_atom=None if closed else float(phi_b),
             n_lp=path.n_lp,
             input_a=a.input_formula or a.formula,
             input_b=b.input_formula or b.formula,

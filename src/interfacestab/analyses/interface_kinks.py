@@ -1,12 +1,14 @@
 """The kinks of an interface reaction curve: the phase points (closed or grand-potential) and one kink's numbers.
 
 Energies are per atom of the mixture in a closed system and grand-potential energies per atom of
-non-ion elements in an open one; the JSON keys say which (``_eV_per_atom`` or ``_eV_per_nonion_atom``).
+non-ion elements in an open one; the attribute names and JSON keys say which (``_eV_per_atom`` or
+``_eV_per_nonion_atom``), and ``EnergyBasis`` names the normalisation for code that serves both.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -22,56 +24,119 @@ if TYPE_CHECKING:
     from interfacestab.entries import EntrySet
 
 
-def energy_suffix(open_system: bool) -> str:
-    """``_eV_per_nonion_atom`` for an open system's energies, ``_eV_per_atom`` (of the mixture) for a closed one."""
-    return "_eV_per_nonion_atom" if open_system else "_eV_per_atom"
+class EnergyBasis(Enum):
+    """What an interface energy is per: an atom of the mixture (closed) or a non-A atom (open, grand potential)."""
+
+    ATOM = "atom"
+    NONION_ATOM = "nonion_atom"
+
+    @property
+    def suffix(self) -> str:
+        """End of the name (attribute, JSON key) of energies on this basis: ``_eV_per_atom``/``_eV_per_nonion_atom``."""
+        return f"_eV_per_{self.value}"
+
+    def unit(self, ion: str | None) -> str:
+        """``eV/atom`` or ``eV per non-Li atom`` (for labels)."""
+        return f"eV per non-{ion} atom" if self is EnergyBasis.NONION_ATOM else "eV/atom"
+
+    @classmethod
+    def of(cls, open_system: bool) -> EnergyBasis:
+        """The basis of an open (per non-A atom) or closed (per atom) system."""
+        return cls.NONION_ATOM if open_system else cls.ATOM
 
 
 @dataclass(frozen=True, slots=True)
 class InterfaceKink:
-    """One kink of the reaction-energy curve.
+    """One kink of the reaction-energy curve; every energy attribute names its unit.
+
+    A closed system fills the ``*_eV_per_atom`` attributes (per atom of the mixture) and leaves the
+    ``*_eV_per_nonion_atom`` twins None; a system open to A fills those (grand potential per non-A
+    atom of the mixture) and leaves the ``*_eV_per_atom`` ones None. The attributes are the JSON keys.
+    Code that works in both modes reads ``*_eV_per_normalising_atom`` with ``energy_basis``.
 
     Attributes:
         x_atomic_a: Atomic fraction of reactant a (open: of a's atoms including A).
         x_molar_a: Fraction of reactant a in formula units.
-        reaction_energy_eV_per_atom: dE at the kink: eV per atom of the mixture when closed, eV per
-            non-A atom when open (JSON key ``reaction_energy_eV_per_nonion_atom`` then).
-        reaction_energy_kJ_per_mol: dE per mole of the printed reaction (kJ/mol).
-        mutual_reaction_energy_eV_per_atom: dE minus the mixing-weighted own decomposition energies
-            (same basis as ``reaction_energy_eV_per_atom``).
+        reaction_energy_kJ_per_mol: dE per mole of the printed reaction (kJ/mol), in both modes
+            (open: the grand-potential change, the A of the printed reaction at mu_A = -V).
         products: Reduced formulas of the product phases.
         reaction: Balanced reaction, reactant coefficients x_molar and 1 - x_molar.
-        ion_uptake_per_atom: Open system: A taken up (+) or released (-) per non-A atom of the
-            mixture; d(reaction energy)/dV at fixed products (0 when closed); JSON key
-            ``ion_uptake_per_nonion_atom``, present only when open.
-        open_system: Whether the kink is of a system open to A (its energies are per non-A atom).
+        reaction_energy_eV_per_atom: Closed: dE at the kink per atom of the mixture.
+        mutual_reaction_energy_eV_per_atom: Closed: dE minus the mixing-weighted own decomposition energies.
+        reaction_energy_eV_per_nonion_atom: Open: grand-potential dE per non-A atom of the mixture.
+        mutual_reaction_energy_eV_per_nonion_atom: Open: that dE minus each reactant's own reaction
+            with the reservoir (mixing-weighted).
+        ion_uptake_per_nonion_atom: Open: A taken up (+) or released (-) per non-A atom of the
+            mixture; d(reaction energy)/dV at fixed products.
     """
 
     x_atomic_a: float
     x_molar_a: float
-    reaction_energy_eV_per_atom: float
     reaction_energy_kJ_per_mol: float
-    mutual_reaction_energy_eV_per_atom: float
     products: tuple[str, ...]
     reaction: str
-    ion_uptake_per_atom: float = 0.0
-    open_system: bool = False
+    reaction_energy_eV_per_atom: float | None = None
+    mutual_reaction_energy_eV_per_atom: float | None = None
+    reaction_energy_eV_per_nonion_atom: float | None = None
+    mutual_reaction_energy_eV_per_nonion_atom: float | None = None
+    ion_uptake_per_nonion_atom: float | None = None
+
+    def __post_init__(self) -> None:
+        """Exactly one basis is filled: both closed energies, or both open energies and the uptake."""
+        closed = (self.reaction_energy_eV_per_atom, self.mutual_reaction_energy_eV_per_atom)
+        opened = (
+            self.reaction_energy_eV_per_nonion_atom,
+            self.mutual_reaction_energy_eV_per_nonion_atom,
+            self.ion_uptake_per_nonion_atom,
+        )
+        if not (all(v is not None for v in closed) and all(v is None for v in opened)) and not (
+            all(v is None for v in closed) and all(v is not None for v in opened)
+        ):
+            msg = "an interface kink needs the closed (_eV_per_atom) or the open (_eV_per_nonion_atom) energies"
+            raise ValueError(msg)
+
+    @property
+    def open_system(self) -> bool:
+        """Whether the kink is of a system open to A (its energies are per non-A atom)."""
+        return self.reaction_energy_eV_per_nonion_atom is not None
+
+    @property
+    def energy_basis(self) -> EnergyBasis:
+        """What the ``*_eV_per_normalising_atom`` values are per: an atom of the mixture or a non-A atom."""
+        return EnergyBasis.NONION_ATOM if self.open_system else EnergyBasis.ATOM
+
+    @property
+    def reaction_energy_eV_per_normalising_atom(self) -> float:
+        """The reaction energy in ``energy_basis`` (``reaction_energy_eV_per_atom`` or ``..._per_nonion_atom``)."""
+        return basis_value(self.reaction_energy_eV_per_atom, self.reaction_energy_eV_per_nonion_atom)
+
+    @property
+    def mutual_reaction_energy_eV_per_normalising_atom(self) -> float:
+        """The mutual dE in this kink's ``energy_basis``."""
+        return basis_value(self.mutual_reaction_energy_eV_per_atom, self.mutual_reaction_energy_eV_per_nonion_atom)
 
     def to_dict(self) -> dict[str, object]:
         """JSON-safe dictionary; energy keys end in ``_eV_per_atom`` (closed) or ``_eV_per_nonion_atom`` (open)."""
-        per = energy_suffix(self.open_system)
+        per = self.energy_basis.suffix
         out: dict[str, object] = {
             "x_atomic_a": self.x_atomic_a,
             "x_molar_a": self.x_molar_a,
-            f"reaction_energy{per}": self.reaction_energy_eV_per_atom,
+            f"reaction_energy{per}": self.reaction_energy_eV_per_normalising_atom,
             "reaction_energy_kJ_per_mol": self.reaction_energy_kJ_per_mol,
-            f"mutual_reaction_energy{per}": self.mutual_reaction_energy_eV_per_atom,
+            f"mutual_reaction_energy{per}": self.mutual_reaction_energy_eV_per_normalising_atom,
             "products": list(self.products),
             "reaction": self.reaction,
         }
-        if self.open_system:
-            out["ion_uptake_per_nonion_atom"] = self.ion_uptake_per_atom
+        if self.ion_uptake_per_nonion_atom is not None:
+            out["ion_uptake_per_nonion_atom"] = self.ion_uptake_per_nonion_atom
         return out
+
+
+def basis_value(closed: float | None, opened: float | None) -> float:
+    """The one of a closed/open pair of values that is set."""
+    value = opened if closed is None else closed
+    assert value is not None, "an interface result has either its closed or its open energies"
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,19 +248,26 @@ def make_kink(
             reactants.append((dn, ion))
         elif dn < -COMPOSITION_TOL:
             right.append((-dn, ion))
-    uptake = 0.0
-    if voltage_V is not None:
-        uptake = sum(w * points.ion_per_unit[i] / points.atoms_per_unit[i] for i, w in pt.weights.items()) - (
-            m * a_per_atom[0] + (1 - m) * a_per_atom[1]
+    if voltage_V is None:
+        return InterfaceKink(
+            x_atomic_a=float(x_atomic),
+            x_molar_a=float(x_molar),
+            reaction_energy_kJ_per_mol=float(energy * mixture_atoms * EV_TO_KJ_PER_MOL),
+            products=tuple(sorted(products)),
+            reaction=reaction_string(reactants, right),
+            reaction_energy_eV_per_atom=float(energy),
+            mutual_reaction_energy_eV_per_atom=float(mutual),
         )
+    uptake = sum(w * points.ion_per_unit[i] / points.atoms_per_unit[i] for i, w in pt.weights.items()) - (
+        m * a_per_atom[0] + (1 - m) * a_per_atom[1]
+    )
     return InterfaceKink(
         x_atomic_a=float(x_atomic),
         x_molar_a=float(x_molar),
-        reaction_energy_eV_per_atom=float(energy),
         reaction_energy_kJ_per_mol=float(energy * mixture_atoms * EV_TO_KJ_PER_MOL),
-        mutual_reaction_energy_eV_per_atom=float(mutual),
         products=tuple(sorted(products)),
         reaction=reaction_string(reactants, right),
-        ion_uptake_per_atom=float(uptake),
-        open_system=voltage_V is not None,
+        reaction_energy_eV_per_nonion_atom=float(energy),
+        mutual_reaction_energy_eV_per_nonion_atom=float(mutual),
+        ion_uptake_per_nonion_atom=float(uptake),
     )

@@ -32,21 +32,39 @@ if TYPE_CHECKING:
 CROSSING_CHECK_V = 1e-6
 
 
+def open_energy_line(kink: InterfaceKink) -> tuple[float, float]:
+    """An open kink's dE (eV per non-A atom) and its slope dE/dV, the A uptake per non-A atom.
+
+    Raises:
+        AnalysisError: for a kink of a closed system (no grand potential, no uptake).
+    """
+    energy, uptake = kink.reaction_energy_eV_per_nonion_atom, kink.ion_uptake_per_nonion_atom
+    if energy is None or uptake is None:
+        msg = "a voltage sweep needs kinks of a system open to the ion"
+        raise AnalysisError(msg)
+    return energy, uptake
+
+
 @dataclass(frozen=True, slots=True)
 class SweepPoint:
-    """The reaction minimum at one voltage (open to the ion: energies per non-A atom)."""
+    """The reaction minimum at one voltage (open to the ion: its kinks fill the ``_eV_per_nonion_atom`` energies)."""
 
     voltage_V: float
     minimum: InterfaceKink
-    no_mixing_energies: dict[str, float]
+    no_mixing_energies_eV_per_nonion_atom: dict[str, float]
     mutual_minimum: InterfaceKink | None = None
+
+    @property
+    def reaction_energy_eV_per_nonion_atom(self) -> float:
+        """The minimum's grand-potential reaction energy (eV per non-A atom)."""
+        return open_energy_line(self.minimum)[0]
 
     def to_dict(self) -> dict[str, object]:
         """JSON-safe dictionary keyed by field name (the minimum's fields flattened)."""
         return {
             "voltage_V": self.voltage_V,
             **self.minimum.to_dict(),
-            "no_mixing_energies_eV_per_nonion_atom": self.no_mixing_energies,
+            "no_mixing_energies_eV_per_nonion_atom": self.no_mixing_energies_eV_per_nonion_atom,
             "mutual_minimum": None if self.mutual_minimum is None else self.mutual_minimum.to_dict(),
         }
 
@@ -195,7 +213,10 @@ def interface_sweep(
     transitions: list[SweepTransition] = []
     for lo, hi in itertools.pairwise(grid):
         transitions += _locate(at, lo, hi, tol_V)
-    points = tuple(SweepPoint(v, at(v).minimum, at(v).no_mixing_energies, at(v).mutual_minimum) for v in grid)
+    points = tuple(
+        SweepPoint(v, at(v).minimum, at(v).no_mixing_energies_eV_per_normalising_atom, at(v).mutual_minimum)
+        for v in grid
+    )
     first = at(grid[0])
     conventions = dict(first.provenance.conventions)
     conventions["system"] = f"open to {ion}, swept {grid[0]:g}-{grid[-1]:g} V vs {ion}/{ion}+ (mu_{ion} = -V)"
@@ -223,14 +244,11 @@ def _locate(at: object, lo: float, hi: float, tol_V: float) -> list[SweepTransit
     p_lo, p_hi = f(lo), f(hi)  # type: ignore[operator]
     if _products(p_lo) == _products(p_hi):
         return []
-    k_lo, k_hi = p_lo.minimum, p_hi.minimum
-    # crossing of the two kinks' linear energies E(V) = E(V0) + uptake * (V - V0)
-    du = k_lo.ion_uptake_per_atom - k_hi.ion_uptake_per_atom
+    (e_lo, u_lo), (e_hi, u_hi) = open_energy_line(p_lo.minimum), open_energy_line(p_hi.minimum)
+    # crossing of the two kinks' linear energies E(V) = E(V0) + uptake * (V - V0), per non-A atom
+    du = u_lo - u_hi
     if abs(du) > ENERGY_NOISE_eV_per_atom:
-        v_star = (
-            k_hi.reaction_energy_eV_per_atom - k_hi.ion_uptake_per_atom * hi
-            - k_lo.reaction_energy_eV_per_atom + k_lo.ion_uptake_per_atom * lo
-        ) / du  # fmt: skip
+        v_star = (e_hi - u_hi * hi - e_lo + u_lo * lo) / du
         eps = min(CROSSING_CHECK_V, (hi - lo) / 4)
         if lo + eps < v_star < hi - eps:
             below, above = f(v_star - eps), f(v_star + eps)  # type: ignore[operator]

@@ -14,6 +14,7 @@ from interfacestab.reports.model import ProvenanceLine
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from interfacestab.analyses.interface import InterfaceProfile
     from interfacestab.provenance import Provenance
 
 NONE_TEXT = "none"
@@ -121,7 +122,6 @@ def provenance_lines(provenance: Provenance, *, skip: Sequence[str] = ()) -> tup
     return tuple(lines)
 
 
-def interface_energy_unit(result: object) -> str:
+def interface_energy_unit(result: InterfaceProfile) -> str:
     """Normalisation of an interface's reaction energies: ``eV/atom`` closed, ``eV per non-Li atom`` open."""
-    voltage_V = getattr(result, "voltage_V", None)
-    return "eV/atom" if voltage_V is None else f"eV per non-{getattr(result, 'ion', '')} atom"
+    return result.energy_basis.unit(result.ion)

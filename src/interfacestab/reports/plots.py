@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from interfacestab.analyses.interface import InterfaceProfile
     from interfacestab.analyses.scan import WindowScan
     from interfacestab.analyses.screening import CoatingScreen
-    from interfacestab.analyses.sweep import InterfaceSweep
+    from interfacestab.analyses.sweep import InterfaceSweep, SweepPoint
     from interfacestab.analyses.window import StabilityWindow
 
 PLOT_SUFFIXES: dict[str, str] = {".png": "png", ".svg": "svg"}
@@ -112,14 +112,15 @@ def interface_figure(result: InterfaceProfile, *, top: int | None = None) -> Fig
     """Reaction energy vs x_atomic_a through the exact kinks, with the minimum's products labelled."""
     fig, (ax,) = _new_figure(1, 4.5)
     xs = [k.x_atomic_a for k in result.kinks]
-    ys = [k.reaction_energy_eV_per_atom for k in result.kinks]
+    ys = [k.reaction_energy_eV_per_normalising_atom for k in result.kinks]
     ax.plot(xs, ys, color="tab:blue", linewidth=1.5, marker="o", markersize=4)
     m = result.minimum
-    ax.plot([m.x_atomic_a], [m.reaction_energy_eV_per_atom], marker="*", markersize=14, color="tab:red", linestyle="")
+    m_energy = m.reaction_energy_eV_per_normalising_atom  # the unit: interface_energy_unit(result)
+    ax.plot([m.x_atomic_a], [m_energy], marker="*", markersize=14, color="tab:red", linestyle="")
     ax.annotate(
-        f"{fmt_phases(m.products)}\n{fmt_energy(m.reaction_energy_eV_per_atom)} {interface_energy_unit(result)} "
+        f"{fmt_phases(m.products)}\n{fmt_energy(m_energy)} {interface_energy_unit(result)} "
         f"at x = {fmt_fraction(m.x_atomic_a)}",
-        xy=(m.x_atomic_a, m.reaction_energy_eV_per_atom),
+        xy=(m.x_atomic_a, m_energy),
         xytext=(0.5, 0.25),
         textcoords="axes fraction",
         ha="center",
@@ -175,17 +176,19 @@ def _sweep_curve(result: InterfaceSweep) -> tuple[list[float], list[float]]:
     """The minimum reaction energy vs V through the grid points and the located product changes.
 
     Between two product changes the minimum is one reaction, whose energy is linear in V with slope
-    ``ion_uptake_per_atom`` (see ``analyses.sweep``); a change's energy is taken from the line of the
+    ``ion_uptake_per_nonion_atom`` (see ``analyses.sweep``); a change's energy is taken from the line of the
     grid point on its side (a change between two others in one grid interval is skipped, and the
     straight segment there is exact as well).
     """
+    from interfacestab.analyses.sweep import open_energy_line
+
     points = sorted(result.points, key=lambda p: p.voltage_V)
 
-    def line(p: object, v: float) -> float:
-        m = p.minimum  # type: ignore[attr-defined]
-        return m.reaction_energy_eV_per_atom + m.ion_uptake_per_atom * (v - p.voltage_V)  # type: ignore[attr-defined]
+    def line(p: SweepPoint, v: float) -> float:
+        energy, uptake = open_energy_line(p.minimum)  # eV per non-A atom, and its slope in V
+        return energy + uptake * (v - p.voltage_V)
 
-    curve = [(p.voltage_V, p.minimum.reaction_energy_eV_per_atom) for p in points]
+    curve = [(p.voltage_V, p.reaction_energy_eV_per_nonion_atom) for p in points]
     for lo, hi in itertools.pairwise(points):
         inside = sorted(t.voltage_V for t in result.transitions if lo.voltage_V < t.voltage_V < hi.voltage_V)
         if inside:
@@ -226,7 +229,7 @@ def sweep_figure(result: InterfaceSweep, *, top: int | None = None) -> Figure:
     ax.plot(vs, es, color="tab:blue", linewidth=1.5, label="most negative reaction energy")
     ax.plot(
         [p.voltage_V for p in result.points],
-        [p.minimum.reaction_energy_eV_per_atom for p in result.points],
+        [p.reaction_energy_eV_per_nonion_atom for p in result.points],
         marker="o", markersize=4, linestyle="", color="tab:blue",
     )  # fmt: skip
     for t in result.transitions:

@@ -21,6 +21,7 @@ from interfacestab.errors import AnalysisError, DataNotFoundError, InterfaceStab
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
+    from interfacestab.analyses.interface import InterfaceProfile
     from interfacestab.engine.cache import HullCache
     from interfacestab.store.database import Store
 
@@ -73,14 +74,19 @@ def screen_candidate(
     comp = coating.composition
     window = window_for(coating, ion=ion, stabilize=setup.stabilize, source=setup.source, store=store, cache=cache)
 
-    def reaction(partner: Composition, voltage: float | None = None) -> tuple[float, tuple[str, ...]]:
+    def profile(partner: Composition, voltage: float | None = None) -> InterfaceProfile:
         elements = set(comp) | set(partner) | ({ion} if voltage is not None else set())
         entries = store.entries(elements, setup.source)
-        profile = interface_reactions(entries, comp, partner, ion=ion, voltage_V=voltage)
-        if voltage is not None:  # open: the mutual energy, without each side's own reaction with the reservoir
-            kink = profile.mutual_minimum
-            return kink.mutual_reaction_energy_eV_per_atom, kink.products
-        return profile.minimum.reaction_energy_eV_per_atom, profile.minimum.products
+        return interface_reactions(entries, comp, partner, ion=ion, voltage_V=voltage)
+
+    def reaction(partner: Composition) -> tuple[float | None, tuple[str, ...]]:
+        """Closed: the most negative reaction energy (eV per atom of the mixture) and its products."""
+        minimum = profile(partner).minimum
+        return minimum.reaction_energy_eV_per_atom, minimum.products
+
+    def open_reaction(partner: Composition, voltage: float) -> float | None:
+        """Open: the most negative mutual energy (eV per non-A atom; each side's own reservoir reaction out)."""
+        return profile(partner, voltage).mutual_minimum.mutual_reaction_energy_eV_per_nonion_atom
 
     electrolyte, cathode = setup.electrolyte.composition, setup.cathode.composition
     e_ely, p_ely = reaction(electrolyte)
@@ -88,8 +94,8 @@ def screen_candidate(
     e_chg, p_chg = reaction(setup.charged_cathode)
     open_ely = open_cat = None
     if setup.voltage_V is not None:
-        open_ely = reaction(electrolyte, setup.voltage_V)[0]
-        open_cat = reaction(cathode, setup.voltage_V)[0]
+        open_ely = open_reaction(electrolyte, setup.voltage_V)
+        open_cat = open_reaction(cathode, setup.voltage_V)
     values: dict[str, float | None] = {
         "e_above_hull": window.e_above_hull_eV_per_atom,
         "reduction_limit": window.reduction_limit_V,

@@ -35,18 +35,19 @@ def _head(result: InterfaceProfile, unit: str) -> tuple[Item, ...]:
         Item("system", interface_system_text(result)),
         Item(
             "most negative",
-            f"{fmt_energy(m.reaction_energy_eV_per_atom)} {unit} ({fmt_kJ_per_mol(m.reaction_energy_kJ_per_mol)} "
-            f"kJ/mol) at x_atomic = {fmt_fraction(m.x_atomic_a)}, x_molar = {fmt_fraction(m.x_molar_a)}",
+            f"{fmt_energy(m.reaction_energy_eV_per_normalising_atom)} {unit} "
+            f"({fmt_kJ_per_mol(m.reaction_energy_kJ_per_mol)} kJ/mol) at x_atomic = {fmt_fraction(m.x_atomic_a)}, "
+            f"x_molar = {fmt_fraction(m.x_molar_a)}",
             emphasis=True,
         ),
         Item("products", fmt_phases(m.products), m.reaction),
-        Item("mutual at it", f"{fmt_energy(m.mutual_reaction_energy_eV_per_atom)} {unit}"),
+        Item("mutual at it", f"{fmt_energy(m.mutual_reaction_energy_eV_per_normalising_atom)} {unit}"),
     ]
     if mm != m:
         items.append(
             Item(
                 "most negative mutual",
-                f"{fmt_energy(mm.mutual_reaction_energy_eV_per_atom)} {unit} at x_atomic = "
+                f"{fmt_energy(mm.mutual_reaction_energy_eV_per_normalising_atom)} {unit} at x_atomic = "
                 f"{fmt_fraction(mm.x_atomic_a)} → {fmt_phases(mm.products)} (the reactants' own reactions "
                 "with the reservoir removed)",
                 emphasis=True,
@@ -58,7 +59,7 @@ def _head(result: InterfaceProfile, unit: str) -> tuple[Item, ...]:
 def interface_report(result: InterfaceProfile, *, top: int | None = None) -> Report:
     """The report of an interface reaction profile (``top`` is not used)."""
     unit = interface_energy_unit(result)
-    per = "_eV_per_nonion_atom" if result.open_system else "_eV_per_atom"  # the CSV column of this mode
+    per = result.energy_basis.suffix  # the CSV column of this mode
     columns = (
         Column(("x_atomic_a",), "x_atomic", align="right"),
         Column(("x_molar_a",), "x_molar", align="right"),
@@ -73,9 +74,9 @@ def interface_report(result: InterfaceProfile, *, top: int | None = None) -> Rep
             (
                 fmt_fraction(k.x_atomic_a),
                 fmt_fraction(k.x_molar_a),
-                fmt_energy(k.reaction_energy_eV_per_atom),
+                fmt_energy(k.reaction_energy_eV_per_normalising_atom),
                 fmt_kJ_per_mol(k.reaction_energy_kJ_per_mol),
-                fmt_energy(k.mutual_reaction_energy_eV_per_atom),
+                fmt_energy(k.mutual_reaction_energy_eV_per_normalising_atom),
                 k.reaction,
                 mark(k == result.minimum),
             ),
@@ -91,12 +92,13 @@ def interface_report(result: InterfaceProfile, *, top: int | None = None) -> Rep
         "kJ/mol: per mole of the printed reaction (reactant coefficients x_molar and 1 - x_molar)",
     )
     basis = "entry energies as stored" if result.use_entry_energies else "hull (stabilized) energies"
-    energies = [Item(f"no-mixing {f}", f"{fmt_energy(e)} {unit}") for f, e in result.no_mixing_energies.items()]
+    no_mixing = result.no_mixing_energies_eV_per_normalising_atom
+    energies = [Item(f"no-mixing {f}", f"{fmt_energy(e)} {unit}") for f, e in no_mixing.items()]
     energies.append(
         Item(
             "reactant energies",
-            f"{result.reactant_a} {fmt_energy(result.energy_a_eV_per_atom)}, "
-            f"{result.reactant_b} {fmt_energy(result.energy_b_eV_per_atom)} {unit} ({basis})",
+            f"{result.reactant_a} {fmt_energy(result.energy_a_eV_per_normalising_atom)}, "
+            f"{result.reactant_b} {fmt_energy(result.energy_b_eV_per_normalising_atom)} {unit} ({basis})",
         )
     )
     return Report(

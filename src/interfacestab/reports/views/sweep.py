@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from interfacestab.reports import plots
@@ -51,25 +52,31 @@ def _mutual_kink(p: SweepPoint) -> InterfaceKink:
     return p.mutual_minimum if p.mutual_minimum is not None else p.minimum
 
 
+def _mutual_energy_eV_per_nonion_atom(p: SweepPoint) -> float:
+    value = _mutual_kink(p).mutual_reaction_energy_eV_per_nonion_atom
+    return math.inf if value is None else value
+
+
 def _head(result: InterfaceSweep, unit: str) -> tuple[Item, ...]:
     ion = result.ion
     items = [Item("system", f"open to {ion} at {sweep_range_text(result)}")]
     if result.points:
-        low = min(result.points, key=lambda p: p.minimum.reaction_energy_eV_per_atom)
+        low = min(result.points, key=lambda p: p.reaction_energy_eV_per_nonion_atom)
         items.append(
             Item(
                 "most negative",
-                f"{fmt_energy(low.minimum.reaction_energy_eV_per_atom)} {unit} at {fmt_voltage(low.voltage_V)} V "
+                f"{fmt_energy(low.reaction_energy_eV_per_nonion_atom)} {unit} at {fmt_voltage(low.voltage_V)} V "
                 f"→ {fmt_phases(low.minimum.products)}",
             )
         )
-        mutual = min(result.points, key=lambda p: _mutual_kink(p).mutual_reaction_energy_eV_per_atom)
+        mutual = min(result.points, key=lambda p: _mutual_energy_eV_per_nonion_atom(p))
         kink = _mutual_kink(mutual)
         items.append(
             Item(
                 "most negative mutual",
-                f"{fmt_energy(kink.mutual_reaction_energy_eV_per_atom)} {unit} at {fmt_voltage(mutual.voltage_V)} V "
-                f"→ {fmt_phases(kink.products)} (over all kinks at the grid voltages: dE minus the reactants' own "
+                f"{fmt_energy(kink.mutual_reaction_energy_eV_per_nonion_atom)} {unit} "
+                f"at {fmt_voltage(mutual.voltage_V)} V → {fmt_phases(kink.products)} "
+                f"(over all kinks at the grid voltages: dE minus the reactants' own "
                 f"decomposition with the {ion} reservoir)",
                 emphasis=True,
             )
@@ -124,8 +131,8 @@ def sweep_report(result: InterfaceSweep, *, top: int | None = None) -> Report:
             Row(
                 (
                     fmt_voltage(p.voltage_V),
-                    fmt_energy(p.minimum.reaction_energy_eV_per_atom),
-                    fmt_energy(p.minimum.mutual_reaction_energy_eV_per_atom),
+                    fmt_energy(p.reaction_energy_eV_per_nonion_atom),
+                    fmt_energy(p.minimum.mutual_reaction_energy_eV_per_nonion_atom),
                     fmt_fraction(p.minimum.x_atomic_a),
                     fmt_fraction(p.minimum.x_molar_a),
                     fmt_phases(p.minimum.products),
