@@ -191,6 +191,17 @@ FormatOption = Annotated[
         rich_help_panel=OUTPUT_PANEL,
     ),
 ]
+ResultFormatOption = Annotated[
+    OutputFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help="table (rounded: 0.01 V, 1 meV/atom), json (full precision), csv (flat rows, full precision) or md. "
+        "Default: table, or what the --output file's extension says (.json, .csv, .md).",
+        rich_help_panel=OUTPUT_PANEL,
+        show_default=False,
+    ),
+]
 OutputOption = Annotated[
     Path | None,
     typer.Option(
@@ -198,7 +209,8 @@ OutputOption = Annotated[
         "-o",
         metavar="PATH",
         dir_okay=False,
-        help="Write the chosen format to this file (atomically) instead of stdout.",
+        help="Write to this file (atomically) instead of stdout, in the format its extension says (.json, .csv, "
+        ".md; others: table) unless --format is given.",
         rich_help_panel=OUTPUT_PANEL,
         show_default=False,
     ),

@@ -24,7 +24,7 @@ from interfacestab_cli.options import (
     range_text,
     usage_error,
 )
-from interfacestab_cli.output import emit, report
+from interfacestab_cli.output import emit, output_format, report
 from interfacestab_cli.progress import interrupted, progress_bar, stop_workers_on_interrupt
 from interfacestab_cli.state import open_store_for, state
 
@@ -116,8 +116,10 @@ def window(
             "--format",
             "-f",
             help="table (rounded: 0.01 V, 1 meV/atom), json (full precision), csv (flat rows, full precision) "
-            "or md. With --batch/--all-compounds: the format of the run summary on stdout.",
+            "or md. Default: table, or what the --output file's extension says (.json, .csv, .md). "
+            "With --batch/--all-compounds: the format of the run summary on stdout.",
             rich_help_panel=OUTPUT_PANEL,
+            show_default=False,
         ),
     ] = OutputFormat.table,
     output: Annotated[
@@ -127,8 +129,9 @@ def window(
             "-o",
             metavar="PATH",
             dir_okay=False,
-            help="Write the chosen format to this file (atomically) instead of stdout. With --batch/"
-            "--all-compounds (required): the result file, .csv or .json, checkpointed beside it.",
+            help="Write to this file (atomically) instead of stdout, in the format its extension says (.json, "
+            ".csv, .md; others: table) unless --format is given. With --batch/--all-compounds (required): the "
+            "result file, .csv or .json, checkpointed beside it.",
             rich_help_panel=OUTPUT_PANEL,
             show_default=False,
         ),
@@ -163,6 +166,7 @@ def window(
         _window_batch(ctx, batch, ion_values, stabilize, source, workers, scheduler, resume, fmt, output)
         return
     assert formula is not None  # checked above
+    fmt_name = output_format(ctx, fmt.value, output)  # before any work: a contradicting --format is refused
     with user_errors():
         with open_store_for(ctx) as store:
             if scan is not None:
@@ -182,7 +186,7 @@ def window(
                     source=source,
                     store=store,
                 )
-        report(result, fmt.value, output, plot)
+        report(result, fmt_name, output, plot)
 
 
 def _check_options(
