@@ -21,6 +21,7 @@ from interfacestab_cli.options import (
     SourceOption,
     WorkersOption,
     in_range,
+    parse_ion,
     range_text,
     usage_error,
 )
@@ -79,7 +80,8 @@ def window(
         typer.Option(
             "--ion",
             metavar="Li|Na|K",
-            help="Mobile ion A; voltages are vs A/A+ (V). Default Li. Repeat with --all-compounds "
+            parser=parse_ion,
+            help="Mobile ion A (any case: li is Li); voltages are vs A/A+ (V). Default Li. Repeat with --all-compounds "
             "(--ion Li --ion Na --ion K); with --batch it is the ion of rows without one.",
             rich_help_panel=THERMO_PANEL,
             show_default=False,

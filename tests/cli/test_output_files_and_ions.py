@@ -1,4 +1,4 @@
-"""``--output`` files follow their extension unless ``--format`` is given (and agrees).
+"""``--output`` files follow their extension unless ``--format`` is given (and agrees); ``--ion`` in any case.
 
 Every run goes through the installed console script in a subprocess; files and stdout are read
 with real parsers (json, csv). The small store is made up (formation energies in eV/atom,
@@ -115,3 +115,31 @@ def test_txt_and_unknown_extensions(store: Path, tmp_path: Path) -> None:
     ok(store, "window", "Li3PS4", "--output", str(tmp_path / "w.out"), "--format", "json")
     stdout = ok(store, "window", "Li3PS4", "--format", "json").stdout
     assert json.loads((tmp_path / "w.out").read_text(encoding="utf-8")) == json.loads(stdout)
+
+
+# -- 5. --ion in any case; a wrong ion is the library's one message --------------------------------
+@pytest.mark.parametrize(
+    "args",
+    [["window", "Li3PS4"], ["interface", "LiCoO2", "Li3PS4", "--voltage", "3"]],
+)
+@pytest.mark.parametrize("spelling", ["li", "LI", " Li"])
+def test_ion_is_case_insensitive(store: Path, args: list[str], spelling: str) -> None:
+    """Was: `--ion li` was refused."""
+    lower = json.loads(ok(store, *args, "--ion", spelling, "--format", "json").stdout)
+    upper = json.loads(ok(store, *args, "--ion", "Li", "--format", "json").stdout)
+    assert lower == upper
+    assert lower.get("ion", "Li") == "Li"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["window", "Li3PS4"],
+        ["interface", "LiCoO2", "Li3PS4"],
+        ["screen", "--electrolyte", "Li3PS4", "--cathode", "LiCoO2"],
+        ["window", "--all-compounds", "--ion", "Li", "--output", "never.csv"],
+    ],
+)
+def test_unknown_ion_is_one_line(store: Path, args: list[str]) -> None:
+    """Was: `Value error, 'Mg' is not one of 'Li', 'Na', 'K'` (Pydantic's wording)."""
+    assert usage_error(store, *args, "--ion", "Mg") == "error: --ion must be one of Li, Na, K, not 'Mg'"
