@@ -247,11 +247,12 @@ def _window_batch(
             check_output_folder(output)  # before reading targets or opening the checkpoint
             if batch is not None:
                 targets = batch_module.read_targets(batch, default_ion=ions[0])
-                intro = f"{len(targets)} targets from {batch}"
+                intro = f"{len(targets)} targets from {batch}{_duplicates_note(targets, 'duplicate')}"
             else:
                 with open_store_for(ctx) as store:
                     targets = batch_module.all_compound_targets(ions, source=source, store=store)
-                intro = f"{len(targets)} compounds containing {' or '.join(ions)}"
+                note = _duplicates_note(targets, "duplicate formula")  # polymorphs: one window per formula
+                intro = f"{len(targets)} compounds containing {' or '.join(ions)}{note}"
             with stop_workers_on_interrupt(), progress_bar("windows", intro) as tracker:
                 result = batch_module.window_batch(
                     targets,
@@ -269,3 +270,9 @@ def _window_batch(
     emit(result, fmt.value)
     if result.n_targets and result.n_failed == result.n_targets:
         fail(f"all {result.n_targets} targets failed (see the error column of {output})")
+
+
+def _duplicates_note(targets: list[tuple[str, str]], what: str) -> str:
+    """`` (1 duplicate dropped)`` when targets repeat (a batch computes each distinct target once), else ''."""
+    n_dropped = len(targets) - len(dict.fromkeys(targets))
+    return f" ({n_dropped} {what}{'s' if n_dropped > 1 else ''} dropped)" if n_dropped else ""

@@ -1,4 +1,4 @@
-"""``--output`` files follow their extension unless ``--format`` is given (and agrees); ``--ion`` in any case.
+"""``--output`` files follow their extension, ``--ion`` in any case, and batch counts that add up.
 
 Every run goes through the installed console script in a subprocess; files and stdout are read
 with real parsers (json, csv). The small store is made up (formation energies in eV/atom,
@@ -143,3 +143,24 @@ def test_ion_is_case_insensitive(store: Path, args: list[str], spelling: str) ->
 def test_unknown_ion_is_one_line(store: Path, args: list[str]) -> None:
     """Was: `Value error, 'Mg' is not one of 'Li', 'Na', 'K'` (Pydantic's wording)."""
     assert usage_error(store, *args, "--ion", "Mg") == "error: --ion must be one of Li, Na, K, not 'Mg'"
+
+
+# -- 4. a batch says how many duplicates it dropped ------------------------------------------------
+def test_batch_counts_add_up_with_duplicates(store: Path, tmp_path: Path) -> None:
+    """Was: "7 targets from formulas.txt", then a summary of 6 targets."""
+    names = ["Li2O", "Li2O2", "LiCoO2", "Li3PS4", "Li2S", "Li2O", "Li3P"]  # Li2O twice
+    targets = tmp_path / "formulas.txt"
+    targets.write_text("\n".join(names) + "\n", encoding="utf-8")
+    out = tmp_path / "w.csv"
+    proc = ok(store, "window", "--batch", str(targets), "--output", str(out), "--workers", "1", "--format", "json")
+    stderr = " ".join(proc.stderr.split())
+    assert f"7 targets from {targets} (1 duplicate dropped)" in stderr
+    summary = json.loads(proc.stdout)
+    assert summary["n_targets"] == 6 == len(set(names))
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert [r["input"] for r in rows] == list(dict.fromkeys(names))
+    # no note when nothing repeats
+    targets.write_text("\n".join(dict.fromkeys(names)) + "\n", encoding="utf-8")
+    proc = ok(store, "window", "--batch", str(targets), "--output", str(out), "--workers", "1")
+    assert "duplicate" not in proc.stderr
+    assert f"6 targets from {targets}" in " ".join(proc.stderr.split())
