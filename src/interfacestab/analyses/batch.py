@@ -203,7 +203,7 @@ def window_batch(
         scheduler=scheduler,
         progress=progress,
         chunk_size=chunk_size,
-        fingerprint={"run": "window batch", "stabilize": stabilize, **source_fingerprint(info)},
+        fingerprint=batch_fingerprint(targets, stabilize, info),
     )
     keys = [_key(f, i) for f, i in targets]
     total = len(set(keys))
@@ -213,6 +213,22 @@ def window_batch(
     _write_output(out, ordered, provenance)
     n_failed = sum(1 for r in ordered if r.get("error"))
     return BatchResult(out, checkpoint_path(out), total, computed, n_failed, source_name, provenance)
+
+
+def batch_fingerprint(targets: list[tuple[str, str]], stabilize: bool, info: SourceInfo) -> dict[str, object]:
+    """What changes a batch's rows, readable where it can be: a refused resume names what differs.
+
+    The ions and the number of distinct targets are stated as such (the runner adds the hash of the
+    target list, ``inputs_sha256``), then the stabilization policy, the source and the package version.
+    """
+    ions = {ion for _, ion in targets}
+    return {
+        "run": "window batch",
+        "ions": ", ".join(i for i in (*_IONS, *sorted(ions - set(_IONS))) if i in ions),
+        "n_targets": len(dict.fromkeys(_key(f, i) for f, i in targets)),
+        "stabilize": stabilize,
+        **source_fingerprint(info),
+    }
 
 
 def source_fingerprint(info: SourceInfo) -> dict[str, object]:
