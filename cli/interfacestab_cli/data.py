@@ -93,15 +93,18 @@ def import_(
         bool,
         typer.Option(
             "--replace",
-            help="Replace an existing source of the same name imported from another file (refused without it; "
-            "re-importing the same file updates its source).",
+            help="Replace an existing source of the same name imported from another file (refused without it). "
+            "Not needed to refresh a source from its own file: an edited file imported again from the same path "
+            "updates its source.",
             rich_help_panel=DATA_PANEL,
         ),
     ] = False,
 ) -> None:
-    """Import an entry file into the store as one data source (atomic; re-importing the same file is a no-op).
+    """Import an entry file into the store as one data source (atomic).
 
-    A source of the same name imported from another file is only replaced with --replace.
+    Importing content the source already holds changes nothing (status "unchanged"); an edited
+    file imported again from the same path updates its source; a source of the same name imported
+    from another file is only replaced with --replace.
     Entry files are read as plain JSON: nothing a file names in @module is imported.
     """
     from interfacestab.ingest import import_file

@@ -10,18 +10,18 @@ from interfacestab_cli.console import info, user_errors
 from interfacestab_cli.options import (
     MAX_GRID_POINTS,
     THERMO_PANEL,
-    FormatOption,
     Ion,
     IonOption,
     OutputFormat,
     OutputOption,
     PlotOption,
+    ResultFormatOption,
     SourceOption,
     in_range,
     range_text,
     usage_error,
 )
-from interfacestab_cli.output import report
+from interfacestab_cli.output import output_format, report
 from interfacestab_cli.state import open_store_for
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ def interface(
         ),
     ] = None,
     source: SourceOption = None,
-    fmt: FormatOption = OutputFormat.table,
+    fmt: ResultFormatOption = OutputFormat.table,
     output: OutputOption = None,
     plot: PlotOption = None,
 ) -> None:
@@ -113,6 +113,7 @@ def interface(
     if voltage is not None and sweep is not None:
         usage_error(ctx, "--voltage and --sweep cannot be used together: --voltage opens the system at one voltage, "
                     "--sweep at a range of them")  # fmt: skip
+    fmt_name = output_format(ctx, fmt.value, output)  # before any work: a contradicting --format is refused
     with user_errors():
         with open_store_for(ctx) as store:
             if sweep is not None:
@@ -133,4 +134,4 @@ def interface(
         for which, given, fraction, as_reacted in reacted:  # after the result: an error stays the only line
             if fraction is not None:
                 info(f"{which}: {given} at state of charge {fraction:g} -> {as_reacted}")
-        report(result, fmt.value, output, plot)
+        report(result, fmt_name, output, plot)

@@ -33,6 +33,26 @@ class Ion(StrEnum):
     K = "K"
 
 
+def parse_ion(value: str | Ion) -> Ion:
+    """The ion of ``--ion`` in any case (``li`` is Li); anything else is one line and exit code 2.
+
+    The message is the library's one message for a wrong ion (``conventions.check_ion``).
+    """
+    if isinstance(value, Ion):
+        return value
+    from interfacestab.conventions import check_ion
+
+    text = str(value).strip()
+    known = {ion.value.lower(): ion for ion in Ion}.get(text.lower())
+    if known is not None:
+        return known
+    try:
+        check_ion(text, what="--ion")
+    except InterfaceStabError as exc:
+        usage_fail(str(exc))
+    raise AssertionError(text)  # pragma: no cover - Ion and conventions.ION_CHARGE list the same ions
+
+
 class OutputFormat(StrEnum):
     """What a result command writes."""
 
@@ -180,7 +200,13 @@ SourceOption = Annotated[
 ]
 IonOption = Annotated[
     Ion,
-    typer.Option("--ion", help="Mobile ion A; voltages are vs A/A+ (V).", rich_help_panel=THERMO_PANEL),
+    typer.Option(
+        "--ion",
+        metavar="Li|Na|K",
+        parser=parse_ion,
+        help="Mobile ion A (any case: li is Li); voltages are vs A/A+ (V).",
+        rich_help_panel=THERMO_PANEL,
+    ),
 ]
 FormatOption = Annotated[
     OutputFormat,
@@ -191,6 +217,17 @@ FormatOption = Annotated[
         rich_help_panel=OUTPUT_PANEL,
     ),
 ]
+ResultFormatOption = Annotated[
+    OutputFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help="table (rounded: 0.01 V, 1 meV/atom), json (full precision), csv (flat rows, full precision) or md. "
+        "Default: table, or what the --output file's extension says (.json, .csv, .md).",
+        rich_help_panel=OUTPUT_PANEL,
+        show_default=False,
+    ),
+]
 OutputOption = Annotated[
     Path | None,
     typer.Option(
@@ -198,7 +235,8 @@ OutputOption = Annotated[
         "-o",
         metavar="PATH",
         dir_okay=False,
-        help="Write the chosen format to this file (atomically) instead of stdout.",
+        help="Write to this file (atomically) instead of stdout, in the format its extension says (.json, .csv, "
+        ".md; others: table) unless --format is given.",
         rich_help_panel=OUTPUT_PANEL,
         show_default=False,
     ),

@@ -5,12 +5,40 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from interfacestab_cli.console import info, out_console, warn
+from interfacestab_cli.console import info, out_console, usage_fail, warn
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    import typer
+
     from interfacestab.provenance import HasProvenance
+
+#: The format an ``--output`` file's extension implies when ``--format`` is not given (others: table).
+SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".md": "md", ".txt": "table"}
+
+
+def output_format(ctx: typer.Context, fmt: str, output: Path | None, *, param: str = "fmt") -> str:
+    """The format to write: ``--format`` when given, else the one ``output``'s extension implies.
+
+    Without ``--format``, ``.json``, ``.csv`` and ``.md`` files get that format and any other file
+    the table. A ``--format`` that contradicts a known extension (``--format json -o w.csv``) is a
+    usage error (one line, exit code 2), before any work.
+    """
+    fmt = str(fmt)
+    if output is None:
+        return fmt
+    implied = SUFFIX_FORMATS.get(output.suffix.lower())
+    source = ctx.get_parameter_source(param)
+    given = source is not None and source.name not in ("DEFAULT", "DEFAULT_MAP")
+    if not given:
+        return implied or fmt
+    if implied is not None and implied != fmt:
+        usage_fail(
+            f"--format {fmt} does not match --output {output.name} (a {output.suffix} file is {implied}); "
+            "drop --format to write what the extension says, or change the extension"
+        )
+    return fmt
 
 
 def write_or_print(text: str, output: Path | None, *, what: str) -> None:

@@ -21,10 +21,11 @@ from interfacestab_cli.options import (
     SourceOption,
     WorkersOption,
     in_range,
+    parse_ion,
     range_text,
     usage_error,
 )
-from interfacestab_cli.output import emit, report
+from interfacestab_cli.output import emit, output_format, report
 from interfacestab_cli.progress import interrupted, progress_bar, stop_workers_on_interrupt
 from interfacestab_cli.state import open_store_for, state
 
@@ -83,7 +84,8 @@ def window(
         typer.Option(
             "--ion",
             metavar="Li|Na|K",
-            help="Mobile ion A; voltages are vs A/A+ (V). Default Li. Repeat with --all-compounds "
+            parser=parse_ion,
+            help="Mobile ion A (any case: li is Li); voltages are vs A/A+ (V). Default Li. Repeat with --all-compounds "
             "(--ion Li --ion Na --ion K); with --batch it is the ion of rows without one.",
             rich_help_panel=THERMO_PANEL,
             show_default=False,
@@ -120,8 +122,10 @@ def window(
             "--format",
             "-f",
             help="table (rounded: 0.01 V, 1 meV/atom), json (full precision), csv (flat rows, full precision) "
-            "or md. With --batch/--all-compounds: the format of the run summary on stdout.",
+            "or md. Default: table, or what the --output file's extension says (.json, .csv, .md). "
+            "With --batch/--all-compounds: the format of the run summary on stdout.",
             rich_help_panel=OUTPUT_PANEL,
+            show_default=False,
         ),
     ] = OutputFormat.table,
     output: Annotated[
@@ -131,8 +135,9 @@ def window(
             "-o",
             metavar="PATH",
             dir_okay=False,
-            help="Write the chosen format to this file (atomically) instead of stdout. With --batch/"
-            "--all-compounds (required): the result file, .csv or .json, checkpointed beside it.",
+            help="Write to this file (atomically) instead of stdout, in the format its extension says (.json, "
+            ".csv, .md; others: table) unless --format is given. With --batch/--all-compounds (required): the "
+            "result file, .csv or .json, checkpointed beside it.",
             rich_help_panel=OUTPUT_PANEL,
             show_default=False,
         ),
@@ -167,6 +172,7 @@ def window(
         _window_batch(ctx, batch, ion_values, stabilize, source, workers, scheduler, resume, fmt, output)
         return
     assert formula is not None  # checked above
+    fmt_name = output_format(ctx, fmt.value, output)  # before any work: a contradicting --format is refused
     with user_errors():
         with open_store_for(ctx) as store:
             if scan is not None:
@@ -186,7 +192,7 @@ def window(
                     source=source,
                     store=store,
                 )
-        report(result, fmt.value, output, plot)
+        report(result, fmt_name, output, plot)
 
 
 def _check_options(
@@ -245,11 +251,12 @@ def _window_batch(
             check_output_folder(output)  # before reading targets or opening the checkpoint
             if batch is not None:
                 targets = batch_module.read_targets(batch, default_ion=ions[0])
-                intro = f"{len(targets)} targets from {batch}"
+                intro = f"{len(targets)} targets from {batch}{_duplicates_note(targets, 'duplicate')}"
             else:
                 with open_store_for(ctx) as store:
                     targets = batch_module.all_compound_targets(ions, source=source, store=store)
-                intro = f"{len(targets)} compounds containing {' or '.join(ions)}"
+                note = _duplicates_note(targets, "duplicate formula")  # polymorphs: one window per formula
+                intro = f"{len(targets)} compounds containing {' or '.join(ions)}{note}"
             with stop_workers_on_interrupt(), progress_bar("windows", intro) as tracker:
                 result = batch_module.window_batch(
                     targets,
@@ -267,3 +274,9 @@ def _window_batch(
     emit(result, fmt.value)
     if result.n_targets and result.n_failed == result.n_targets:
         fail(f"all {result.n_targets} targets failed (see the error column of {output})")
+
+
+def _duplicates_note(targets: list[tuple[str, str]], what: str) -> str:
+    """`` (1 duplicate dropped)`` when targets repeat (a batch computes each distinct target once), else ''."""
+    n_dropped = len(targets) - len(dict.fromkeys(targets))
+    return f" ({n_dropped} {what}{'s' if n_dropped > 1 else ''} dropped)" if n_dropped else ""

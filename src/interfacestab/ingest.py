@@ -47,7 +47,7 @@ def import_file(
         energy_type: Meaning of a user file's energy column (default: its energy_type column).
         progress: Called with short status texts.
         replace: Replace a source of the same name imported from another file (otherwise refused;
-            re-importing the same file updates its source).
+            the same file, edited, updates its own source without it; unchanged content is a no-op).
 
     Returns:
         The stored source and whether anything changed (False when the same content was

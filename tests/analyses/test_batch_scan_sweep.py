@@ -101,6 +101,26 @@ def test_batch_rows_match_single_windows_and_record_errors(snapshot_store, tmp_p
     assert rows[4]["oxidation_limit_V"] is None
 
 
+@pytest.mark.parametrize("stabilize", [True, False])
+def test_batch_json_file_carries_schema_version_and_provenance(snapshot_store, tmp_path: Path, stabilize) -> None:
+    """The batch JSON file has the JSON contract of every result, with the batch's stabilization policy."""
+    from interfacestab.conventions import SCHEMA_VERSION, stabilization_text
+
+    out = tmp_path / "out.json"
+    result = window_batch([("Li3PS4", "Li")], out, stabilize=stabilize, store_path=snapshot_store.path, workers=1)
+    payload = json.loads(out.read_text())
+    assert payload["schema_version"] == SCHEMA_VERSION
+    assert result.provenance is not None
+    assert payload["provenance"] == json.loads(json.dumps(result.provenance.to_dict()))
+    info = snapshot_store.source(None)
+    prov = payload["provenance"]
+    assert (prov["source"], prov["thermo_type"], prov["vintage"], prov["db_version"]) == (
+        info.name, info.thermo_type, info.vintage, info.db_version,
+    )  # fmt: skip
+    assert prov["conventions"]["stabilization"] == stabilization_text(stabilize)
+    assert payload["results"][0]["stabilized"] is not None
+
+
 _KILLABLE = textwrap.dedent(
     """
     import sys

@@ -138,7 +138,6 @@ def test_python_m_smoke() -> None:
             "Invalid value for '--energy-above-hull'",
         ),
         (["interface", "Li3PS4"], "interfacestab interface", "Missing argument 'B'"),
-        (["window", "Li3PS4", "--ion", "Mg"], "interfacestab window", "Invalid value for '--ion'"),
         (["window", "Li3PS4", "--format", "xml"], "interfacestab window", "Invalid value for '--format'"),
         (["nosuchcommand"], "interfacestab", "No such command 'nosuchcommand'"),
         (["data", "nosuchcommand"], "interfacestab data", "No such command 'nosuchcommand'"),

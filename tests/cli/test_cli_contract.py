@@ -540,6 +540,17 @@ def test_batch_files_agree_across_formats_and_workers(cli, workdir: Path, batch_
     header, rows = parse_csv(csv_text)
     assert header == list(BATCH_COLUMNS)
     payload = parse_json((workdir / "batch_w2.json").read_text(encoding="utf-8"))
+    # the JSON contract of every result: schema version, then the common provenance object
+    single = parse_json(cli("window", "LiCoO2", "--format", "json").stdout)
+    assert payload["schema_version"] == single["schema_version"]
+    assert set(payload) == {"schema_version", "source", "provenance", "results"}
+    prov, single_prov = payload["provenance"], single["provenance"]
+    assert set(prov) == set(single_prov)
+    for name in ("source", "source_description", "thermo_type", "vintage", "db_version", "package_version"):
+        assert prov[name] == single_prov[name], name
+    assert prov["conventions"] == single_prov["conventions"]  # the same stabilization policy (the default)
+    assert prov["conventions"]["stabilization"].startswith("stabilize:")
+    assert prov["chemsys"] == ""  # many systems
     results = payload["results"]
     assert [r["input"] for r in rows] == [r["input"] for r in results] == formulas
     for row, res in zip(rows, results, strict=True):

@@ -127,7 +127,30 @@ def test_batch_resume_over_a_checkpoint_of_other_targets_is_refused(toy_data_sto
     assert run(toy_data_store.path, "window", "--batch", str(targets), "--output", str(out)).returncode == 0
     targets.write_text("LiCoO2\nLiNiO2\n")
     line = one_error_line(run(toy_data_store.path, "window", "--batch", str(targets), "--output", str(out), "--resume"))
+    assert "n_targets (checkpoint: 1, now: 2)" in line
     assert "inputs_sha256" in line
+    assert line.index("n_targets") < line.index("inputs_sha256")  # the readable difference first
+
+
+@pytest.mark.parametrize(
+    ("options", "difference"),
+    [
+        (("--ion", "Na"), "ions (checkpoint: Li, now: Na)"),
+        (("--no-stabilize",), "stabilize (checkpoint: true, now: false)"),
+    ],
+)
+def test_batch_resume_with_other_settings_names_them(
+    toy_data_store: Store, tmp_path: Path, options: tuple[str, ...], difference: str
+) -> None:
+    targets = tmp_path / "targets.txt"
+    targets.write_text("LiCoO2\nLi2O\n")
+    out = tmp_path / "batch.csv"
+    first = run(toy_data_store.path, "window", "--batch", str(targets), "--output", str(out), "--workers", "1")
+    assert first.returncode == 0, first.stderr
+    proc = run(toy_data_store.path, "window", "--batch", str(targets), "--output", str(out), "--resume", *options)
+    line = one_error_line(proc)
+    assert difference in line
+    assert "n_targets" not in line  # the same two targets
 
 
 # --- output folders, --resume without a checkpoint, every target failed ------------------------

@@ -268,6 +268,39 @@ def test_file_named_like_an_existing_source_needs_replace(tmp_path: Path) -> Non
     assert sources(store) == {"mine": 2}
 
 
+def test_reimport_does_what_data_import_help_says(tmp_path: Path) -> None:
+    """`data import --help`: unchanged content is a no-op, an edited file at the same path updates its source."""
+
+    def stored(store: Path) -> dict[str, object]:
+        proc = run(store, "data", "info", "--format", "json")
+        assert proc.returncode == 0, proc.stderr
+        (source,) = json.loads(proc.stdout)["sources"]
+        return source
+
+    store = tmp_path / "s.sqlite"
+    path = tmp_path / "mine.csv"
+    path.write_text("formula,energy\nLi2O,-2.0\nLi2O2,-1.6\n")
+    assert run(store, "data", "import", str(path)).returncode == 0
+    before = stored(store)
+    again = run(store, "data", "import", str(path))
+    assert again.returncode == 0, again.stderr
+    assert "unchanged" in again.stdout.split()
+    assert stored(store) == before  # not even the import time moved
+    # the same content from another path is the same content: still a no-op, no --replace needed
+    copy = tmp_path / "copy" / "mine.csv"
+    copy.parent.mkdir()
+    copy.write_text(path.read_text())
+    assert run(store, "data", "import", str(copy)).returncode == 0
+    assert stored(store) == before
+    # the same path, edited: updated without --replace
+    path.write_text("formula,energy\nLi2O,-2.0\nLi2O2,-1.6\nLiO2,-1.0\n")
+    edited = run(store, "data", "import", str(path))
+    assert edited.returncode == 0, edited.stderr
+    assert "imported" in edited.stdout.split()
+    after = stored(store)
+    assert after["n_entries"] == 3 and after["content_sha256"] != before["content_sha256"]
+
+
 def test_one_row_file_named_after_the_snapshot_does_not_replace_it(snapshot_store, tmp_path: Path) -> None:
     store = tmp_path / "copy.sqlite"
     src = sqlite3.connect(snapshot_store.path)

@@ -182,7 +182,7 @@ def window_batch(
         chunk_size: Targets per task (whole chemical systems are never split).
         scheduler: Dask scheduler address (``tcp://host:port``) to run on a cluster instead.
     """
-    from interfacestab.conventions import conventions_summary
+    from interfacestab.conventions import conventions_summary, stabilization_text
     from interfacestab.settings import resolve_store_path
     from interfacestab.store import open_store
 
@@ -203,16 +203,32 @@ def window_batch(
         scheduler=scheduler,
         progress=progress,
         chunk_size=chunk_size,
-        fingerprint={"run": "window batch", "stabilize": stabilize, **source_fingerprint(info)},
+        fingerprint=batch_fingerprint(targets, stabilize, info),
     )
     keys = [_key(f, i) for f, i in targets]
     total = len(set(keys))
     ordered = [done[k] for k in dict.fromkeys(keys)]
-    _write_output(out, ordered, source_name)
-    n_failed = sum(1 for r in ordered if r.get("error"))
     # the targets span many systems: no ``chemsys``
-    provenance = Provenance(info, "", 0, conventions_summary())
+    provenance = Provenance(info, "", 0, conventions_summary(stabilization=stabilization_text(stabilize)))
+    _write_output(out, ordered, provenance)
+    n_failed = sum(1 for r in ordered if r.get("error"))
     return BatchResult(out, checkpoint_path(out), total, computed, n_failed, source_name, provenance)
+
+
+def batch_fingerprint(targets: list[tuple[str, str]], stabilize: bool, info: SourceInfo) -> dict[str, object]:
+    """What changes a batch's rows, readable where it can be: a refused resume names what differs.
+
+    The ions and the number of distinct targets are stated as such (the runner adds the hash of the
+    target list, ``inputs_sha256``), then the stabilization policy, the source and the package version.
+    """
+    ions = {ion for _, ion in targets}
+    return {
+        "run": "window batch",
+        "ions": ", ".join(i for i in (*_IONS, *sorted(ions - set(_IONS))) if i in ions),
+        "n_targets": len(dict.fromkeys(_key(f, i) for f, i in targets)),
+        "stabilize": stabilize,
+        **source_fingerprint(info),
+    }
 
 
 def source_fingerprint(info: SourceInfo) -> dict[str, object]:
@@ -230,18 +246,21 @@ def source_fingerprint(info: SourceInfo) -> dict[str, object]:
     }
 
 
-def _write_output(out: Path, rows: list[dict[str, object]], source_name: str) -> None:
-    """Write the final file atomically with the package's one CSV and JSON serialisers."""
-    from interfacestab.conventions import conventions_summary
-    from interfacestab.provenance import package_version
+def _write_output(out: Path, rows: list[dict[str, object]], provenance: Provenance) -> None:
+    """Write the final file atomically with the package's one CSV and JSON serialisers.
 
+    The JSON file follows the JSON contract of every result: ``schema_version``, the ``source``
+    name, the common ``provenance`` object (with the stabilization policy in its conventions) and
+    one ``results`` item per target (the window's fields without its per-system provenance).
+    """
+    source_name = provenance.source.name
     if out.suffix.lower() == ".csv":
         text = rows_to_csv([{**row, "source": source_name} for row in rows], BATCH_COLUMNS)
     else:
         payload = {
+            "schema_version": SCHEMA_VERSION,
             "source": source_name,
-            "package_version": package_version(),
-            "conventions": conventions_summary(),
+            "provenance": provenance.to_dict(),
             "results": [{k: v for k, v in r.items() if k != "key"} for r in rows],
         }
         text = to_json_text(payload, indent=None)

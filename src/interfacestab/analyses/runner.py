@@ -99,11 +99,15 @@ def _short(value: Any) -> str:
 
 
 def fingerprint_differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
-    """What differs between two fingerprints, as ``name (checkpoint: a, now: b)`` strings."""
+    """What differs between two fingerprints, as ``name (checkpoint: a, now: b)`` strings.
+
+    In the order of the new fingerprint (its readable fields first, the hashes last), then the
+    names only the checkpoint has.
+    """
     a, b = _flatten(json.loads(json.dumps(old))), _flatten(json.loads(json.dumps(new)))
     return [
         f"{k} (checkpoint: {_short(a.get(k, '-'))}, now: {_short(b.get(k, '-'))})"
-        for k in sorted(set(a) | set(b))
+        for k in dict.fromkeys([*b, *a])
         if a.get(k) != b.get(k)
     ]
 
