@@ -218,3 +218,16 @@ def test_auto_candidates_read_element_lists_as_text(snapshot_store) -> None:
     assert set(as_list) <= set(everything)
     with pytest.raises(FormulaError, match=r"^--exclude-elements: unknown element\(s\) Qq"):
         auto_candidates(snapshot_store, exclude_elements="O,Qq")
+
+
+def test_screen_names_the_data_compound_of_a_fractional_cathode(snapshot_store) -> None:
+    """NMC111 written with fractions is Li3MnCoNiO6 in the snapshot: the screen says so, as window does."""
+    from interfacestab import window_for
+
+    window = window_for("LiNi1/3Mn1/3Co1/3O2", ion="Li", store=snapshot_store)
+    assert window.in_database
+    screen = screen_coatings(["Li3PO4"], "Li6PS5Cl", "LiNi1/3Mn1/3Co1/3O2", store_path=snapshot_store.path, workers=1)
+    resolved = [n for n in screen.notes if n.startswith("cathode ") and "in the data" in n]
+    assert len(resolved) == 1
+    assert f"is {window.formula} ({window.material_id}) in the data" in resolved[0]
+    assert not [n for n in screen.notes if n.startswith("electrolyte ") and "in the data" in n]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from interfacestab.analyses.runner import checkpoint_path, run_resumable
 from interfacestab.analyses.screening.criteria import ScreeningCriteria, verdict
 from interfacestab.analyses.screening.results import CoatingResult, CoatingScreen, write_screen
-from interfacestab.analyses.targets import ParsedFormula, parse_input, require_data, source_covers
+from interfacestab.analyses.targets import ParsedFormula, parse_input, require_data, resolve_target, source_covers
 from interfacestab.chem import Composition, chemsys, format_composition
 from interfacestab.entries import composition_key
 from interfacestab.errors import AnalysisError, DataNotFoundError, InterfaceStabError
@@ -220,15 +220,21 @@ def screen_coatings(
         raise AnalysisError(msg)
     store_file = str(resolve_store_path(store_path))
     charged = remove_ion(cat.composition, ion, charged_fraction)
+    resolved: list[str] = []
     with open_store(store_file, create=False) as st:
         info = st.source(source)
-        for given in (ely, cat):
+        for role, given in (("electrolyte", ely), ("cathode", cat)):
             comp = given.composition
+            entries = st.entries(set(comp), source)
             try:
-                require_data(st.entries(set(comp), source), set(comp), source_covers(st, comp, source))
+                require_data(entries, set(comp), source_covers(st, comp, source))
             except DataNotFoundError as exc:
                 msg = f"no data for {given.text}: {exc}"
                 raise DataNotFoundError(msg) from exc
+            note = resolve_target(entries, given).resolution_note
+            if note:  # the same compound as the window and interface commands find (by composition)
+                resolved.append(f"{role} {note}")
+    notes = (*notes, *resolved)
     setup = ScreeningSetup(ely, cat, charged, ion, crit, voltage_V, source, store_file)
     chosen = candidates() if callable(candidates) else candidates
     names = list(dict.fromkeys(c.strip() for c in chosen if c.strip()))
