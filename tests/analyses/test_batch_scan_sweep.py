@@ -191,3 +191,16 @@ def test_scan_and_sweep_input_checks(snapshot_store) -> None:
         window_scan("Li6PS5Cl", "x=0:1:0.5", store=snapshot_store)
     with pytest.raises(AnalysisError, match="sensible range"):
         parse_sweep("0:50:1")
+
+
+def test_scan_json_rows_carry_every_csv_column(snapshot_store) -> None:
+    """A scan's JSON rows and its CSV rows hold the same per-value fields with the same values."""
+    from interfacestab.provenance import Provenance
+
+    scan = window_scan("Li6+xP1-xGexS5I", "x=0:0.2:0.1", ion="Li", store=snapshot_store)
+    header = {"template", "variable", "ion", *Provenance.COLUMNS}
+    for json_row, csv_row, row in zip(scan.to_dict()["rows"], scan.to_rows(), scan.rows, strict=True):
+        assert set(json_row) == set(csv_row) - header
+        assert all(json_row[k] == csv_row[k] for k in json_row)
+        assert json_row["width_V"] == row.window.width_V
+        assert json_row["stabilization_policy"] == row.window.stabilization_policy

@@ -254,7 +254,7 @@ class ScanRow:
     window: StabilityWindow
 
     def to_dict(self) -> dict[str, object]:
-        """Flat JSON-safe row (limits and products; the full window under ``window``)."""
+        """Flat JSON-safe row: the value, its window's limits, products, width and stabilization."""
         w = self.window
         return {
             "value": self.value,
@@ -267,6 +267,10 @@ class ScanRow:
             "oxidation_reaction": w.oxidation_reaction,
             "in_database": w.in_database,
             "e_above_hull_eV_per_atom": w.e_above_hull_eV_per_atom,
+            "width_V": w.width_V,
+            "material_id": w.material_id,
+            "stabilized": w.stabilized,
+            "stabilization_policy": str(w.stabilization_policy),
         }
 
 
@@ -308,10 +312,8 @@ class WindowScan:
         """Flat rows, one per value of the scan variable, keyed by ``ROW_FIELDS``."""
         rows = []
         for r in self.rows:
-            w = r.window
-            extra = {"width_V": w.width_V, "material_id": w.material_id, "stabilized": w.stabilized}
-            row = {"template": self.template, "variable": self.variable, "ion": self.ion, **r.to_dict(), **extra}
-            row |= {"stabilization_policy": w.stabilization_policy, **w.provenance.to_columns()}
+            row = {"template": self.template, "variable": self.variable, "ion": self.ion, **r.to_dict()}
+            row |= r.window.provenance.to_columns()
             rows.append({c: row[c] for c in self.ROW_FIELDS})
         return rows
 
