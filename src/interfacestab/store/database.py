@@ -280,6 +280,11 @@ class Store:
             count = _properties.write_source(conn, stamped, listed, only=None if formulas is None else set(formulas))
         return replace(stamped, info=replace(stamped.info, n_entries=count))
 
+    def properties_known_elsewhere(self, formulas: Iterable[str], exclude: str) -> tuple[int, dict[str, int]]:
+        """How many of these reduced formulas sources other than ``exclude`` know: (distinct, per source)."""
+        with self._reading():
+            return _properties.known_elsewhere(self._conn, list(formulas), exclude)
+
     def delete_properties(self, name: str) -> None:
         """Remove a property source and its rows (nothing happens when there is none)."""
         with self._write() as conn:
