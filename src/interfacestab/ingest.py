@@ -185,8 +185,9 @@ class PropertyImport:
     Attributes:
         source: The stored source (``info.n_entries`` counts its formulas).
         changed: False when the same content was already stored under that name.
-        n_overridden: Formulas of a user file that other sources also know (the user's values win).
-        overrides: (other source, how many of this file's formulas it knows), most first.
+        n_overridden: Formulas of a user file for which another source has a value the file also gives
+            (a band gap, volume, ...): the user's values win.
+        overrides: (other source, how many of those formulas it has a value for), most first.
     """
 
     source: PropertySource
@@ -244,8 +245,28 @@ def _store_properties(
         stored = store.replace_properties(source, rows)
     if source.gap_source is not GapSource.USER:
         return PropertyImport(stored, changed)
-    n, per_source = store.properties_known_elsewhere([r.formula for r in rows], exclude=source.name)
-    return PropertyImport(stored, changed, n, tuple(per_source.items()))
+    given = {r.formula: _kinds(r) for r in rows}
+    overridden: set[str] = set()
+    per_source: dict[str, int] = {}
+    for other, formula, kinds in store.properties_known_elsewhere(given, exclude=source.name):
+        if kinds & given[formula]:  # the user gives a value this source also has
+            overridden.add(formula)
+            per_source[other] = per_source.get(other, 0) + 1
+    ranked = tuple(sorted(per_source.items(), key=lambda kv: (-kv[1], kv[0])))
+    return PropertyImport(stored, changed, len(overridden), ranked)
+
+
+def _kinds(row: PropertyRow) -> frozenset[str]:
+    """Which properties a row gives (names of :data:`~interfacestab.phase_properties.PROPERTY_KINDS`)."""
+    flags = (
+        row.n_gaps > 0,
+        row.is_metal is not None,
+        row.volume_per_atom_A3 is not None,
+        row.ion_conductor is not None,
+    )
+    return frozenset(
+        kind for kind, flag in zip(("band_gap", "is_metal", "volume", "ion_conductor"), flags, strict=True) if flag
+    )
 
 
 def import_properties(

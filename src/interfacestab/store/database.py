@@ -280,8 +280,10 @@ class Store:
             count = _properties.write_source(conn, stamped, listed, only=None if formulas is None else set(formulas))
         return replace(stamped, info=replace(stamped.info, n_entries=count))
 
-    def properties_known_elsewhere(self, formulas: Iterable[str], exclude: str) -> tuple[int, dict[str, int]]:
-        """How many of these reduced formulas sources other than ``exclude`` know: (distinct, per source)."""
+    def properties_known_elsewhere(
+        self, formulas: Iterable[str], exclude: str
+    ) -> list[tuple[str, str, frozenset[str]]]:
+        """What sources other than ``exclude`` know of these reduced formulas: (source, formula, property kinds)."""
         with self._reading():
             return _properties.known_elsewhere(self._conn, list(formulas), exclude)
 

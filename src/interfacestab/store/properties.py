@@ -281,20 +281,20 @@ def check_all(conn: sqlite3.Connection, path: Path) -> None:
             raise corrupt(path, f"phase properties of formula {row.formula!r} name an unknown source {name!r}")
 
 
-def known_elsewhere(conn: sqlite3.Connection, keys: list[str], exclude: str) -> tuple[int, dict[str, int]]:
-    """How many of ``keys`` other sources than ``exclude`` know: (distinct formulas, formulas per source)."""
+def known_elsewhere(conn: sqlite3.Connection, keys: list[str], exclude: str) -> list[tuple[str, str, frozenset[str]]]:
+    """What sources other than ``exclude`` know of ``keys``: (source, formula, which of PROPERTY_KINDS) triples."""
     if not tables_exist(conn):
-        return 0, {}
-    formulas: set[str] = set()
-    per_source: dict[str, int] = {}
+        return []
+    out: list[tuple[str, str, frozenset[str]]] = []
     unique = sorted(set(keys))
     for start in range(0, len(unique), _CHUNK):
         chunk = unique[start : start + _CHUNK]
         marks = ",".join("?" * len(chunk))
-        for source, formula in conn.execute(
-            f"SELECT source, formula FROM phase_properties WHERE source != ? AND formula IN ({marks})",
-            (exclude, *chunk),
-        ):
-            formulas.add(formula)
-            per_source[source] = per_source.get(source, 0) + 1
-    return len(formulas), dict(sorted(per_source.items(), key=lambda kv: (-kv[1], kv[0])))
+        sql = (
+            "SELECT source, formula, n_gaps > 0, is_metal IS NOT NULL, volume_per_atom_A3 IS NOT NULL, "
+            f"ion_conductor IS NOT NULL FROM phase_properties WHERE source != ? AND formula IN ({marks})"
+        )
+        for source, formula, *flags in conn.execute(sql, (exclude, *chunk)):
+            kinds = frozenset(kind for kind, flag in zip(PROPERTY_KINDS, flags, strict=True) if flag)
+            out.append((str(source), str(formula), kinds))
+    return out
