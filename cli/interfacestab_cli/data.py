@@ -159,16 +159,25 @@ def fetch(
         ),
     ] = None,
 ) -> None:
-    """Fetch one chemical system (all its subsystems) from the Materials Project into the store."""
+    """Fetch one chemical system (all its subsystems) from the Materials Project into the store.
+
+    Besides formation energies (materials/thermo), the band gaps, volumes and densities of the
+    system's materials are fetched (materials/summary, one query) and stored as the property source
+    mp_live_properties. Both queries are made before anything is stored.
+    """
     from interfacestab.ingest import fetch_chemsys
-    from interfacestab.reports.views.data import sources_table
+    from interfacestab.reports.views.data import property_sources_table, sources_table
+    from interfacestab.sources.mp import PROPERTY_SOURCE_NAME
 
     with user_errors(), open_store_for(ctx, create=True) as store:
         with progress_status(f"fetching {chemsys} ({thermo_type.value}) from the Materials Project"):
             source, n_compounds = fetch_chemsys(store, chemsys, thermo_type=thermo_type.value, api_key=api_key)
         where = store.path
+        props = [s for s in store.property_sources() if s.name == PROPERTY_SOURCE_NAME]
     status = f"{n_compounds} compounds stored for {chemsys}"
     out_console().print(sources_table([source], title=f"store {where}", status=[status]))
+    if props:
+        out_console().print(property_sources_table(props, title=f"store {where} · phase properties"))
 
 
 @app.command("info")

@@ -29,8 +29,10 @@ if TYPE_CHECKING:
     ProgressCallback = Callable[[str], None]
 
 __all__ = [
+    "FetchResult",
     "PropertyImport",
     "fetch_chemsys",
+    "fetch_system",
     "import_band_gap_folder",
     "import_entry_volumes",
     "import_file",
@@ -134,7 +136,24 @@ def import_offline_snapshot(
     return results + [(p.source.info, p.changed) for p in props]
 
 
-def fetch_chemsys(
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """What ``data fetch`` stored for one chemical system.
+
+    Attributes:
+        source: The entry source (formation energies).
+        n_compounds: Compounds stored for this system (elements sit at 0 eV/atom and are not stored).
+        properties: The live property source (band gaps, volumes), None when not asked for.
+        n_property_formulas: Reduced formulas of this system with band gaps or volumes stored.
+    """
+
+    source: SourceInfo
+    n_compounds: int
+    properties: PropertySource | None = None
+    n_property_formulas: int = 0
+
+
+def fetch_system(
     store: Store,
     elements: str | Iterable[str],
     *,
@@ -145,22 +164,23 @@ def fetch_chemsys(
     backoff_s: float = 1.0,
     timeout_s: float | None = None,
     source_name: str | None = None,
-) -> tuple[SourceInfo, int]:
-    """Fetch every MP entry of a chemical system and store its formation energies.
+    properties: bool = True,
+) -> FetchResult:
+    """Fetch the entries of a chemical system and (``properties``) its band gaps and volumes, then store both.
 
-    The fetch (see :func:`interfacestab.sources.mp.fetch_entries` for the arguments) replaces
-    what the source held inside this system and its subsystems; other systems are left alone.
-
-    Returns:
-        The stored source and the number of compounds stored for this system (elemental
-        entries are not stored: they sit at 0 eV/atom).
+    Both queries are made before anything is written: a failure of either leaves the store as it
+    was. Entries replace what the entry source held inside the system and its subsystems; the
+    properties (source ``mp_live_properties``, band gaps as ``GapSource.MP_LIVE``) replace that
+    source's rows of formulas within the system and keep the rest.
 
     Raises:
         FormulaError: an element symbol is unknown.
-        MPError: no API key, key rejected, API unreachable after retries, malformed response,
-            no entries, or an element without an elemental reference.
+        MPError: see :func:`interfacestab.sources.mp.fetch_entries` and ``fetch_properties``.
         StoreError: when the store cannot be written.
     """
+    from interfacestab.chem import parse_formula
+    from interfacestab.sources.mp import fetch_properties
+
     els = parse_chemsys(elements if isinstance(elements, str) else "-".join(elements))
     info, entries = fetch_entries(
         els,
@@ -172,7 +192,62 @@ def fetch_chemsys(
         timeout_s=timeout_s,
         source_name=source_name,
     )
-    return store.replace_chemsys(info, els, entries), len(entries)
+    fetched = None
+    if properties:
+        fetched = fetch_properties(
+            els, api_key=api_key, endpoint=endpoint, retries=retries, backoff_s=backoff_s, timeout_s=timeout_s
+        )
+    stored = store.replace_chemsys(info, els, entries)
+    if fetched is None:
+        return FetchResult(stored, len(entries))
+    prop_source, rows = fetched
+    inside = {f for f in store.property_formulas(prop_source.name) if set(parse_formula(f)) <= set(els)}
+    kept = store.replace_properties(prop_source, rows, formulas=inside)
+    return FetchResult(stored, len(entries), kept, len(rows))
+
+
+def fetch_chemsys(
+    store: Store,
+    elements: str | Iterable[str],
+    *,
+    thermo_type: str = "GGA_GGA+U",
+    api_key: str | None = None,
+    endpoint: str | None = None,
+    retries: int = 3,
+    backoff_s: float = 1.0,
+    timeout_s: float | None = None,
+    source_name: str | None = None,
+    properties: bool = True,
+) -> tuple[SourceInfo, int]:
+    """Fetch every MP entry of a chemical system and store its formation energies (and band gaps, volumes).
+
+    The fetch (see :func:`interfacestab.sources.mp.fetch_entries` for the arguments) replaces
+    what the source held inside this system and its subsystems; other systems are left alone.
+    See :func:`fetch_system` for the properties.
+
+    Returns:
+        The stored source and the number of compounds stored for this system (elemental
+        entries are not stored: they sit at 0 eV/atom).
+
+    Raises:
+        FormulaError: an element symbol is unknown.
+        MPError: no API key, key rejected, API unreachable after retries, malformed response,
+            no entries, or an element without an elemental reference.
+        StoreError: when the store cannot be written.
+    """
+    result = fetch_system(
+        store,
+        elements,
+        thermo_type=thermo_type,
+        api_key=api_key,
+        endpoint=endpoint,
+        retries=retries,
+        backoff_s=backoff_s,
+        timeout_s=timeout_s,
+        source_name=source_name,
+        properties=properties,
+    )
+    return result.source, result.n_compounds
 
 
 # -- phase properties (band gaps, metal labels, volumes, ion-conductor flags) --------------------------------

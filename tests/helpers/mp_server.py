@@ -8,7 +8,12 @@ It serves the requests ``mp_api.client.MPRester.get_entries_in_chemsys`` makes:
   with header ``x-api-key``: ``{"data": [thermo docs with the requested fields], "meta": {..., "total_doc"}}``,
   paginated by ``_limit``/``_skip``. A wrong or missing key gets 401 as from MP's gateway.
 
-Failures are injected per data request through :attr:`FakeMP.failures` (consumed in order).
+- ``GET /materials/summary/?chemsys=Li,O,Li-O&_fields=material_id,composition,band_gap,...&_limit=1000``
+  (``MPRester.materials.summary.search``): summary documents (:func:`summary_doc`) of
+  :attr:`FakeMP.summary_docs`, filtered by ``chemsys`` and reduced to the requested fields, paginated the same way.
+
+Failures are injected per data request through :attr:`FakeMP.failures` (thermo requests) and
+:attr:`FakeMP.summary_failures` (summary requests), consumed in order.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ API_KEY = "0123456789abcdef0123456789abcdef"  # mp-api accepts only 32-character
 DB_VERSION = "2099.01.01"
 EMMET_VERSION = "0.87.3"
 THERMO_PATH = "/materials/thermo/"
+SUMMARY_PATH = "/materials/summary/"
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,31 @@ def thermo_doc(entries: list[dict[str, Any]], thermo_type: str = "GGA_GGA+U") ->
     }
 
 
+def summary_doc(
+    mid: str,
+    composition: dict[str, float],
+    *,
+    band_gap: float,
+    volume: float,
+    density: float,
+    e_above_hull: float = 0.0,
+) -> dict[str, Any]:
+    """A ``materials/summary`` document of one material: cell composition, band gap (eV), cell volume (Å^3), density."""
+    elements = sorted(composition)
+    return {
+        "material_id": mid,
+        "composition": dict(composition),
+        "chemsys": "-".join(elements),
+        "nelements": len(elements),
+        "nsites": int(sum(composition.values())),
+        "band_gap": band_gap,
+        "volume": volume,
+        "density": density,
+        "energy_above_hull": e_above_hull,
+        "deprecated": False,
+    }
+
+
 def _json_safe(obj: Any) -> Any:
     """NaN and infinities become null, as in MP's (orjson) responses; pymatgen dicts contain NaN uncertainties."""
     if isinstance(obj, float) and not math.isfinite(obj):
@@ -80,6 +111,8 @@ class FakeMP:
 
     def __init__(self, docs: list[dict[str, Any]] | None = None, *, api_key: str = API_KEY) -> None:
         self.docs = list(docs or [])
+        self.summary_docs: list[dict[str, Any]] = []
+        self.summary_failures: list[int | str] = []
         self.api_key = api_key
         self.db_version = DB_VERSION
         self.failures: list[int | str] = []
@@ -132,6 +165,11 @@ class FakeMP:
         """Requests to the thermo endpoint."""
         return [r for r in self.requests if r.path == THERMO_PATH]
 
+    @property
+    def summary_requests(self) -> list[Request]:
+        """Requests to the summary endpoint."""
+        return [r for r in self.requests if r.path == SUMMARY_PATH]
+
     # -- request handling ---------------------------------------------------------------
     def _handle(self, h: BaseHTTPRequestHandler) -> None:
         parts = urlsplit(h.path)
@@ -143,17 +181,20 @@ class FakeMP:
             self._send(h, 200, body)
         elif req.path == THERMO_PATH:
             self._thermo(h, req)
+        elif req.path == SUMMARY_PATH:
+            self._thermo(h, req, summary=True)
         else:
             self._send(h, 404, {"detail": "Not Found"})
 
-    def _thermo(self, h: BaseHTTPRequestHandler, req: Request) -> None:
+    def _thermo(self, h: BaseHTTPRequestHandler, req: Request, *, summary: bool = False) -> None:
         key = req.headers.get("x-api-key")
         if not key:
             return self._send(h, 401, {"message": "No API key found in request"})
         if key != self.api_key:
             return self._send(h, 401, {"message": "Invalid authentication credentials"})
         with self._lock:
-            failure = self.failures.pop(0) if self.failures else None
+            queue = self.summary_failures if summary else self.failures
+            failure = queue.pop(0) if queue else None
         if isinstance(failure, int):
             return self._send(h, failure, {"detail": f"injected HTTP {failure}"})
         if failure == "hang":
@@ -170,8 +211,8 @@ class FakeMP:
         types = set(req.params.get("thermo_types", "").split(",")) - {""}
         chosen = [
             d
-            for d in self.docs
-            if (not systems or d["chemsys"] in systems) and (not types or d["thermo_type"] in types)
+            for d in (self.summary_docs if summary else self.docs)
+            if (not systems or d["chemsys"] in systems) and (summary or not types or d["thermo_type"] in types)
         ]
         fields = [f for f in req.params.get("_fields", "").split(",") if f]
         skip, limit = int(req.params.get("_skip", 0)), int(req.params.get("_limit", 1000))

@@ -5,15 +5,19 @@ The toy Li-O system is hand-made: energies are invented, chosen so formation ene
 
 from __future__ import annotations
 
+import json
+import math
 import os
 import time
 from typing import Any
 
 import pytest
-from helpers.mp_server import API_KEY, DB_VERSION, FakeMP, SilentServer, thermo_doc
+from helpers.cli_helpers import run_script
+from helpers.mp_server import API_KEY, DB_VERSION, FakeMP, SilentServer, summary_doc, thermo_doc
 
 from interfacestab.errors import FormulaError, MPError
-from interfacestab.ingest import fetch_chemsys
+from interfacestab.ingest import fetch_chemsys, fetch_system
+from interfacestab.phase_properties import GapSource
 from interfacestab.sources.mp import THERMO_TYPES
 from interfacestab.store.database import open_store
 
@@ -338,3 +342,116 @@ def test_live_fetch_li_o(tmp_path: Any) -> None:
     assert info.db_version
     assert li2o is not None
     assert -2.4 < li2o.e_form_eV_per_atom < -1.7
+
+
+# -- band gaps and volumes from the summary endpoint ------------------------------------------------------
+AMU_g = 1.66053906660e-24
+
+
+def _density(formula: str, cell_volume_A3: float, n_units: int) -> float:
+    """g/cm^3 of ``n_units`` formula units in a cell, with pymatgen's formula weight (the oracle)."""
+    from pymatgen.core import Composition
+
+    return n_units * float(Composition(formula).weight) * AMU_g / (cell_volume_A3 * 1e-24)
+
+
+def summary_docs() -> list[dict[str, Any]]:
+    return [
+        # two polymorphs of Li2O written as different cells: the range of gaps, the ground state's volume
+        summary_doc("mp-1004", {"Li": 8, "O": 4}, band_gap=5.0, volume=100.0, density=2.0),
+        summary_doc("mp-3001", {"Li": 4, "O": 2}, band_gap=4.6, volume=60.0, density=1.7, e_above_hull=0.05),
+        summary_doc("mp-1001", {"Li": 2}, band_gap=0.0, volume=40.0, density=0.5),
+        {
+            **summary_doc("mp-1005", {"Li": 4, "O": 4}, band_gap=3.1, volume=0.0, density=0.0),
+            "volume": None,
+            "density": _density("Li2O2", 96.0, 2),
+        },
+        summary_doc("mp-2002", {"Na": 8, "O": 4}, band_gap=1.9, volume=190.0, density=2.2),
+    ]
+
+
+@pytest.fixture
+def mps() -> Any:
+    """The fake MP with the toy thermo documents and the summary documents above."""
+    server = FakeMP(toy_docs()).start()
+    server.summary_docs = summary_docs()
+    yield server
+    server.stop()
+
+
+def _fetch_system(store: Any, mp: FakeMP, elements: str = "Li-O", **kw: Any) -> Any:
+    kw = {"api_key": API_KEY, "endpoint": mp.url, "retries": 0, "backoff_s": 0.01, "timeout_s": 2.0, **kw}
+    return fetch_system(store, elements, **kw)
+
+
+def test_fetch_stores_live_gaps_and_ground_state_volumes(mps: FakeMP, tmp_path: Any) -> None:
+    with open_store(tmp_path / "s.sqlite") as store:
+        result = _fetch_system(store, mps)
+        assert result.properties is not None and result.properties.name == "mp_live_properties"
+        assert result.n_property_formulas == 3  # Li, Li2O, Li2O2 (Na2O is outside Li-O)
+        table = store.phase_properties(["Li2O", "Li", "Li2O2", "Na2O"])
+        li2o = table.get("Li2O")
+        gap = li2o.band_gap
+        assert gap.source is GapSource.MP_LIVE and (gap.min_eV, gap.max_eV, gap.n_values) == (4.6, 5.0, 2)
+        assert li2o.volume_per_atom_A3 == 100.0 / 12 and li2o.volume_source == "mp_live_properties"
+        assert table.get("Li").volume_per_atom_A3 == 20.0
+        # no volume in the document: from its density and pymatgen's formula weight
+        assert math.isclose(table.get("Li2O2").volume_per_atom_A3, 96.0 / 8, rel_tol=1e-6)
+        assert table.get("Na2O") is None
+        info = result.properties.info
+        assert info.db_version == mps.db_version and info.origin == mps.url and "Jain" in info.citation
+    # one summary query for the whole system, with the key and every subsystem
+    (req,) = mps.summary_requests
+    assert req.headers["x-api-key"] == API_KEY
+    assert set(req.params["chemsys"].split(",")) == {"Li", "O", "Li-O"}
+    assert {"band_gap", "volume", "density"} <= set(req.params["_fields"].split(","))
+
+
+def test_refetch_replaces_only_the_system(mps: FakeMP, tmp_path: Any) -> None:
+    with open_store(tmp_path / "s.sqlite") as store:
+        _fetch_system(store, mps)
+        _fetch_system(store, mps, "Na-O")
+        assert store.phase_properties(["Na2O"]).get("Na2O").band_gap.min_eV == 1.9
+        assert store.phase_properties(["Li2O"]).get("Li2O") is not None  # Li-O kept
+        mps.summary_docs = [d for d in mps.summary_docs if d["material_id"] != "mp-1005"]
+        _fetch_system(store, mps)
+        table = store.phase_properties(["Li2O2", "Li2O", "Na2O"])
+        assert table.get("Li2O2") is None  # gone from MP: gone from the source
+        assert table.get("Li2O") is not None and table.get("Na2O") is not None
+
+
+@pytest.mark.parametrize("failure", [503, "not-json"])
+def test_a_failed_summary_query_leaves_the_store_unchanged(mps: FakeMP, tmp_path: Any, failure: Any) -> None:
+    with open_store(tmp_path / "s.sqlite") as store:
+        mps.summary_failures = [failure]
+        with pytest.raises(MPError) as info:
+            _fetch_system(store, mps)
+        assert "\n" not in str(info.value)
+        assert store.sources() == [] and store.property_sources() == []  # not even the entries
+        assert len(mps.summary_requests) == 1
+
+
+def test_summary_retries_transient_failures(mps: FakeMP, tmp_path: Any) -> None:
+    with open_store(tmp_path / "s.sqlite") as store:
+        mps.summary_failures = [503, 429]
+        result = _fetch_system(store, mps, retries=2)
+        assert result.n_property_formulas == 3 and len(mps.summary_requests) == 3
+
+
+def test_cli_fetch_through_the_installed_script(mps: FakeMP, tmp_path: Any) -> None:
+    store = str(tmp_path / "s.sqlite")
+    env = {"MP_API_KEY": API_KEY, "MP_API_ENDPOINT": mps.url, "INTERFACESTAB_MP_TIMEOUT_S": "5"}
+    run = run_script("--store", store, "data", "fetch", "Li-O", env={**os.environ, **env})
+    assert run.returncode == 0, run.stderr
+    assert "mp_live_properties" in run.stdout
+    info = json.loads(run_script("--store", store, "data", "info", "--format", "json").stdout)
+    (live,) = info["property_sources"]
+    assert (live["name"], live["gap_source"], live["n_formulas"]) == ("mp_live_properties", "MP PBE (live)", 3)
+
+    # the network gone: one line on stderr, exit 1, the store as it was
+    mps.stop()
+    failed = run_script("--store", store, "data", "fetch", "Li-O", env={**os.environ, **env}, timeout=120)
+    assert failed.returncode == 1 and failed.stdout == ""
+    lines = failed.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "Materials Project" in lines[0]
+    assert json.loads(run_script("--store", store, "data", "info", "--format", "json").stdout) == info

@@ -29,7 +29,7 @@ import re
 import time
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from interfacestab.chem import parse_chemsys
 from interfacestab.errors import MPError
@@ -45,11 +45,12 @@ from interfacestab.sources.energies import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
 
     import requests
 
     from interfacestab.entries import Entry
+    from interfacestab.phase_properties import PropertyRow, PropertySource
 
 THERMO_TYPES: tuple[str, ...] = ("GGA_GGA+U", "GGA_GGA+U_R2SCAN")
 THERMO_LABELS = {"GGA_GGA+U": "GGA/GGA+U, MP2020 corrections", "GGA_GGA+U_R2SCAN": "mixed GGA/GGA+U/r2SCAN"}
@@ -60,6 +61,7 @@ DEFAULT_TIMEOUT_S = 30.0
 KEY_HINT = "set MP_API_KEY (or PMG_MAPI_KEY) to your 32-character key from https://materialsproject.org/api"
 
 _STATUS = re.compile(r"status code (\d{3})")
+_T = TypeVar("_T")
 
 
 class _TransientError(Exception):
@@ -140,16 +142,7 @@ def fetch_entries(
     timeout = resolve_timeout(timeout_s)
     retries = max(retries, 0)
 
-    for attempt in range(retries + 1):
-        try:
-            rows, db_version = _query(els, thermo_type, key, url, timeout)
-            break
-        except _TransientError as exc:
-            if attempt == retries:
-                msg = f"Materials Project API at {url} failed after {retries + 1} attempt(s): {exc}"
-                raise MPError(msg) from exc
-            if not exc.timed_out:  # a timeout has waited already
-                time.sleep(backoff_s * 2**attempt)
+    rows, db_version = _retrying(lambda: _query(els, thermo_type, key, url, timeout), url, retries, backoff_s)
 
     if not rows:
         msg = f"the Materials Project has no {thermo_type} entries in the {system} system"
@@ -174,6 +167,20 @@ def fetch_entries(
         citation=CITATION,
     )
     return info, entries
+
+
+def _retrying(call: Callable[[], _T], url: str, retries: int, backoff_s: float) -> _T:
+    """``call()``, retried after a transient failure with doubling back-off; the last failure becomes MPError."""
+    for attempt in range(retries + 1):
+        try:
+            return call()
+        except _TransientError as exc:
+            if attempt == retries:
+                msg = f"Materials Project API at {url} failed after {retries + 1} attempt(s): {exc}"
+                raise MPError(msg) from exc
+            if not exc.timed_out:  # a timeout has waited already
+                time.sleep(backoff_s * 2**attempt)
+    raise AssertionError  # pragma: no cover (the loop returns or raises)
 
 
 def _query(els: tuple[str, ...], thermo_type: str, key: str, url: str, timeout_s: float) -> tuple[list[Row], str]:
@@ -295,3 +302,153 @@ def _formation_energies(rows: list[Row], system: str) -> list[Row]:
         msg = f"the Materials Project returned no elemental entry for {', '.join(missing)} in {system}"
         raise MPError(msg)
     return formation_energies(rows, refs)
+
+
+# -- phase properties: the summary endpoint ---------------------------------------------------------------
+
+#: Summary fields a property fetch asks for.
+SUMMARY_FIELDS = ("material_id", "composition", "band_gap", "volume", "density", "nsites", "energy_above_hull")
+PROPERTY_SOURCE_NAME = "mp_live_properties"
+
+
+def fetch_properties(
+    elements: str | Iterable[str],
+    *,
+    api_key: str | None = None,
+    endpoint: str | None = None,
+    retries: int = 3,
+    backoff_s: float = 1.0,
+    timeout_s: float | None = None,
+    source_name: str | None = None,
+) -> tuple[PropertySource, list[PropertyRow]]:
+    """Band gap, volume and density of every MP material of a chemical system (one summary query; no store access).
+
+    One ``materials/summary`` query covers the system and all its subsystems; key, endpoint, retries,
+    back-off and timeouts as :func:`fetch_entries`. Per reduced formula the rows keep the range and
+    count of the polymorphs' PBE band gaps and the volume per atom (cell volume / number of sites;
+    from the density and the formula's mass when the volume is missing) of the ground-state
+    polymorph: the lowest ``energy_above_hull`` MP reports (ties: the smaller material id).
+
+    Raises:
+        FormulaError: an element symbol is unknown.
+        MPError: no API key, key rejected, API unreachable after retries or a malformed response.
+    """
+    from interfacestab.phase_properties import GapSource, PropertySource
+
+    els = parse_chemsys(elements if isinstance(elements, str) else "-".join(elements))
+    key = api_key or load_settings().mp_api_key
+    if not key:
+        msg = f"no Materials Project API key: {KEY_HINT}"
+        raise MPError(msg)
+    url = resolve_endpoint(endpoint)
+    timeout = resolve_timeout(timeout_s)
+    docs, db_version = _retrying(lambda: _query_summary(els, key, url, timeout), url, max(retries, 0), backoff_s)
+    rows = _property_rows(docs, els, url)
+    canonical = json.dumps(sorted(docs, key=lambda d: str(d["material_id"])), sort_keys=True)
+    info = SourceInfo(
+        name=source_name or PROPERTY_SOURCE_NAME,
+        description=(
+            "Materials Project live API, materials/summary: PBE band gaps (range and count over a formula's "
+            "polymorphs) and the volume per atom of the ground-state polymorph, fetched per chemical system"
+        ),
+        thermo_type="PBE GGA/GGA+U band gaps (GGA underestimates gaps); relaxed cell volumes",
+        vintage=f"MP database {db_version or 'version unknown'}, fetched {datetime.now(UTC).date().isoformat()}",
+        db_version=db_version,
+        origin=url,
+        content_sha256=content_hash(canonical),
+        n_entries=len(rows),
+        citation=CITATION,
+    )
+    return PropertySource(info, GapSource.MP_LIVE, ("band_gap", "volume")), rows
+
+
+def _query_summary(els: tuple[str, ...], key: str, url: str, timeout_s: float) -> tuple[list[dict[str, Any]], str]:
+    """One ``summary.search`` call over every subsystem; returns plain documents and the database version."""
+    import itertools
+
+    from mp_api.client import MPRester
+
+    systems = ["-".join(c) for r in range(1, len(els) + 1) for c in itertools.combinations(els, r)]
+    try:
+        with _default_http_timeout(timeout_s):
+            session = _session(key, timeout_s)
+            with MPRester(api_key=key, endpoint=url, session=session, mute_progress_bars=True) as mpr:
+                found = mpr.materials.summary.search(chemsys=systems, fields=list(SUMMARY_FIELDS))
+                docs = [_summary_dict(d) for d in found]
+                return docs, str(mpr.db_version or "")
+    except Exception as exc:
+        raise _classify(exc, url, timeout_s) from exc
+
+
+def _summary_dict(doc: Any) -> dict[str, Any]:
+    """The requested fields of a summary document as plain JSON values (composition as element -> amount)."""
+    get = doc.get if isinstance(doc, dict) else lambda name: getattr(doc, name, None)
+    comp = get("composition")
+    if comp is not None and not isinstance(comp, dict):
+        comp = {str(el): float(amt) for el, amt in comp.get_el_amt_dict().items()}
+    out: dict[str, Any] = {name: get(name) for name in SUMMARY_FIELDS}
+    out["composition"] = comp
+    out["material_id"] = str(out["material_id"] or "")
+    return out
+
+
+def _finite(value: object, low: float, high: float) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) and low <= number <= high else None
+
+
+def _property_rows(docs: list[dict[str, Any]], els: tuple[str, ...], url: str) -> list[PropertyRow]:
+    """Rows by reduced formula: gap range and count over the polymorphs, ground-state volume per atom."""
+    from interfacestab.chem import n_atoms, reduced_formula
+    from interfacestab.phase_properties import PropertyRow
+
+    gaps: dict[str, list[float]] = {}
+    ground: dict[str, tuple[float, str, float | None]] = {}
+    for d in docs:
+        comp = d.get("composition")
+        if (
+            not isinstance(comp, dict)
+            or not comp
+            or not all(isinstance(v, (int, float)) and v > 0 for v in comp.values())
+        ):
+            msg = f"malformed response from {url}: a summary document without a composition ({d.get('material_id')})"
+            raise MPError(msg)
+        if outside := sorted(set(comp) - set(els)):
+            msg = f"malformed response from {url}: a material with {', '.join(outside)} outside {'-'.join(els)}"
+            raise MPError(msg)
+        key = reduced_formula(comp)
+        gap = _finite(d.get("band_gap"), 0.0, 100.0)
+        if gap is not None:
+            gaps.setdefault(key, []).append(gap)
+        volume = _finite(d.get("volume"), 0.0, 1e7)
+        nsites = _finite(d.get("nsites"), 1.0, 1e6) or n_atoms(comp)
+        per_atom = volume / nsites if volume else None
+        density = _finite(d.get("density"), 1e-6, 100.0)
+        if per_atom is None and density is not None:
+            from interfacestab.sources.user_properties import density_to_volume_per_atom
+
+            per_atom = density_to_volume_per_atom(comp, density)
+        if per_atom is not None and not 1.0 <= per_atom <= 1000.0:
+            per_atom = None
+        e_hull = _finite(d.get("energy_above_hull"), -1e3, 1e3)
+        rank = (math.inf if e_hull is None else e_hull, d["material_id"], per_atom)
+        if key not in ground or rank[:2] < ground[key][:2]:
+            ground[key] = rank
+    rows = []
+    for key in sorted(set(gaps) | set(ground)):
+        values = gaps.get(key, [])
+        volume = ground[key][2] if key in ground else None
+        if not values and volume is None:
+            continue
+        rows.append(
+            PropertyRow(
+                key,
+                gap_min_eV=min(values) if values else None,
+                gap_max_eV=max(values) if values else None,
+                n_gaps=len(values),
+                volume_per_atom_A3=volume,
+            )
+        )
+    return rows

@@ -287,6 +287,14 @@ class Store:
         with self._reading():
             return _properties.known_elsewhere(self._conn, list(formulas), exclude)
 
+    def property_formulas(self, name: str) -> list[str]:
+        """The reduced formulas a property source holds (empty for an unknown source or an old store)."""
+        with self._reading():
+            if not _properties.tables_exist(self._conn):
+                return []
+            rows = self._conn.execute("SELECT formula FROM phase_properties WHERE source = ?", (name,)).fetchall()
+            return [str(r[0]) for r in rows]
+
     def delete_properties(self, name: str) -> None:
         """Remove a property source and its rows (nothing happens when there is none)."""
         with self._write() as conn:

@@ -130,6 +130,13 @@ def property_sources_report(
     )
 
 
+def property_sources_table(sources: Sequence[PropertySource], *, title: str) -> RenderableType:
+    """The rich renderable of :func:`property_sources_report`."""
+    from interfacestab.reports.render_rich import render
+
+    return render(property_sources_report(sources, title=title))
+
+
 def property_imports_table(imports: Sequence[PropertyImport], *, title: str) -> RenderableType:
     """What ``data import`` / ``setup`` did with property files: status, counts, and what user data override."""
     from interfacestab.reports.render_rich import render
