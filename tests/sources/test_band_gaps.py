@@ -171,3 +171,13 @@ def test_volumes_are_those_of_the_ground_state_structure(snapshot_store, shared_
         assert math.isclose(props.volume_per_atom_A3, e.structure.volume / e.structure.num_sites, rel_tol=1e-9), key
     # the 2019 snapshot has no structures: a formula only there has no volume
     assert snapshot_store.phase_properties(["Li3PS4"]).get("Li3PS4").volume_per_atom_A3 is None
+
+
+def test_setup_again_changes_nothing(snapshot_store, shared_data: Path) -> None:
+    from interfacestab.ingest import import_offline_snapshot
+
+    before = {s.name: s.info for s in snapshot_store.property_sources()}
+    again = import_offline_snapshot(snapshot_store, shared_data)
+    assert [changed for _, changed in again] == [False] * len(again)
+    assert {s.name for s, _ in again} >= set(before)
+    assert {s.name: s.info for s in snapshot_store.property_sources()} == before

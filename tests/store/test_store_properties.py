@@ -141,3 +141,31 @@ def test_read_only_old_store_is_read_not_changed(tmp_path: Path, monkeypatch: py
 def test_empty_new_store_has_a_note(store) -> None:
     table = store.phase_properties(["Li2S"])
     assert len(table) == 0 and table.notes
+
+
+def test_old_store_through_the_installed_script(tmp_path: Path) -> None:
+    import json
+
+    from helpers.cli_helpers import run_script
+
+    path = _old_store(tmp_path / "old.sqlite")
+    run = run_script("--store", str(path), "data", "info", "--format", "json")
+    assert run.returncode == 0, run.stderr
+    doc = json.loads(run.stdout)
+    assert doc["property_sources"] == [] and [s["name"] for s in doc["sources"]] == ["toy"]
+    (note,) = doc["property_notes"]
+    assert "interfacestab setup" in note
+    table = run_script("--store", str(path), "data", "info")
+    assert table.returncode == 0 and "no phase properties" in " ".join(table.stdout.split())
+
+
+def test_store_info_rows_list_property_sources(store) -> None:
+    from interfacestab.analyses.data import StoreInfo, store_info
+
+    store.replace_properties(USER, [PropertyRow("Li2S", 4.0, 4.0, 1, volume_per_atom_A3=19.0)])
+    info = store_info(store)
+    rows = info.to_rows()
+    assert [r["name"] for r in rows] == ["mine"]
+    assert set(rows[0]) == set(StoreInfo.ROW_FIELDS)
+    assert (rows[0]["source_kind"], rows[0]["gap_source"], rows[0]["n_entries"]) == ("properties", "user", 1)
+    assert rows[0]["properties"] == "band_gap;volume;ion_conductor"
