@@ -130,6 +130,13 @@ def write_source(
     for statement in PROPERTY_SCHEMA.split(";"):  # executescript would COMMIT the caller's transaction
         if statement.strip():
             conn.execute(statement)
+    columns = tuple(r[1] for r in conn.execute("PRAGMA table_info(phase_properties)"))
+    if columns != (*_COLUMNS.split(", "), "row_sha256"):
+        msg = (
+            "the store's phase-property table has another layout (made by a development version of "
+            "interfacestab); rebuild the store (delete it, run `interfacestab setup`, re-import your files)"
+        )
+        raise StoreError(msg)
     if only is None:
         conn.execute("DELETE FROM phase_properties WHERE source = ?", (src.name,))
     else:
