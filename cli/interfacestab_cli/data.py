@@ -190,6 +190,9 @@ def info_(
 ) -> None:
     """Show the store's path and every data source in it (entries, thermo type, vintage, origin).
 
+    Also lists the phase-property sources (band gaps, metal labels, volumes, ion-conductor flags)
+    with their formula counts and skipped rows ("property_sources" in JSON).
+
     Runs a full integrity check of the store first; a damaged store is an error that says how to rebuild it.
     """
     from interfacestab.analyses.data import store_info

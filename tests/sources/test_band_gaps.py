@@ -181,3 +181,41 @@ def test_setup_again_changes_nothing(snapshot_store, shared_data: Path) -> None:
     assert [changed for _, changed in again] == [False] * len(again)
     assert {s.name for s, _ in again} >= set(before)
     assert {s.name: s.info for s in snapshot_store.property_sources()} == before
+
+
+def test_an_imported_entry_list_with_structures_gives_ground_state_volumes(tmp_path: Path) -> None:
+    import json
+
+    from pymatgen.core import Lattice, Structure
+    from pymatgen.entries.computed_entries import ComputedEntry, ComputedStructureEntry
+
+    from interfacestab.ingest import import_path
+
+    def entry(species: list[str], a: float, energy: float, mid: str) -> dict:
+        coords = [[i / len(species), 0, 0] for i in range(len(species))]
+        structure = Structure(Lattice.cubic(a), species, coords)
+        return ComputedStructureEntry(structure, energy, entry_id=mid).as_dict()
+
+    rows = [
+        entry(["Li"], 3.0, -1.9, "m-1"),
+        entry(["O", "O"], 4.0, -9.8, "m-2"),
+        entry(["Li", "Li", "O"], 3.5, -3 * 2.6, "m-3"),  # ground-state Li2O: 3.5^3/3 A^3/atom
+        entry(["Li", "Li", "Li", "Li", "O", "O"], 5.0, -6 * 2.5, "m-4"),  # a metastable Li2O polymorph
+    ]
+    path = tmp_path / "mine.json"
+    path.write_text(json.dumps(rows))
+    with open_store(tmp_path / "s.sqlite") as store:
+        entries, props = import_path(store, path)
+        assert [s.name for s, _ in entries] == ["mine"] and [p.source.name for p in props] == ["mine_volumes"]
+        li2o = store.phase_properties(["Li4O2"]).get("Li2O")
+        assert li2o is not None and math.isclose(li2o.volume_per_atom_A3, 3.5**3 / 3, rel_tol=1e-12)
+        assert li2o.volume_source == "mine_volumes" and li2o.band_gaps == ()
+        _, props = import_path(store, path)
+        assert [p.changed for p in props] == [False]
+        # the same source from a file without structures: its volumes go too (never kept from another file)
+        flat = tmp_path / "flat.json"
+        flat.write_text(json.dumps([ComputedEntry(r["composition"], r["energy"]).as_dict() for r in rows]))
+        entries, props = import_path(store, flat, source_name="mine", replace=True)
+        assert entries and props == []
+        assert store.phase_properties(["Li2O"]).get("Li2O") is None
+        assert [s.name for s in store.property_sources()] == []
