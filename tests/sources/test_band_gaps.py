@@ -219,3 +219,26 @@ def test_an_imported_entry_list_with_structures_gives_ground_state_volumes(tmp_p
         assert entries and props == []
         assert store.phase_properties(["Li2O"]).get("Li2O") is None
         assert [s.name for s in store.property_sources()] == []
+
+
+def test_lookup_of_report_products_is_an_indexed_query(snapshot_store) -> None:
+    import sqlite3
+    import time
+
+    raw = sqlite3.connect(snapshot_store.path)
+    plan = " ".join(
+        str(r[-1])
+        for r in raw.execute(
+            "EXPLAIN QUERY PLAN SELECT * FROM phase_properties WHERE formula IN (?, ?)", ("Li2S", "LiCl")
+        )
+    )
+    raw.close()
+    assert "USING INDEX phase_properties_by_formula" in plan, plan
+    products = ["Li2S", "LiCl", "Li3P", "P2S5", "S", "Li", "Li3PS4", "Li6PS5Cl", "Na3P", "Co9S8"]
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        table = snapshot_store.phase_properties(products)
+        times.append(time.perf_counter() - start)
+    assert len(table) == len(products)
+    assert sorted(times)[2] < 0.05  # about 0.4 ms measured; a scan of the 87,000 rows would take far longer
