@@ -242,3 +242,31 @@ def test_lookup_of_report_products_is_an_indexed_query(snapshot_store) -> None:
         times.append(time.perf_counter() - start)
     assert len(table) == len(products)
     assert sorted(times)[2] < 0.05  # about 0.4 ms measured; a scan of the 87,000 rows would take far longer
+
+
+def test_setup_through_the_installed_script_imports_the_band_gaps(tmp_path: Path) -> None:
+    import json
+    import time
+
+    from helpers.cli_helpers import run_script
+
+    data = tmp_path / "data"
+    (data / "band_gaps_matbench").mkdir(parents=True)
+    (data / "mp_legacy2019_ground_state_eform_merged.csv").write_text(
+        "reduced_formula,formula_crabnet,e_form_per_atom,material_id\nLi2S,Li2S1,-1.5,mp-1\nLiCl,Li1Cl1,-1.9,mp-2\n"
+    )
+    (data / "band_gaps_matbench" / "mp_pbe_band_gap.csv").write_text(MP_CSV)
+    (data / "band_gaps_matbench" / "expt_is_metal.csv").write_text("formula,is_metal\nLiCl,0\nCo,1\n")
+    store = str(tmp_path / "s.sqlite")
+    run = run_script("--store", store, "setup", "--data-dir", str(data))
+    assert run.returncode == 0, run.stderr
+    info = json.loads(run_script("--store", store, "data", "info", "--format", "json").stdout)
+    by_name = {s["name"]: s for s in info["property_sources"]}
+    assert set(by_name) == {"mp_pbe_band_gaps", "expt_is_metal"}
+    assert (by_name["mp_pbe_band_gaps"]["n_formulas"], by_name["mp_pbe_band_gaps"]["n_skipped"]) == (3, 6)
+    assert by_name["expt_is_metal"]["n_formulas"] == 2
+    assert "Dunn" in by_name["mp_pbe_band_gaps"]["citation"]
+    time.sleep(1.1)  # a re-import would stamp another imported_at second
+    again = run_script("--store", store, "setup", "--data-dir", str(data))
+    assert again.returncode == 0, again.stderr
+    assert json.loads(run_script("--store", store, "data", "info", "--format", "json").stdout) == info
