@@ -412,7 +412,8 @@ def screen(
 
 #: Options of the cathode side (parameter names), refused with --anode.
 _CATHODE_SIDE_OPTIONS = (
-    "voltage", "charged_fraction", "charge_voltage", "max_reduction_limit", "min_oxidation_limit", "max_cathode_reaction",
+    "voltage", "charged_fraction", "charge_voltage", "max_reduction_limit", "min_oxidation_limit",
+    "max_cathode_reaction",
 )  # fmt: skip
 
 

@@ -16,7 +16,7 @@ a metastable or virtual cathode (NMC111 here) is the assemblage's starting point
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from interfacestab.analyses.targets import ParsedFormula, parse_input
 from interfacestab.chem import Composition, format_composition
@@ -30,9 +30,6 @@ if TYPE_CHECKING:
     from interfacestab.engine.cache import HullCache
     from interfacestab.entries import EntrySet
     from interfacestab.store.database import Store
-
-
-_Result = TypeVar("_Result", "InterfaceProfile", "InterfaceSweep")
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +170,8 @@ def charged_cathode_for(
     return charged_from_window(window, voltage_V)
 
 
-def with_charged_b(result: _Result, charged: ChargedCathode) -> _Result:
+def with_charged_b(
+    result: InterfaceProfile | InterfaceSweep, charged: ChargedCathode
+) -> InterfaceProfile | InterfaceSweep:
     """An interface profile or sweep whose reactant B was ``charged``: its JSON names the assemblage used."""
-    return replace(result, charged_b=charged.to_dict())  # type: ignore[type-var]
+    return replace(result, charged_b=charged.to_dict())

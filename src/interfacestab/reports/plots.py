@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
 
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
     from interfacestab.analyses.interface import InterfaceProfile
@@ -141,7 +142,7 @@ def window_figure(result: StabilityWindow, *, top: int | None = None) -> Figure:
     return fig
 
 
-def _key_axes(n_rows: int, plot_height_in: float, width_in: float = 8.0) -> tuple[Figure, object, object]:
+def _key_axes(n_rows: int, plot_height_in: float, width_in: float = 8.0) -> tuple[Figure, Axes, Axes]:
     """A figure with a plot on top and a text key of ``n_rows`` lines below it."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
