@@ -175,3 +175,20 @@ def test_snapshot_charge_voltage_screen(snapshot_store, tmp_path: Path) -> None:
     (row,) = screen.results
     direct = interface_for("Li3PO4", "Li0.5CoO2", store=snapshot_store).minimum
     assert row.charged_cathode_reaction_eV_per_atom == direct.reaction_energy_eV_per_atom
+
+
+def test_anode_screen_figure_plots_the_anode_reactions(toy_store_path: str) -> None:
+    from interfacestab.reports.plots import screen_figure
+
+    screen = screen_interlayers(["LiF", "LiS"], "Li2S", "Li", store_path=toy_store_path, workers=1)
+    fig = screen_figure(screen)
+    ax = fig.axes[0]
+    points = sorted(float(y) for coll in ax.collections for _, y in coll.get_offsets())
+    assert points == pytest.approx(sorted(r.anode_reaction_eV_per_atom for r in screen.results))
+    assert "anode" in ax.get_ylabel() and "Li$_{2}$S" in ax.get_title()
+
+
+def test_help_lists_the_seed_interlayers() -> None:
+    from interfacestab_cli.screen import SEED_INTERLAYERS_TEXT
+
+    assert {ion: ", ".join(default_interlayers(ion)) for ion in SEED_INTERLAYERS} == SEED_INTERLAYERS_TEXT

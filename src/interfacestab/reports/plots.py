@@ -381,6 +381,8 @@ def screen_figure(screen: CoatingScreen, *, top: int | None = None) -> Figure:
     the box shows the reaction-energy criteria.
     """
     n_labels = 10 if top is None else top
+    if screen.anode_side:
+        return anode_screen_figure(screen, top=n_labels)
     from matplotlib.lines import Line2D
     from matplotlib.patches import Rectangle
 
@@ -463,6 +465,80 @@ def screen_figure(screen: CoatingScreen, *, top: int | None = None) -> Figure:
         f"coatings for {tex(screen.electrolyte)} | {tex(screen.cathode)}: {len(screen.passed)} of "
         f"{len(screen.results)} pass "
         f"({screen.provenance.source.name})",
+        fontsize=9,
+    )
+    return fig
+
+
+def anode_screen_figure(screen: CoatingScreen, *, top: int | None = None) -> Figure:
+    """An anode screen: reaction energy with the electrolyte vs with the anode, coloured by the reduction limit.
+
+    Passing candidates are stars; the ``top`` (default 10) best-ranked are numbered with a key; the box shows
+    the reaction-energy criteria and the colour bar marks the anode's potential (the reduction-limit threshold).
+    """
+    from matplotlib.patches import Rectangle
+
+    n_labels = 10 if top is None else top
+    c = screen.criteria
+    ion = screen.ion
+    fig, (ax,) = _new_figure(1, 5.5)
+    rows = [
+        r
+        for r in screen.results
+        if r.error is None
+        and r.electrolyte_reaction_eV_per_atom is not None
+        and r.anode_reaction_eV_per_atom is not None
+    ]
+    lim_x, lim_y = c.max_abs_electrolyte_reaction_eV_per_atom, c.max_abs_anode_reaction_eV_per_atom
+    ax.add_patch(
+        Rectangle(
+            (-lim_x, -lim_y), lim_x, lim_y, facecolor="tab:green", alpha=0.1, edgecolor="tab:green", linestyle="--",
+            label=f"|reaction energy| ≤ {fmt_energy(lim_x)} / {fmt_energy(lim_y)} eV/atom",
+        )
+    )  # fmt: skip
+    limits = [r.reduction_limit_V for r in rows if r.reduction_limit_V is not None]
+    mappable = None
+    for passed, marker, size, label in (
+        (False, "o", 30, "fails a criterion"),
+        (True, "*", 160, "passes every criterion"),
+    ):
+        group = [r for r in rows if r.passed is passed]
+        if group:
+            mappable = ax.scatter(
+                [r.electrolyte_reaction_eV_per_atom for r in group],
+                [r.anode_reaction_eV_per_atom for r in group],
+                c=[r.reduction_limit_V for r in group],
+                cmap="viridis_r", vmin=min(limits), vmax=max([*limits, min(limits) + 1e-3]),
+                marker=marker, s=size, edgecolors="black" if passed else "none", linewidths=0.8, label=label,
+            )  # fmt: skip
+    if mappable is not None:
+        bar = fig.colorbar(mappable, ax=ax)
+        bar.set_label(f"reduction limit (V vs {ion}/{ion}+)")
+        bar.ax.axhline(c.reduction_threshold_V, color="red", linewidth=1.2)
+    key = []
+    for rank, r in enumerate([r for r in screen.results if r in rows][:n_labels], start=1):
+        xy = (r.electrolyte_reaction_eV_per_atom, r.anode_reaction_eV_per_atom)
+        ax.annotate(str(rank), xy, xytext=(3, 3 + 6 * (rank % 3)), textcoords="offset points", fontsize=6)
+        key.append(f"{rank}. {tex(r.formula)}")
+    if key:
+        ax.text(
+            0.62, 0.03, "\n".join(key), transform=ax.transAxes, fontsize=7, va="bottom", ha="left",
+            bbox={"facecolor": "white", "edgecolor": "lightgrey", "alpha": 0.9},
+        )  # fmt: skip
+    ax.axhline(0.0, color="grey", linewidth=0.6)
+    ax.axvline(0.0, color="grey", linewidth=0.6)
+    x_low = 1.1 * min([*(r.electrolyte_reaction_eV_per_atom or 0.0 for r in rows), -lim_x])
+    y_low = 1.1 * min([*(r.anode_reaction_eV_per_atom or 0.0 for r in rows), -lim_y])
+    ax.set_xlim(x_low, -0.05 * x_low)
+    ax.set_ylim(y_low, -0.1 * y_low)
+    anode = tex(screen.anode or "")
+    ax.set_xlabel(f"reaction energy with {tex(screen.electrolyte)} (eV/atom)")
+    ax.set_ylabel(f"reaction energy with the anode {anode} (eV/atom)")
+    ax.legend(loc="lower left", frameon=False, fontsize=7)
+    potential = fmt_voltage(c.anode_potential_V if c.anode_potential_V is not None else 0.0)
+    ax.set_title(
+        f"interlayers for {tex(screen.electrolyte)} | {anode} ({potential} V): {len(screen.passed)} of "
+        f"{len(screen.results)} pass ({screen.provenance.source.name})",
         fontsize=9,
     )
     return fig
