@@ -119,3 +119,14 @@ def test_stage_label_names_phases_with_subscripts(toy_data_store) -> None:
         for phase in stage.phases:
             assert tex(phase) in label
         assert ("from" in label) == (stage.voltage_high_V is None)
+
+
+def test_scan_template_is_written_with_subscripts(snapshot_store) -> None:
+    from interfacestab.analyses.scan import window_scan
+    from interfacestab.reports.plots import scan_figure, tex_template
+
+    assert tex_template("Li6+xP1-xGexS5I", "x") == "Li$_{6+x}$P$_{1-x}$Ge$_{x}$S$_{5}$I"
+    assert tex_template("LixCoO2", "x") == "Li$_{x}$CoO$_{2}$"
+    fig = scan_figure(window_scan("Li6+xP1-xGexS5I", "x=0:0.2:0.1", store=snapshot_store))
+    assert fig.axes[0].get_title().startswith("Li$_{6+x}$P$_{1-x}$Ge$_{x}$S$_{5}$I")
+    _draws(fig)

@@ -53,6 +53,23 @@ def tex(text: str) -> str:
     return _AMOUNT.sub(r"$_{\1}$", text.replace("$", r"\$"))
 
 
+def tex_template(template: str, variable: str) -> str:
+    """A scan template with its amounts as subscripts: ``Li6+xP1-xGexS5I`` -> ``Li$_{6+x}$P$_{1-x}$Ge$_{x}$S$_{5}$I``.
+
+    Read with the scan's own tokenizer, so an amount is whatever the scan evaluates for that element.
+    """
+    from interfacestab.analyses.scan import _template_tokens
+
+    parts = []
+    for match in _template_tokens(variable).finditer(template.replace(" ", "")):
+        symbol, amount = match.group(1), match.group(2)
+        if symbol is None:
+            parts.append(match.group(0).replace("$", r"\$"))
+        else:
+            parts.append(symbol + (f"$_{{{amount}}}$" if amount else ""))
+    return "".join(parts)
+
+
 def tex_phases(phases: Sequence[str]) -> str:
     """Phases joined as a sum with subscripts (``Li$_{2}$S + LiCl``); ``none`` when empty."""
     return tex(fmt_phases(phases))
@@ -237,7 +254,7 @@ def scan_figure(result: WindowScan, *, top: int | None = None) -> Figure:
         ax.text(0.01, 0.98, f"top edge: no {ion} to release (no oxidation limit)", transform=ax.transAxes,
                 va="top", fontsize=7, color="grey")  # fmt: skip
     ax.plot([], [], marker="o", color="grey", markerfacecolor="white", linestyle="", label="virtual (not in the data)")
-    ax.set_xlabel(f"{var} in {result.template}")
+    ax.set_xlabel(f"{var} in {tex_template(result.template, var)}")
     ax.set_ylabel(f"voltage (V vs {ion}/{ion}+)")
     ax.set_ylim(0.0, v_top)
     if len(xs) > 1:
@@ -245,7 +262,7 @@ def scan_figure(result: WindowScan, *, top: int | None = None) -> Figure:
         ax.set_xlim(min(xs) - pad, max(xs) + pad)
     ax.legend(loc="best", frameon=False, fontsize=8)
     source = result.rows[0].window.provenance.source.name if result.rows else ""
-    ax.set_title(f"{result.template}: stability window vs {ion}/{ion}+ ({source})")
+    ax.set_title(f"{tex_template(result.template, var)}: stability window vs {ion}/{ion}+ ({source})")
     return fig
 
 
