@@ -192,3 +192,18 @@ def test_help_lists_the_seed_interlayers() -> None:
     from interfacestab_cli.screen import SEED_INTERLAYERS_TEXT
 
     assert {ion: ", ".join(default_interlayers(ion)) for ion in SEED_INTERLAYERS} == SEED_INTERLAYERS_TEXT
+
+
+def test_anode_screen_resumes_and_refuses_another_side(toy_store_path: str, tmp_path: Path) -> None:
+    """The checkpoint knows the anode: a resumed anode run is identical, a cathode run on it is refused."""
+    from interfacestab.errors import InterfaceStabError
+
+    out = tmp_path / "anode.json"
+    first = screen_interlayers(["LiF", "LiS"], "Li2S", "Li0.5In", store_path=toy_store_path, output=out, workers=1)
+    again = screen_interlayers(
+        ["LiF", "LiS"], "Li2S", "Li0.5In", store_path=toy_store_path, output=out, resume=True, workers=1
+    )
+    assert again.n_computed == 0
+    assert [r.to_dict() for r in again.results] == [r.to_dict() for r in first.results]
+    with pytest.raises(InterfaceStabError, match="other settings"):
+        screen_interlayers(["LiF", "LiS"], "Li2S", "Li", store_path=toy_store_path, output=out, resume=True, workers=1)
