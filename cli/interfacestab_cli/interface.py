@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -9,6 +10,7 @@ import typer
 from interfacestab_cli.console import info, user_errors
 from interfacestab_cli.options import (
     MAX_GRID_POINTS,
+    OUTPUT_PANEL,
     THERMO_PANEL,
     Ion,
     IonOption,
@@ -27,6 +29,14 @@ from interfacestab_cli.state import open_store_for
 if TYPE_CHECKING:
     from interfacestab.analyses.interface import InterfaceProfile
     from interfacestab.analyses.sweep import InterfaceSweep
+
+
+class XAxis(StrEnum):
+    """The x axis of an interface plot."""
+
+    atomic = "atomic"
+    molar = "molar"
+
 
 _SOC_HELP = (
     "State of charge of {which}: this fraction (0-1) of its A is removed before the reaction "
@@ -102,6 +112,41 @@ def interface(
     fmt: ResultFormatOption = OutputFormat.table,
     output: OutputOption = None,
     plot: PlotOption = None,
+    charge_voltage: Annotated[
+        float | None,
+        typer.Option(
+            "--charge-voltage",
+            metavar="V",
+            callback=in_range("--charge-voltage"),
+            help="Charge B (the cathode) to this voltage vs A/A+ first: B reacts as its equilibrium phase "
+            "assemblage with A at mu_A = -V on the same hull (LiCoO2 at 3.9 V -> Li(CoO2)2, at 4.2 V -> CoO2); "
+            f"the composition and phases used are named on stderr and in the JSON (charged_b). "
+            f"{range_text('--charge-voltage')}. Not with --soc-b.",
+            rich_help_panel=THERMO_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+    x_axis: Annotated[
+        XAxis,
+        typer.Option(
+            "--x",
+            help="x axis of the --plot: atomic (fraction of A's atoms) or molar (fraction of A's formula "
+            "units); the JSON and CSV carry both (x_atomic_a, x_molar_a).",
+            rich_help_panel=OUTPUT_PANEL,
+        ),
+    ] = XAxis.atomic,
+    operating_voltage: Annotated[
+        float | None,
+        typer.Option(
+            "--operating-voltage",
+            metavar="V",
+            callback=in_range("--operating-voltage"),
+            help="With --sweep and --plot: draw a marker line at the cathode's operating voltage "
+            f"(V vs A/A+; {range_text('--operating-voltage')}).",
+            rich_help_panel=OUTPUT_PANEL,
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Interface reactions of A | B: reaction energy at every kink of the mixing line, and its minimum.
 
@@ -113,9 +158,21 @@ def interface(
     if voltage is not None and sweep is not None:
         usage_error(ctx, "--voltage and --sweep cannot be used together: --voltage opens the system at one voltage, "
                     "--sweep at a range of them")  # fmt: skip
+    if charge_voltage is not None and soc_b is not None:
+        usage_error(ctx, "give either --soc-b (a fraction of B's ion removed) or --charge-voltage, not both")
+    if x_axis == XAxis.molar and sweep is not None:
+        usage_error(ctx, "--x molar sets the x of the interface curve; a --sweep plot has voltage on its x axis")
+    if operating_voltage is not None and sweep is None:
+        usage_error(ctx, "--operating-voltage marks a voltage on a --sweep plot; add --sweep V1:V2:STEP")
     fmt_name = output_format(ctx, fmt.value, output)  # before any work: a contradicting --format is refused
+    charged = None
     with user_errors():
         with open_store_for(ctx) as store:
+            if charge_voltage is not None:
+                from interfacestab.analyses.charging import charged_cathode_for
+
+                charged = charged_cathode_for(reactant_b, charge_voltage, ion=ion.value, source=source, store=store)
+                reactant_b = charged.parsed  # type: ignore[assignment]
             if sweep is not None:
                 from interfacestab.analyses.sweep import interface_sweep_for
 
@@ -130,8 +187,19 @@ def interface(
                     reactant_a, reactant_b, ion=ion.value, voltage_V=voltage, use_entry_energies=use_entry_energies,
                     state_of_charge_a=soc_a, state_of_charge_b=soc_b, source=source, store=store,
                 )  # fmt: skip
+            if charged is not None:
+                from interfacestab.analyses.charging import with_charged_b
+
+                result = with_charged_b(result, charged)
         reacted = (("A", reactant_a, soc_a, result.input_a), ("B", reactant_b, soc_b, result.input_b))
         for which, given, fraction, as_reacted in reacted:  # after the result: an error stays the only line
             if fraction is not None:
                 info(f"{which}: {given} at state of charge {fraction:g} -> {as_reacted}")
-        report(result, fmt_name, output, plot)
+        if charged is not None:
+            info(f"B: {charged.describe()}")
+        report(result, fmt_name, output, None)
+        if plot is not None:
+            from interfacestab.reports.plots import draw_interface_plot
+
+            target = draw_interface_plot(result, plot, x_axis=x_axis.value, operating_voltage_V=operating_voltage)
+            info(f"wrote plot to {target}")

@@ -119,6 +119,9 @@ RANGES: dict[str, tuple[float, float, str]] = {
     "--min-oxidation-limit": (0.0, 10.0, "V"),
     "--max-electrolyte-reaction": (0.0, 10.0, "eV/atom"),
     "--max-cathode-reaction": (0.0, 10.0, "eV/atom"),
+    "--charge-voltage": (0.0, 10.0, "V"),
+    "--operating-voltage": (0.0, 10.0, "V"),
+    "--max-anode-reaction": (0.0, 10.0, "eV/atom"),
 }
 
 

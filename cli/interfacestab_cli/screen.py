@@ -41,6 +41,12 @@ CRITERIA_PANEL = "Criteria (defaults: Xiao et al. 2019)"
 
 #: Shown in the help; equal to ``coatings.SEED_COATINGS`` and ``coatings.DEFAULT_EXCLUDED_ELEMENTS``.
 SEED_COATINGS_TEXT = "LiNbO3, Li2SnO3, Li2SiO3, Li3PO4, Li4Ti5O12, LiAlO2, Li2ZrO3, LiTaO3, Li3BO3, Li4SiO4"
+#: Shown in the help; equal to ``coatings.SEED_INTERLAYERS`` (the anode side), per ion.
+SEED_INTERLAYERS_TEXT = {
+    "Li": "LiF, LiI, Li3N, Li3PO4, Li2O, LiCl, Li2S, Li13In3, Li9Al4, LiAg",
+    "Na": "NaF, NaI, Na2O, Na3PO4, NaCl, Na2S, Na15Sn4",
+    "K": "KF, KI, K2O, KCl, K2S, K3PO4",
+}
 EXCLUDED_ELEMENTS_TEXT = (
     "Tc, Pm, Po, At, Rn, Fr, Ra, Ac, Th, Pa, U, Np, Pu, Am, Cm, Bk, Cf, Es, Fm, Md, No, Lr (radioactive); "
     "Ru, Rh, Pd, Os, Ir, Pt, Au, Re (very costly); Hg, Cd, Tl, Be (toxic)"
@@ -71,6 +77,19 @@ HELP = "\n\n".join(
         "--max-e-above-hull of its hull, with all of --include-elements and none of --exclude-elements "
         f"(default: {EXCLUDED_ELEMENTS_TEXT}); else the 10 seed coatings: {SEED_COATINGS_TEXT}. "
         "A candidate that is the electrolyte or the cathode itself is skipped.",
+        "[bold]Charged cathode[/]: by default the cathode with all its ion removed (--charged-fraction 1, LiCoO2 -> "
+        f"CoO2), the worst case screened by {conv.CRITERIA_CITATION}; --charged-fraction F removes a fraction; "
+        "--charge-voltage V takes instead the cathode's equilibrium phase assemblage at V on the same hull "
+        "(LiCoO2 at 3.9 V -> Li(CoO2)2, above about 4.1 V -> CoO2; NMC111 fully charged -> CoO2 + MnNiO3 + O2).",
+        "[bold]Anode side[/] (--anode instead of --cathode): screen interlayers between the electrolyte and the metal "
+        "anode (Li, Na, K) or an alloy (e.g. Li0.5In). Criteria: e_above_hull as above; the reduction limit must "
+        "reach the anode's potential (0 V for the metal; for an alloy its two-phase plateau, or the lowest voltage of "
+        "a single-phase alloy, on the same hull; tolerance "
+        f"{conv.SCREEN_ANODE_REDUCTION_TOLERANCE_V:g} V); |reaction energy| <= "
+        f"{conv.SCREEN_MAX_ABS_ELECTROLYTE_REACTION_eV_per_atom:g} eV/atom with the electrolyte and "
+        f"{conv.SCREEN_MAX_ABS_ANODE_REACTION_eV_per_atom:g} eV/atom with the anode (--max-anode-reaction); the "
+        f"oxidation limit is reported, not a criterion ({conv.ANODE_CRITERIA_CITATION}). Seed interlayers: "
+        f"{SEED_INTERLAYERS_TEXT['Li']} (Na: {SEED_INTERLAYERS_TEXT['Na']}; K: {SEED_INTERLAYERS_TEXT['K']}).",
         "Runs on all cores (--workers) or a Dask cluster (--scheduler); with --output it is checkpointed: "
         "after Ctrl-C rerun with --resume (refused if the checkpoint was computed with other settings).",
         "[bold]Exit codes[/]: 0 done (candidates that could not be screened are counted on stderr); 1 an error, "
@@ -92,15 +111,15 @@ def screen(
         ),
     ],
     cathode: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--cathode",
             metavar="FORMULA",
-            help="Cathode in its discharged state, e.g. LiCoO2 or LiNi1/3Mn1/3Co1/3O2.",
+            help="Cathode in its discharged state, e.g. LiCoO2 or LiNi1/3Mn1/3Co1/3O2 (or --anode).",
             rich_help_panel=INPUT_PANEL,
             show_default=False,
         ),
-    ],
+    ] = None,
     candidates: Annotated[
         Path | None,
         typer.Option(
@@ -260,6 +279,43 @@ def screen(
             show_default=False,
         ),
     ] = None,
+    anode: Annotated[
+        str | None,
+        typer.Option(
+            "--anode",
+            metavar="FORMULA",
+            help="Screen interlayers between the electrolyte and this anode instead of coatings at a cathode: the "
+            "metal (Li, Na, K) or an alloy such as Li0.5In or NaSn2.",
+            rich_help_panel=INPUT_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+    max_anode_reaction: Annotated[
+        float | None,
+        typer.Option(
+            "--max-anode-reaction",
+            metavar="E",
+            callback=in_range("--max-anode-reaction"),
+            help="With --anode: largest |reaction energy| with the anode, eV/atom "
+            f"(default {conv.SCREEN_MAX_ABS_ANODE_REACTION_eV_per_atom:g}). "
+            f"Range: {range_text('--max-anode-reaction')}.",
+            rich_help_panel=CRITERIA_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+    charge_voltage: Annotated[
+        float | None,
+        typer.Option(
+            "--charge-voltage",
+            metavar="V",
+            callback=in_range("--charge-voltage"),
+            help="The charged cathode is the cathode's equilibrium phase assemblage at this voltage (V vs A/A+) on "
+            "the same hull, instead of --charged-fraction (default: fully charged, as in Xiao et al. 2019). "
+            f"Range: {range_text('--charge-voltage')}.",
+            rich_help_panel=THERMO_PANEL,
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Screen coating materials between a solid electrolyte and a cathode (help text: ``HELP``)."""
     if candidates is not None and auto:
@@ -270,6 +326,7 @@ def screen(
         usage_error(ctx, "give either --workers (local processes) or --scheduler (a Dask cluster), not both")
     if resume and output is None:
         usage_error(ctx, "--resume continues the run checkpointed beside --output PATH; give the same --output")
+    _check_side_options(ctx, cathode, anode, charge_voltage, max_anode_reaction)
 
     from interfacestab.analyses import coatings
 
@@ -286,6 +343,7 @@ def screen(
                 "min_oxidation_limit_V": min_oxidation_limit,
                 "max_abs_electrolyte_reaction_eV_per_atom": max_electrolyte_reaction,
                 "max_abs_cathode_reaction_eV_per_atom": max_cathode_reaction,
+                "max_abs_anode_reaction_eV_per_atom": max_anode_reaction,
             }
             overrides = {name: value for name, value in given.items() if value is not None}
             criteria = coatings.ScreeningCriteria.for_ion(ion.value, **overrides)
@@ -312,6 +370,9 @@ def screen(
                     return found
 
                 names, intro = from_the_data, ""
+            elif anode is not None:
+                names = coatings.default_interlayers(ion.value)
+                intro = f"{len(names)} seed interlayers (give --candidates FILE or --auto for others)"
             else:
                 names = coatings.default_candidates(ion.value)
                 intro = f"{len(names)} seed coatings (give --candidates FILE or --auto for others)"
@@ -331,9 +392,12 @@ def screen(
                     workers=workers,
                     scheduler=scheduler,
                     progress=tracker,
+                    anode=anode,
+                    charge_voltage_V=charge_voltage,
                 )
             for note in result.notes:
                 info(note)
+            _side_info(result)
             if output is not None:
                 info(f"wrote {len(result.results)} candidates to {output} ({result.n_computed} computed this run)")
             report(result, fmt.value, None, plot, top=top)
@@ -344,3 +408,50 @@ def screen(
         if n_failed == len(result.results):
             fail(f"all {n_failed} candidates failed: none could be screened (see the error column)")
         warn(f"{n_failed} of {len(result.results)} candidates could not be screened (see the error column)")
+
+
+#: Options of the cathode side (parameter names), refused with --anode.
+_CATHODE_SIDE_OPTIONS = (
+    "voltage", "charged_fraction", "charge_voltage", "max_reduction_limit", "min_oxidation_limit",
+    "max_cathode_reaction",
+)  # fmt: skip
+
+
+def _check_side_options(
+    ctx: typer.Context,
+    cathode: str | None,
+    anode: str | None,
+    charge_voltage: float | None,
+    max_anode_reaction: float | None,
+) -> None:
+    """Usage errors of the electrode side: exactly one of --cathode and --anode, each with its own options."""
+    if cathode is None and anode is None:
+        usage_error(ctx, "give --cathode FORMULA (coatings) or --anode FORMULA (interlayers at the anode)")
+    if cathode is not None and anode is not None:
+        usage_error(ctx, "give either --cathode (coatings) or --anode (interlayers at the anode), not both")
+    given = {
+        name
+        for name in _CATHODE_SIDE_OPTIONS
+        if (source := ctx.get_parameter_source(name)) is not None and source.name not in ("DEFAULT", "DEFAULT_MAP")
+    }
+    if anode is not None and given:
+        options = ", ".join("--" + name.replace("_", "-") for name in sorted(given))
+        usage_error(ctx, f"{options}: cathode-side options, not with --anode (its reduction limit is the anode's)")
+    if anode is None and max_anode_reaction is not None:
+        usage_error(ctx, "--max-anode-reaction is a criterion of the anode side; add --anode FORMULA")
+    if charge_voltage is not None and "charged_fraction" in given:
+        usage_error(ctx, "give either --charged-fraction or --charge-voltage for the charged cathode, not both")
+
+
+def _side_info(result: object) -> None:
+    """Say on stderr which anode potential or charged cathode the screen used."""
+    screen = result
+    anode = getattr(screen, "anode", None)
+    ion = getattr(screen, "ion", "")
+    if anode is not None:
+        phases = " + ".join(getattr(screen, "anode_phases", ()))
+        info(f"anode {anode} at {getattr(screen, 'anode_potential_V', 0.0):.4g} V vs {ion}/{ion}+ ({phases})")
+    voltage = getattr(screen, "charge_voltage_V", None)
+    if voltage is not None:
+        phases = " + ".join(getattr(screen, "charged_cathode_phases", ()))
+        info(f"charged cathode at {voltage:g} V vs {ion}/{ion}+: {getattr(screen, 'charged_cathode', '')} ({phases})")

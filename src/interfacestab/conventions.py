@@ -144,6 +144,22 @@ SCREEN_SCALE_REACTION_eV_per_atom: float = 0.05
 #: Margin given to the oxidation criterion of a candidate without the ion (it cannot be oxidised).
 SCREEN_NO_ION_OXIDATION_MARGIN: float = 10.0
 
+# -- anode-interlayer screen defaults (``screen --anode``) -----------------------------------------
+#: Where the anode criteria come from: only phases whose reduction limit reaches the anode's potential
+#: are thermodynamically stable against it (Zhu, He, Mo 2015 find that only a few binary Li
+#: compounds, e.g. LiF, Li3N, Li2O, LiCl, reach 0 V), and the reaction-energy criterion of Xiao et al.
+#: is applied to the anode side as to the cathode side.
+ANODE_CRITERIA_CITATION = (
+    "Zhu, He, Mo, ACS Appl. Mater. Interfaces 7 (2015) 23685 (reduction limit at the anode potential); "
+    "Xiao, Miara, Wang, Ceder, Joule 3 (2019) 1252 (reaction-energy thresholds)"
+)
+#: How far (V) an interlayer's reduction limit may lie above the anode's potential: none. The interlayer must
+#: be thermodynamically stable in contact with the anode, as the coating must be at the cathode's voltage.
+SCREEN_ANODE_REDUCTION_TOLERANCE_V: float = 0.0
+#: Largest |reaction energy| of an interlayer with the anode (eV/atom of the mixture, closed system): the
+#: same threshold as with the cathode (Xiao et al. 2019), here against the metal or alloy.
+SCREEN_MAX_ABS_ANODE_REACTION_eV_per_atom: float = 0.1
+
 
 def screen_voltage_limits_V(ion: str) -> tuple[float, float]:
     """(highest reduction limit, lowest oxidation limit) of a coating vs A/A+ for ``ion``."""

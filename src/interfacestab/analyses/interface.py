@@ -95,6 +95,8 @@ class InterfaceProfile:
     material_id_a: str = ""
     material_id_b: str = ""
     notes: tuple[str, ...] = ()
+    #: Reactant B charged to a voltage (``--charge-voltage``): ``ChargedCathode.to_dict()``, else None.
+    charged_b: dict[str, object] | None = None
 
     def to_dict(self) -> dict[str, object]:
         """JSON-safe dictionary keyed by field name (the stable JSON contract; units in the keys, see above)."""
@@ -124,6 +126,7 @@ class InterfaceProfile:
             f"energy_b{per}": self.energy_b_eV_per_normalising_atom,
             "notes": list(self.notes),
             "provenance": self.provenance.to_dict(),
+            "charged_b": self.charged_b,
         }
 
     #: Columns of :meth:`to_rows` (the CSV), in order: the pair, the kink, ``is_minimum``, the provenance.

@@ -115,6 +115,8 @@ class InterfaceSweep:
     n_evaluations: int
     input_a: str = ""
     input_b: str = ""
+    #: Reactant B charged to a voltage (``--charge-voltage``): ``ChargedCathode.to_dict()``, else None.
+    charged_b: dict[str, object] | None = None
 
     def to_dict(self) -> dict[str, object]:
         """JSON-safe dictionary keyed by field name."""
@@ -129,6 +131,7 @@ class InterfaceSweep:
             "transitions": [t.to_dict() for t in self.transitions],
             "n_evaluations": self.n_evaluations,
             "provenance": self.provenance.to_dict(),
+            "charged_b": self.charged_b,
         }
 
     #: Columns of :meth:`to_rows` (the CSV): a ``point`` row per grid voltage, a ``transition`` row per change.

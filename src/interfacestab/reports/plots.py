@@ -7,6 +7,7 @@ follows the extension: ``.png`` or ``.svg``; files are written atomically (``int
 from __future__ import annotations
 
 import itertools
+import re
 from typing import TYPE_CHECKING
 
 from interfacestab.fileio import check_output_path, write_atomically
@@ -20,18 +21,68 @@ from interfacestab.reports.format import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from pathlib import Path
 
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
     from interfacestab.analyses.interface import InterfaceProfile
     from interfacestab.analyses.scan import WindowScan
     from interfacestab.analyses.screening import CoatingScreen
     from interfacestab.analyses.sweep import InterfaceSweep, SweepPoint
-    from interfacestab.analyses.window import StabilityWindow
+    from interfacestab.analyses.window import StabilityWindow, WindowStage
 
 PLOT_SUFFIXES: dict[str, str] = {".png": "png", ".svg": "svg"}
 _PNG_DPI = 200
+
+#: An amount in a formula: digits after an element symbol or a closing bracket (``Li6``, ``(CoO2)2``, ``Mn1/3``).
+_AMOUNT = re.compile(r"(?<=[A-Za-z)\]])(\d+(?:\.\d+)?(?:/\d+)?)")
+#: Artist ids the figure tests look for.
+KINK_LABEL_GID = "kink-label"
+MUTUAL_GID = "mutual"
+OPERATING_VOLTAGE_GID = "operating-voltage"
+
+
+def tex(text: str) -> str:
+    """Formula amounts as mathtext subscripts: ``Li6PS5Cl`` -> ``Li$_{6}$PS$_{5}$Cl``.
+
+    Works on a formula, a sum of phases or a reaction (``0.5 Li2S + ...``: a coefficient after a space
+    stays as it is); a ``$`` already in ``text`` is escaped first so the result always parses.
+    """
+    return _AMOUNT.sub(r"$_{\1}$", text.replace("$", r"\$"))
+
+
+def tex_template(template: str, variable: str) -> str:
+    """A scan template with its amounts as subscripts: ``Li6+xP1-xGexS5I`` -> ``Li$_{6+x}$P$_{1-x}$Ge$_{x}$S$_{5}$I``.
+
+    Read with the scan's own tokenizer, so an amount is whatever the scan evaluates for that element.
+    """
+    from interfacestab.analyses.scan import _template_tokens
+
+    parts = []
+    for match in _template_tokens(variable).finditer(template.replace(" ", "")):
+        symbol, amount = match.group(1), match.group(2)
+        if symbol is None:
+            parts.append(match.group(0).replace("$", r"\$"))
+        else:
+            parts.append(symbol + (f"$_{{{amount}}}$" if amount else ""))
+    return "".join(parts)
+
+
+def tex_phases(phases: Sequence[str]) -> str:
+    """Phases joined as a sum with subscripts (``Li$_{2}$S + LiCl``); ``none`` when empty."""
+    return tex(fmt_phases(phases))
+
+
+def stage_label(stage: WindowStage) -> str:
+    """Label of a window-profile stage: its phases with subscripts and its voltage range.
+
+    ``Li$_{2}$S + P: 0 – 1.71 V`` (an open top stage: ``from 2.31 V``); for ``window_figure``.
+    """
+    low, high = stage.voltage_low_V, stage.voltage_high_V
+    volts = f"from {fmt_voltage(low)} V" if high is None else f"{fmt_voltage(low)} – {fmt_voltage(high)} V"
+    return f"{tex_phases(stage.phases)}: {volts}"
 
 
 def check_plot_path(path: str | Path) -> Path:
@@ -108,19 +159,52 @@ def window_figure(result: StabilityWindow, *, top: int | None = None) -> Figure:
     return fig
 
 
-def interface_figure(result: InterfaceProfile, *, top: int | None = None) -> Figure:
-    """Reaction energy vs x_atomic_a through the exact kinks, with the minimum's products labelled."""
-    fig, (ax,) = _new_figure(1, 4.5)
-    xs = [k.x_atomic_a for k in result.kinks]
-    ys = [k.reaction_energy_eV_per_normalising_atom for k in result.kinks]
-    ax.plot(xs, ys, color="tab:blue", linewidth=1.5, marker="o", markersize=4)
+def _key_axes(n_rows: int, plot_height_in: float, width_in: float = 8.0) -> tuple[Figure, Axes, Axes]:
+    """A figure with a plot on top and a text key of ``n_rows`` lines below it."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    key_height = 0.2 * max(1, n_rows) + 0.3
+    fig = Figure(figsize=(width_in, plot_height_in + key_height), layout="constrained")
+    FigureCanvasAgg(fig)
+    ax, ax_key = fig.subplots(2, 1, height_ratios=[plot_height_in, key_height])
+    ax_key.set_axis_off()
+    return fig, ax, ax_key
+
+
+def interface_figure(result: InterfaceProfile, *, top: int | None = None, x_axis: str = "atomic") -> Figure:
+    """Reaction energy vs x through the exact kinks, every kink numbered, with a key of their reactions.
+
+    ``x_axis`` is ``atomic`` (fraction of A's atoms) or ``molar`` (of A's formula units). Open to the
+    ion, the mutual (interface-only) energy is drawn beside the total one: at high voltage the total is
+    dominated by a reactant's own reaction with the reservoir.
+    """
+    if x_axis not in {"atomic", "molar"}:
+        msg = f"x_axis must be atomic or molar, not {x_axis!r}"
+        raise ValueError(msg)
+    kinks = result.kinks
+    fig, ax, ax_key = _key_axes(len(kinks), 4.5)
+    unit = interface_energy_unit(result)
+
+    def x_of(k: object) -> float:
+        return float(getattr(k, f"x_{x_axis}_a"))
+
+    xs = [x_of(k) for k in kinks]
+    ys = [k.reaction_energy_eV_per_normalising_atom for k in kinks]
+    ax.plot(xs, ys, color="tab:blue", linewidth=1.5, marker="o", markersize=4, label="reaction energy")
+    if result.open_system:
+        mutual = [k.mutual_reaction_energy_eV_per_normalising_atom for k in kinks]
+        ax.plot(xs, mutual, color="tab:orange", linewidth=1.2, linestyle="--", marker=".", gid=MUTUAL_GID,
+                label="mutual (interface only: each reactant's own reaction with the reservoir removed)")  # fmt: skip
+    for i, (x, y) in enumerate(zip(xs, ys, strict=True), start=1):
+        ax.annotate(str(i), (x, y), xytext=(0, 5 if i % 2 else -11), textcoords="offset points", ha="center",
+                    fontsize=7, color="tab:blue", gid=KINK_LABEL_GID)  # fmt: skip
     m = result.minimum
-    m_energy = m.reaction_energy_eV_per_normalising_atom  # the unit: interface_energy_unit(result)
-    ax.plot([m.x_atomic_a], [m_energy], marker="*", markersize=14, color="tab:red", linestyle="")
+    m_energy = m.reaction_energy_eV_per_normalising_atom
+    ax.plot([x_of(m)], [m_energy], marker="*", markersize=14, color="tab:red", linestyle="", label="minimum")
     ax.annotate(
-        f"{fmt_phases(m.products)}\n{fmt_energy(m_energy)} {interface_energy_unit(result)} "
-        f"at x = {fmt_fraction(m.x_atomic_a)}",
-        xy=(m.x_atomic_a, m_energy),
+        f"{tex_phases(m.products)}\n{fmt_energy(m_energy)} {unit} at x = {fmt_fraction(x_of(m))}",
+        xy=(x_of(m), m_energy),
         xytext=(0.5, 0.25),
         textcoords="axes fraction",
         ha="center",
@@ -129,10 +213,20 @@ def interface_figure(result: InterfaceProfile, *, top: int | None = None) -> Fig
     )
     ax.axhline(0.0, color="grey", linewidth=0.6)
     ax.set_xlim(0.0, 1.0)
-    ax.set_xlabel(f"x (atomic fraction of {result.reactant_a} in {result.reactant_a} + {result.reactant_b})")
-    ax.set_ylabel(f"reaction energy ({interface_energy_unit(result)})")
+    a, b = tex(result.reactant_a), tex(result.reactant_b)
+    what = "atomic fraction" if x_axis == "atomic" else "molar fraction (formula units)"
+    ax.set_xlabel(f"x ({what} of {a} in {a} + {b})")
+    ax.set_ylabel(f"reaction energy ({unit})")
+    ax.legend(loc="lower right", frameon=False, fontsize=7)
     system = "closed" if result.voltage_V is None else f"open to {result.ion} at {fmt_voltage(result.voltage_V)} V"
-    ax.set_title(f"{result.reactant_a} | {result.reactant_b} ({system}; {result.provenance.source.name})")
+    ax.set_title(f"{a} | {b} ({system}; {result.provenance.source.name})")
+    for i, k in enumerate(kinks, start=1):
+        energy = k.reaction_energy_eV_per_normalising_atom
+        ax_key.text(
+            0.0, 1.0 - (i - 0.5) / max(len(kinks), 1),
+            f"{i:>2}  x = {fmt_fraction(x_of(k))}   {fmt_energy(energy)} {unit}   {tex(k.reaction)}",
+            transform=ax_key.transAxes, fontsize=6.5, va="center",
+        )  # fmt: skip
     return fig
 
 
@@ -160,7 +254,7 @@ def scan_figure(result: WindowScan, *, top: int | None = None) -> Figure:
         ax.text(0.01, 0.98, f"top edge: no {ion} to release (no oxidation limit)", transform=ax.transAxes,
                 va="top", fontsize=7, color="grey")  # fmt: skip
     ax.plot([], [], marker="o", color="grey", markerfacecolor="white", linestyle="", label="virtual (not in the data)")
-    ax.set_xlabel(f"{var} in {result.template}")
+    ax.set_xlabel(f"{var} in {tex_template(result.template, var)}")
     ax.set_ylabel(f"voltage (V vs {ion}/{ion}+)")
     ax.set_ylim(0.0, v_top)
     if len(xs) > 1:
@@ -168,7 +262,7 @@ def scan_figure(result: WindowScan, *, top: int | None = None) -> Figure:
         ax.set_xlim(min(xs) - pad, max(xs) + pad)
     ax.legend(loc="best", frameon=False, fontsize=8)
     source = result.rows[0].window.provenance.source.name if result.rows else ""
-    ax.set_title(f"{result.template}: stability window vs {ion}/{ion}+ ({source})")
+    ax.set_title(f"{tex_template(result.template, var)}: stability window vs {ion}/{ion}+ ({source})")
     return fig
 
 
@@ -212,52 +306,89 @@ def sweep_regions(result: InterfaceSweep) -> list[tuple[float, float, tuple[str,
     return [(edges[i], edges[i + 1], products[i]) for i in range(len(products))]
 
 
-def sweep_figure(result: InterfaceSweep, *, top: int | None = None) -> Figure:
-    """Minimum reaction energy vs voltage, product changes as vertical lines, numbered regions with a key."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+def _sweep_mutual(result: InterfaceSweep) -> tuple[list[float], list[float]]:
+    """The most negative mutual (interface-only) energy at each grid voltage that has one."""
+    points = sorted(result.points, key=lambda p: p.voltage_V)
+    pairs = [
+        (p.voltage_V, p.mutual_minimum.mutual_reaction_energy_eV_per_nonion_atom)
+        for p in points
+        if p.mutual_minimum is not None and p.mutual_minimum.mutual_reaction_energy_eV_per_nonion_atom is not None
+    ]
+    return [v for v, _ in pairs], [float(e) for _, e in pairs]
 
+
+def sweep_figure(result: InterfaceSweep, *, top: int | None = None, operating_voltage_V: float | None = None) -> Figure:
+    """Minimum reaction energy vs voltage beside the mutual one, product changes as lines, numbered regions.
+
+    The key lists each region's products; ``operating_voltage_V`` adds a marker line at the cathode's
+    operating voltage.
+    """
     ion = result.ion
     regions = sweep_regions(result)
     n_key_rows = (len(regions) + 1) // 2 if len(regions) > 8 else len(regions)
-    key_height = 0.22 * max(1, n_key_rows) + 0.3
-    fig = Figure(figsize=(8.0, 4.2 + key_height), layout="constrained")
-    FigureCanvasAgg(fig)
-    ax, ax_key = fig.subplots(2, 1, height_ratios=[4.2, key_height])
+    fig, ax, ax_key = _key_axes(n_key_rows, 4.2)
 
     vs, es = _sweep_curve(result)
-    ax.plot(vs, es, color="tab:blue", linewidth=1.5, label="most negative reaction energy")
+    ax.plot(vs, es, color="tab:blue", linewidth=1.5, label="most negative reaction energy (total)")
     ax.plot(
         [p.voltage_V for p in result.points],
         [p.reaction_energy_eV_per_nonion_atom for p in result.points],
         marker="o", markersize=4, linestyle="", color="tab:blue",
     )  # fmt: skip
+    mv, me = _sweep_mutual(result)
+    if mv:
+        ax.plot(mv, me, color="tab:orange", linewidth=1.2, linestyle="--", marker=".", gid=MUTUAL_GID,
+                label="most negative mutual energy (interface only)")  # fmt: skip
     for t in result.transitions:
         ax.axvline(t.voltage_V, color="grey", linestyle="--", linewidth=0.8)
+    if operating_voltage_V is not None:
+        ax.axvline(operating_voltage_V, color="tab:red", linewidth=1.5, gid=OPERATING_VOLTAGE_GID,
+                   label=f"operating voltage {fmt_voltage(operating_voltage_V)} V")  # fmt: skip
     ax.axhline(0.0, color="grey", linewidth=0.6)
     if regions:
-        ax.set_xlim(regions[0][0], regions[-1][1])
+        lo_v, hi_v = regions[0][0], regions[-1][1]
+        if operating_voltage_V is not None:
+            lo_v, hi_v = min(lo_v, operating_voltage_V), max(hi_v, operating_voltage_V)
+        ax.set_xlim(lo_v, hi_v)
     for i, (lo, hi, _) in enumerate(regions, start=1):
         ax.text((lo + hi) / 2, 0.97 - 0.05 * ((i - 1) % 2), str(i), transform=ax.get_xaxis_transform(),
                 ha="center", va="top", fontsize=7, fontweight="bold")  # fmt: skip
     ax.set_xlabel(f"voltage (V vs {ion}/{ion}+)")
     ax.set_ylabel(f"min reaction energy\n(eV per non-{ion} atom)")
+    ax.legend(loc="lower left", frameon=False, fontsize=7)
     ax.set_title(
-        f"{result.reactant_a} | {result.reactant_b} open to {ion}: "
+        f"{tex(result.reactant_a)} | {tex(result.reactant_b)} open to {ion}: "
         f"{len(result.transitions)} product changes ({result.provenance.source.name})"
     )
 
-    ax_key.set_axis_off()
     columns = 2 if len(regions) > 8 else 1
     per_column = (len(regions) + columns - 1) // columns if regions else 1
     for i, (lo, hi, products) in enumerate(regions):
         col, row = divmod(i, per_column)
         ax_key.text(
             0.0 + 0.5 * col, 1.0 - (row + 0.5) / max(per_column, 1),
-            f"{i + 1:>2}  {fmt_voltage_fine(lo)}–{fmt_voltage_fine(hi)} V  {fmt_phases(products)}",
-            transform=ax_key.transAxes, fontsize=7, va="center", family="monospace",
+            f"{i + 1:>2}  {fmt_voltage_fine(lo)}–{fmt_voltage_fine(hi)} V  {tex_phases(products)}",
+            transform=ax_key.transAxes, fontsize=7, va="center",
         )  # fmt: skip
     return fig
+
+
+def draw_interface_plot(
+    result: InterfaceProfile | InterfaceSweep,
+    path: str | Path,
+    *,
+    x_axis: str = "atomic",
+    operating_voltage_V: float | None = None,
+) -> Path:
+    """Draw an interface profile (``x_axis``) or a sweep (``operating_voltage_V``) to ``path`` atomically."""
+    from interfacestab.analyses.sweep import InterfaceSweep
+
+    target = check_plot_path(path)
+    if isinstance(result, InterfaceSweep):
+        fig = sweep_figure(result, operating_voltage_V=operating_voltage_V)
+    else:
+        fig = interface_figure(result, x_axis=x_axis)
+    return save_figure(fig, target)
 
 
 def screen_figure(screen: CoatingScreen, *, top: int | None = None) -> Figure:
@@ -267,6 +398,8 @@ def screen_figure(screen: CoatingScreen, *, top: int | None = None) -> Figure:
     the box shows the reaction-energy criteria.
     """
     n_labels = 10 if top is None else top
+    if screen.anode_side:
+        return anode_screen_figure(screen, top=n_labels)
     from matplotlib.lines import Line2D
     from matplotlib.patches import Rectangle
 
@@ -313,7 +446,7 @@ def screen_figure(screen: CoatingScreen, *, top: int | None = None) -> Figure:
     for rank, r in enumerate(ranked[:n_labels], start=1):
         xy = (r.electrolyte_reaction_eV_per_atom, r.charged_cathode_reaction_eV_per_atom)
         ax.annotate(str(rank), xy, xytext=(3, 3 + 6 * (rank % 3)), textcoords="offset points", fontsize=6)
-        key.append(f"{rank}. {r.formula}")
+        key.append(f"{rank}. {tex(r.formula)}")
     if key:
         ax.text(
             0.62, 0.03, "\n".join(key), transform=ax.transAxes, fontsize=7, va="bottom", ha="left",
@@ -327,8 +460,8 @@ def screen_figure(screen: CoatingScreen, *, top: int | None = None) -> Figure:
     y_low = 1.1 * min([*(y for y in ys if y is not None), -lim_y])
     ax.set_xlim(x_low, -0.05 * x_low)
     ax.set_ylim(y_low, -0.1 * y_low)
-    ax.set_xlabel(f"reaction energy with {screen.electrolyte} (eV/atom)")
-    ax.set_ylabel(f"reaction energy with {screen.charged_cathode} (eV/atom)")
+    ax.set_xlabel(f"reaction energy with {tex(screen.electrolyte)} (eV/atom)")
+    ax.set_ylabel(f"reaction energy with {tex(screen.charged_cathode)} (eV/atom)")
     handles = [
         Rectangle((0, 0), 1, 1, facecolor="tab:green", alpha=0.1, edgecolor="tab:green", linestyle="--"),
         Line2D([], [], marker="*", markersize=11, color="grey", markeredgecolor="black", linestyle=""),
@@ -346,8 +479,83 @@ def screen_figure(screen: CoatingScreen, *, top: int | None = None) -> Figure:
         labels.append(f"no {ion} (no oxidation limit)")
     ax.legend(handles, labels, loc="lower left", frameon=False, fontsize=7)
     ax.set_title(
-        f"coatings for {screen.electrolyte} | {screen.cathode}: {len(screen.passed)} of {len(screen.results)} pass "
+        f"coatings for {tex(screen.electrolyte)} | {tex(screen.cathode)}: {len(screen.passed)} of "
+        f"{len(screen.results)} pass "
         f"({screen.provenance.source.name})",
+        fontsize=9,
+    )
+    return fig
+
+
+def anode_screen_figure(screen: CoatingScreen, *, top: int | None = None) -> Figure:
+    """An anode screen: reaction energy with the electrolyte vs with the anode, coloured by the reduction limit.
+
+    Passing candidates are stars; the ``top`` (default 10) best-ranked are numbered with a key; the box shows
+    the reaction-energy criteria and the colour bar marks the anode's potential (the reduction-limit threshold).
+    """
+    from matplotlib.patches import Rectangle
+
+    n_labels = 10 if top is None else top
+    c = screen.criteria
+    ion = screen.ion
+    fig, (ax,) = _new_figure(1, 5.5)
+    rows = [
+        r
+        for r in screen.results
+        if r.error is None
+        and r.electrolyte_reaction_eV_per_atom is not None
+        and r.anode_reaction_eV_per_atom is not None
+    ]
+    lim_x, lim_y = c.max_abs_electrolyte_reaction_eV_per_atom, c.max_abs_anode_reaction_eV_per_atom
+    ax.add_patch(
+        Rectangle(
+            (-lim_x, -lim_y), lim_x, lim_y, facecolor="tab:green", alpha=0.1, edgecolor="tab:green", linestyle="--",
+            label=f"|reaction energy| ≤ {fmt_energy(lim_x)} / {fmt_energy(lim_y)} eV/atom",
+        )
+    )  # fmt: skip
+    limits = [r.reduction_limit_V for r in rows if r.reduction_limit_V is not None]
+    mappable = None
+    for passed, marker, size, label in (
+        (False, "o", 30, "fails a criterion"),
+        (True, "*", 160, "passes every criterion"),
+    ):
+        group = [r for r in rows if r.passed is passed]
+        if group:
+            mappable = ax.scatter(
+                [r.electrolyte_reaction_eV_per_atom for r in group],
+                [r.anode_reaction_eV_per_atom for r in group],
+                c=[r.reduction_limit_V for r in group],
+                cmap="viridis_r", vmin=min(limits), vmax=max([*limits, min(limits) + 1e-3]),
+                marker=marker, s=size, edgecolors="black" if passed else "none", linewidths=0.8, label=label,
+            )  # fmt: skip
+    if mappable is not None:
+        bar = fig.colorbar(mappable, ax=ax)
+        bar.set_label(f"reduction limit (V vs {ion}/{ion}+)")
+        bar.ax.axhline(c.reduction_threshold_V, color="red", linewidth=1.2)
+    key = []
+    for rank, r in enumerate([r for r in screen.results if r in rows][:n_labels], start=1):
+        xy = (r.electrolyte_reaction_eV_per_atom, r.anode_reaction_eV_per_atom)
+        ax.annotate(str(rank), xy, xytext=(3, 3 + 6 * (rank % 3)), textcoords="offset points", fontsize=6)
+        key.append(f"{rank}. {tex(r.formula)}")
+    if key:
+        ax.text(
+            0.62, 0.03, "\n".join(key), transform=ax.transAxes, fontsize=7, va="bottom", ha="left",
+            bbox={"facecolor": "white", "edgecolor": "lightgrey", "alpha": 0.9},
+        )  # fmt: skip
+    ax.axhline(0.0, color="grey", linewidth=0.6)
+    ax.axvline(0.0, color="grey", linewidth=0.6)
+    x_low = 1.1 * min([*(r.electrolyte_reaction_eV_per_atom or 0.0 for r in rows), -lim_x])
+    y_low = 1.1 * min([*(r.anode_reaction_eV_per_atom or 0.0 for r in rows), -lim_y])
+    ax.set_xlim(x_low, -0.05 * x_low)
+    ax.set_ylim(y_low, -0.1 * y_low)
+    anode = tex(screen.anode or "")
+    ax.set_xlabel(f"reaction energy with {tex(screen.electrolyte)} (eV/atom)")
+    ax.set_ylabel(f"reaction energy with the anode {anode} (eV/atom)")
+    ax.legend(loc="lower left", frameon=False, fontsize=7)
+    potential = fmt_voltage(c.anode_potential_V if c.anode_potential_V is not None else 0.0)
+    ax.set_title(
+        f"interlayers for {tex(screen.electrolyte)} | {anode} ({potential} V): {len(screen.passed)} of "
+        f"{len(screen.results)} pass ({screen.provenance.source.name})",
         fontsize=9,
     )
     return fig

@@ -12,15 +12,22 @@ margin) are broken by the mean margin.
 Modules: ``criteria`` (thresholds, verdict, score), ``candidates`` (seed list, files, ``--auto``),
 ``results`` (the result types and the output file) and ``screen`` (one candidate, a worker's
 chunk, the resumable run on local processes or a Dask cluster).
+
+The anode side (``screen_interlayers``, ``screen --anode``) screens interlayers between an electrolyte
+and a metal or alloy anode: the reduction limit must reach the anode's potential (``anode``), the
+reactions with the electrolyte and with the anode must be small; the oxidation limit is reported only.
 """
 
 from __future__ import annotations
 
+from interfacestab.analyses.screening.anode import anode_potential
 from interfacestab.analyses.screening.candidates import (
     DEFAULT_EXCLUDED_ELEMENTS,
     SEED_COATINGS,
+    SEED_INTERLAYERS,
     auto_candidates,
     default_candidates,
+    default_interlayers,
     read_candidates,
 )
 from interfacestab.analyses.screening.criteria import ScreeningCriteria, verdict
@@ -31,6 +38,7 @@ from interfacestab.analyses.screening.screen import (
     screen_candidate,
     screen_chunk,
     screen_coatings,
+    screen_interlayers,
 )
 from interfacestab.conventions import CRITERIA_CITATION
 
@@ -38,17 +46,21 @@ __all__ = [
     "CRITERIA_CITATION",
     "DEFAULT_EXCLUDED_ELEMENTS",
     "SEED_COATINGS",
+    "SEED_INTERLAYERS",
     "Candidate",
     "CoatingResult",
     "CoatingScreen",
     "ScreeningCriteria",
     "ScreeningSetup",
+    "anode_potential",
     "auto_candidates",
     "default_candidates",
+    "default_interlayers",
     "read_candidates",
     "screen_candidate",
     "screen_chunk",
     "screen_coatings",
+    "screen_interlayers",
     "verdict",
     "write_screen",
 ]

@@ -20,6 +20,41 @@ SEED_COATINGS: tuple[str, ...] = (
     "LiNbO3", "Li2SnO3", "Li2SiO3", "Li3PO4", "Li4Ti5O12", "LiAlO2", "Li2ZrO3", "LiTaO3", "Li3BO3", "Li4SiO4",
 )  # fmt: skip
 
+#: Interlayers between an electrolyte and the metal anode screened by default (``screen --anode``), per ion,
+#: each with why it is a candidate. The Li list follows the seeds: LiF, LiI, Li3N, Li3PO4, Li2O and Li-M alloys;
+#: Na-Sn is the seeds' Na alloy. Checked against the data by their windows, not assumed stable.
+SEED_INTERLAYERS: dict[str, tuple[tuple[str, str], ...]] = {
+    "Li": (
+        ("LiF", "SEI fluoride; wide window reaching 0 V (Zhu, He, Mo 2015)"),
+        ("LiI", "iodide of LiI-doped interlayers against Li metal; reduction-stable binary halide"),
+        ("Li3N", "fast Li-ion conductor stable at 0 V; Li3N-coated Li anodes"),
+        ("Li3PO4", "phosphate of LiPON-type interlayers; kinetically passivating (reduced below ~0.7 V in MP data)"),
+        ("Li2O", "oxide SEI component stable at 0 V"),
+        ("LiCl", "halide of argyrodite and halide electrolytes' own reduction products"),
+        ("Li2S", "a sulfide electrolyte's own reduction product at the anode"),
+        ("Li13In3", "Li-In alloy (Li-In interlayers/anodes), the Li-richest Li-In phase"),
+        ("Li9Al4", "Li-Al alloy interlayer, the Li-richest Li-Al phase"),
+        ("LiAg", "Li-Ag alloy (Ag-carbon interlayers alloy with Li)"),
+    ),
+    "Na": (
+        ("NaF", "SEI fluoride; wide window reaching 0 V vs Na/Na+"),
+        ("NaI", "reduction-stable binary halide"),
+        ("Na2O", "oxide SEI component"),
+        ("Na3PO4", "phosphate interlayer"),
+        ("NaCl", "halide of chloride electrolytes' reduction products"),
+        ("Na2S", "a sulfide electrolyte's own reduction product"),
+        ("Na15Sn4", "Na-Sn alloy interlayer (the seeds' Na-Sn), the Na-richest Na-Sn phase"),
+    ),
+    "K": (
+        ("KF", "SEI fluoride; wide window reaching 0 V vs K/K+"),
+        ("KI", "reduction-stable binary halide"),
+        ("K2O", "oxide SEI component"),
+        ("KCl", "halide of chloride electrolytes' reduction products"),
+        ("K2S", "a sulfide electrolyte's own reduction product"),
+        ("K3PO4", "phosphate interlayer"),
+    ),
+}
+
 #: Elements left out of ``--auto`` by default: radioactive, platinum-group and other very costly or toxic ones.
 DEFAULT_EXCLUDED_ELEMENTS: tuple[str, ...] = (
     "Tc", "Pm", "Po", "At", "Rn", "Fr", "Ra", "Ac", "Th", "Pa", "U", "Np", "Pu", "Am", "Cm", "Bk", "Cf", "Es",
@@ -39,6 +74,18 @@ def default_candidates(ion: str = "Li") -> list[str]:
         msg = f"the seed coatings are Li compounds; for {ion} give --candidates FILE or --auto"
         raise AnalysisError(msg)
     return list(SEED_COATINGS)
+
+
+def default_interlayers(ion: str = "Li") -> list[str]:
+    """The seed interlayers of the anode side for ``ion`` (:data:`SEED_INTERLAYERS`).
+
+    Raises:
+        AnalysisError: for an ion without a seed list.
+    """
+    if ion not in SEED_INTERLAYERS:
+        msg = f"no seed interlayers for {ion}; give --candidates FILE or --auto"
+        raise AnalysisError(msg)
+    return [formula for formula, _ in SEED_INTERLAYERS[ion]]
 
 
 def read_candidates(path: str | Path) -> list[str]:

@@ -13,6 +13,8 @@ from interfacestab.provenance import Provenance, SourceInfo, package_version
 if TYPE_CHECKING:
     from pathlib import Path
 
+#: Screen-level fields of the anode side and the charge voltage repeated on every CSV row.
+_SIDE_FIELDS = ("anode", "anode_potential_V", "charge_voltage_V")
 #: Fields that are -inf (ranked last) for a candidate that could not be screened; ``null`` in JSON.
 _SCORE_FIELDS = ("score", "mean_margin")
 
@@ -48,6 +50,9 @@ class CoatingResult:
     passed: bool
     failed_criteria: tuple[str, ...]
     error: str | None = None
+    #: anode side (``screen --anode``): the most negative closed reaction energy with the anode and its products
+    anode_reaction_eV_per_atom: float | None = None
+    anode_products: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         """JSON-safe dictionary keyed by field name.
@@ -103,6 +108,19 @@ class CoatingScreen:
     skipped: tuple[str, ...] = ()
     #: How the inputs were read (``cathode Li2O·CoO read as Li2CoO2``); the command line says them on stderr.
     notes: tuple[str, ...] = ()
+    #: anode side (``screen --anode``; ``cathode`` and ``charged_cathode`` are then ""): the anode as found,
+    #: its potential (V vs A/A+) and the phases holding it
+    anode: str | None = None
+    anode_potential_V: float | None = None
+    anode_phases: tuple[str, ...] = ()
+    #: the charged cathode taken at this voltage (``--charge-voltage``; None: ``--charged-fraction``), its phases
+    charge_voltage_V: float | None = None
+    charged_cathode_phases: tuple[str, ...] = ()
+
+    @property
+    def anode_side(self) -> bool:
+        """Whether this screens interlayers at an anode (else coatings at a cathode)."""
+        return self.anode is not None
 
     @property
     def passed(self) -> tuple[CoatingResult, ...]:
@@ -126,6 +144,11 @@ class CoatingScreen:
             "score_rule": self.criteria.score_rule,
             "skipped_candidates": list(self.skipped),
             "provenance": self.provenance.to_dict(),
+            "anode": self.anode,
+            "anode_potential_V": self.anode_potential_V,
+            "anode_phases": list(self.anode_phases),
+            "charge_voltage_V": self.charge_voltage_V,
+            "charged_cathode_phases": list(self.charged_cathode_phases),
         }
 
     @property
@@ -142,11 +165,13 @@ class CoatingScreen:
         "cathode_reaction_eV_per_atom", "cathode_products", "charged_cathode_reaction_eV_per_atom",
         "charged_cathode_products", "open_electrolyte_reaction_eV_per_nonion_atom",
         "open_cathode_reaction_eV_per_nonion_atom", "in_database", "material_id", "error", *Provenance.COLUMNS,
+        "anode", "anode_potential_V", "anode_reaction_eV_per_atom", "anode_products", "charge_voltage_V",
     )  # fmt: skip
 
     def to_rows(self) -> list[dict[str, object]]:
         """Flat rows, one per candidate, best first, keyed by ``ROW_FIELDS`` (an error row's score is empty)."""
         head = {k: getattr(self, k) for k in ("electrolyte", "cathode", "charged_cathode", "ion", "voltage_V")}
+        head.update({k: getattr(self, k) for k in _SIDE_FIELDS})
         prov = self.provenance.to_columns()
         rows = [{**head, "rank": rank, **r.to_dict(), **prov} for rank, r in enumerate(self.results, start=1)]
         return [{c: row.get(c) for c in self.ROW_FIELDS} for row in rows]

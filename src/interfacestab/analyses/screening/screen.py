@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from interfacestab.analyses.runner import checkpoint_path, run_resumable
+from interfacestab.analyses.screening.anode import is_ion_metal
 from interfacestab.analyses.screening.criteria import ScreeningCriteria, verdict
 from interfacestab.analyses.screening.results import CoatingResult, CoatingScreen, write_screen
 from interfacestab.analyses.targets import ParsedFormula, parse_input, require_data, resolve_target, source_covers
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
     from interfacestab.analyses.interface import InterfaceProfile
+    from interfacestab.analyses.window import StabilityWindow
     from interfacestab.engine.cache import HullCache
     from interfacestab.store.database import Store
 
@@ -31,14 +33,15 @@ class ScreeningSetup:
     """What every candidate is screened against (picklable, sent to workers)."""
 
     electrolyte: ParsedFormula
-    cathode: ParsedFormula
-    charged_cathode: Composition
+    cathode: ParsedFormula | None  # None on the anode side
+    charged_cathode: Composition | None
     ion: str
     criteria: ScreeningCriteria
     voltage_V: float | None
     source: str | None
     store_path: str
     stabilize: bool = True
+    anode: ParsedFormula | None = None  # the anode side: interlayers between the electrolyte and this anode
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +91,14 @@ def screen_candidate(
         """Open: the most negative mutual energy (eV per non-A atom; each side's own reservoir reaction out)."""
         return profile(partner, voltage).mutual_minimum.mutual_reaction_energy_eV_per_nonion_atom
 
-    electrolyte, cathode = setup.electrolyte.composition, setup.cathode.composition
+    electrolyte = setup.electrolyte.composition
     e_ely, p_ely = reaction(electrolyte)
+    if setup.anode is not None:
+        e_an, p_an = reaction(setup.anode.composition)
+        return _interlayer_result(window, setup.criteria, (e_ely, p_ely), (e_an, p_an))
+    assert setup.cathode is not None, "a cathode screen has its cathode"
+    assert setup.charged_cathode is not None, "a cathode screen has its charged cathode"
+    cathode = setup.cathode.composition
     e_cat, p_cat = reaction(cathode)
     e_chg, p_chg = reaction(setup.charged_cathode)
     open_ely = open_cat = None
@@ -131,6 +140,48 @@ def screen_candidate(
     )
 
 
+def _interlayer_result(
+    window: StabilityWindow,
+    criteria: ScreeningCriteria,
+    electrolyte: tuple[float | None, tuple[str, ...]],
+    anode: tuple[float | None, tuple[str, ...]],
+) -> CoatingResult:
+    """An interlayer's row: e_above_hull, reduction limit vs the anode, reactions with electrolyte and anode."""
+    values: dict[str, float | None] = {
+        "e_above_hull": window.e_above_hull_eV_per_atom,
+        "reduction_limit": window.reduction_limit_V,
+        "electrolyte_reaction": electrolyte[0],
+        "anode_reaction": anode[0],
+    }
+    passes, margins = verdict(values, criteria)
+    return CoatingResult(
+        formula=window.formula,
+        in_database=window.in_database,
+        material_id=window.material_id,
+        e_above_hull_eV_per_atom=window.e_above_hull_eV_per_atom,
+        reduction_limit_V=window.reduction_limit_V,
+        oxidation_limit_V=window.oxidation_limit_V,
+        reduction_products=window.reduction_products,
+        oxidation_products=window.oxidation_products,
+        electrolyte_reaction_eV_per_atom=electrolyte[0],
+        electrolyte_products=electrolyte[1],
+        cathode_reaction_eV_per_atom=None,
+        cathode_products=(),
+        charged_cathode_reaction_eV_per_atom=None,
+        charged_cathode_products=(),
+        open_electrolyte_reaction_eV_per_nonion_atom=None,
+        open_cathode_reaction_eV_per_nonion_atom=None,
+        criteria_pass=passes,
+        margins=margins,
+        score=float(min(margins.values())),
+        mean_margin=float(sum(margins.values()) / len(margins)),
+        passed=all(passes.values()),
+        failed_criteria=tuple(k for k, ok in passes.items() if not ok),
+        anode_reaction_eV_per_atom=anode[0],
+        anode_products=anode[1],
+    )
+
+
 def screen_chunk(candidates: list[Candidate], setup: ScreeningSetup) -> list[dict[str, Any]]:
     """Task run by a worker: screen a chunk of candidates with one store connection and hull cache."""
     from interfacestab.engine.cache import HullCache
@@ -155,7 +206,7 @@ def screen_chunk(candidates: list[Candidate], setup: ScreeningSetup) -> list[dic
 def screen_coatings(
     candidates: Iterable[str] | Callable[[], Iterable[str]],
     electrolyte: str | Composition,
-    cathode: str | Composition,
+    cathode: str | Composition | None,
     *,
     ion: str = "Li",
     criteria: ScreeningCriteria | None = None,
@@ -169,8 +220,13 @@ def screen_coatings(
     scheduler: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     chunk_size: int = 8,
+    anode: str | Composition | None = None,
+    charge_voltage_V: float | None = None,
 ) -> CoatingScreen:
     """Screen coating candidates between ``electrolyte`` and ``cathode``; ranked best first.
+
+    With ``anode`` instead of ``cathode`` (``cathode=None``), screen interlayers between the electrolyte and
+    the anode (the metal, e.g. ``Li``, or an alloy, e.g. ``Li0.5In``): see :func:`screen_interlayers`.
 
     Args:
         candidates: Candidate formulas (duplicates are screened once), or a function returning them,
@@ -190,12 +246,18 @@ def screen_coatings(
         scheduler: Dask scheduler address to run on a cluster instead.
         progress: Called with (done, total).
         chunk_size: Candidates per task.
+        anode: The anode side: screen interlayers between ``electrolyte`` and this anode (no cathode).
+        charge_voltage_V: Charge the cathode to this voltage instead of removing ``charged_fraction`` of its
+            ion: the charged cathode is its equilibrium assemblage at mu_A = -V on the same hull
+            (:mod:`interfacestab.analyses.charging`).
 
     Raises:
         DataNotFoundError: when the store lacks the electrolyte's or cathode's system.
     """
     from interfacestab.analyses.batch import source_fingerprint
+    from interfacestab.analyses.charging import charged_cathode_for
     from interfacestab.analyses.interface import check_voltage, remove_ion
+    from interfacestab.analyses.screening.anode import anode_potential
     from interfacestab.conventions import check_ion, conventions_summary
     from interfacestab.fileio import check_output_path
     from interfacestab.provenance import package_version
@@ -212,18 +274,25 @@ def screen_coatings(
         out = check_output_path(out)
     if voltage_V is not None:
         check_voltage(ion, voltage_V)
-    ely, cat = parse_input(electrolyte), parse_input(cathode)
-    notes = tuple(n for n in (ely.read_note("electrolyte"), cat.read_note("cathode")) if n)
+    side = check_side(cathode, anode, ion, voltage_V=voltage_V, charge_voltage_V=charge_voltage_V)
+    side_role = "anode" if anode is not None else "cathode"
+    ely, cat = parse_input(electrolyte), side
+    notes = tuple(n for n in (ely.read_note("electrolyte"), cat.read_note(side_role)) if n)
     ely, cat = ParsedFormula(ely.as_read, ely.composition), ParsedFormula(cat.as_read, cat.composition)
     if composition_key(ely.composition) == composition_key(cat.composition):
-        msg = f"the electrolyte and the cathode are the same phase ({ely.text})"
+        msg = f"the electrolyte and the {side_role} are the same phase ({ely.text})"
         raise AnalysisError(msg)
     store_file = str(resolve_store_path(store_path))
-    charged = remove_ion(cat.composition, ion, charged_fraction)
+    charged: Composition | None = None
+    if anode is None and charge_voltage_V is None:
+        charged = remove_ion(cat.composition, ion, charged_fraction)
     resolved: list[str] = []
+    charge = anode_state = None
     with open_store(store_file, create=False) as st:
         info = st.source(source)
-        for role, given in (("electrolyte", ely), ("cathode", cat)):
+        for role, given in (("electrolyte", ely), (side_role, cat)):
+            if role == "anode" and is_ion_metal(given.composition, ion):
+                continue  # the metal: 0 V by definition, nothing to find
             comp = given.composition
             entries = st.entries(set(comp), source)
             try:
@@ -234,13 +303,22 @@ def screen_coatings(
             note = resolve_target(entries, given).resolution_note
             if note:  # the same compound as the window and interface commands find (by composition)
                 resolved.append(f"{role} {note}")
+        if anode is not None:
+            anode_state = anode_potential(st.entries(set(cat.composition) | {ion}, source), cat, ion=ion)
+            crit = crit.at_anode(anode_state.potential_V)
+        elif charge_voltage_V is not None:
+            charge = charged_cathode_for(cat, charge_voltage_V, ion=ion, source=source, store=st)
+            charged = dict(charge.composition)
     notes = (*notes, *resolved)
-    setup = ScreeningSetup(ely, cat, charged, ion, crit, voltage_V, source, store_file)
+    if anode_state is not None:
+        setup = ScreeningSetup(ely, None, None, ion, crit, None, source, store_file, anode=cat)
+    else:
+        setup = ScreeningSetup(ely, cat, charged, ion, crit, voltage_V, source, store_file)
     chosen = candidates() if callable(candidates) else candidates
     names = list(dict.fromkeys(c.strip() for c in chosen if c.strip()))
     parsed = [Candidate.of(n) for n in names]
     # a candidate identical to a partner is not a coating of it (e.g. LiCoO2 found by --auto)
-    partners = {composition_key(c) for c in (ely.composition, cat.composition, charged)}
+    partners = {composition_key(c) for c in (ely.composition, cat.composition, charged) if c is not None}
     skipped = tuple(
         c.name for c in parsed if c.formula is not None and composition_key(c.formula.composition) in partners
     )
@@ -249,11 +327,13 @@ def screen_coatings(
         msg = "no candidates to screen"
         raise AnalysisError(msg)
 
-    charged_text = format_composition(charged)
+    charged_text = "" if charged is None else format_composition(charged)
     fingerprint = {
-        "run": "coating screen",
+        "run": "coating screen" if anode_state is None else "anode interlayer screen",
         "electrolyte": ely.text,
-        "cathode": cat.text,
+        "cathode": "" if anode_state is not None else cat.text,
+        "anode": None if anode_state is None else cat.text,
+        "charge_voltage_V": charge_voltage_V,
         "charged_cathode": charged_text,
         "ion": ion,
         "voltage_V": voltage_V,
@@ -280,7 +360,7 @@ def screen_coatings(
     )
     screen = CoatingScreen(
         electrolyte=ely.text,
-        cathode=cat.text,
+        cathode="" if anode_state is not None else cat.text,
         charged_cathode=charged_text,
         ion=ion,
         voltage_V=voltage_V,
@@ -293,7 +373,68 @@ def screen_coatings(
         conventions=conventions_summary(),
         skipped=skipped,
         notes=notes,
+        anode=None if anode_state is None else anode_state.formula,
+        anode_potential_V=None if anode_state is None else anode_state.potential_V,
+        anode_phases=() if anode_state is None else anode_state.phases,
+        charge_voltage_V=charge_voltage_V,
+        charged_cathode_phases=() if charge is None else charge.phases,
     )
     if out is not None:
         write_screen(screen, out)
     return screen
+
+
+def check_side(
+    cathode: str | Composition | ParsedFormula | None,
+    anode: str | Composition | ParsedFormula | None,
+    ion: str,
+    *,
+    voltage_V: float | None = None,
+    charge_voltage_V: float | None = None,
+) -> ParsedFormula:
+    """The electrode a screen is at, parsed: exactly one of a cathode and an anode, with the options of its side.
+
+    Raises:
+        AnalysisError: neither or both given; the metal of the ion given as the cathode (it is an anode:
+            ``--anode``); an anode without the ion; open-system or charge options with an anode.
+    """
+    from interfacestab.analyses.charging import check_charge_voltage
+    from interfacestab.analyses.screening.anode import check_anode
+
+    if (cathode is None) == (anode is None):
+        both = ", not both" if cathode is not None else ""
+        msg = f"give a cathode (coatings) or an anode (interlayers at the anode){both}"
+        raise AnalysisError(msg)
+    if anode is not None:
+        if voltage_V is not None or charge_voltage_V is not None:
+            msg = "a voltage (open system or charge voltage) is for the cathode side, not with an anode"
+            raise AnalysisError(msg)
+        return check_anode(anode, ion)
+    assert cathode is not None
+    cat = parse_input(cathode)
+    if is_ion_metal(cat.composition, ion):
+        msg = (
+            f"the cathode {cat.text} is the {ion} metal, an anode: to screen interlayers between the electrolyte "
+            f"and it, use --anode {cat.text} instead of --cathode"
+        )
+        raise AnalysisError(msg)
+    if charge_voltage_V is not None:
+        check_charge_voltage(charge_voltage_V)
+    return cat
+
+
+def screen_interlayers(
+    candidates: Iterable[str] | Callable[[], Iterable[str]],
+    electrolyte: str | Composition,
+    anode: str | Composition,
+    **options: Any,
+) -> CoatingScreen:
+    """Screen interlayers between ``electrolyte`` and the ``anode`` (metal or alloy); ranked best first.
+
+    Criteria: e_above_hull as for coatings; the reduction limit must reach the anode's potential (0 V vs
+    A/A+ for the metal, the plateau of an alloy: :func:`interfacestab.analyses.screening.anode.anode_potential`);
+    |reaction energy| with the electrolyte and with the anode (closed, eV/atom of the mixture) within the
+    thresholds of :class:`ScreeningCriteria`. The oxidation limit is reported, not a criterion. ``options``
+    are those of :func:`screen_coatings` (not ``voltage_V``, ``charged_fraction`` or ``charge_voltage_V``).
+    """
+    return screen_coatings(candidates, electrolyte, None, anode=anode, **options)

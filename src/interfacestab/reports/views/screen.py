@@ -28,6 +28,7 @@ SCREEN_CRITERIA_LABELS: dict[str, str] = {
     "electrolyte_reaction": "electrolyte reaction",
     "cathode_reaction": "cathode reaction",
     "charged_cathode_reaction": "charged-cathode reaction",
+    "anode_reaction": "anode reaction",
 }
 
 
@@ -131,6 +132,8 @@ def _legend(screen: CoatingScreen) -> tuple[str, ...]:
             f"atom): each reactant's own reaction with the {ion} reservoir is removed, so an electrolyte outside its "
             "window does not count here; reported, not a criterion"
         )
+    if (charge_line := charge_voltage_line(screen)) is not None:
+        lines.append(charge_line)
     if screen.skipped:
         lines.append(f"skipped (the electrolyte or cathode itself): {', '.join(screen.skipped)}")
     if screen.output:
@@ -141,6 +144,8 @@ def _legend(screen: CoatingScreen) -> tuple[str, ...]:
 def screen_report(screen: CoatingScreen, *, top: int | None = None) -> Report:
     """The report of a coating screen (``top``: ranked rows shown, all by default)."""
     shown = screen.results if top is None else screen.results[: max(0, top)]
+    if screen.anode_side:
+        return _anode_report(screen, shown)
     return Report(
         title=f"coatings for {screen.electrolyte} | {screen.cathode}: {len(screen.passed)} of "
         f"{len(screen.results)} pass" + (f" · top {len(shown)} shown" if len(shown) < len(screen.results) else ""),
@@ -155,6 +160,86 @@ def screen_report(screen: CoatingScreen, *, top: int | None = None) -> Report:
         legend=_legend(screen),
         sections=(Section("criteria", screen_criteria_items(screen)),),
         provenance=provenance_lines(screen.provenance),
+    )
+
+
+# -- the anode side (``screen --anode``) and the charge voltage ------------------------------------------
+#: Columns of a cathode screen that an anode screen has no values for.
+_CATHODE_FIELDS = ("cathode_reaction_eV_per_atom", "charged_cathode_reaction_eV_per_atom")
+
+
+def anode_criteria_items(screen: CoatingScreen) -> tuple[Item, ...]:
+    """The criteria of an anode-interlayer screen with its thresholds, the score rule and the citations."""
+    c = screen.criteria
+    ref = f"{c.ion}/{c.ion}+"
+    potential = c.anode_potential_V if c.anode_potential_V is not None else 0.0
+    score = screen_criteria_items(screen)[-2]
+    return (
+        Item("e_above_hull", f"≤ {fmt_meV(c.max_e_above_hull_eV_per_atom)} meV/atom (of the candidate in the data)"),
+        Item(
+            "reduction limit",
+            f"≤ {fmt_voltage(c.reduction_threshold_V)} V vs {ref}: reaches the potential of the anode "
+            f"{screen.anode} ({fmt_voltage(potential)} V, {' + '.join(screen.anode_phases)}) within "
+            f"{c.anode_reduction_tolerance_V:g} V",
+        ),
+        Item("oxidation limit", "reported, not a criterion at the anode"),
+        Item(
+            "electrolyte reaction",
+            f"|most negative reaction energy with {screen.electrolyte}| ≤ "
+            f"{fmt_energy(c.max_abs_electrolyte_reaction_eV_per_atom)} eV/atom (closed system)",
+        ),
+        Item(
+            "anode reaction",
+            f"|most negative reaction energy with {screen.anode}| ≤ "
+            f"{fmt_energy(c.max_abs_anode_reaction_eV_per_atom)} eV/atom (closed system)",
+        ),
+        score,
+        Item("after", c.citation),
+    )
+
+
+def _anode_table(screen: CoatingScreen, shown: tuple[CoatingResult, ...]) -> Table:
+    """The ranked table of an anode screen: the cathode columns replaced by the reaction with the anode."""
+    columns = _columns(screen)
+    keep = [i for i, col in enumerate(columns) if not set(col.fields) & set(_CATHODE_FIELDS)]
+    at = next(i for i, col in enumerate(columns) if "failed_criteria" in col.fields)
+    anode_column = Column(("anode_reaction_eV_per_atom",), "dE anode", "eV/atom", align="right")
+    new_columns = [columns[i] for i in keep if i < at] + [anode_column] + [columns[i] for i in keep if i >= at]
+    rows = []
+    for rank, r in enumerate(shown, start=1):
+        cells = _row(screen, rank, r).cells
+        anode_cell = fmt_energy(r.anode_reaction_eV_per_atom)
+        new_cells = [cells[i] for i in keep if i < at] + [anode_cell] + [cells[i] for i in keep if i >= at]
+        rows.append(Row(tuple(new_cells), emphasis=r.passed))
+    return Table("ranked candidates", tuple(new_columns), tuple(rows), empty="no candidate")
+
+
+def _anode_report(screen: CoatingScreen, shown: tuple[CoatingResult, ...]) -> Report:
+    ion = screen.ion
+    legend = [
+        f"✓: passes every criterion; window: reduction – oxidation limit (V vs {ion}/{ion}+)",
+        f"dE el., dE anode: most negative reaction energy (eV/atom of the mixture, closed system) with the "
+        f"electrolyte {screen.electrolyte} and with the anode {screen.anode}",
+    ]
+    legend += [line for line in _legend(screen)[2:] if not line.startswith("dE el. open")]
+    return Report(
+        title=f"interlayers for {screen.electrolyte} | anode {screen.anode}: {len(screen.passed)} of "
+        f"{len(screen.results)} pass" + (f" · top {len(shown)} shown" if len(shown) < len(screen.results) else ""),
+        tables=(_anode_table(screen, shown),),
+        legend=tuple(legend),
+        sections=(Section("criteria", anode_criteria_items(screen)),),
+        provenance=provenance_lines(screen.provenance),
+    )
+
+
+def charge_voltage_line(screen: CoatingScreen) -> str | None:
+    """The legend line of a screen whose charged cathode is taken at a voltage (``--charge-voltage``)."""
+    if screen.charge_voltage_V is None:
+        return None
+    ion = screen.ion
+    return (
+        f"charged cathode: {screen.cathode}'s equilibrium assemblage at {fmt_voltage(screen.charge_voltage_V)} V vs "
+        f"{ion}/{ion}+ on the same hull: {screen.charged_cathode} ({' + '.join(screen.charged_cathode_phases)})"
     )
 
 
