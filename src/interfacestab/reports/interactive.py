@@ -114,14 +114,22 @@ def _finite(value: float | None) -> bool:
 
 
 def _axis(title: str, **extra: Any) -> dict[str, Any]:
-    return {"title": {"text": title}, "zeroline": True, "zerolinecolor": "#bbb", **extra}
+    return {
+        "title": {"text": title},
+        "zeroline": True,
+        "zerolinecolor": "#bbb",
+        "gridcolor": "#eee",
+        "linecolor": "#999",
+        **extra,
+    }
 
 
 def _layout(title: str, **extra: Any) -> dict[str, Any]:
     return {
         "title": {"text": _escape(title), "font": {"size": 15}},
         "hovermode": "closest",
-        "template": "plotly_white",
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
         "margin": {"l": 70, "r": 30, "t": 60, "b": 60},
         "legend": {"orientation": "h", "y": -0.2},
         "height": 480,

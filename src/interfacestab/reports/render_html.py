@@ -18,6 +18,8 @@ import functools
 import gzip
 import html
 import importlib.util
+import json
+import math
 from typing import TYPE_CHECKING
 
 from interfacestab.errors import InterfaceStabError
@@ -63,15 +65,30 @@ def plotly_bundle_gzip_base64() -> str:
 
 
 def figure_json(figure: InteractiveFigure) -> str:
-    """The figure's spec checked by plotly (unknown properties raise) as JSON safe inside a ``<script>``."""
+    """The figure's spec, checked by plotly (an unknown property raises), as JSON safe inside a ``<script>``.
+
+    The spec is written as given (not plotly's expansion of it, which would add its whole default
+    template to every figure); a non-finite number becomes ``null`` (a gap), as JSON has no NaN.
+    """
     check_html_available()
     try:
         import plotly.graph_objects as go
-        import plotly.io as pio
     except ImportError as exc:
         raise HtmlExtraMissingError(HTML_EXTRA_MESSAGE) from exc
-    text = pio.to_json(go.Figure(figure.spec), validate=True, pretty=False)
+    go.Figure(figure.spec)  # validation only: raises ValueError on a property plotly does not know
+    text = json.dumps(_finite_only(figure.spec), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
     return _script_safe(text)
+
+
+def _finite_only(value: object) -> object:
+    """``value`` with every NaN or infinity (at any depth) replaced by None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite_only(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite_only(v) for v in value]
+    return value
 
 
 def _script_safe(json_text: str) -> str:
@@ -243,7 +260,8 @@ table { border-collapse: collapse; font-size: 0.9em; }
 th, td { border-bottom: 1px solid var(--line); padding: 0.25rem 0.55rem; text-align: left; vertical-align: top; }
 th.num, td.num { text-align: right; white-space: nowrap; }
 th { background: #f6f8fa; position: sticky; top: 0; }
-th button { font: inherit; font-weight: 600; background: none; border: 0; padding: 0; cursor: pointer; color: inherit; }
+th button { font: inherit; font-weight: 600; text-align: inherit; color: inherit; }
+th button { background: none; border: 0; padding: 0; cursor: pointer; }
 th[aria-sort="ascending"] button::after { content: " ▲"; }
 th[aria-sort="descending"] button::after { content: " ▼"; }
 tr.emphasis td { background: var(--em); }
