@@ -277,14 +277,20 @@ def test_sweep_band_shows_the_products_of_each_voltage_range(results, pages) -> 
 
 
 def test_screen_scatter_has_every_screened_candidate_once(results, pages) -> None:
+    from interfacestab.reports.interactive import SHARED_LABEL_RULE
+
     screen = results["screen"]
     spec = parse_page(pages["screen"]).figure_specs[0]
     shown = {}
     for trace in spec["data"]:
         for x, y, text in zip(trace["x"], trace["y"], _texts(trace), strict=True):
-            formula = text.split(" ", 2)[1]
-            assert formula not in shown
-            shown[formula] = (x, y, trace["name"])
+            chunks = text.split(html.unescape(SHARED_LABEL_RULE))
+            if len(chunks) > 1:  # several candidates at one point: one label names them all
+                assert chunks[0].startswith(f"{len(chunks)} candidates at this point<br>")
+            for chunk in chunks:
+                formula = chunk.split("#", 1)[1].split(" ", 2)[1]
+                assert formula not in shown
+                shown[formula] = (x, y, trace["name"])
     expected = {
         r.formula: (r.electrolyte_reaction_eV_per_atom, r.charged_cathode_reaction_eV_per_atom)
         for r in screen.results
@@ -292,6 +298,16 @@ def test_screen_scatter_has_every_screened_candidate_once(results, pages) -> Non
     }
     assert {f: v[:2] for f, v in shown.items()} == expected
     assert {f for f, v in shown.items() if v[2] == "passes"} == {r.formula for r in screen.passed}
+
+
+def test_shared_hover_label_is_bounded() -> None:
+    from interfacestab.reports.interactive import SHARED_LABEL_MAX, _shared_label
+
+    assert _shared_label(["a"]) == "a"
+    label = _shared_label([f"#{i} X" for i in range(SHARED_LABEL_MAX + 3)])
+    assert label.startswith(f"{SHARED_LABEL_MAX + 3} candidates at this point")
+    assert label.count("#") == SHARED_LABEL_MAX
+    assert label.endswith("… and 3 more at this point (see the table)")
 
 
 def test_scan_and_batch_figures_name_every_row(results, pages) -> None:

@@ -495,37 +495,38 @@ def screen_figures(screen: CoatingScreen) -> tuple[InteractiveFigure, ...]:
 
     c = screen.criteria
     ion = screen.ion
-    groups: dict[bool, tuple[list[float], list[float], list[float | None], list[str]]] = {
-        True: ([], [], [], []),
-        False: ([], [], [], []),
-    }
+    # candidates at the same point (often several at 0, 0: no reaction at all) share one marker and one label
+    points: dict[bool, dict[tuple[float, float], tuple[float | None, list[str]]]] = {True: {}, False: {}}
     for rank, r in enumerate(screen.results, start=1):
         x, y = r.electrolyte_reaction_eV_per_atom, r.charged_cathode_reaction_eV_per_atom
         if r.error is not None or x is None or y is None or not (_finite(x) and _finite(y)):
             continue
-        xs, ys, colours, texts = groups[bool(r.passed)]
-        xs.append(x)
-        ys.append(y)
-        colours.append(r.oxidation_limit_V)
-        texts.append(
-            _hover(
-                [
-                    ("", f"#{rank} {r.formula} ({'passes' if r.passed else 'fails'})"),
-                    ("score", fmt_score(r.score)),
-                    ("window (V)", fmt_window(r.reduction_limit_V, r.oxidation_limit_V)),
-                    ("E_hull (meV/atom)", fmt_meV(r.e_above_hull_eV_per_atom)),
-                    (f"with {screen.electrolyte}", f"{fmt_energy(x)} eV/atom → {fmt_phases(r.electrolyte_products)}"),
-                    (
-                        f"with {screen.cathode}",
-                        f"{fmt_energy(r.cathode_reaction_eV_per_atom)} eV/atom → {fmt_phases(r.cathode_products)}",
-                    ),
-                    (
-                        f"with {screen.charged_cathode}",
-                        f"{fmt_energy(y)} eV/atom → {fmt_phases(r.charged_cathode_products)}",
-                    ),
-                    *([("failed", screen_failed_text(r))] if not r.passed else []),
-                ]
-            )
+        text = _hover(
+            [
+                ("", f"#{rank} {r.formula} ({'passes' if r.passed else 'fails'})"),
+                ("score", fmt_score(r.score)),
+                ("window (V)", fmt_window(r.reduction_limit_V, r.oxidation_limit_V)),
+                ("E_hull (meV/atom)", fmt_meV(r.e_above_hull_eV_per_atom)),
+                (f"with {screen.electrolyte}", f"{fmt_energy(x)} eV/atom → {fmt_phases(r.electrolyte_products)}"),
+                (
+                    f"with {screen.cathode}",
+                    f"{fmt_energy(r.cathode_reaction_eV_per_atom)} eV/atom → {fmt_phases(r.cathode_products)}",
+                ),
+                (
+                    f"with {screen.charged_cathode}",
+                    f"{fmt_energy(y)} eV/atom → {fmt_phases(r.charged_cathode_products)}",
+                ),
+                *([("failed", screen_failed_text(r))] if not r.passed else []),
+            ]
+        )
+        points[bool(r.passed)].setdefault((x, y), (r.oxidation_limit_V, []))[1].append(text)
+    groups: dict[bool, tuple[list[float], list[float], list[float | None], list[str]]] = {}
+    for passed, at in points.items():
+        groups[passed] = (
+            [x for x, _ in at],
+            [y for _, y in at],
+            [colour for colour, _ in at.values()],
+            [_shared_label(texts) for _, texts in at.values()],
         )
     ox_all = [v for _, _, colours, _ in groups.values() for v in colours if v is not None]
     data = []
@@ -583,6 +584,22 @@ def screen_figures(screen: CoatingScreen) -> tuple[InteractiveFigure, ...]:
             {"data": data, "layout": layout},
         ),
     )
+
+
+#: Most candidates named in the hover label of one point of a screen (the rest: see the table).
+SHARED_LABEL_MAX = 6
+#: Between two candidates in one hover label.
+SHARED_LABEL_RULE = "<br>────────<br>"
+
+
+def _shared_label(texts: list[str]) -> str:
+    """One hover label for the candidates at one point, best-ranked first, at most :data:`SHARED_LABEL_MAX`."""
+    shown = SHARED_LABEL_RULE.join(texts[:SHARED_LABEL_MAX])
+    if len(texts) > SHARED_LABEL_MAX:
+        shown += f"<br>… and {len(texts) - SHARED_LABEL_MAX} more at this point (see the table)"
+    if len(texts) > 1:
+        shown = f"{len(texts)} candidates at this point<br>{shown}"
+    return shown
 
 
 # -- batch of windows --------------------------------------------------------------------------
