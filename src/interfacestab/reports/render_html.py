@@ -17,7 +17,6 @@ import base64
 import functools
 import gzip
 import html
-import importlib.util
 import json
 import math
 from typing import TYPE_CHECKING
@@ -39,17 +38,15 @@ class HtmlExtraMissingError(InterfaceStabError):
 
 
 def check_html_available() -> None:
-    """Raise :class:`HtmlExtraMissingError` when plotly cannot be imported (without importing it).
+    """Raise :class:`HtmlExtraMissingError` when plotly cannot be imported (a light import, ~30 ms).
 
     Raises:
-        HtmlExtraMissingError: plotly is not installed.
+        HtmlExtraMissingError: plotly is not installed (or its installation is broken).
     """
     try:
-        found = importlib.util.find_spec("plotly") is not None
-    except (ImportError, ValueError):  # a broken or blocked installation (sys.modules["plotly"] = None)
-        found = False
-    if not found:
-        raise HtmlExtraMissingError(HTML_EXTRA_MESSAGE)
+        import plotly  # noqa: F401
+    except ImportError as exc:
+        raise HtmlExtraMissingError(HTML_EXTRA_MESSAGE) from exc
 
 
 @functools.cache
