@@ -105,6 +105,15 @@ def test_page_renders_offline_without_errors_and_hovers(browser, files, name) ->
                 assert shown_text(texts[i]) in hover_text(page, "figure-1", t, i)
                 hovered += 1
         assert hovered >= 1
+        # narrower window: plotly redraws to the new width and every figure stays inside its box
+        page.set_viewport_size({"width": 900, "height": 900})
+        page.wait_for_timeout(400)
+        for box, svg in page.evaluate(
+            "[...document.querySelectorAll('.report-figure')].map(f => [f.getBoundingClientRect().toJSON(), "
+            "f.querySelector('.main-svg').getBoundingClientRect().toJSON()])"
+        ):
+            assert box["top"] <= svg["top"] and svg["bottom"] <= box["bottom"] + 0.5, (box, svg)
+            assert svg["right"] <= box["right"] + 0.5, (box, svg)
     finally:
         page.close()
 

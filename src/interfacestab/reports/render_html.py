@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from interfacestab.reports import model
     from interfacestab.reports.interactive import InteractiveFigure
 
+#: Height of a figure whose spec gives none (plotly's default), px.
+DEFAULT_FIGURE_HEIGHT_PX = 450
 #: The one line a user sees when the optional plotting library is missing.
 HTML_EXTRA_MESSAGE = "HTML reports need plotly: pip install 'interfacestab[html]'"
 
@@ -169,9 +171,11 @@ def _figures(figures: Sequence[InteractiveFigure]) -> list[str]:
         return []
     lines = ['<section class="report-figures">']
     for i, figure in enumerate(figures, start=1):
+        # the box has the figure's height, so plotly's resizing (responsive width) never lets it overflow
+        height = figure.spec.get("layout", {}).get("height") or DEFAULT_FIGURE_HEIGHT_PX
         lines += [
             '<figure class="report-figure">',
-            f'<div class="plot" id="figure-{i}" data-spec="figure-{i}-spec">'
+            f'<div class="plot" id="figure-{i}" data-spec="figure-{i}-spec" style="height: {int(height)}px">'
             '<p class="plot-status">drawing the figure…</p></div>',
             f"<figcaption>{_e(figure.title)}</figcaption>",
             f'<script type="application/json" id="figure-{i}-spec">{figure_json(figure)}</script>',
@@ -246,7 +250,7 @@ dd { margin: 0; }
 .emphasis > dd .value { font-weight: 700; }
 code.detail { display: block; color: var(--muted); font-size: 0.85em; white-space: pre-wrap; }
 .report-figure { margin: 1.2rem 0; border: 1px solid var(--line); border-radius: 6px; padding: 0.5rem; }
-.report-figure .plot { min-height: 320px; }
+.report-figure .plot { width: 100%; }
 .report-figure figcaption { color: var(--muted); font-size: 0.9em; padding: 0.3rem 0.5rem; }
 .plot-status { color: var(--muted); padding: 1rem; }
 .table-tools { margin: 0.3rem 0; display: flex; gap: 0.8rem; align-items: center; }
