@@ -337,12 +337,20 @@ def test_builders_tolerate_results_that_gained_fields(results) -> None:
 # -- size -------------------------------------------------------------------------------------------
 def test_a_thousand_candidate_screen_stays_under_5_MB(results) -> None:
     screen = results["screen"]
+    copies = [(i, r) for i in range(200) for r in screen.results[: len(SEEDS)]]
     many = tuple(
-        replace(r, formula=f"{r.formula}_{i}") for i in range(200) for r in screen.results[: len(SEEDS)]
-    )  # 1,000 rows of real screened candidates, renamed
+        replace(
+            r,
+            formula=f"{r.formula}_{i}",
+            electrolyte_reaction_eV_per_atom=(r.electrolyte_reaction_eV_per_atom or 0.0) - 1e-5 * k,
+        )
+        for k, (i, r) in enumerate(copies)
+    )  # 1,000 rows of real screened candidates, renamed and moved apart: 1,000 points, each with its own label
     assert len(many) == 1000
     text = render_html.to_html(replace(screen, results=many))
     page = parse_page(text)
     assert len(page.tables[0].rows) == 1000
+    drawn = [r for r in many if r.error is None and r.charged_cathode_reaction_eV_per_atom is not None]
+    assert sum(len(t["x"]) for t in page.figure_specs[0]["data"]) == len(drawn) >= 600
     size_mb = len(text.encode("utf-8")) / 1e6
     assert size_mb < 5.0, size_mb
