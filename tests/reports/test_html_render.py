@@ -354,3 +354,8 @@ def test_a_thousand_candidate_screen_stays_under_5_MB(results) -> None:
     assert sum(len(t["x"]) for t in page.figure_specs[0]["data"]) == len(drawn) >= 600
     size_mb = len(text.encode("utf-8")) / 1e6
     assert size_mb < 5.0, size_mb
+
+
+def test_the_same_result_gives_the_same_page(results, pages) -> None:
+    """Pages are reproducible (sorted nothing, no timestamps; the bundle is gzipped without a date)."""
+    assert render_html.to_html(results["sweep"]) == pages["sweep"]
