@@ -357,5 +357,5 @@ def test_a_thousand_candidate_screen_stays_under_5_MB(results) -> None:
 
 
 def test_the_same_result_gives_the_same_page(results, pages) -> None:
-    """Pages are reproducible (sorted nothing, no timestamps; the bundle is gzipped without a date)."""
+    """Pages are reproducible: no timestamps, and the bundle is gzipped without a date."""
     assert render_html.to_html(results["sweep"]) == pages["sweep"]
