@@ -207,8 +207,9 @@ def test_missing_plotly_is_one_clear_error(monkeypatch, results) -> None:
 def test_importing_the_renderer_does_not_import_plotly() -> None:
     import subprocess
 
+    assert reports.to_html is render_html.to_html  # the library's entry point beside to_markdown
     code = (
-        "import sys\nimport interfacestab.reports.render_html, interfacestab.reports.interactive\n"
+        "import sys\nimport interfacestab.reports, interfacestab.reports.render_html, interfacestab.reports.interactive\n"
         "assert 'plotly' not in sys.modules, 'plotly imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
