@@ -60,6 +60,7 @@ class OutputFormat(StrEnum):
     json = "json"
     csv = "csv"
     md = "md"
+    html = "html"
 
 
 class InfoFormat(StrEnum):
@@ -216,7 +217,8 @@ FormatOption = Annotated[
     typer.Option(
         "--format",
         "-f",
-        help="table (rounded: 0.01 V, 1 meV/atom), json (full precision), csv (flat rows, full precision) or md.",
+        help="table (rounded: 0.01 V, 1 meV/atom), json (full precision), csv (flat rows, full precision), md or "
+        "html (one self-contained page with interactive figures; needs the [html] extra).",
         rich_help_panel=OUTPUT_PANEL,
     ),
 ]
@@ -225,8 +227,9 @@ ResultFormatOption = Annotated[
     typer.Option(
         "--format",
         "-f",
-        help="table (rounded: 0.01 V, 1 meV/atom), json (full precision), csv (flat rows, full precision) or md. "
-        "Default: table, or what the --output file's extension says (.json, .csv, .md).",
+        help="table (rounded: 0.01 V, 1 meV/atom), json (full precision), csv (flat rows, full precision), md or "
+        "html (one self-contained page with interactive figures; needs the [html] extra). "
+        "Default: table, or what the --output file's extension says (.json, .csv, .md, .html).",
         rich_help_panel=OUTPUT_PANEL,
         show_default=False,
     ),
@@ -239,7 +242,7 @@ OutputOption = Annotated[
         metavar="PATH",
         dir_okay=False,
         help="Write to this file (atomically) instead of stdout, in the format its extension says (.json, .csv, "
-        ".md; others: table) unless --format is given.",
+        ".md, .html; others: table) unless --format is given.",
         rich_help_panel=OUTPUT_PANEL,
         show_default=False,
     ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from interfacestab_cli.console import info, out_console, usage_fail, warn
+from interfacestab_cli.console import fail, info, out_console, usage_fail, warn
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from interfacestab.provenance import HasProvenance
 
 #: The format an ``--output`` file's extension implies when ``--format`` is not given (others: table).
-SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".md": "md", ".txt": "table"}
+SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".md": "md", ".txt": "table", ".html": "html", ".htm": "html"}
 
 
 def output_format(ctx: typer.Context, fmt: str, output: Path | None, *, param: str = "fmt") -> str:
@@ -27,18 +27,56 @@ def output_format(ctx: typer.Context, fmt: str, output: Path | None, *, param: s
     """
     fmt = str(fmt)
     if output is None:
+        check_html_format(fmt, output)
         return fmt
     implied = SUFFIX_FORMATS.get(output.suffix.lower())
     source = ctx.get_parameter_source(param)
     given = source is not None and source.name not in ("DEFAULT", "DEFAULT_MAP")
     if not given:
-        return implied or fmt
+        fmt = implied or fmt
+        check_html_format(fmt, output)
+        return fmt
     if implied is not None and implied != fmt:
         usage_fail(
             f"--format {fmt} does not match --output {output.name} (a {output.suffix} file is {implied}); "
             "drop --format to write what the extension says, or change the extension"
         )
+    check_html_format(fmt, output)
     return fmt
+
+
+def check_html_format(fmt: str, output: Path | None) -> None:
+    """Before any work: an HTML page needs plotly (exit 1 otherwise) and a file, or stdout redirected.
+
+    HTML may go to stdout when it is a pipe or a file (``> report.html``); a whole page printed on a
+    terminal helps no one, so that is a usage error (exit code 2) asking for ``--output FILE.html``.
+    """
+    if str(fmt) != "html":
+        return
+    from interfacestab.errors import InterfaceStabError
+    from interfacestab.reports.render_html import check_html_available
+
+    try:
+        check_html_available()
+    except InterfaceStabError as exc:
+        fail(str(exc))
+    if output is None and sys.stdout.isatty():
+        usage_fail("--format html writes a whole web page: give --output FILE.html, or redirect stdout to a file")
+
+
+def report_page_output(
+    ctx: typer.Context, fmt: str, output: Path | None, *, param: str = "fmt"
+) -> tuple[str, Path | None]:
+    """For a command whose ``--output`` is its data file (screen): ``(format, page)`` when ``--output`` is a page.
+
+    An ``--output`` ending in ``.html`` is then the HTML report instead of the data file (format
+    ``html``; ``--format`` may say html or nothing else); any other ``--output`` stays the data file
+    and the report goes to stdout in ``--format``. Returns the format and the page path (None: stdout).
+    """
+    if output is None or SUFFIX_FORMATS.get(output.suffix.lower()) != "html":
+        check_html_format(fmt, None)
+        return str(fmt), None
+    return output_format(ctx, fmt, output, param=param), output
 
 
 def write_or_print(text: str, output: Path | None, *, what: str) -> None:
@@ -53,10 +91,16 @@ def write_or_print(text: str, output: Path | None, *, what: str) -> None:
     info(f"wrote {what} to {target}")
 
 
-def emit(result: object, fmt: str, output: Path | None = None, *, top: int | None = None) -> None:
-    """Render ``result`` in format ``fmt`` (table, json, csv, md) to stdout or ``output``: a registry lookup.
+def _html(result: object, top: int | None) -> str:
+    from interfacestab.reports.render_html import to_html
 
-    ``top`` limits the rows of a coating screen in the table and Markdown (never in JSON or CSV).
+    return to_html(result, top=top)
+
+
+def emit(result: object, fmt: str, output: Path | None = None, *, top: int | None = None) -> None:
+    """Render ``result`` in format ``fmt`` (table, json, csv, md, html) to stdout or ``output``: a registry lookup.
+
+    ``top`` limits the rows of a coating screen in the table, Markdown and HTML (never in JSON or CSV).
     """
     from interfacestab import reports
 
@@ -68,7 +112,12 @@ def emit(result: object, fmt: str, output: Path | None = None, *, top: int | Non
             return
         text = reports.to_text(renderable)
     else:
-        writers = {"json": reports.to_json, "csv": reports.to_csv, "md": lambda r: reports.to_markdown(r, top=top)}
+        writers = {
+            "json": reports.to_json,
+            "csv": reports.to_csv,
+            "md": lambda r: reports.to_markdown(r, top=top),
+            "html": lambda r: _html(r, top),
+        }
         if fmt not in writers:  # the Enum choices make this unreachable from the command line
             msg = f"unknown format {fmt!r}"
             raise ValueError(msg)

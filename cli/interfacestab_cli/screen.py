@@ -33,7 +33,7 @@ from interfacestab_cli.options import (
     range_text,
     usage_error,
 )
-from interfacestab_cli.output import report
+from interfacestab_cli.output import report, report_page_output
 from interfacestab_cli.progress import interrupted, progress_bar, stop_workers_on_interrupt
 from interfacestab_cli.state import open_store_for, state
 
@@ -260,7 +260,8 @@ def screen(
             metavar="PATH",
             dir_okay=False,
             help="Also write every candidate at full precision to this .json or .csv file, checkpointed "
-            "beside it (needed for --resume). stdout still gets --format.",
+            "beside it (needed for --resume). stdout still gets --format. An .html file is instead the "
+            "HTML report (--format html), with no data file.",
             rich_help_panel=OUTPUT_PANEL,
             show_default=False,
         ),
@@ -327,6 +328,11 @@ def screen(
     if resume and output is None:
         usage_error(ctx, "--resume continues the run checkpointed beside --output PATH; give the same --output")
     _check_side_options(ctx, cathode, anode, charge_voltage, max_anode_reaction)
+    fmt_name, page = report_page_output(ctx, fmt.value, output)  # an .html --output is the report page
+    if page is not None:
+        if resume:
+            usage_error(ctx, "--resume continues a run checkpointed beside a .json or .csv --output, not an .html page")
+        output = None
 
     from interfacestab.analyses import coatings
 
@@ -400,7 +406,7 @@ def screen(
             _side_info(result)
             if output is not None:
                 info(f"wrote {len(result.results)} candidates to {output} ({result.n_computed} computed this run)")
-            report(result, fmt.value, None, plot, top=top)
+            report(result, fmt_name, page, plot, top=top)
     except KeyboardInterrupt:
         interrupted(tracker, output, what="candidates")
     n_failed = sum(1 for r in result.results if r.error)

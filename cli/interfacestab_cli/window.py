@@ -25,7 +25,7 @@ from interfacestab_cli.options import (
     range_text,
     usage_error,
 )
-from interfacestab_cli.output import emit, output_format, report
+from interfacestab_cli.output import check_html_format, emit, output_format, report
 from interfacestab_cli.progress import interrupted, progress_bar, stop_workers_on_interrupt
 from interfacestab_cli.state import open_store_for, state
 
@@ -121,8 +121,9 @@ def window(
         typer.Option(
             "--format",
             "-f",
-            help="table (rounded: 0.01 V, 1 meV/atom), json (full precision), csv (flat rows, full precision) "
-            "or md. Default: table, or what the --output file's extension says (.json, .csv, .md). "
+            help="table (rounded: 0.01 V, 1 meV/atom), json (full precision), csv (flat rows, full precision), "
+            "md or html (a self-contained page with interactive figures; the [html] extra). Default: table, or "
+            "what the --output file's extension says (.json, .csv, .md, .html). "
             "With --batch/--all-compounds: the format of the run summary on stdout.",
             rich_help_panel=OUTPUT_PANEL,
             show_default=False,
@@ -136,7 +137,7 @@ def window(
             metavar="PATH",
             dir_okay=False,
             help="Write to this file (atomically) instead of stdout, in the format its extension says (.json, "
-            ".csv, .md; others: table) unless --format is given. With --batch/--all-compounds (required): the "
+            ".csv, .md, .html; others: table) unless --format is given. With --batch/--all-compounds (required): the "
             "result file, .csv or .json, checkpointed beside it.",
             rich_help_panel=OUTPUT_PANEL,
             show_default=False,
@@ -169,6 +170,7 @@ def window(
 
     if many:
         assert output is not None  # checked above
+        check_html_format(fmt.value, None)  # the run summary goes to stdout in --format
         _window_batch(ctx, batch, ion_values, stabilize, source, workers, scheduler, resume, fmt, output)
         return
     assert formula is not None  # checked above

@@ -1,10 +1,11 @@
-"""Reports of results: one neutral report model per result, rendered as rich tables or Markdown; JSON, CSV, plots.
+"""Reports of results: one neutral report model per result, rendered as rich tables, Markdown or HTML; JSON, CSV, plots.
 
 Layout: ``views/<result>.py`` builds a result's :class:`~interfacestab.reports.model.Report` and
-registers it (with its figure) in :mod:`.registry`; ``render_rich`` and ``render_markdown`` lay a
+registers it (with its figure) in :mod:`.registry`; ``render_rich``, ``render_markdown`` and
+``render_html`` (with the plotly figures of ``interactive``; plotly imported only then) lay a
 report out; ``format`` holds every rounding rule; ``plots`` the figures. JSON and CSV come from the
 result itself (``to_dict``, ``to_rows``) at full precision. Importing this package stays light
-(no numpy, scipy, pymatgen or matplotlib).
+(no numpy, scipy, pymatgen, matplotlib or plotly).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from interfacestab.reports.registry import (
     to_json,
     to_markdown,
 )
+from interfacestab.reports.render_html import to_html
 from interfacestab.reports.render_rich import to_text
 
 __all__ = [
@@ -31,6 +33,7 @@ __all__ = [
     "render",
     "report_for",
     "to_csv",
+    "to_html",
     "to_json",
     "to_markdown",
     "to_text",
