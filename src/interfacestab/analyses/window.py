@@ -14,7 +14,8 @@ Method (exact, no grand-potential hull is rebuilt):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
@@ -26,15 +27,18 @@ from interfacestab.chem import Composition, chemsys, n_atoms
 from interfacestab.conventions import (
     BREAKPOINT_RELATIVE_TOL,
     COMPOSITION_TOL,
+    DEFAULT_MAX_VOLTAGE_V,
     ION_AMOUNT_TOL,
     ION_CHARGE,
     NARROW_WINDOW_V,
     REPORT_VOLTAGES_V,
     SCHEMA_VERSION,
+    VOLTAGE_RANGE_V,
     ZERO_VOLTAGE_V,
     ENERGY_NOISE_eV_per_atom,
     EnergySource,
     STABILIZATION_EPSILON_eV_per_atom,
+    capacity_mAh_per_g,
     check_ion,
     conventions_summary,
     stabilization_policy,
@@ -69,6 +73,14 @@ class WindowStage:
         decomposition_energy_low_eV_per_nonion_atom: The same at ``voltage_low_V``.
         decomposition_energy_high_eV_per_nonion_atom: The same at ``voltage_high_V`` (None when open).
         is_window: Whether this is the target's own stability stage.
+        capacity_mAh_per_g: Charge of the step into this stage from its neighbour towards the window
+            (mAh per gram of the target; 0 for the window stage).
+        cumulative_capacity_mAh_per_g: Charge of all A exchanged from the target to this stage
+            (``|ion_per_formula_unit|`` in mAh per gram of the target), counted from the window edge.
+        decomposition_energy_eV_per_target_atom: ``decomposition_energy_eV_per_nonion_atom`` per atom of
+            the target instead (the normalisation of Zhu, He & Mo 2015, Tables 2-3).
+        decomposition_energy_low_eV_per_target_atom: The same at ``voltage_low_V``.
+        decomposition_energy_high_eV_per_target_atom: The same at ``voltage_high_V`` (None when open).
     """
 
     voltage_low_V: float
@@ -80,6 +92,11 @@ class WindowStage:
     decomposition_energy_low_eV_per_nonion_atom: float
     decomposition_energy_high_eV_per_nonion_atom: float | None
     is_window: bool
+    capacity_mAh_per_g: float = 0.0
+    cumulative_capacity_mAh_per_g: float = 0.0
+    decomposition_energy_eV_per_target_atom: float = 0.0
+    decomposition_energy_low_eV_per_target_atom: float = 0.0
+    decomposition_energy_high_eV_per_target_atom: float | None = None
 
     def to_dict(self) -> dict[str, object]:
         """JSON-safe dictionary keyed by field name."""
@@ -93,6 +110,11 @@ class WindowStage:
             "decomposition_energy_low_eV_per_nonion_atom": self.decomposition_energy_low_eV_per_nonion_atom,
             "decomposition_energy_high_eV_per_nonion_atom": self.decomposition_energy_high_eV_per_nonion_atom,
             "is_window": self.is_window,
+            "capacity_mAh_per_g": self.capacity_mAh_per_g,
+            "cumulative_capacity_mAh_per_g": self.cumulative_capacity_mAh_per_g,
+            "decomposition_energy_eV_per_target_atom": self.decomposition_energy_eV_per_target_atom,
+            "decomposition_energy_low_eV_per_target_atom": self.decomposition_energy_low_eV_per_target_atom,
+            "decomposition_energy_high_eV_per_target_atom": self.decomposition_energy_high_eV_per_target_atom,
         }
 
 
@@ -129,6 +151,12 @@ class StabilityWindow:
     provenance: Provenance
     notes: tuple[str, ...] = field(default=())
     input_formula: str = ""
+    formula_mass_g_per_mol: float = 0.0
+    decomposition_energy_at_0V_eV_per_target_atom: float = 0.0
+    decomposition_energy_at_5V_eV_per_target_atom: float = 0.0
+    max_voltage_V: float = DEFAULT_MAX_VOLTAGE_V
+    decomposition_energy_at_max_voltage_eV_per_nonion_atom: float = 0.0
+    decomposition_energy_at_max_voltage_eV_per_target_atom: float = 0.0
 
     @property
     def width_V(self) -> float | None:
@@ -162,6 +190,22 @@ class StabilityWindow:
             "profile": [s.to_dict() for s in self.profile],
             "notes": list(self.notes),
             "provenance": self.provenance.to_dict(),
+            **self._extra_dict(),
+        }
+
+    def _extra_dict(self) -> dict[str, object]:
+        """Fields of issue 12 (capacity, per-target-atom energies, profile range), after the older ones."""
+        return {
+            "formula_mass_g_per_mol": self.formula_mass_g_per_mol,
+            "decomposition_energy_at_0V_eV_per_target_atom": self.decomposition_energy_at_0V_eV_per_target_atom,
+            "decomposition_energy_at_5V_eV_per_target_atom": self.decomposition_energy_at_5V_eV_per_target_atom,
+            "max_voltage_V": self.max_voltage_V,
+            "decomposition_energy_at_max_voltage_eV_per_nonion_atom": (
+                self.decomposition_energy_at_max_voltage_eV_per_nonion_atom
+            ),
+            "decomposition_energy_at_max_voltage_eV_per_target_atom": (
+                self.decomposition_energy_at_max_voltage_eV_per_target_atom
+            ),
         }
 
     #: Columns of :meth:`to_rows` (the CSV), in order: the window, its stage, the provenance.
@@ -171,6 +215,9 @@ class StabilityWindow:
         "ion_per_formula_unit", "phases", "reaction", "decomposition_energy_eV_per_nonion_atom",
         "decomposition_energy_low_eV_per_nonion_atom", "decomposition_energy_high_eV_per_nonion_atom", "is_window",
         *Provenance.COLUMNS,
+        "capacity_mAh_per_g", "cumulative_capacity_mAh_per_g", "decomposition_energy_eV_per_target_atom",
+        "decomposition_energy_low_eV_per_target_atom", "decomposition_energy_high_eV_per_target_atom",
+        "formula_mass_g_per_mol", "max_voltage_V",
     )  # fmt: skip
 
     def to_rows(self) -> list[dict[str, object]]:
@@ -189,6 +236,7 @@ def stability_window(
     energy_above_hull_eV_per_atom: float | None = None,
     hull: Hull | None = None,
     route: str = "auto",
+    max_voltage_V: float = DEFAULT_MAX_VOLTAGE_V,
 ) -> StabilityWindow:
     """Stability window, limit products and voltage profile of ``formula`` open to ``ion``.
 
@@ -205,11 +253,15 @@ def stability_window(
         route: ``hull`` (convex hull, then the facet envelope along the ray), ``lp`` (linear
             programmes along the ray, no hull) or ``auto``: ``lp`` from
             :data:`~interfacestab.engine.ray.LP_ROUTE_MIN_ELEMENTS` elements up, unless ``hull`` is given.
+        max_voltage_V: Top of the profile range (V vs A/A+, default 5): each stage's decomposition energy
+            is taken within 0 to this voltage, and the result also gives it at this voltage.
 
     Raises:
-        AnalysisError: for an unsupported ion, a target outside the system or the ion metal itself.
+        AnalysisError: for an unsupported ion, a target outside the system, the ion metal itself,
+            or a ``max_voltage_V`` outside (0, 10] V.
     """
     check_ion(ion)
+    check_max_voltage(max_voltage_V)
     if route not in {"auto", "hull", "lp"}:
         msg = f"route must be auto, hull or lp, not '{route}'"
         raise AnalysisError(msg)
@@ -243,7 +295,27 @@ def stability_window(
         others = tuple(e for e in system.entries if composition_key(e.composition) != key)
         reduced = EntrySet(system.elements, others, system.source)
         engine = HullRoute(reduced, None) if route == "hull" else LPRoute(reduced)
-    return _window(engine, system, target, x, e_hull, ion, stabilize, energy_above_hull_eV_per_atom)
+    return _window(engine, system, target, x, e_hull, ion, stabilize, energy_above_hull_eV_per_atom, max_voltage_V)
+
+
+def check_max_voltage(max_voltage_V: float) -> float:
+    """The top of a window's profile range, checked: a finite number in (0, 10] V.
+
+    Raises:
+        AnalysisError: for anything else.
+    """
+    low, high = VOLTAGE_RANGE_V
+    if not math.isfinite(max_voltage_V) or not low < max_voltage_V <= high:
+        msg = f"the maximum voltage must be above {low:g} V and at most {high:g} V vs A/A+, not {max_voltage_V:g}"
+        raise AnalysisError(msg)
+    return float(max_voltage_V)
+
+
+def molar_mass_g_per_mol(composition: Mapping[str, float]) -> float:
+    """Molar mass of a formula unit (g/mol) from pymatgen's atomic masses."""
+    from pymatgen.core.periodic_table import Element
+
+    return float(sum(amount * float(Element(el).atomic_mass) for el, amount in composition.items()))
 
 
 def _window(
@@ -255,6 +327,7 @@ def _window(
     ion: str,
     stabilize: bool,
     energy_above_hull: float | None,
+    max_voltage_V: float = DEFAULT_MAX_VOLTAGE_V,
 ) -> StabilityWindow:
     notes: list[str] = []
     if target.resolution_note:
@@ -332,7 +405,7 @@ def _window(
         if t_j > t_target:  # reduced side: largest driving force at the low end
             d_extreme = delta_phi(max(v_low, REPORT_VOLTAGES_V[0]), t_j, phi_break[j])
         else:
-            top = REPORT_VOLTAGES_V[1] if v_high is None else min(v_high, REPORT_VOLTAGES_V[1])
+            top = max_voltage_V if v_high is None else min(v_high, max_voltage_V)
             d_extreme = delta_phi(max(v_low, top), t_j, phi_break[j])
         dn = t_j - t_target
         dn = 0.0 if abs(dn) < ION_AMOUNT_TOL else dn
@@ -369,6 +442,9 @@ def _window(
     if v_ox is not None and not degenerate and v_ox - v_red < NARROW_WINDOW_V:
         notes.append(_narrow_window_note(v_ox - v_red, stabilized, red_stage, ox_stage))
 
+    mass = molar_mass_g_per_mol(comp)
+    per_target = n_non_a / atoms_target  # eV per non-A atom -> eV per atom of the target
+    stages = _with_capacity_and_target_atoms(stages, mass, ION_CHARGE[ion], per_target)
     profile = tuple(reversed(stages))  # from 0 V upward
     provenance = Provenance(
         source=system.source,
@@ -400,7 +476,38 @@ def _window(
         provenance=provenance,
         notes=tuple(notes),
         input_formula=target.input_formula or target.formula,
+        formula_mass_g_per_mol=mass,
+        decomposition_energy_at_0V_eV_per_target_atom=best_delta_phi(REPORT_VOLTAGES_V[0]) * per_target,
+        decomposition_energy_at_5V_eV_per_target_atom=best_delta_phi(REPORT_VOLTAGES_V[1]) * per_target,
+        max_voltage_V=max_voltage_V,
+        decomposition_energy_at_max_voltage_eV_per_nonion_atom=best_delta_phi(max_voltage_V),
+        decomposition_energy_at_max_voltage_eV_per_target_atom=best_delta_phi(max_voltage_V) * per_target,
     )
+
+
+def _with_capacity_and_target_atoms(
+    stages: list[WindowStage], mass_g_per_mol: float, z: int, per_target: float
+) -> list[WindowStage]:
+    """Stages with their capacities (step and cumulative from the window edge) and per-target-atom energies."""
+    out = []
+    for stage in stages:
+        dn = stage.ion_per_formula_unit
+        # the neighbour towards the window is the same-side stage with the next smaller |dn| (0: the target)
+        inner = [abs(o.ion_per_formula_unit) for o in stages if o.ion_per_formula_unit * dn > 0]
+        previous = max((a for a in inner if a < abs(dn)), default=0.0)
+        high = stage.decomposition_energy_high_eV_per_nonion_atom
+        out.append(
+            replace(
+                stage,
+                capacity_mAh_per_g=capacity_mAh_per_g(abs(dn) - previous, mass_g_per_mol, z),
+                cumulative_capacity_mAh_per_g=capacity_mAh_per_g(dn, mass_g_per_mol, z),
+                decomposition_energy_eV_per_target_atom=stage.decomposition_energy_eV_per_nonion_atom * per_target,
+                decomposition_energy_low_eV_per_target_atom=stage.decomposition_energy_low_eV_per_nonion_atom
+                * per_target,
+                decomposition_energy_high_eV_per_target_atom=None if high is None else high * per_target,
+            )
+        )
+    return out
 
 
 def _narrow_window_note(width_V: float, stabilized: bool, red: WindowStage | None, ox: WindowStage | None) -> str:
@@ -435,6 +542,7 @@ def window_for(
     source: str | None = None,
     store: Store | None = None,
     cache: HullCache | None = None,
+    max_voltage_V: float = DEFAULT_MAX_VOLTAGE_V,
 ) -> StabilityWindow:
     """Stability window of ``formula`` from the local store (what ``interfacestab window`` runs).
 
@@ -453,4 +561,5 @@ def window_for(
         stabilize=stabilize,
         energy_above_hull_eV_per_atom=energy_above_hull_eV_per_atom,
         hull=hull,
+        max_voltage_V=max_voltage_V,
     )

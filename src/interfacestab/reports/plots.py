@@ -62,20 +62,28 @@ def save_figure(fig: Figure, path: str | Path) -> Path:
 
 
 def window_figure(result: StabilityWindow, *, top: int | None = None) -> Figure:
-    """Ion uptake vs voltage (steps) with the window shaded, and decomposition energy vs voltage."""
-    from interfacestab.conventions import REPORT_VOLTAGES_V
+    """Ion uptake (and capacity) vs voltage (steps) with the window shaded, and decomposition energy vs voltage.
+
+    The x range runs to ``result.max_voltage_V`` (``--max-voltage``) or past the highest transition.
+    """
+    from interfacestab.conventions import ION_CHARGE, capacity_mAh_per_g
 
     ion = result.ion
     stages = result.profile  # from 0 V upward, contiguous
-    v_top = max(REPORT_VOLTAGES_V[1], stages[-1].voltage_low_V + 0.5)
+    v_max = result.max_voltage_V
+    v_top = max(v_max, stages[-1].voltage_low_V + 0.5)
     fig, (ax_n, ax_e) = _new_figure(2, 6.5)
 
     edges = [s.voltage_low_V for s in stages] + [v_top]
     ax_n.stairs([s.ion_per_formula_unit for s in stages], edges, baseline=None, color="black", linewidth=1.5)
     ax_n.axhline(0.0, color="grey", linewidth=0.6)
     ax_n.set_ylabel(f"{ion} per f.u. (+ taken up, - released)")
+    if result.formula_mass_g_per_mol > 0:  # a second scale: the same steps as capacity per gram of the target
+        per_ion = capacity_mAh_per_g(1.0, result.formula_mass_g_per_mol, ION_CHARGE.get(ion, 1))
+        capacity_axis = ax_n.secondary_yaxis("right", functions=(lambda n: n * per_ion, lambda c: c / per_ion))
+        capacity_axis.set_ylabel(f"capacity (mAh per g of {result.formula})")
 
-    # decomposition energy: linear within each stage; the open top stage up to REPORT_VOLTAGES_V[1]
+    # decomposition energy: linear within each stage; the open top stage up to the profile's top
     for s in stages:
         if s.voltage_high_V is not None:
             xs, ys = (
@@ -85,8 +93,8 @@ def window_figure(result: StabilityWindow, *, top: int | None = None) -> Figure:
                     s.decomposition_energy_high_eV_per_nonion_atom,
                 ],
             )
-        elif s.voltage_low_V < REPORT_VOLTAGES_V[1]:
-            xs = [s.voltage_low_V, REPORT_VOLTAGES_V[1]]
+        elif s.voltage_low_V < v_max:
+            xs = [s.voltage_low_V, v_max]
             ys = [s.decomposition_energy_low_eV_per_nonion_atom, s.decomposition_energy_eV_per_nonion_atom]
         else:
             xs, ys = [s.voltage_low_V], [s.decomposition_energy_low_eV_per_nonion_atom]
@@ -103,9 +111,14 @@ def window_figure(result: StabilityWindow, *, top: int | None = None) -> Figure:
             ax.axvline(red, color="tab:green", linewidth=2.0, alpha=0.6, label=label)
         else:
             ax.axvspan(red, v_top if ox is None else ox, color="tab:green", alpha=0.2, label=label)
+    _window_figure_extras(result, ax_n, ax_e)
     ax_n.legend(loc="best", frameon=False)
     ax_n.set_title(f"{result.formula}: stability window vs {ion}/{ion}+ ({result.provenance.source.name})")
     return fig
+
+
+def _window_figure_extras(result: StabilityWindow, ax_n: object, ax_e: object) -> None:
+    """Marks of issue 12 on the window figure (reference electrode scale, chosen voltages)."""
 
 
 def interface_figure(result: InterfaceProfile, *, top: int | None = None) -> Figure:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from interfacestab.conventions import EnergySource, StabilizationPolicy
+from interfacestab.conventions import REPORT_VOLTAGES_V, EnergySource, StabilizationPolicy
 from interfacestab.reports import plots
 from interfacestab.reports.format import (
     NONE_TEXT,
@@ -90,7 +90,58 @@ def _head(result: StabilityWindow) -> tuple[Item, ...]:
             f"{fmt_energy(result.decomposition_energy_at_5V_eV_per_nonion_atom)} eV/non-{ion} atom at 5 V",
         )
     )
+    items += _normalisation_items(result)
     return tuple(items)
+
+
+def fmt_capacity(value_mAh_per_g: float | None) -> str:
+    """A capacity in mAh/g to 0.1 mAh/g."""
+    return NONE_TEXT if value_mAh_per_g is None else f"{value_mAh_per_g:.1f}"
+
+
+def _normalisation_items(result: StabilityWindow) -> list[Item]:
+    """Per-target-atom decomposition energies, and the profile's range when it is not 0-5 V (issue 12)."""
+    items = [
+        Item(
+            "decomposition energy per atom",
+            f"{fmt_energy(result.decomposition_energy_at_0V_eV_per_target_atom)} eV/atom of {result.formula} at 0 V, "
+            f"{fmt_energy(result.decomposition_energy_at_5V_eV_per_target_atom)} eV/atom of {result.formula} at 5 V",
+        )
+    ]
+    if result.max_voltage_V != REPORT_VOLTAGES_V[1]:
+        items.append(
+            Item(
+                f"at {fmt_voltage(result.max_voltage_V)} V",
+                f"{fmt_energy(result.decomposition_energy_at_max_voltage_eV_per_nonion_atom)} eV/non-{result.ion} "
+                f"atom, {fmt_energy(result.decomposition_energy_at_max_voltage_eV_per_target_atom)} eV/atom of "
+                f"{result.formula} (--max-voltage)",
+            )
+        )
+    return items
+
+
+def _capacity_columns(result: StabilityWindow) -> tuple[Column, ...]:
+    return (
+        Column(("cumulative_capacity_mAh_per_g",), "capacity", "mAh/g", align="right"),
+        Column(("decomposition_energy_eV_per_target_atom",), "E_decomp per atom", "eV/atom", align="right"),
+    )
+
+
+def _capacity_cells(stage: WindowStage) -> tuple[str, ...]:
+    return (
+        fmt_capacity(stage.cumulative_capacity_mAh_per_g),
+        fmt_energy(stage.decomposition_energy_eV_per_target_atom),
+    )
+
+
+def _capacity_legend(result: StabilityWindow) -> tuple[str, ...]:
+    mass = f"{result.formula_mass_g_per_mol:.2f}"
+    return (
+        f"capacity: {result.ion} exchanged from {result.formula} to the stage, counted from the window edge, in mAh "
+        f"per gram of {result.formula} ({mass} g/mol); the step into each stage is capacity_mAh_per_g in JSON/CSV",
+        f"E_decomp per atom: the same decomposition energy per atom of {result.formula} "
+        "(the normalisation of Zhu, He & Mo 2015)",
+    )
 
 
 def window_report(result: StabilityWindow, *, top: int | None = None) -> Report:
@@ -104,6 +155,7 @@ def window_report(result: StabilityWindow, *, top: int | None = None) -> Report:
         Column(("reaction",), "reaction", wrap=True),
         Column(("decomposition_energy_eV_per_nonion_atom",), "E_decomp", f"eV/non-{ion} atom", align="right"),
         Column(("is_window",), ""),
+        *_capacity_columns(result),
     )
     rows = tuple(
         Row(
@@ -115,6 +167,7 @@ def window_report(result: StabilityWindow, *, top: int | None = None) -> Report:
                 stage_reaction_text(s),
                 fmt_energy(s.decomposition_energy_eV_per_nonion_atom),
                 mark(s.is_window),
+                *_capacity_cells(s),
             ),
             emphasis=s.is_window,
         )
@@ -124,7 +177,8 @@ def window_report(result: StabilityWindow, *, top: int | None = None) -> Report:
         "◀ the stability window",
         f"{ion} per f.u.: {ion} taken up (+) or released (-) per formula unit of {result.formula}",
         f"E_decomp: grand-potential decomposition energy per non-{ion} atom at the stage end farthest "
-        "from the window (within 0-5 V)",
+        f"from the window (within 0-{result.max_voltage_V:g} V)",
+        *_capacity_legend(result),
     )
     return Report(
         title=f"{result.formula}: stability window vs {ion}/{ion}+",
