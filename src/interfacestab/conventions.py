@@ -237,3 +237,6 @@ DEFAULT_MAX_VOLTAGE_V: float = REPORT_VOLTAGES_V[1]
 def capacity_mAh_per_g(ion_per_formula_unit: float, molar_mass_g_per_mol: float, z: int = 1) -> float:
     """Charge of ``|ion_per_formula_unit|`` ions of charge ``z`` per formula unit, in mAh per gram of the target."""
     return abs(ion_per_formula_unit) * z * FARADAY_C_PER_MOL / COULOMB_PER_mAh / molar_mass_g_per_mol
+
+#: A voltage within this of a stage boundary (V) is on the transition: both neighbouring stages are reported.
+TRANSITION_MATCH_TOL_V: float = 1e-6

@@ -23,6 +23,7 @@ import numpy as np
 from interfacestab.analyses.reactions import reaction_string
 from interfacestab.analyses.targets import ParsedFormula, Target, load_system, parse_input, resolve_target
 from interfacestab.analyses.window_routes import HullRoute, LPRoute, Route
+from interfacestab.analyses.window_voltages import check_voltage, with_voltages
 from interfacestab.chem import Composition, chemsys, n_atoms
 from interfacestab.conventions import (
     BREAKPOINT_RELATIVE_TOL,
@@ -51,8 +52,9 @@ from interfacestab.errors import AnalysisError
 from interfacestab.provenance import Provenance
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
+    from interfacestab.analyses.window_voltages import AtVoltage
     from interfacestab.engine.cache import HullCache
     from interfacestab.engine.hull import Hull
     from interfacestab.store.database import Store
@@ -157,6 +159,7 @@ class StabilityWindow:
     max_voltage_V: float = DEFAULT_MAX_VOLTAGE_V
     decomposition_energy_at_max_voltage_eV_per_nonion_atom: float = 0.0
     decomposition_energy_at_max_voltage_eV_per_target_atom: float = 0.0
+    at_voltages: tuple[AtVoltage, ...] = ()
 
     @property
     def width_V(self) -> float | None:
@@ -206,6 +209,7 @@ class StabilityWindow:
             "decomposition_energy_at_max_voltage_eV_per_target_atom": (
                 self.decomposition_energy_at_max_voltage_eV_per_target_atom
             ),
+            "at_voltages": [a.to_dict() for a in self.at_voltages],
         }
 
     #: Columns of :meth:`to_rows` (the CSV), in order: the window, its stage, the provenance.
@@ -217,14 +221,39 @@ class StabilityWindow:
         *Provenance.COLUMNS,
         "capacity_mAh_per_g", "cumulative_capacity_mAh_per_g", "decomposition_energy_eV_per_target_atom",
         "decomposition_energy_low_eV_per_target_atom", "decomposition_energy_high_eV_per_target_atom",
-        "formula_mass_g_per_mol", "max_voltage_V",
+        "formula_mass_g_per_mol", "max_voltage_V", "row_type", "at_voltage_V", "on_transition",
+        "decomposition_energy_at_voltage_eV_per_nonion_atom", "decomposition_energy_at_voltage_eV_per_target_atom",
     )  # fmt: skip
 
     def to_rows(self) -> list[dict[str, object]]:
-        """Flat rows, one per profile stage from 0 V upward, keyed by ``ROW_FIELDS``."""
+        """Flat rows keyed by ``ROW_FIELDS``: one per profile stage from 0 V upward (``row_type`` ``stage``).
+
+        Then one ``at_voltage`` row per equilibrium at each ``--at`` voltage (two on a transition): the
+        stage columns are those of the stage that holds the voltage, ``at_voltage_V``,
+        ``on_transition`` and the ``decomposition_energy_at_voltage_*`` columns are its own.
+        """
         head = {k: v for k, v in self.to_dict().items() if k in self.ROW_FIELDS}
         prov = self.provenance.to_columns()
-        return [{c: {**head, **s.to_dict(), **prov}[c] for c in self.ROW_FIELDS} for s in self.profile]
+        blank = dict.fromkeys(self.ROW_FIELDS[self.ROW_FIELDS.index("row_type") :])
+        rows = [{**blank, **head, **s.to_dict(), **prov, "row_type": "stage"} for s in self.profile]
+        by_low = {s.voltage_low_V: s for s in self.profile}
+        for at in self.at_voltages:
+            for e in at.equilibria:
+                stage = by_low[e.stage_voltage_low_V]
+                rows.append(
+                    {
+                        **blank,
+                        **head,
+                        **stage.to_dict(),
+                        **prov,
+                        "row_type": "at_voltage",
+                        "at_voltage_V": at.voltage_V,
+                        "on_transition": at.on_transition,
+                        "decomposition_energy_at_voltage_eV_per_nonion_atom": e.decomposition_energy_eV_per_nonion_atom,
+                        "decomposition_energy_at_voltage_eV_per_target_atom": e.decomposition_energy_eV_per_target_atom,
+                    }
+                )
+        return [{c: row[c] for c in self.ROW_FIELDS} for row in rows]
 
 
 def stability_window(
@@ -237,6 +266,7 @@ def stability_window(
     hull: Hull | None = None,
     route: str = "auto",
     max_voltage_V: float = DEFAULT_MAX_VOLTAGE_V,
+    at_voltages_V: Sequence[float] = (),
 ) -> StabilityWindow:
     """Stability window, limit products and voltage profile of ``formula`` open to ``ion``.
 
@@ -255,6 +285,7 @@ def stability_window(
             :data:`~interfacestab.engine.ray.LP_ROUTE_MIN_ELEMENTS` elements up, unless ``hull`` is given.
         max_voltage_V: Top of the profile range (V vs A/A+, default 5): each stage's decomposition energy
             is taken within 0 to this voltage, and the result also gives it at this voltage.
+        at_voltages_V: Voltages (V vs A/A+) at which the target's equilibrium is reported (``at_voltages``).
 
     Raises:
         AnalysisError: for an unsupported ion, a target outside the system, the ion metal itself,
@@ -262,6 +293,8 @@ def stability_window(
     """
     check_ion(ion)
     check_max_voltage(max_voltage_V)
+    for v in at_voltages_V:
+        check_voltage(v)
     if route not in {"auto", "hull", "lp"}:
         msg = f"route must be auto, hull or lp, not '{route}'"
         raise AnalysisError(msg)
@@ -295,7 +328,8 @@ def stability_window(
         others = tuple(e for e in system.entries if composition_key(e.composition) != key)
         reduced = EntrySet(system.elements, others, system.source)
         engine = HullRoute(reduced, None) if route == "hull" else LPRoute(reduced)
-    return _window(engine, system, target, x, e_hull, ion, stabilize, energy_above_hull_eV_per_atom, max_voltage_V)
+    window = _window(engine, system, target, x, e_hull, ion, stabilize, energy_above_hull_eV_per_atom, max_voltage_V)
+    return with_voltages(window, at_voltages_V) if at_voltages_V else window
 
 
 def check_max_voltage(max_voltage_V: float) -> float:
@@ -543,6 +577,7 @@ def window_for(
     store: Store | None = None,
     cache: HullCache | None = None,
     max_voltage_V: float = DEFAULT_MAX_VOLTAGE_V,
+    at_voltages_V: Sequence[float] = (),
 ) -> StabilityWindow:
     """Stability window of ``formula`` from the local store (what ``interfacestab window`` runs).
 
@@ -562,4 +597,5 @@ def window_for(
         energy_above_hull_eV_per_atom=energy_above_hull_eV_per_atom,
         hull=hull,
         max_voltage_V=max_voltage_V,
+        at_voltages_V=at_voltages_V,
     )

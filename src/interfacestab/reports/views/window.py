@@ -144,6 +144,53 @@ def _capacity_legend(result: StabilityWindow) -> tuple[str, ...]:
     )
 
 
+def _at_voltage_tables(result: StabilityWindow) -> tuple[Table, ...]:
+    """The target's equilibrium at the ``--at`` voltages (two rows for a voltage on a transition)."""
+    if not result.at_voltages:
+        return ()
+    ion = result.ion
+    columns = (
+        Column(("at_voltage_V",), "at", "V", align="right", key=True),
+        Column(("phases",), "phases", wrap=True),
+        Column(("reaction",), "reaction", wrap=True),
+        Column(("ion_per_formula_unit",), f"{ion} per f.u.", align="right"),
+        Column(("cumulative_capacity_mAh_per_g",), "capacity", "mAh/g", align="right"),
+        Column(
+            ("decomposition_energy_at_voltage_eV_per_nonion_atom",), "E_decomp", f"eV/non-{ion} atom", align="right"
+        ),
+        Column(("decomposition_energy_at_voltage_eV_per_target_atom",), "E_decomp per atom", "eV/atom", align="right"),
+        Column(("on_transition",), "note"),
+    )
+    rows = []
+    for at in result.at_voltages:
+        for e in at.equilibria:
+            if at.on_transition:
+                side = (
+                    "below"
+                    if e.stage_voltage_high_V is not None and e.stage_voltage_high_V <= at.voltage_V + 1e-6
+                    else "above"
+                )
+                note = f"on a transition: the stage {side}"
+            else:
+                note = "stable (window)" if e.is_window else ""
+            rows.append(
+                Row(
+                    (
+                        fmt_voltage(at.voltage_V),
+                        fmt_phases(e.phases),
+                        "stable (no reaction)" if e.is_window else e.reaction,
+                        fmt_ion_amount(e.ion_per_formula_unit),
+                        fmt_capacity(e.capacity_mAh_per_g),
+                        fmt_energy(e.decomposition_energy_eV_per_nonion_atom),
+                        fmt_energy(e.decomposition_energy_eV_per_target_atom),
+                        note,
+                    ),
+                    emphasis=e.is_window,
+                )
+            )
+    return (Table(f"equilibrium at chosen voltages (V vs {ion}/{ion}+)", columns, tuple(rows)),)
+
+
 def window_report(result: StabilityWindow, *, top: int | None = None) -> Report:
     """The report of a stability window (``top`` is not used)."""
     ion = result.ion
@@ -183,7 +230,7 @@ def window_report(result: StabilityWindow, *, top: int | None = None) -> Report:
     return Report(
         title=f"{result.formula}: stability window vs {ion}/{ion}+",
         head=_head(result),
-        tables=(Table(f"voltage profile (V vs {ion}/{ion}+)", columns, rows),),
+        tables=(Table(f"voltage profile (V vs {ion}/{ion}+)", columns, rows), *_at_voltage_tables(result)),
         legend=legend,
         notes=tuple(result.notes),
         provenance=provenance_lines(result.provenance),

@@ -1,0 +1,99 @@
+"""Issue 12 through the installed console script: capacity, --at, --max-voltage (and later options).
+
+Every output is read with a real parser (json, csv, Markdown) and compared with the library on the
+same store.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+from helpers.cli_helpers import one_error_line, run_script
+from helpers.output_parsers import csv_number, parse_csv, parse_json, parse_markdown
+
+from interfacestab.analyses.window import window_for
+
+if TYPE_CHECKING:
+    from interfacestab.store.database import Store
+
+
+def _run(store: Store, *args: str) -> str:
+    proc = run_script("--store", str(store.path), "window", *args)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def test_na3ps4_capacity_json_csv_md(snapshot_store: Store) -> None:
+    lib = window_for("Na3PS4", ion="Na", store=snapshot_store)
+    data = parse_json(_run(snapshot_store, "Na3PS4", "--ion", "Na", "-f", "json"))
+    top = data["profile"][-1]
+    assert top["ion_per_formula_unit"] == pytest.approx(-3.0)
+    assert top["cumulative_capacity_mAh_per_g"] == pytest.approx(352.3, abs=0.1)
+    assert top["cumulative_capacity_mAh_per_g"] == lib.profile[-1].cumulative_capacity_mAh_per_g
+    assert data["formula_mass_g_per_mol"] == lib.formula_mass_g_per_mol
+    assert data["decomposition_energy_at_5V_eV_per_target_atom"] == lib.decomposition_energy_at_5V_eV_per_target_atom
+    _, rows = parse_csv(
+        _run(snapshot_store, "Na3PS4", "--ion", "Na", "-f", "csv"),
+        required=("capacity_mAh_per_g", "cumulative_capacity_mAh_per_g", "decomposition_energy_eV_per_target_atom"),
+    )
+    stage_rows = [r for r in rows if r["row_type"] == "stage"]
+    assert len(stage_rows) == len(lib.profile)
+    assert csv_number(stage_rows[-1]["cumulative_capacity_mAh_per_g"]) == lib.profile[-1].cumulative_capacity_mAh_per_g
+    doc = parse_markdown(_run(snapshot_store, "Na3PS4", "--ion", "Na", "-f", "md"))
+    table = next(t for t in doc.tables if "capacity (mAh/g)" in t.header)
+    assert table.column("capacity (mAh/g)")[-1] == "352.3"
+
+
+def test_at_voltages_json_csv_md(snapshot_store: Store) -> None:
+    lib = window_for("Li6PS5Cl", store=snapshot_store)
+    boundary = lib.profile[2].voltage_low_V
+    args = ("Li6PS5Cl", "--at", "4.3", "--at", repr(boundary))
+    data = parse_json(_run(snapshot_store, *args, "-f", "json"))
+    at_43, at_b = data["at_voltages"]
+    assert at_43["voltage_V"] == 4.3 and not at_43["on_transition"] and not at_43["stable"]
+    assert len(at_43["equilibria"]) == 1
+    assert at_43["equilibria"][0]["phases"] == list(lib.profile[-1].phases)
+    assert at_b["on_transition"] and len(at_b["equilibria"]) == 2
+    assert [e["phases"] for e in at_b["equilibria"]] == [list(lib.profile[1].phases), list(lib.profile[2].phases)]
+    _, rows = parse_csv(_run(snapshot_store, *args, "-f", "csv"), required=("row_type", "at_voltage_V"))
+    at_rows = [r for r in rows if r["row_type"] == "at_voltage"]
+    assert [csv_number(r["at_voltage_V"]) for r in at_rows] == [4.3, boundary, boundary]
+    assert (
+        csv_number(at_rows[0]["decomposition_energy_at_voltage_eV_per_nonion_atom"])
+        == (at_43["equilibria"][0]["decomposition_energy_eV_per_nonion_atom"])
+    )
+    doc = parse_markdown(_run(snapshot_store, *args, "-f", "md"))
+    table = next(t for t in doc.tables if t.header[0] == "at (V)")
+    assert table.column("at (V)") == ["4.30", f"{boundary:.2f}", f"{boundary:.2f}"]
+
+
+def test_max_voltage_lif_json(snapshot_store: Store) -> None:
+    data = parse_json(_run(snapshot_store, "LiF", "--max-voltage", "8", "-f", "json"))
+    assert data["max_voltage_V"] == 8.0
+    assert data["profile"][-1]["decomposition_energy_eV_per_nonion_atom"] == pytest.approx(
+        -(8.0 - data["oxidation_limit_V"])
+    )
+    assert data["decomposition_energy_at_5V_eV_per_nonion_atom"] == 0.0  # 5 V is inside LiF's window
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (("--at", "nan"), "--at must be"),
+        (("--at", "-1"), "--at must be"),
+        (("--at", "12"), "--at must be"),
+        (("--max-voltage", "0"), "--max-voltage must be"),
+        (("--max-voltage", "inf"), "--max-voltage must be"),
+    ],
+)
+def test_bad_values_one_line(args: tuple[str, ...], fragment: str) -> None:
+    proc = run_script("window", "Li6PS5Cl", *args)
+    assert proc.returncode == 2
+    assert fragment in one_error_line(proc.stderr)
+
+
+def test_at_refused_with_scan() -> None:
+    proc = run_script("window", "Li6+xP1-xGexS5I", "--scan", "x=0:0.5:0.5", "--at", "1")
+    assert proc.returncode == 2
+    assert "apply to one FORMULA only" in one_error_line(proc.stderr)
