@@ -169,6 +169,18 @@ def window(
             rich_help_panel=THERMO_PANEL,
         ),
     ] = DEFAULT_MAX_VOLTAGE_V,
+    reference: Annotated[
+        str | None,
+        typer.Option(
+            "--reference",
+            metavar="VALUE",
+            help="Also state the window against a reference electrode: its potential in V vs A/A+ (e.g. 0.62), "
+            "or a two-phase electrode composition (Li0.5In, Li0.5Al, Na0.5Sn) whose potential is computed on "
+            "the same data. Says whether the target is stable at that potential. One FORMULA only.",
+            rich_help_panel=THERMO_PANEL,
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Stability window of FORMULA vs A/A+ (V): limits, products and reactions at both limits, voltage profile.
 
@@ -188,7 +200,7 @@ def window(
     ion_values = [i.value for i in ions] if ions else [Ion.Li.value]
     many = batch is not None or all_compounds
     _check_options(ctx, formula, scan, batch, all_compounds, ion_values, energy_above_hull, many, output, plot)
-    _check_single_target_options(ctx, scan is not None or many, at, max_voltage)
+    _check_single_target_options(ctx, scan is not None or many, at, max_voltage, reference)
     if not many and (workers is not None or scheduler is not None or resume):
         usage_error(ctx, "--workers, --scheduler and --resume apply to --batch and --all-compounds only")
     if workers is not None and scheduler is not None:
@@ -220,6 +232,7 @@ def window(
                     store=store,
                     max_voltage_V=max_voltage,
                     at_voltages_V=tuple(at or ()),
+                    reference=reference,
                 )
         report(result, fmt_name, output, plot)
 
@@ -241,9 +254,16 @@ def _check_max_voltage(value: float) -> float:
     return value
 
 
-def _check_single_target_options(ctx: typer.Context, several: bool, at: list[float] | None, max_voltage: float) -> None:
+def _check_single_target_options(
+    ctx: typer.Context, several: bool, at: list[float] | None, max_voltage: float, reference: str | None
+) -> None:
     """The options of one window (issue 12) are refused with --scan, --batch and --all-compounds."""
-    given = [name for name, on in (("--at", bool(at)), ("--max-voltage", max_voltage != DEFAULT_MAX_VOLTAGE_V)) if on]
+    options = (
+        ("--at", bool(at)),
+        ("--max-voltage", max_voltage != DEFAULT_MAX_VOLTAGE_V),
+        ("--reference", reference is not None),
+    )
+    given = [name for name, on in options if on]
     if several and given:
         usage_error(ctx, f"{' and '.join(given)} apply to one FORMULA only, not to --scan, --batch or --all-compounds")
 

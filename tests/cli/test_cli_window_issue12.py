@@ -97,3 +97,53 @@ def test_at_refused_with_scan() -> None:
     proc = run_script("window", "Li6+xP1-xGexS5I", "--scan", "x=0:0.5:0.5", "--at", "1")
     assert proc.returncode == 2
     assert "apply to one FORMULA only" in one_error_line(proc.stderr)
+
+
+# --- --reference ---------------------------------------------------------------------------------------------
+def test_reference_alloy_json_csv_md(snapshot_store: Store) -> None:
+    lib = window_for("Li6PS5Cl", reference="Li0.5In", store=snapshot_store)
+    assert lib.reference is not None
+    v_ref = lib.reference.reference.voltage_V
+    data = parse_json(_run(snapshot_store, "Li6PS5Cl", "--reference", "Li0.5In", "-f", "json"))
+    assert data["reduction_limit_V"] == lib.reduction_limit_V  # canonical limits kept
+    assert data["reference"]["voltage_V"] == v_ref
+    assert data["reference"]["obtained"] == "computed" and data["reference"]["measured_voltage_V"] == 0.62
+    assert data["reduction_limit_V_vs_reference"] == pytest.approx(data["reduction_limit_V"] - v_ref, abs=1e-12)
+    assert data["oxidation_limit_V_vs_reference"] == pytest.approx(data["oxidation_limit_V"] - v_ref, abs=1e-12)
+    assert data["stable_at_reference"] is False
+    assert data["at_reference"]["equilibria"][0]["phases"] == list(lib.profile[0].phases)
+    _, rows = parse_csv(
+        _run(snapshot_store, "Li6PS5Cl", "--reference", "Li0.5In", "-f", "csv"),
+        required=("reference_name", "reference_voltage_V", "voltage_low_V_vs_reference"),
+    )
+    for row in rows:
+        assert row["reference_name"] == "Li0.5In"
+        assert csv_number(row["reference_voltage_V"]) == v_ref
+        assert csv_number(row["voltage_low_V_vs_reference"]) == pytest.approx(csv_number(row["voltage_low_V"]) - v_ref)
+    doc = parse_markdown(_run(snapshot_store, "Li6PS5Cl", "--reference", "Li0.5In", "-f", "md"))
+    profile = next(t for t in doc.tables if "V low (V vs Li0.5In)" in t.header)
+    lows = [float(c) for c in profile.column("V low (V vs Li0.5In)")]
+    assert lows == [pytest.approx(s.voltage_low_V - v_ref, abs=0.006) for s in lib.profile]
+    assert any(h == (3, "reference electrode Li0.5In") for h in doc.headings)
+
+
+def test_reference_number_json(snapshot_store: Store) -> None:
+    data = parse_json(_run(snapshot_store, "Li6PS5Cl", "--reference", "0.62", "-f", "json"))
+    assert data["reference"]["voltage_V"] == 0.62 and data["reference"]["obtained"] == "given"
+    assert data["oxidation_limit_V_vs_reference"] == pytest.approx(data["oxidation_limit_V"] - 0.62, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        ("Xx", "neither a number"),
+        ("Li", "Li metal itself"),
+        ("LiIn", "single equilibrium (LiIn) from"),
+        ("nan", "finite number"),
+        ("-1", "reference potential must be"),
+    ],
+)
+def test_bad_reference_one_line(snapshot_store: Store, value: str, fragment: str) -> None:
+    proc = run_script("--store", str(snapshot_store.path), "window", "Li6PS5Cl", "--reference", value)
+    assert proc.returncode == 1, proc.stderr
+    assert fragment in one_error_line(proc.stderr)

@@ -54,6 +54,7 @@ from interfacestab.provenance import Provenance
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
+    from interfacestab.analyses.reference import ReferenceReport
     from interfacestab.analyses.window_voltages import AtVoltage
     from interfacestab.engine.cache import HullCache
     from interfacestab.engine.hull import Hull
@@ -160,6 +161,7 @@ class StabilityWindow:
     decomposition_energy_at_max_voltage_eV_per_nonion_atom: float = 0.0
     decomposition_energy_at_max_voltage_eV_per_target_atom: float = 0.0
     at_voltages: tuple[AtVoltage, ...] = ()
+    reference: ReferenceReport | None = None
 
     @property
     def width_V(self) -> float | None:
@@ -210,7 +212,15 @@ class StabilityWindow:
                 self.decomposition_energy_at_max_voltage_eV_per_target_atom
             ),
             "at_voltages": [a.to_dict() for a in self.at_voltages],
+            **self._reference_dict(),
         }
+
+    def _reference_dict(self) -> dict[str, object]:
+        """``reference`` and the limits vs the reference (null without ``--reference``)."""
+        ref = self.reference
+        keys = ("reference", "reduction_limit_V_vs_reference", "oxidation_limit_V_vs_reference")
+        keys += ("stable_at_reference", "at_reference")
+        return dict.fromkeys(keys) if ref is None else ref.to_dict()
 
     #: Columns of :meth:`to_rows` (the CSV), in order: the window, its stage, the provenance.
     ROW_FIELDS: ClassVar[tuple[str, ...]] = (
@@ -223,6 +233,9 @@ class StabilityWindow:
         "decomposition_energy_low_eV_per_target_atom", "decomposition_energy_high_eV_per_target_atom",
         "formula_mass_g_per_mol", "max_voltage_V", "row_type", "at_voltage_V", "on_transition",
         "decomposition_energy_at_voltage_eV_per_nonion_atom", "decomposition_energy_at_voltage_eV_per_target_atom",
+        "reference_name", "reference_voltage_V", "reference_obtained", "reduction_limit_V_vs_reference",
+        "oxidation_limit_V_vs_reference", "stable_at_reference", "voltage_low_V_vs_reference",
+        "voltage_high_V_vs_reference",
     )  # fmt: skip
 
     def to_rows(self) -> list[dict[str, object]]:
@@ -233,6 +246,12 @@ class StabilityWindow:
         ``on_transition`` and the ``decomposition_energy_at_voltage_*`` columns are its own.
         """
         head = {k: v for k, v in self.to_dict().items() if k in self.ROW_FIELDS}
+        if self.reference is not None:
+            head |= {
+                "reference_name": self.reference.reference.name,
+                "reference_voltage_V": self.reference.reference.voltage_V,
+                "reference_obtained": self.reference.reference.obtained,
+            }
         prov = self.provenance.to_columns()
         blank = dict.fromkeys(self.ROW_FIELDS[self.ROW_FIELDS.index("row_type") :])
         rows = [{**blank, **head, **s.to_dict(), **prov, "row_type": "stage"} for s in self.profile]
@@ -253,6 +272,12 @@ class StabilityWindow:
                         "decomposition_energy_at_voltage_eV_per_target_atom": e.decomposition_energy_eV_per_target_atom,
                     }
                 )
+        if self.reference is not None:
+            v_ref = self.reference.reference.voltage_V
+            for row in rows:
+                high = row["voltage_high_V"]
+                row["voltage_low_V_vs_reference"] = float(row["voltage_low_V"]) - v_ref  # type: ignore[arg-type]
+                row["voltage_high_V_vs_reference"] = None if high is None else float(high) - v_ref  # type: ignore[arg-type]
         return [{c: row[c] for c in self.ROW_FIELDS} for row in rows]
 
 
@@ -578,8 +603,12 @@ def window_for(
     cache: HullCache | None = None,
     max_voltage_V: float = DEFAULT_MAX_VOLTAGE_V,
     at_voltages_V: Sequence[float] = (),
+    reference: str | float | None = None,
 ) -> StabilityWindow:
     """Stability window of ``formula`` from the local store (what ``interfacestab window`` runs).
+
+    ``reference`` (``--reference``): a potential in V vs A/A+ or a two-phase electrode composition
+    (``Li0.5In``) computed on the same data source; see :mod:`interfacestab.analyses.reference`.
 
     Raises:
         FormulaError: for a malformed formula or unknown element.
@@ -589,7 +618,7 @@ def window_for(
     elements = sorted(set(given.composition) | {ion})
     entries = load_system(elements, source=source, store=store)
     hull = cache.get(entries) if cache is not None and len(elements) < LP_ROUTE_MIN_ELEMENTS else None
-    return stability_window(
+    window = stability_window(
         entries,
         given,
         ion=ion,
@@ -599,3 +628,9 @@ def window_for(
         max_voltage_V=max_voltage_V,
         at_voltages_V=at_voltages_V,
     )
+    if reference is None:
+        return window
+    from interfacestab.analyses.reference import reference_for, with_reference
+
+    electrode = reference_for(str(reference), ion, source=entries.source.name, store=store)
+    return with_reference(window, electrode)

@@ -7,7 +7,7 @@ follows the extension: ``.png`` or ``.svg``; files are written atomically (``int
 from __future__ import annotations
 
 import itertools
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from interfacestab.fileio import check_output_path, write_atomically
 from interfacestab.reports.format import (
@@ -117,8 +117,19 @@ def window_figure(result: StabilityWindow, *, top: int | None = None) -> Figure:
     return fig
 
 
-def _window_figure_extras(result: StabilityWindow, ax_n: object, ax_e: object) -> None:
-    """Marks of issue 12 on the window figure (reference electrode scale, chosen voltages)."""
+def _window_figure_extras(result: StabilityWindow, ax_n: Any, ax_e: Any) -> None:
+    """Marks of issue 12 on the window figure: the reference electrode's scale on top, the chosen voltages."""
+    for at in result.at_voltages:
+        for ax in (ax_n, ax_e):
+            ax.axvline(at.voltage_V, color="tab:blue", linestyle=":", linewidth=1.0)
+    if result.reference is None:
+        return
+    ref = result.reference.reference
+    v_ref = ref.voltage_V
+    top = ax_n.secondary_xaxis("top", functions=(lambda v: v - v_ref, lambda v: v + v_ref))
+    top.set_xlabel(f"voltage (V vs {ref.name})")
+    for ax in (ax_n, ax_e):
+        ax.axvline(v_ref, color="tab:purple", linestyle="--", linewidth=1.2, label=f"reference {ref.name}")
 
 
 def interface_figure(result: InterfaceProfile, *, top: int | None = None) -> Figure:

@@ -13,10 +13,11 @@ from interfacestab.reports.format import (
     fmt_meV,
     fmt_phases,
     fmt_voltage,
+    fmt_voltage_fine,
     mark,
     provenance_lines,
 )
-from interfacestab.reports.model import Column, Item, Report, Row, Table
+from interfacestab.reports.model import Column, Item, Report, Row, Section, Table
 from interfacestab.reports.registry import View, register
 
 if TYPE_CHECKING:
@@ -191,6 +192,62 @@ def _at_voltage_tables(result: StabilityWindow) -> tuple[Table, ...]:
     return (Table(f"equilibrium at chosen voltages (V vs {ion}/{ion}+)", columns, tuple(rows)),)
 
 
+def _reference_columns(result: StabilityWindow) -> tuple[Column, ...]:
+    """The stage ends on the reference's scale, when a reference is given."""
+    if result.reference is None:
+        return ()
+    name = result.reference.reference.name
+    return (
+        Column(("voltage_low_V_vs_reference",), "V low", f"V vs {name}", align="right"),
+        Column(("voltage_high_V_vs_reference",), "V high", f"V vs {name}", align="right"),
+    )
+
+
+def _reference_cells(result: StabilityWindow, stage: WindowStage) -> tuple[str, ...]:
+    if result.reference is None:
+        return ()
+    v_ref = result.reference.reference.voltage_V
+    high = stage.voltage_high_V
+    return (fmt_voltage(stage.voltage_low_V - v_ref), fmt_voltage(None if high is None else high - v_ref))
+
+
+def _reference_sections(result: StabilityWindow) -> tuple[Section, ...]:
+    """The reference electrode: its potential and how it was obtained, the window on its scale, the target there."""
+    rep = result.reference
+    if rep is None:
+        return ()
+    ref, ion = rep.reference, result.ion
+    couple = f"{ion}/{ion}+"
+    items = [
+        Item("reference", f"{ref.name} at {fmt_voltage_fine(ref.voltage_V)} V vs {couple}", ref.how),
+    ]
+    if ref.measured is not None:
+        m = ref.measured
+        measured = f"{fmt_voltage(m.voltage_V)} V vs {couple} for {' + '.join(m.phases)} ({m.citation_status})"
+        items.append(Item("measured", measured, f"{m.citation}" + (f", doi:{m.doi}" if m.doi else "")))
+    ox = rep.oxidation_limit_V_vs_reference
+    items.append(
+        Item(
+            "window vs reference",
+            f"{fmt_voltage(rep.reduction_limit_V_vs_reference)} – "
+            f"{NONE_TEXT if ox is None else fmt_voltage(ox)} V vs {ref.name}",
+            f"{window_range_text(result)}",
+        )
+    )
+    at = rep.at_reference
+    if rep.stable_at_reference:
+        verdict = f"stable at {ref.name} ({fmt_voltage(ref.voltage_V)} V vs {couple})"
+        items.append(Item("at the reference", verdict))
+    else:
+        for e in at.equilibria:
+            products = (
+                f"not stable at {ref.name} ({fmt_voltage(ref.voltage_V)} V vs {couple}): → {fmt_phases(e.phases)}, "
+                f"{fmt_energy(e.decomposition_energy_eV_per_nonion_atom)} eV/non-{ion} atom"
+            )
+            items.append(Item("at the reference", products, e.reaction))
+    return (Section(f"reference electrode {ref.name}", tuple(items)),)
+
+
 def window_report(result: StabilityWindow, *, top: int | None = None) -> Report:
     """The report of a stability window (``top`` is not used)."""
     ion = result.ion
@@ -202,6 +259,7 @@ def window_report(result: StabilityWindow, *, top: int | None = None) -> Report:
         Column(("reaction",), "reaction", wrap=True),
         Column(("decomposition_energy_eV_per_nonion_atom",), "E_decomp", f"eV/non-{ion} atom", align="right"),
         *_capacity_columns(result),
+        *_reference_columns(result),
         Column(("is_window",), ""),
     )
     rows = tuple(
@@ -214,6 +272,7 @@ def window_report(result: StabilityWindow, *, top: int | None = None) -> Report:
                 stage_reaction_text(s),
                 fmt_energy(s.decomposition_energy_eV_per_nonion_atom),
                 *_capacity_cells(s),
+                *_reference_cells(result, s),
                 mark(s.is_window),
             ),
             emphasis=s.is_window,
@@ -232,6 +291,7 @@ def window_report(result: StabilityWindow, *, top: int | None = None) -> Report:
         head=_head(result),
         tables=(Table(f"voltage profile (V vs {ion}/{ion}+)", columns, rows), *_at_voltage_tables(result)),
         legend=legend,
+        sections=_reference_sections(result),
         notes=tuple(result.notes),
         provenance=provenance_lines(result.provenance),
     )
