@@ -181,6 +181,15 @@ def window(
             show_default=False,
         ),
     ] = None,
+    compare: Annotated[
+        bool,
+        typer.Option(
+            "--compare",
+            help="Print the computed window beside measured windows of the package's cited table "
+            "(with method and source). One FORMULA only.",
+            rich_help_panel=OUTPUT_PANEL,
+        ),
+    ] = False,
 ) -> None:
     """Stability window of FORMULA vs A/A+ (V): limits, products and reactions at both limits, voltage profile.
 
@@ -200,7 +209,7 @@ def window(
     ion_values = [i.value for i in ions] if ions else [Ion.Li.value]
     many = batch is not None or all_compounds
     _check_options(ctx, formula, scan, batch, all_compounds, ion_values, energy_above_hull, many, output, plot)
-    _check_single_target_options(ctx, scan is not None or many, at, max_voltage, reference)
+    _check_single_target_options(ctx, scan is not None or many, at, max_voltage, reference, compare)
     if not many and (workers is not None or scheduler is not None or resume):
         usage_error(ctx, "--workers, --scheduler and --resume apply to --batch and --all-compounds only")
     if workers is not None and scheduler is not None:
@@ -233,6 +242,7 @@ def window(
                     max_voltage_V=max_voltage,
                     at_voltages_V=tuple(at or ()),
                     reference=reference,
+                    compare=compare,
                 )
         report(result, fmt_name, output, plot)
 
@@ -255,13 +265,19 @@ def _check_max_voltage(value: float) -> float:
 
 
 def _check_single_target_options(
-    ctx: typer.Context, several: bool, at: list[float] | None, max_voltage: float, reference: str | None
+    ctx: typer.Context,
+    several: bool,
+    at: list[float] | None,
+    max_voltage: float,
+    reference: str | None,
+    compare: bool = False,
 ) -> None:
     """The options of one window (issue 12) are refused with --scan, --batch and --all-compounds."""
     options = (
         ("--at", bool(at)),
         ("--max-voltage", max_voltage != DEFAULT_MAX_VOLTAGE_V),
         ("--reference", reference is not None),
+        ("--compare", compare),
     )
     given = [name for name, on in options if on]
     if several and given:

@@ -9,6 +9,7 @@ from interfacestab.analyses.measured import all_measured_references, all_measure
 from interfacestab.analyses.reference import given_reference, reference_for, reference_potential, with_reference
 from interfacestab.analyses.window import stability_window, window_for
 from interfacestab.chem import parse_formula
+from interfacestab.entries import composition_key
 from interfacestab.errors import AnalysisError, FormulaError
 
 
@@ -101,5 +102,7 @@ def test_measured_table_is_consistent() -> None:
         assert m.reduction_limit_V is not None or m.oxidation_limit_V is not None
         if m.reduction_limit_V is not None and m.oxidation_limit_V is not None:
             assert m.reduction_limit_V < m.oxidation_limit_V
+    keys = [(composition_key(parse_formula(m.formula)), m.ion) for m in windows]
+    assert len(keys) == len(set(keys)), "one measured window per compound and ion (the CSV carries one)"
     li_in = next(r for r in references if set(parse_formula(r.formula)) == {"Li", "In"})
     assert li_in.voltage_V == 0.62 and li_in.doi

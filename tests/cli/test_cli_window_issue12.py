@@ -147,3 +147,42 @@ def test_bad_reference_one_line(snapshot_store: Store, value: str, fragment: str
     proc = run_script("--store", str(snapshot_store.path), "window", "Li6PS5Cl", "--reference", value)
     assert proc.returncode == 1, proc.stderr
     assert fragment in one_error_line(proc.stderr)
+
+
+# --- --compare and the caveats -----------------------------------------------------------------------------------
+def test_compare_llzo_json_csv_md_table(snapshot_store: Store) -> None:
+    data = parse_json(_run(snapshot_store, "Li7La3Zr2O12", "--compare", "-f", "json"))
+    assert data["oxidation_limit_V"] == pytest.approx(2.91, abs=0.01)  # Zhu, He, Mo 2015: 2.91 V
+    (measured,) = data["measured_windows"]
+    assert measured["oxidation_limit_V"] == 4.0 and measured["citation"]
+    _, rows = parse_csv(_run(snapshot_store, "Li7La3Zr2O12", "--compare", "-f", "csv"))
+    assert {csv_number(r["measured_oxidation_limit_V"]) for r in rows} == {4.0}
+    assert {r["measured_citation"] for r in rows} == {measured["citation"]}
+    doc = parse_markdown(_run(snapshot_store, "Li7La3Zr2O12", "--compare", "-f", "md"))
+    table = next(t for t in doc.tables if t.header[0] == "window")
+    assert table.column("window") == ["computed", "measured"]
+    assert table.column("oxidation (V vs Li/Li+)") == [f"{data['oxidation_limit_V']:.2f}", "4.00"]
+    text = _run(snapshot_store, "Li7La3Zr2O12", "--compare")
+    assert "computed vs measured" in text and "Zhu, He, Mo" in text
+
+
+def test_compare_without_a_measured_window(snapshot_store: Store) -> None:
+    data = parse_json(_run(snapshot_store, "Li3PS4", "--compare", "-f", "json"))
+    assert data["compared"] is True and data["measured_windows"] == []
+    assert "no measured window of Li3PS4" in _run(snapshot_store, "Li3PS4", "--compare", "-f", "md")
+
+
+def test_caveats_in_every_format(snapshot_store: Store) -> None:
+    from interfacestab.conventions import WINDOW_CAVEATS
+
+    texts = [text for _, text in WINDOW_CAVEATS]
+    assert parse_json(_run(snapshot_store, "Li3PS4", "-f", "json"))["caveats"] == texts
+    _, rows = parse_csv(_run(snapshot_store, "Li3PS4", "-f", "csv"), required=("caveats",))
+    assert {r["caveats"] for r in rows} == {" | ".join(texts)}
+    doc = parse_markdown(_run(snapshot_store, "Li3PS4", "-f", "md"))
+    assert (3, "caveats") in doc.headings
+    md = _run(snapshot_store, "Li3PS4", "-f", "md")
+    for key, text in WINDOW_CAVEATS:
+        assert f"- {key}: {text}" in md
+    table = _run(snapshot_store, "Li3PS4")
+    assert "caveats" in table and "semi-blocking" in table

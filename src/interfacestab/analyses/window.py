@@ -35,6 +35,7 @@ from interfacestab.conventions import (
     REPORT_VOLTAGES_V,
     SCHEMA_VERSION,
     VOLTAGE_RANGE_V,
+    WINDOW_CAVEATS,
     ZERO_VOLTAGE_V,
     ENERGY_NOISE_eV_per_atom,
     EnergySource,
@@ -54,6 +55,7 @@ from interfacestab.provenance import Provenance
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
+    from interfacestab.analyses.measured import MeasuredWindow
     from interfacestab.analyses.reference import ReferenceReport
     from interfacestab.analyses.window_voltages import AtVoltage
     from interfacestab.engine.cache import HullCache
@@ -162,6 +164,9 @@ class StabilityWindow:
     decomposition_energy_at_max_voltage_eV_per_target_atom: float = 0.0
     at_voltages: tuple[AtVoltage, ...] = ()
     reference: ReferenceReport | None = None
+    measured_windows: tuple[MeasuredWindow, ...] = ()
+    compared: bool = False
+    caveats: tuple[str, ...] = tuple(text for _, text in WINDOW_CAVEATS)
 
     @property
     def width_V(self) -> float | None:
@@ -213,6 +218,9 @@ class StabilityWindow:
             ),
             "at_voltages": [a.to_dict() for a in self.at_voltages],
             **self._reference_dict(),
+            "compared": self.compared,
+            "measured_windows": [m.to_dict() for m in self.measured_windows],
+            "caveats": list(self.caveats),
         }
 
     def _reference_dict(self) -> dict[str, object]:
@@ -235,7 +243,8 @@ class StabilityWindow:
         "decomposition_energy_at_voltage_eV_per_nonion_atom", "decomposition_energy_at_voltage_eV_per_target_atom",
         "reference_name", "reference_voltage_V", "reference_obtained", "reduction_limit_V_vs_reference",
         "oxidation_limit_V_vs_reference", "stable_at_reference", "voltage_low_V_vs_reference",
-        "voltage_high_V_vs_reference",
+        "voltage_high_V_vs_reference", "measured_reduction_limit_V", "measured_oxidation_limit_V",
+        "measured_method", "measured_citation", "caveats",
     )  # fmt: skip
 
     def to_rows(self) -> list[dict[str, object]]:
@@ -251,6 +260,15 @@ class StabilityWindow:
                 "reference_name": self.reference.reference.name,
                 "reference_voltage_V": self.reference.reference.voltage_V,
                 "reference_obtained": self.reference.reference.obtained,
+            }
+        head["caveats"] = " | ".join(self.caveats)
+        if self.measured_windows:
+            m = self.measured_windows[0]  # the table has at most one row per compound and ion
+            head |= {
+                "measured_reduction_limit_V": m.reduction_limit_V,
+                "measured_oxidation_limit_V": m.oxidation_limit_V,
+                "measured_method": m.method,
+                "measured_citation": m.citation,
             }
         prov = self.provenance.to_columns()
         blank = dict.fromkeys(self.ROW_FIELDS[self.ROW_FIELDS.index("row_type") :])
@@ -604,11 +622,13 @@ def window_for(
     max_voltage_V: float = DEFAULT_MAX_VOLTAGE_V,
     at_voltages_V: Sequence[float] = (),
     reference: str | float | None = None,
+    compare: bool = False,
 ) -> StabilityWindow:
     """Stability window of ``formula`` from the local store (what ``interfacestab window`` runs).
 
     ``reference`` (``--reference``): a potential in V vs A/A+ or a two-phase electrode composition
     (``Li0.5In``) computed on the same data source; see :mod:`interfacestab.analyses.reference`.
+    ``compare`` (``--compare``): add the measured windows of the package's table (``measured_windows``).
 
     Raises:
         FormulaError: for a malformed formula or unknown element.
@@ -628,6 +648,10 @@ def window_for(
         max_voltage_V=max_voltage_V,
         at_voltages_V=at_voltages_V,
     )
+    if compare:
+        from interfacestab.analyses.measured import measured_windows
+
+        window = replace(window, measured_windows=measured_windows(window.composition, ion), compared=True)
     if reference is None:
         return window
     from interfacestab.analyses.reference import reference_for, with_reference

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from interfacestab.conventions import REPORT_VOLTAGES_V, EnergySource, StabilizationPolicy
+from interfacestab.conventions import REPORT_VOLTAGES_V, WINDOW_CAVEATS, EnergySource, StabilizationPolicy
 from interfacestab.reports import plots
 from interfacestab.reports.format import (
+    MISSING_TEXT,
     NONE_TEXT,
     fmt_energy,
     fmt_ion_amount,
@@ -248,6 +249,57 @@ def _reference_sections(result: StabilityWindow) -> tuple[Section, ...]:
     return (Section(f"reference electrode {ref.name}", tuple(items)),)
 
 
+def _comparison_tables(result: StabilityWindow) -> tuple[Table, ...]:
+    """``--compare``: the computed window beside the measured ones of the package's table."""
+    if not result.compared:
+        return ()
+    ion = result.ion
+    columns = (
+        Column(("formula",), "window"),
+        Column(("reduction_limit_V",), "reduction", f"V vs {ion}/{ion}+", align="right"),
+        Column(("oxidation_limit_V",), "oxidation", f"V vs {ion}/{ion}+", align="right"),
+        Column(("measured_windows",), "method", wrap=True),
+        Column(("measured_windows",), "source", wrap=True),
+    )
+    rows = [
+        Row(
+            (
+                "computed",
+                fmt_voltage(result.reduction_limit_V),
+                fmt_voltage(result.oxidation_limit_V),
+                "0 K ion-open hull (this report)",
+                result.provenance.source.name,
+            ),
+            emphasis=True,
+        )
+    ]
+    for m in result.measured_windows:
+        source = m.citation + (f", doi:{m.doi}" if m.doi else "") + f" [{m.citation_status}]"
+        rows.append(
+            Row(
+                (
+                    "measured",
+                    MISSING_TEXT if m.reduction_limit_V is None else fmt_voltage(m.reduction_limit_V),
+                    MISSING_TEXT if m.oxidation_limit_V is None else fmt_voltage(m.oxidation_limit_V),
+                    m.method,
+                    source,
+                )
+            )
+        )
+    empty_note = f"no measured window of {result.formula} vs {ion}/{ion}+ in the package's table"
+    title = f"computed vs measured ({len(result.measured_windows)} measured)"
+    if not result.measured_windows:
+        title = f"computed vs measured: {empty_note}"
+    return (Table(title, columns, tuple(rows)),)
+
+
+def _caveat_sections(result: StabilityWindow) -> tuple[Section, ...]:
+    """The fixed caveats of every window report."""
+    keys = {text: key for key, text in WINDOW_CAVEATS}
+    items = tuple(Item(keys.get(text, f"caveat {i + 1}"), text) for i, text in enumerate(result.caveats))
+    return (Section("caveats", items),) if items else ()
+
+
 def window_report(result: StabilityWindow, *, top: int | None = None) -> Report:
     """The report of a stability window (``top`` is not used)."""
     ion = result.ion
@@ -289,9 +341,13 @@ def window_report(result: StabilityWindow, *, top: int | None = None) -> Report:
     return Report(
         title=f"{result.formula}: stability window vs {ion}/{ion}+",
         head=_head(result),
-        tables=(Table(f"voltage profile (V vs {ion}/{ion}+)", columns, rows), *_at_voltage_tables(result)),
+        tables=(
+            Table(f"voltage profile (V vs {ion}/{ion}+)", columns, rows),
+            *_at_voltage_tables(result),
+            *_comparison_tables(result),
+        ),
         legend=legend,
-        sections=_reference_sections(result),
+        sections=(*_reference_sections(result), *_caveat_sections(result)),
         notes=tuple(result.notes),
         provenance=provenance_lines(result.provenance),
     )
