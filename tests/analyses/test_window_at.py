@@ -90,3 +90,29 @@ def test_li6ps5cl_on_a_snapshot_transition(snapshot_store) -> None:
     _, energy = _pmg_equilibrium(entries, "Li6PS5Cl", boundary)
     for e in at.equilibria:
         assert e.decomposition_energy_eV_per_nonion_atom == pytest.approx(energy, abs=1e-6)
+
+
+# --- issue 12, item 6: virtual compositions inherit the window of their tie simplex ------------------------
+def test_toy_virtual_composition_warns_with_its_reason() -> None:
+    """Li1.5S lies on the LiS-Li2S tie line: its window is the 0.7 V plateau it was stabilized onto."""
+    w = stability_window(li_x_toy(), "Li1.5S", ion="Li")
+    (warning,) = w.provenance.warnings
+    assert warning.startswith("virtual composition Li1.5S")
+    assert "Li2S + LiS" in warning and "zero width" in warning and "--energy-above-hull" in warning
+    data = stability_window(li_x_toy(), "LiS", ion="Li")
+    assert data.provenance.warnings == ()  # a compound of the data: no such warning
+    user = stability_window(li_x_toy(), "Li1.5S", ion="Li", energy_above_hull_eV_per_atom=-0.05)
+    assert user.provenance.warnings == ()  # the user's energy: the window is the phase's own
+
+
+def test_scan_gathers_the_virtual_warnings(snapshot_store) -> None:
+    from interfacestab.analyses.scan import window_scan
+
+    scan = window_scan("Na3-xPS4-xClx", "x=0:0.125:0.0625", ion="Na", store=snapshot_store)
+    virtual = [r for r in scan.rows if not r.window.in_database]
+    assert len(virtual) == 2
+    (warning,) = [w for w in scan.provenance.warnings if w.startswith("virtual composition")]
+    assert warning.startswith("virtual compositions: 2 of 3 compositions")
+    assert "flat by construction" in warning
+    assert "Na2.9375PS3.9375Cl0.0625" in warning  # the zero-width example of the issue
+    assert scan.to_dict()["provenance"]["warnings"] == list(scan.provenance.warnings)

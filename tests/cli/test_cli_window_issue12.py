@@ -186,3 +186,41 @@ def test_caveats_in_every_format(snapshot_store: Store) -> None:
         assert f"- {key}: {text}" in md
     table = _run(snapshot_store, "Li3PS4")
     assert "caveats" in table and "semi-blocking" in table
+
+
+# --- the new fields in batch rows, and the scan's virtual-composition warning -------------------------------------
+def test_batch_json_rows_carry_the_new_fields_workers_2(snapshot_store: Store, tmp_path) -> None:
+    targets = tmp_path / "targets.csv"
+    targets.write_text("formula,ion\nLi3PS4,Li\nNa3PS4,Na\n")
+    out = tmp_path / "out.json"
+    proc = run_script(
+        "--store", str(snapshot_store.path), "window", "--batch", str(targets), "-o", str(out), "--workers", "2"
+    )
+    assert proc.returncode == 0, proc.stderr
+    rows = {r["formula"]: r for r in parse_json(out.read_text())["results"]}
+    lib = window_for("Na3PS4", ion="Na", store=snapshot_store)
+    na = rows["Na3PS4"]
+    assert na["formula_mass_g_per_mol"] == lib.formula_mass_g_per_mol
+    assert [s["cumulative_capacity_mAh_per_g"] for s in na["profile"]] == [
+        s.cumulative_capacity_mAh_per_g for s in lib.profile
+    ]
+    assert na["caveats"] == list(lib.caveats) and rows["Li3PS4"]["caveats"] == list(lib.caveats)
+
+
+def test_scan_virtual_warning_on_stderr_and_in_json(snapshot_store: Store) -> None:
+    args = (
+        "--store",
+        str(snapshot_store.path),
+        "window",
+        "Na3-xPS4-xClx",
+        "--ion",
+        "Na",
+        "--scan",
+        "x=0:0.0625:0.0625",
+    )
+    proc = run_script(*args, "-f", "json")
+    assert proc.returncode == 0, proc.stderr
+    warnings = parse_json(proc.stdout)["provenance"]["warnings"]
+    gathered = [w for w in warnings if w.startswith("virtual compositions: 1 of 2")]
+    assert len(gathered) == 1 and "zero-width" in gathered[0]
+    assert f"warning: {gathered[0]}" in proc.stderr.replace("\n", " ")

@@ -523,11 +523,16 @@ def _window(
     per_target = n_non_a / atoms_target  # eV per non-A atom -> eV per atom of the target
     stages = _with_capacity_and_target_atoms(stages, mass, ION_CHARGE[ion], per_target)
     profile = tuple(reversed(stages))  # from 0 V upward
+    warnings = ()
+    if energy_source == EnergySource.VIRTUAL:
+        width = None if v_ox is None else v_ox - v_red
+        warnings = (virtual_composition_warning(target.formula, width, red_stage, ox_stage),)
     provenance = Provenance(
         source=system.source,
         chemsys=chemsys(elements),
         n_entries_in_chemsys=len(system.entries),
         conventions=conventions_summary(stabilization=stabilization_text(stabilize, energy_above_hull)),
+        warnings=warnings,
     )
     return StabilityWindow(
         formula=target.formula,
@@ -585,6 +590,26 @@ def _with_capacity_and_target_atoms(
             )
         )
     return out
+
+
+#: How every warning about a virtual composition's inherited window starts (scans gather them by it).
+VIRTUAL_WARNING_PREFIX = "virtual composition"
+
+
+def virtual_composition_warning(
+    formula: str, width_V: float | None, red: WindowStage | None, ox: WindowStage | None
+) -> str:
+    """Why the window of a composition that is not in the data says little about the doped phase itself."""
+    neighbours = sorted({p for stage in (red, ox) if stage is not None for p in stage.phases})
+    among = f" ({' + '.join(neighbours)} around it)" if neighbours else ""
+    zero = ""
+    if width_V is not None and width_V < NARROW_WINDOW_V:
+        zero = f"; here that window has zero width ({width_V * 1000:.3g} mV, the stabilization offset)"
+    return (
+        f"{VIRTUAL_WARNING_PREFIX} {formula}: not in the data, it was placed just below the hull, so it inherits "
+        f"the window of the tie simplex of data phases it lies on{among}{zero}; the window says nothing about "
+        "the doped or off-stoichiometric phase itself: give its computed energy with --energy-above-hull E"
+    )
 
 
 def _narrow_window_note(width_V: float, stabilized: bool, red: WindowStage | None, ox: WindowStage | None) -> str:
