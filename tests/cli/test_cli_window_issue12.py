@@ -224,3 +224,13 @@ def test_scan_virtual_warning_on_stderr_and_in_json(snapshot_store: Store) -> No
     gathered = [w for w in warnings if w.startswith("virtual compositions: 1 of 2")]
     assert len(gathered) == 1 and "zero-width" in gathered[0]
     assert f"warning: {gathered[0]}" in proc.stderr.replace("\n", " ")
+
+
+def test_formula_as_typed_beside_the_reduced_one(snapshot_store: Store) -> None:
+    data = parse_json(_run(snapshot_store, "Li10GeP2S12", "-f", "json"))
+    assert (data["input_formula"], data["formula"]) == ("Li10GeP2S12", "Li10Ge(PS6)2")
+    doc = parse_markdown(_run(snapshot_store, "Li10GeP2S12", "-f", "md"))
+    assert doc.headings[0] == (2, "Li10GeP2S12 (Li10Ge(PS6)2): stability window vs Li/Li+")
+    assert doc.items(0)["formula"].startswith("Li10GeP2S12 as typed; Li10Ge(PS6)2 reduced")
+    same = parse_markdown(_run(snapshot_store, "Li6PS5Cl", "-f", "md"))
+    assert same.headings[0] == (2, "Li6PS5Cl: stability window vs Li/Li+") and "formula" not in same.items(0)

@@ -113,7 +113,9 @@ def window_figure(result: StabilityWindow, *, top: int | None = None) -> Figure:
             ax.axvspan(red, v_top if ox is None else ox, color="tab:green", alpha=0.2, label=label)
     _window_figure_extras(result, ax_n, ax_e)
     ax_n.legend(loc="best", frameon=False)
-    ax_n.set_title(f"{result.formula}: stability window vs {ion}/{ion}+ ({result.provenance.source.name})")
+    typed = result.input_formula
+    name = result.formula if not typed or typed == result.formula else f"{typed} ({result.formula})"
+    ax_n.set_title(f"{name}: stability window vs {ion}/{ion}+ ({result.provenance.source.name})")
     return fig
 
 

@@ -74,7 +74,8 @@ def _head(result: StabilityWindow) -> tuple[Item, ...]:
     items = [Item("window", window_range_text(result), emphasis=True)]
     if result.width_V is not None:
         items.append(Item("width", f"{fmt_voltage(result.width_V)} V"))
-    items += [Item("target", target_text(result)), Item("e_above_hull", stabilization_summary(result))]
+    items += [Item("target", target_text(result)), *_typed_formula_items(result)]
+    items.append(Item("e_above_hull", stabilization_summary(result)))
     if result.reduction_products:
         reduction = f"below {fmt_voltage(result.reduction_limit_V)} V → {fmt_phases(result.reduction_products)}"
     else:
@@ -94,6 +95,20 @@ def _head(result: StabilityWindow) -> tuple[Item, ...]:
     )
     items += _normalisation_items(result)
     return tuple(items)
+
+
+def familiar_formula(result: StabilityWindow) -> str:
+    """``Li10GeP2S12 (Li10Ge(PS6)2)``: the formula as typed beside the reduced one, or the reduced one alone."""
+    typed = result.input_formula
+    return result.formula if not typed or typed == result.formula else f"{typed} ({result.formula})"
+
+
+def _typed_formula_items(result: StabilityWindow) -> list[Item]:
+    """The formula as the user typed it, when the reduced formula is written differently."""
+    typed = result.input_formula
+    if not typed or typed == result.formula:
+        return []
+    return [Item("formula", f"{typed} as typed; {result.formula} reduced (as the data and pymatgen write it)")]
 
 
 def fmt_capacity(value_mAh_per_g: float | None) -> str:
@@ -339,7 +354,7 @@ def window_report(result: StabilityWindow, *, top: int | None = None) -> Report:
         *_capacity_legend(result),
     )
     return Report(
-        title=f"{result.formula}: stability window vs {ion}/{ion}+",
+        title=f"{familiar_formula(result)}: stability window vs {ion}/{ion}+",
         head=_head(result),
         tables=(
             Table(f"voltage profile (V vs {ion}/{ion}+)", columns, rows),
