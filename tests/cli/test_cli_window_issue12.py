@@ -121,8 +121,8 @@ def test_reference_alloy_json_csv_md(snapshot_store: Store) -> None:
         assert csv_number(row["reference_voltage_V"]) == v_ref
         assert csv_number(row["voltage_low_V_vs_reference"]) == pytest.approx(csv_number(row["voltage_low_V"]) - v_ref)
     doc = parse_markdown(_run(snapshot_store, "Li6PS5Cl", "--reference", "Li0.5In", "-f", "md"))
-    profile = next(t for t in doc.tables if "V low (V vs Li0.5In)" in t.header)
-    lows = [float(c) for c in profile.column("V low (V vs Li0.5In)")]
+    profile = next(t for t in doc.tables if "V low vs ref (V)" in t.header)
+    lows = [float(c) for c in profile.column("V low vs ref (V)")]
     assert lows == [pytest.approx(s.voltage_low_V - v_ref, abs=0.006) for s in lib.profile]
     assert any(h == (3, "reference electrode Li0.5In") for h in doc.headings)
 
@@ -234,3 +234,41 @@ def test_formula_as_typed_beside_the_reduced_one(snapshot_store: Store) -> None:
     assert doc.items(0)["formula"].startswith("Li10GeP2S12 as typed; Li10Ge(PS6)2 reduced")
     same = parse_markdown(_run(snapshot_store, "Li6PS5Cl", "-f", "md"))
     assert same.headings[0] == (2, "Li6PS5Cl: stability window vs Li/Li+") and "formula" not in same.items(0)
+
+
+# --- the whole report of a window with every new option: one model for table/Markdown/CSV; the plot ----------------
+def test_full_report_model_names_result_fields_and_renders_everywhere(snapshot_store: Store) -> None:
+    from interfacestab import reports
+    from interfacestab.reports import render_markdown, render_rich
+
+    w = window_for("Li6PS5Cl", at_voltages_V=[4.3], reference="Li0.5In", compare=True, store=snapshot_store)
+    known = set(type(w).ROW_FIELDS) | set(w.to_dict()) | {"is_window"}
+    model = reports.report_for(w)
+    text = render_rich.to_text(render_rich.render(model), width=2000)
+    md = render_markdown.render(model)
+    for table in model.tables:
+        for column in table.columns:
+            assert set(column.fields) <= known, column
+        for row in table.rows:
+            for cell in row.cells:
+                assert cell in text and cell.replace("|", "\\|") in md, cell
+    for section in model.sections:
+        for item in section.items:
+            assert item.value in text and item.value in md, item
+
+
+def test_plot_with_reference_and_at_voltages(snapshot_store: Store, tmp_path) -> None:
+    from interfacestab.reports.plots import window_figure
+
+    w = window_for("Li6PS5Cl", at_voltages_V=[4.3], reference="Li0.5In", max_voltage_V=6.0, store=snapshot_store)
+    fig = window_figure(w)
+    ax_n, ax_e = fig.axes[:2]
+    children = list(ax_n.child_axes)
+    assert any(a.get_xlabel() == "voltage (V vs Li0.5In)" for a in children)  # the reference's scale on top
+    assert any(a.get_ylabel().startswith("capacity (mAh per g of Li6PS5Cl") for a in children)
+    assert ax_e.get_xlim()[1] == pytest.approx(6.0)  # --max-voltage sets the range
+    png = tmp_path / "w.png"
+    args = ("Li6PS5Cl", "--reference", "Li0.5In", "--at", "4.3", "--max-voltage", "6", "--plot", str(png))
+    proc = run_script("--store", str(snapshot_store.path), "window", *args)
+    assert proc.returncode == 0, proc.stderr
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

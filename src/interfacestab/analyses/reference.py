@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from interfacestab.analyses.measured import MeasuredReference, measured_reference
-from interfacestab.analyses.targets import load_system, parse_input
+from interfacestab.analyses.targets import ParsedFormula, load_system, parse_input
 from interfacestab.analyses.window_routes import HullRoute
 from interfacestab.analyses.window_voltages import AtVoltage, check_voltage, equilibrium_at
 from interfacestab.chem import Composition, n_atoms, reduced_formula
@@ -122,7 +122,7 @@ def _volts(mu: float, ion: str) -> float:
     return 0.0 if abs(v) < ZERO_VOLTAGE_V else v
 
 
-def reference_potential(entries: EntrySet, formula: str | Composition, ion: str) -> ReferenceElectrode:
+def reference_potential(entries: EntrySet, formula: str | Composition | ParsedFormula, ion: str) -> ReferenceElectrode:
     """The potential of a two-phase reference electrode of composition ``formula`` on the hull of ``entries``.
 
     Raises:
@@ -152,10 +152,10 @@ def reference_potential(entries: EntrySet, formula: str | Composition, ion: str)
         j = int(close[0])
         low = _volts(slopes[j], ion)
         high = None if j == 0 else _volts(slopes[j - 1], ion)
-        phases = " + ".join(sorted(ray.phases[j]))
+        single = " + ".join(sorted(ray.phases[j]))
         upper = f"{high:.3f} V" if high is not None else "any higher voltage"
         msg = (
-            f"--reference {name} is a single equilibrium ({phases}) from {low:.3f} V to {upper} vs {couple}, "
+            f"--reference {name} is a single equilibrium ({single}) from {low:.3f} V to {upper} vs {couple}, "
             "not a two-phase plateau: give a composition between two phases (e.g. Li0.5In) or a number in V"
         )
         raise AnalysisError(msg)

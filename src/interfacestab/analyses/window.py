@@ -226,8 +226,13 @@ class StabilityWindow:
     def _reference_dict(self) -> dict[str, object]:
         """``reference`` and the limits vs the reference (null without ``--reference``)."""
         ref = self.reference
-        keys = ("reference", "reduction_limit_V_vs_reference", "oxidation_limit_V_vs_reference")
-        keys += ("stable_at_reference", "at_reference")
+        keys = (
+            "reference",
+            "reduction_limit_V_vs_reference",
+            "oxidation_limit_V_vs_reference",
+            "stable_at_reference",
+            "at_reference",
+        )
         return dict.fromkeys(keys) if ref is None else ref.to_dict()
 
     #: Columns of :meth:`to_rows` (the CSV), in order: the window, its stage, the provenance.
@@ -523,7 +528,7 @@ def _window(
     per_target = n_non_a / atoms_target  # eV per non-A atom -> eV per atom of the target
     stages = _with_capacity_and_target_atoms(stages, mass, ION_CHARGE[ion], per_target)
     profile = tuple(reversed(stages))  # from 0 V upward
-    warnings = ()
+    warnings: tuple[str, ...] = ()
     if energy_source == EnergySource.VIRTUAL:
         width = None if v_ox is None else v_ox - v_red
         warnings = (virtual_composition_warning(target.formula, width, red_stage, ox_stage),)

@@ -158,6 +158,16 @@ def _capacity_legend(result: StabilityWindow) -> tuple[str, ...]:
         f"per gram of {result.formula} ({mass} g/mol); the step into each stage is capacity_mAh_per_g in JSON/CSV",
         f"E_decomp per atom: the same decomposition energy per atom of {result.formula} "
         "(the normalisation of Zhu, He & Mo 2015)",
+        *_reference_legend(result),
+    )
+
+
+def _reference_legend(result: StabilityWindow) -> tuple[str, ...]:
+    if result.reference is None:
+        return ()
+    ref = result.reference.reference
+    return (
+        f"vs ref: V vs the reference {ref.name} at {fmt_voltage_fine(ref.voltage_V)} V vs {result.ion}/{result.ion}+",
     )
 
 
@@ -212,10 +222,9 @@ def _reference_columns(result: StabilityWindow) -> tuple[Column, ...]:
     """The stage ends on the reference's scale, when a reference is given."""
     if result.reference is None:
         return ()
-    name = result.reference.reference.name
     return (
-        Column(("voltage_low_V_vs_reference",), "V low", f"V vs {name}", align="right"),
-        Column(("voltage_high_V_vs_reference",), "V high", f"V vs {name}", align="right"),
+        Column(("voltage_low_V_vs_reference",), "V low vs ref", "V", align="right"),
+        Column(("voltage_high_V_vs_reference",), "V high vs ref", "V", align="right"),
     )
 
 
