@@ -278,10 +278,14 @@ class StabilityWindow:
         prov = self.provenance.to_columns()
         blank = dict.fromkeys(self.ROW_FIELDS[self.ROW_FIELDS.index("row_type") :])
         rows = [{**blank, **head, **s.to_dict(), **prov, "row_type": "stage"} for s in self.profile]
-        by_low = {s.voltage_low_V: s for s in self.profile}
         for at in self.at_voltages:
             for e in at.equilibria:
-                stage = by_low[e.stage_voltage_low_V]
+                stage = next(
+                    s
+                    for s in self.profile
+                    if (s.voltage_low_V, s.voltage_high_V, s.phases)
+                    == (e.stage_voltage_low_V, e.stage_voltage_high_V, e.phases)
+                )
                 rows.append(
                     {
                         **blank,
@@ -667,6 +671,11 @@ def window_for(
     given = parse_input(formula)  # parsed once, here
     elements = sorted(set(given.composition) | {ion})
     entries = load_system(elements, source=source, store=store)
+    electrode = None
+    if reference is not None:  # before the window: a bad reference costs no hull
+        from interfacestab.analyses.reference import reference_for
+
+        electrode = reference_for(str(reference), ion, source=entries.source.name, store=store)
     hull = cache.get(entries) if cache is not None and len(elements) < LP_ROUTE_MIN_ELEMENTS else None
     window = stability_window(
         entries,
@@ -682,9 +691,8 @@ def window_for(
         from interfacestab.analyses.measured import measured_windows
 
         window = replace(window, measured_windows=measured_windows(window.composition, ion), compared=True)
-    if reference is None:
+    if electrode is None:
         return window
-    from interfacestab.analyses.reference import reference_for, with_reference
+    from interfacestab.analyses.reference import with_reference
 
-    electrode = reference_for(str(reference), ion, source=entries.source.name, store=store)
     return with_reference(window, electrode)
