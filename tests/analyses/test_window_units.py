@@ -121,3 +121,14 @@ def test_lif_above_5V_gets_a_decomposition_energy(snapshot_store) -> None:
 def test_bad_max_voltage(bad: float) -> None:
     with pytest.raises(AnalysisError, match="maximum voltage"):
         stability_window(li_x_toy(), "LiS", ion="Li", max_voltage_V=bad)
+
+
+def test_atomic_masses_are_pymatgens() -> None:
+    from pymatgen.core.periodic_table import Element
+
+    from interfacestab._masses import ATOMIC_MASS_g_per_mol
+    from interfacestab._periodic import ELEMENTS
+
+    assert set(ATOMIC_MASS_g_per_mol) == set(ELEMENTS)
+    for symbol, mass in ATOMIC_MASS_g_per_mol.items():
+        assert mass == float(Element(symbol).atomic_mass), symbol

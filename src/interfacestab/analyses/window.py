@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
+from interfacestab._masses import ATOMIC_MASS_g_per_mol
 from interfacestab.analyses.reactions import reaction_string
 from interfacestab.analyses.targets import ParsedFormula, Target, load_system, parse_input, resolve_target
 from interfacestab.analyses.window_routes import HullRoute, LPRoute, Route
@@ -398,10 +399,8 @@ def check_max_voltage(max_voltage_V: float) -> float:
 
 
 def molar_mass_g_per_mol(composition: Mapping[str, float]) -> float:
-    """Molar mass of a formula unit (g/mol) from pymatgen's atomic masses."""
-    from pymatgen.core.periodic_table import Element
-
-    return float(sum(amount * float(Element(el).atomic_mass) for el, amount in composition.items()))
+    """Molar mass of a formula unit (g/mol) from pymatgen's atomic masses (copied in ``interfacestab._masses``)."""
+    return float(sum(amount * ATOMIC_MASS_g_per_mol[el] for el, amount in composition.items()))
 
 
 def _window(
