@@ -272,3 +272,12 @@ def test_plot_with_reference_and_at_voltages(snapshot_store: Store, tmp_path) ->
     proc = run_script("--store", str(snapshot_store.path), "window", *args)
     assert proc.returncode == 0, proc.stderr
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_scan_markdown_says_why_virtual_rows_are_flat(snapshot_store: Store) -> None:
+    args = ("Na3-xPS4-xClx", "--ion", "Na", "--scan", "x=0:0.0625:0.0625", "-f", "md")
+    md = _run(snapshot_store, *args)
+    doc = parse_markdown(md)
+    assert doc.tables[0].column("entry")[1] == "virtual"
+    assert "- 1 virtual row: each inherits the window of the tie simplex" in md
+    assert "**warning**: virtual compositions: 1 of 2 compositions" in md
