@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from interfacestab_cli.console import fail, user_errors
+from interfacestab.conventions import DEFAULT_MAX_VOLTAGE_V, VOLTAGE_RANGE_V
+from interfacestab_cli.console import fail, usage_fail, user_errors
 from interfacestab_cli.options import (
     INPUT_PANEL,
     MAX_GRID_POINTS,
@@ -144,6 +146,51 @@ def window(
         ),
     ] = None,
     plot: PlotOption = None,
+    at: Annotated[
+        list[float] | None,
+        typer.Option(
+            "--at",
+            metavar="V",
+            callback=_check_at,
+            help="Also give the equilibrium at this voltage (V vs A/A+, 0 to 10; repeatable: --at 0 --at 4.3): "
+            "phases, balanced reaction with the ion, ion exchanged, capacity and decomposition energy. A voltage "
+            "on a transition gives both neighbouring stages. One FORMULA only.",
+            rich_help_panel=THERMO_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+    max_voltage: Annotated[
+        float,
+        typer.Option(
+            "--max-voltage",
+            metavar="V",
+            callback=_check_max_voltage,
+            help="Top of the voltage profile and plot (V vs A/A+, above 0, at most 10): decomposition energies "
+            "are taken up to it (the *_at_5V_* fields stay at 5 V). One FORMULA only.",
+            rich_help_panel=THERMO_PANEL,
+        ),
+    ] = DEFAULT_MAX_VOLTAGE_V,
+    reference: Annotated[
+        str | None,
+        typer.Option(
+            "--reference",
+            metavar="VALUE",
+            help="Also state the window against a reference electrode: its potential in V vs A/A+ (e.g. 0.62), "
+            "or a two-phase electrode composition (Li0.5In, Li0.5Al, Na0.5Sn) whose potential is computed on "
+            "the same data. Says whether the target is stable at that potential. One FORMULA only.",
+            rich_help_panel=THERMO_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+    compare: Annotated[
+        bool,
+        typer.Option(
+            "--compare",
+            help="Print the computed window beside measured windows of the package's cited table "
+            "(with method and source). One FORMULA only.",
+            rich_help_panel=OUTPUT_PANEL,
+        ),
+    ] = False,
 ) -> None:
     """Stability window of FORMULA vs A/A+ (V): limits, products and reactions at both limits, voltage profile.
 
@@ -163,6 +210,7 @@ def window(
     ion_values = [i.value for i in ions] if ions else [Ion.Li.value]
     many = batch is not None or all_compounds
     _check_options(ctx, formula, scan, batch, all_compounds, ion_values, energy_above_hull, many, output, plot)
+    _check_single_target_options(ctx, scan is not None or many, at, max_voltage, reference, compare)
     if not many and (workers is not None or scheduler is not None or resume):
         usage_error(ctx, "--workers, --scheduler and --resume apply to --batch and --all-compounds only")
     if workers is not None and scheduler is not None:
@@ -193,8 +241,49 @@ def window(
                     energy_above_hull_eV_per_atom=energy_above_hull,
                     source=source,
                     store=store,
+                    max_voltage_V=max_voltage,
+                    at_voltages_V=tuple(at or ()),
+                    reference=reference,
+                    compare=compare,
                 )
         report(result, fmt_name, output, plot)
+
+
+def _check_at(values: list[float] | None) -> list[float] | None:
+    """Each ``--at`` voltage is a finite number from 0 to 10 V (one line and exit 2 otherwise)."""
+    low, high = VOLTAGE_RANGE_V
+    for value in values or ():
+        if not (math.isfinite(value) and low <= value <= high):
+            usage_fail(f"--at must be a finite voltage from {low:g} to {high:g} V vs A/A+, not {value:g}")
+    return values
+
+
+def _check_max_voltage(value: float) -> float:
+    """``--max-voltage`` is a finite number above 0 and at most 10 V (one line and exit 2 otherwise)."""
+    low, high = VOLTAGE_RANGE_V
+    if not (math.isfinite(value) and low < value <= high):
+        usage_fail(f"--max-voltage must be a finite voltage above {low:g} and at most {high:g} V, not {value:g}")
+    return value
+
+
+def _check_single_target_options(
+    ctx: typer.Context,
+    several: bool,
+    at: list[float] | None,
+    max_voltage: float,
+    reference: str | None,
+    compare: bool = False,
+) -> None:
+    """The options of one window (issue 12) are refused with --scan, --batch and --all-compounds."""
+    options = (
+        ("--at", bool(at)),
+        ("--max-voltage", max_voltage != DEFAULT_MAX_VOLTAGE_V),
+        ("--reference", reference is not None),
+        ("--compare", compare),
+    )
+    given = [name for name, on in options if on]
+    if several and given:
+        usage_error(ctx, f"{' and '.join(given)} apply to one FORMULA only, not to --scan, --batch or --all-compounds")
 
 
 def _check_options(

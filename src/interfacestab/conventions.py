@@ -235,3 +235,44 @@ def conventions_summary(**extra: str) -> dict[str, str]:
     }
     summary.update(extra)
     return summary
+
+
+# -- capacity and normalisations of window reports (docs/conventions.md, "Capacity") ----------------
+#: Faraday constant (C/mol), exact from the SI 2019 constants.
+FARADAY_C_PER_MOL: float = ELEMENTARY_CHARGE_C * AVOGADRO_PER_MOL
+#: Coulombs in one mAh.
+COULOMB_PER_mAh: float = 3.6
+CAPACITY_CONVENTION = (
+    "capacity_mAh_per_g = |ion exchanged per formula unit| * z * F / (3.6 * M), M = molar mass of the target "
+    "(pymatgen atomic masses), per gram of the target as it was before any exchange"
+)
+#: Highest voltage of the window profile and plot by default (V vs A/A+): ``--max-voltage``.
+DEFAULT_MAX_VOLTAGE_V: float = REPORT_VOLTAGES_V[1]
+
+
+def capacity_mAh_per_g(ion_per_formula_unit: float, molar_mass_g_per_mol: float, z: int = 1) -> float:
+    """Charge of ``|ion_per_formula_unit|`` ions of charge ``z`` per formula unit, in mAh per gram of the target."""
+    return abs(ion_per_formula_unit) * z * FARADAY_C_PER_MOL / COULOMB_PER_mAh / molar_mass_g_per_mol
+
+
+#: A voltage within this of a stage boundary (V) is on the transition: both neighbouring stages are reported.
+TRANSITION_MATCH_TOL_V: float = 1e-6
+
+#: The fixed caveats every window report carries (``caveats`` in JSON and CSV; a section in tables), as (key, text).
+WINDOW_CAVEATS: tuple[tuple[str, str], ...] = (
+    (
+        "thermodynamics",
+        "0 K thermodynamics from DFT formation energies on one hull: no temperature, entropy or "
+        "correction-scheme uncertainty",
+    ),
+    (
+        "kinetics",
+        "kinetics and passivation are not modelled: a decomposition that forms a passivating interphase can "
+        "let a cell run well beyond the computed window",
+    ),
+    (
+        "measurements",
+        "measured windows from semi-blocking cells (an ion-blocking metal electrode, small contact area) "
+        "overestimate the window; electrolyte-carbon composite electrodes come closer to the computed limits",
+    ),
+)

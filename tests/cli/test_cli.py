@@ -417,7 +417,17 @@ def test_window_passes_options_to_the_library(
     store = kwargs.pop("store")
     assert isinstance(store, Store)
     assert store.path == toy_store
-    assert kwargs == {"ion": "Li", "stabilize": False, "energy_above_hull_eV_per_atom": 0.05, "source": "toy"}
+    assert kwargs == {
+        "ion": "Li",
+        "stabilize": False,
+        "energy_above_hull_eV_per_atom": 0.05,
+        "source": "toy",
+        # issue 12's options, at their defaults
+        "max_voltage_V": 5.0,
+        "at_voltages_V": (),
+        "reference": None,
+        "compare": False,
+    }
     assert type(kwargs["ion"]) is str  # the plain value, not the CLI's Enum
     # a user energy overrides --no-stabilize; the JSON says so (issue 9, section 5)
     assert json.loads(result.stdout)["stabilization_policy"] == "energy-above-hull"

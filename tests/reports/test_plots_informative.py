@@ -13,10 +13,12 @@ from interfacestab.reports.plots import (
     KINK_LABEL_GID,
     MUTUAL_GID,
     OPERATING_VOLTAGE_GID,
+    STAGE_LABEL_GID,
     interface_figure,
     stage_label,
     sweep_figure,
     tex,
+    window_figure,
 )
 
 if TYPE_CHECKING:
@@ -119,6 +121,16 @@ def test_stage_label_names_phases_with_subscripts(toy_data_store) -> None:
         for phase in stage.phases:
             assert tex(phase) in label
         assert ("from" in label) == (stage.voltage_high_V is None)
+
+
+def test_window_profile_labels_every_stage_with_its_phases(toy_data_store) -> None:
+    from interfacestab.analyses.window import window_for
+
+    window = window_for("Li3PS4", store=toy_data_store)
+    fig = window_figure(window)
+    labels = [t.get_text() for ax in fig.axes for t in ax.texts if t.get_gid() == STAGE_LABEL_GID]
+    assert labels == [stage_label(stage) for stage in window.profile]
+    _draws(fig)
 
 
 def test_scan_template_is_written_with_subscripts(snapshot_store) -> None:

@@ -13,9 +13,9 @@ import numpy as np
 
 from interfacestab._periodic import ELEMENTS
 from interfacestab.analyses.targets import load_system
-from interfacestab.analyses.window import StabilityWindow, stability_window
+from interfacestab.analyses.window import VIRTUAL_WARNING_PREFIX, StabilityWindow, stability_window
 from interfacestab.chem import MAX_FORMULA_AMOUNT, Composition, format_composition, token_pattern
-from interfacestab.conventions import COMPOSITION_TOL, SCHEMA_VERSION
+from interfacestab.conventions import COMPOSITION_TOL, NARROW_WINDOW_V, SCHEMA_VERSION, EnergySource
 from interfacestab.engine.hull import build_hull
 from interfacestab.engine.ray import LP_ROUTE_MIN_ELEMENTS
 from interfacestab.errors import AnalysisError, FormulaError
@@ -296,9 +296,15 @@ class WindowScan:
 
     @property
     def provenance(self) -> Provenance:
-        """The windows' shared provenance (one entry set for all) with the union of their warnings."""
-        warnings = dict.fromkeys(w for r in self.rows for w in r.window.provenance.warnings)
-        return replace(self.rows[0].window.provenance, warnings=tuple(warnings))
+        """The windows' shared provenance (one entry set for all) with the union of their warnings.
+
+        The per-composition warnings about virtual compositions are gathered into one (:func:`virtual_scan_warning`).
+        """
+        warnings = dict.fromkeys(
+            w for r in self.rows for w in r.window.provenance.warnings if not w.startswith(VIRTUAL_WARNING_PREFIX)
+        )
+        gathered = virtual_scan_warning(self)
+        return replace(self.rows[0].window.provenance, warnings=(*warnings, *([gathered] if gathered else [])))
 
     #: Columns of :meth:`to_rows` (the CSV), in order: the scan, the value's window, the provenance.
     ROW_FIELDS: ClassVar[tuple[str, ...]] = (
@@ -316,6 +322,23 @@ class WindowScan:
             row |= r.window.provenance.to_columns()
             rows.append({c: row[c] for c in self.ROW_FIELDS})
         return rows
+
+
+def virtual_scan_warning(scan: WindowScan) -> str | None:
+    """One warning for the virtual compositions of a scan: their windows are inherited, so the scan is flat."""
+    virtual = [r for r in scan.rows if r.window.energy_source == EnergySource.VIRTUAL]
+    if not virtual:
+        return None
+    zero = [r for r in virtual if r.window.width_V is not None and r.window.width_V < NARROW_WINDOW_V]
+    zero_text = ""
+    if zero:
+        zero_text = f"; {len(zero)} of them have a zero-width window (e.g. {zero[0].formula})"
+    return (
+        f"{VIRTUAL_WARNING_PREFIX}s: {len(virtual)} of {len(scan.rows)} compositions are not in the data and were "
+        "placed just below the hull, so each inherits the window of the tie simplex of data phases it lies on "
+        f"and the scan is flat by construction between data compounds{zero_text}; for a real trend give the doped "
+        "phases' computed energies (data import, or one FORMULA with --energy-above-hull E)"
+    )
 
 
 def window_scan(

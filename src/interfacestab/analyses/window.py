@@ -14,27 +14,34 @@ Method (exact, no grand-potential hull is rebuilt):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
+from interfacestab._masses import ATOMIC_MASS_g_per_mol
 from interfacestab.analyses.reactions import reaction_string
 from interfacestab.analyses.targets import ParsedFormula, Target, load_system, parse_input, resolve_target
 from interfacestab.analyses.window_routes import HullRoute, LPRoute, Route
+from interfacestab.analyses.window_voltages import check_voltage, with_voltages
 from interfacestab.chem import Composition, chemsys, n_atoms
 from interfacestab.conventions import (
     BREAKPOINT_RELATIVE_TOL,
     COMPOSITION_TOL,
+    DEFAULT_MAX_VOLTAGE_V,
     ION_AMOUNT_TOL,
     ION_CHARGE,
     NARROW_WINDOW_V,
     REPORT_VOLTAGES_V,
     SCHEMA_VERSION,
+    VOLTAGE_RANGE_V,
+    WINDOW_CAVEATS,
     ZERO_VOLTAGE_V,
     ENERGY_NOISE_eV_per_atom,
     EnergySource,
     STABILIZATION_EPSILON_eV_per_atom,
+    capacity_mAh_per_g,
     check_ion,
     conventions_summary,
     stabilization_policy,
@@ -47,8 +54,11 @@ from interfacestab.errors import AnalysisError
 from interfacestab.provenance import Provenance
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
+    from interfacestab.analyses.measured import MeasuredWindow
+    from interfacestab.analyses.reference import ReferenceReport
+    from interfacestab.analyses.window_voltages import AtVoltage
     from interfacestab.engine.cache import HullCache
     from interfacestab.engine.hull import Hull
     from interfacestab.store.database import Store
@@ -69,6 +79,14 @@ class WindowStage:
         decomposition_energy_low_eV_per_nonion_atom: The same at ``voltage_low_V``.
         decomposition_energy_high_eV_per_nonion_atom: The same at ``voltage_high_V`` (None when open).
         is_window: Whether this is the target's own stability stage.
+        capacity_mAh_per_g: Charge of the step into this stage from its neighbour towards the window
+            (mAh per gram of the target; 0 for the window stage).
+        cumulative_capacity_mAh_per_g: Charge of all A exchanged from the target to this stage
+            (``|ion_per_formula_unit|`` in mAh per gram of the target), counted from the window edge.
+        decomposition_energy_eV_per_target_atom: ``decomposition_energy_eV_per_nonion_atom`` per atom of
+            the target instead (the normalisation of Zhu, He & Mo 2015, Tables 2-3).
+        decomposition_energy_low_eV_per_target_atom: The same at ``voltage_low_V``.
+        decomposition_energy_high_eV_per_target_atom: The same at ``voltage_high_V`` (None when open).
     """
 
     voltage_low_V: float
@@ -80,6 +98,11 @@ class WindowStage:
     decomposition_energy_low_eV_per_nonion_atom: float
     decomposition_energy_high_eV_per_nonion_atom: float | None
     is_window: bool
+    capacity_mAh_per_g: float = 0.0
+    cumulative_capacity_mAh_per_g: float = 0.0
+    decomposition_energy_eV_per_target_atom: float = 0.0
+    decomposition_energy_low_eV_per_target_atom: float = 0.0
+    decomposition_energy_high_eV_per_target_atom: float | None = None
 
     def to_dict(self) -> dict[str, object]:
         """JSON-safe dictionary keyed by field name."""
@@ -93,6 +116,11 @@ class WindowStage:
             "decomposition_energy_low_eV_per_nonion_atom": self.decomposition_energy_low_eV_per_nonion_atom,
             "decomposition_energy_high_eV_per_nonion_atom": self.decomposition_energy_high_eV_per_nonion_atom,
             "is_window": self.is_window,
+            "capacity_mAh_per_g": self.capacity_mAh_per_g,
+            "cumulative_capacity_mAh_per_g": self.cumulative_capacity_mAh_per_g,
+            "decomposition_energy_eV_per_target_atom": self.decomposition_energy_eV_per_target_atom,
+            "decomposition_energy_low_eV_per_target_atom": self.decomposition_energy_low_eV_per_target_atom,
+            "decomposition_energy_high_eV_per_target_atom": self.decomposition_energy_high_eV_per_target_atom,
         }
 
 
@@ -129,6 +157,17 @@ class StabilityWindow:
     provenance: Provenance
     notes: tuple[str, ...] = field(default=())
     input_formula: str = ""
+    formula_mass_g_per_mol: float = 0.0
+    decomposition_energy_at_0V_eV_per_target_atom: float = 0.0
+    decomposition_energy_at_5V_eV_per_target_atom: float = 0.0
+    max_voltage_V: float = DEFAULT_MAX_VOLTAGE_V
+    decomposition_energy_at_max_voltage_eV_per_nonion_atom: float = 0.0
+    decomposition_energy_at_max_voltage_eV_per_target_atom: float = 0.0
+    at_voltages: tuple[AtVoltage, ...] = ()
+    reference: ReferenceReport | None = None
+    measured_windows: tuple[MeasuredWindow, ...] = ()
+    compared: bool = False
+    caveats: tuple[str, ...] = tuple(text for _, text in WINDOW_CAVEATS)
 
     @property
     def width_V(self) -> float | None:
@@ -162,7 +201,40 @@ class StabilityWindow:
             "profile": [s.to_dict() for s in self.profile],
             "notes": list(self.notes),
             "provenance": self.provenance.to_dict(),
+            **self._extra_dict(),
         }
+
+    def _extra_dict(self) -> dict[str, object]:
+        """Fields of issue 12 (capacity, per-target-atom energies, profile range), after the older ones."""
+        return {
+            "formula_mass_g_per_mol": self.formula_mass_g_per_mol,
+            "decomposition_energy_at_0V_eV_per_target_atom": self.decomposition_energy_at_0V_eV_per_target_atom,
+            "decomposition_energy_at_5V_eV_per_target_atom": self.decomposition_energy_at_5V_eV_per_target_atom,
+            "max_voltage_V": self.max_voltage_V,
+            "decomposition_energy_at_max_voltage_eV_per_nonion_atom": (
+                self.decomposition_energy_at_max_voltage_eV_per_nonion_atom
+            ),
+            "decomposition_energy_at_max_voltage_eV_per_target_atom": (
+                self.decomposition_energy_at_max_voltage_eV_per_target_atom
+            ),
+            "at_voltages": [a.to_dict() for a in self.at_voltages],
+            **self._reference_dict(),
+            "compared": self.compared,
+            "measured_windows": [m.to_dict() for m in self.measured_windows],
+            "caveats": list(self.caveats),
+        }
+
+    def _reference_dict(self) -> dict[str, object]:
+        """``reference`` and the limits vs the reference (null without ``--reference``)."""
+        ref = self.reference
+        keys = (
+            "reference",
+            "reduction_limit_V_vs_reference",
+            "oxidation_limit_V_vs_reference",
+            "stable_at_reference",
+            "at_reference",
+        )
+        return dict.fromkeys(keys) if ref is None else ref.to_dict()
 
     #: Columns of :meth:`to_rows` (the CSV), in order: the window, its stage, the provenance.
     ROW_FIELDS: ClassVar[tuple[str, ...]] = (
@@ -171,13 +243,70 @@ class StabilityWindow:
         "ion_per_formula_unit", "phases", "reaction", "decomposition_energy_eV_per_nonion_atom",
         "decomposition_energy_low_eV_per_nonion_atom", "decomposition_energy_high_eV_per_nonion_atom", "is_window",
         *Provenance.COLUMNS,
+        "capacity_mAh_per_g", "cumulative_capacity_mAh_per_g", "decomposition_energy_eV_per_target_atom",
+        "decomposition_energy_low_eV_per_target_atom", "decomposition_energy_high_eV_per_target_atom",
+        "formula_mass_g_per_mol", "max_voltage_V", "row_type", "at_voltage_V", "on_transition",
+        "decomposition_energy_at_voltage_eV_per_nonion_atom", "decomposition_energy_at_voltage_eV_per_target_atom",
+        "reference_name", "reference_voltage_V", "reference_obtained", "reduction_limit_V_vs_reference",
+        "oxidation_limit_V_vs_reference", "stable_at_reference", "voltage_low_V_vs_reference",
+        "voltage_high_V_vs_reference", "measured_reduction_limit_V", "measured_oxidation_limit_V",
+        "measured_method", "measured_citation", "caveats",
     )  # fmt: skip
 
     def to_rows(self) -> list[dict[str, object]]:
-        """Flat rows, one per profile stage from 0 V upward, keyed by ``ROW_FIELDS``."""
+        """Flat rows keyed by ``ROW_FIELDS``: one per profile stage from 0 V upward (``row_type`` ``stage``).
+
+        Then one ``at_voltage`` row per equilibrium at each ``--at`` voltage (two on a transition): the
+        stage columns are those of the stage that holds the voltage, ``at_voltage_V``,
+        ``on_transition`` and the ``decomposition_energy_at_voltage_*`` columns are its own.
+        """
         head = {k: v for k, v in self.to_dict().items() if k in self.ROW_FIELDS}
+        if self.reference is not None:
+            head |= {
+                "reference_name": self.reference.reference.name,
+                "reference_voltage_V": self.reference.reference.voltage_V,
+                "reference_obtained": self.reference.reference.obtained,
+            }
+        head["caveats"] = " | ".join(self.caveats)
+        if self.measured_windows:
+            m = self.measured_windows[0]  # the table has at most one row per compound and ion
+            head |= {
+                "measured_reduction_limit_V": m.reduction_limit_V,
+                "measured_oxidation_limit_V": m.oxidation_limit_V,
+                "measured_method": m.method,
+                "measured_citation": m.citation,
+            }
         prov = self.provenance.to_columns()
-        return [{c: {**head, **s.to_dict(), **prov}[c] for c in self.ROW_FIELDS} for s in self.profile]
+        blank = dict.fromkeys(self.ROW_FIELDS[self.ROW_FIELDS.index("row_type") :])
+        rows = [{**blank, **head, **s.to_dict(), **prov, "row_type": "stage"} for s in self.profile]
+        for at in self.at_voltages:
+            for e in at.equilibria:
+                stage = next(
+                    s
+                    for s in self.profile
+                    if (s.voltage_low_V, s.voltage_high_V, s.phases)
+                    == (e.stage_voltage_low_V, e.stage_voltage_high_V, e.phases)
+                )
+                rows.append(
+                    {
+                        **blank,
+                        **head,
+                        **stage.to_dict(),
+                        **prov,
+                        "row_type": "at_voltage",
+                        "at_voltage_V": at.voltage_V,
+                        "on_transition": at.on_transition,
+                        "decomposition_energy_at_voltage_eV_per_nonion_atom": e.decomposition_energy_eV_per_nonion_atom,
+                        "decomposition_energy_at_voltage_eV_per_target_atom": e.decomposition_energy_eV_per_target_atom,
+                    }
+                )
+        if self.reference is not None:
+            v_ref = self.reference.reference.voltage_V
+            for row in rows:
+                high = row["voltage_high_V"]
+                row["voltage_low_V_vs_reference"] = float(row["voltage_low_V"]) - v_ref  # type: ignore[arg-type]
+                row["voltage_high_V_vs_reference"] = None if high is None else float(high) - v_ref  # type: ignore[arg-type]
+        return [{c: row[c] for c in self.ROW_FIELDS} for row in rows]
 
 
 def stability_window(
@@ -189,6 +318,8 @@ def stability_window(
     energy_above_hull_eV_per_atom: float | None = None,
     hull: Hull | None = None,
     route: str = "auto",
+    max_voltage_V: float = DEFAULT_MAX_VOLTAGE_V,
+    at_voltages_V: Sequence[float] = (),
 ) -> StabilityWindow:
     """Stability window, limit products and voltage profile of ``formula`` open to ``ion``.
 
@@ -205,11 +336,18 @@ def stability_window(
         route: ``hull`` (convex hull, then the facet envelope along the ray), ``lp`` (linear
             programmes along the ray, no hull) or ``auto``: ``lp`` from
             :data:`~interfacestab.engine.ray.LP_ROUTE_MIN_ELEMENTS` elements up, unless ``hull`` is given.
+        max_voltage_V: Top of the profile range (V vs A/A+, default 5): each stage's decomposition energy
+            is taken within 0 to this voltage, and the result also gives it at this voltage.
+        at_voltages_V: Voltages (V vs A/A+) at which the target's equilibrium is reported (``at_voltages``).
 
     Raises:
-        AnalysisError: for an unsupported ion, a target outside the system or the ion metal itself.
+        AnalysisError: for an unsupported ion, a target outside the system, the ion metal itself,
+            or a ``max_voltage_V`` outside (0, 10] V.
     """
     check_ion(ion)
+    check_max_voltage(max_voltage_V)
+    for v in at_voltages_V:
+        check_voltage(v)
     if route not in {"auto", "hull", "lp"}:
         msg = f"route must be auto, hull or lp, not '{route}'"
         raise AnalysisError(msg)
@@ -243,7 +381,26 @@ def stability_window(
         others = tuple(e for e in system.entries if composition_key(e.composition) != key)
         reduced = EntrySet(system.elements, others, system.source)
         engine = HullRoute(reduced, None) if route == "hull" else LPRoute(reduced)
-    return _window(engine, system, target, x, e_hull, ion, stabilize, energy_above_hull_eV_per_atom)
+    window = _window(engine, system, target, x, e_hull, ion, stabilize, energy_above_hull_eV_per_atom, max_voltage_V)
+    return with_voltages(window, at_voltages_V) if at_voltages_V else window
+
+
+def check_max_voltage(max_voltage_V: float) -> float:
+    """The top of a window's profile range, checked: a finite number in (0, 10] V.
+
+    Raises:
+        AnalysisError: for anything else.
+    """
+    low, high = VOLTAGE_RANGE_V
+    if not math.isfinite(max_voltage_V) or not low < max_voltage_V <= high:
+        msg = f"the maximum voltage must be above {low:g} V and at most {high:g} V vs A/A+, not {max_voltage_V:g}"
+        raise AnalysisError(msg)
+    return float(max_voltage_V)
+
+
+def molar_mass_g_per_mol(composition: Mapping[str, float]) -> float:
+    """Molar mass of a formula unit (g/mol) from pymatgen's atomic masses (copied in ``interfacestab._masses``)."""
+    return float(sum(amount * ATOMIC_MASS_g_per_mol[el] for el, amount in composition.items()))
 
 
 def _window(
@@ -255,6 +412,7 @@ def _window(
     ion: str,
     stabilize: bool,
     energy_above_hull: float | None,
+    max_voltage_V: float = DEFAULT_MAX_VOLTAGE_V,
 ) -> StabilityWindow:
     notes: list[str] = []
     if target.resolution_note:
@@ -332,7 +490,7 @@ def _window(
         if t_j > t_target:  # reduced side: largest driving force at the low end
             d_extreme = delta_phi(max(v_low, REPORT_VOLTAGES_V[0]), t_j, phi_break[j])
         else:
-            top = REPORT_VOLTAGES_V[1] if v_high is None else min(v_high, REPORT_VOLTAGES_V[1])
+            top = max_voltage_V if v_high is None else min(v_high, max_voltage_V)
             d_extreme = delta_phi(max(v_low, top), t_j, phi_break[j])
         dn = t_j - t_target
         dn = 0.0 if abs(dn) < ION_AMOUNT_TOL else dn
@@ -369,12 +527,20 @@ def _window(
     if v_ox is not None and not degenerate and v_ox - v_red < NARROW_WINDOW_V:
         notes.append(_narrow_window_note(v_ox - v_red, stabilized, red_stage, ox_stage))
 
+    mass = molar_mass_g_per_mol(comp)
+    per_target = n_non_a / atoms_target  # eV per non-A atom -> eV per atom of the target
+    stages = _with_capacity_and_target_atoms(stages, mass, ION_CHARGE[ion], per_target)
     profile = tuple(reversed(stages))  # from 0 V upward
+    warnings: tuple[str, ...] = ()
+    if energy_source == EnergySource.VIRTUAL:
+        width = None if v_ox is None else v_ox - v_red
+        warnings = (virtual_composition_warning(target.formula, width, red_stage, ox_stage),)
     provenance = Provenance(
         source=system.source,
         chemsys=chemsys(elements),
         n_entries_in_chemsys=len(system.entries),
         conventions=conventions_summary(stabilization=stabilization_text(stabilize, energy_above_hull)),
+        warnings=warnings,
     )
     return StabilityWindow(
         formula=target.formula,
@@ -400,6 +566,57 @@ def _window(
         provenance=provenance,
         notes=tuple(notes),
         input_formula=target.input_formula or target.formula,
+        formula_mass_g_per_mol=mass,
+        decomposition_energy_at_0V_eV_per_target_atom=best_delta_phi(REPORT_VOLTAGES_V[0]) * per_target,
+        decomposition_energy_at_5V_eV_per_target_atom=best_delta_phi(REPORT_VOLTAGES_V[1]) * per_target,
+        max_voltage_V=max_voltage_V,
+        decomposition_energy_at_max_voltage_eV_per_nonion_atom=best_delta_phi(max_voltage_V),
+        decomposition_energy_at_max_voltage_eV_per_target_atom=best_delta_phi(max_voltage_V) * per_target,
+    )
+
+
+def _with_capacity_and_target_atoms(
+    stages: list[WindowStage], mass_g_per_mol: float, z: int, per_target: float
+) -> list[WindowStage]:
+    """Stages with their capacities (step and cumulative from the window edge) and per-target-atom energies."""
+    out = []
+    for stage in stages:
+        dn = stage.ion_per_formula_unit
+        # the neighbour towards the window is the same-side stage with the next smaller |dn| (0: the target)
+        inner = [abs(o.ion_per_formula_unit) for o in stages if o.ion_per_formula_unit * dn > 0]
+        previous = max((a for a in inner if a < abs(dn)), default=0.0)
+        high = stage.decomposition_energy_high_eV_per_nonion_atom
+        out.append(
+            replace(
+                stage,
+                capacity_mAh_per_g=capacity_mAh_per_g(abs(dn) - previous, mass_g_per_mol, z),
+                cumulative_capacity_mAh_per_g=capacity_mAh_per_g(dn, mass_g_per_mol, z),
+                decomposition_energy_eV_per_target_atom=stage.decomposition_energy_eV_per_nonion_atom * per_target,
+                decomposition_energy_low_eV_per_target_atom=stage.decomposition_energy_low_eV_per_nonion_atom
+                * per_target,
+                decomposition_energy_high_eV_per_target_atom=None if high is None else high * per_target,
+            )
+        )
+    return out
+
+
+#: How every warning about a virtual composition's inherited window starts (scans gather them by it).
+VIRTUAL_WARNING_PREFIX = "virtual composition"
+
+
+def virtual_composition_warning(
+    formula: str, width_V: float | None, red: WindowStage | None, ox: WindowStage | None
+) -> str:
+    """Why the window of a composition that is not in the data says little about the doped phase itself."""
+    neighbours = sorted({p for stage in (red, ox) if stage is not None for p in stage.phases})
+    among = f" ({' + '.join(neighbours)} around it)" if neighbours else ""
+    zero = ""
+    if width_V is not None and width_V < NARROW_WINDOW_V:
+        zero = f"; here that window has zero width ({width_V * 1000:.3g} mV, the stabilization offset)"
+    return (
+        f"{VIRTUAL_WARNING_PREFIX} {formula}: not in the data, it was placed just below the hull, so it inherits "
+        f"the window of the tie simplex of data phases it lies on{among}{zero}; the window says nothing about "
+        "the doped or off-stoichiometric phase itself: give its computed energy with --energy-above-hull E"
     )
 
 
@@ -435,8 +652,16 @@ def window_for(
     source: str | None = None,
     store: Store | None = None,
     cache: HullCache | None = None,
+    max_voltage_V: float = DEFAULT_MAX_VOLTAGE_V,
+    at_voltages_V: Sequence[float] = (),
+    reference: str | float | None = None,
+    compare: bool = False,
 ) -> StabilityWindow:
     """Stability window of ``formula`` from the local store (what ``interfacestab window`` runs).
+
+    ``reference`` (``--reference``): a potential in V vs A/A+ or a two-phase electrode composition
+    (``Li0.5In``) computed on the same data source; see :mod:`interfacestab.analyses.reference`.
+    ``compare`` (``--compare``): add the measured windows of the package's table (``measured_windows``).
 
     Raises:
         FormulaError: for a malformed formula or unknown element.
@@ -445,12 +670,28 @@ def window_for(
     given = parse_input(formula)  # parsed once, here
     elements = sorted(set(given.composition) | {ion})
     entries = load_system(elements, source=source, store=store)
+    electrode = None
+    if reference is not None:  # before the window: a bad reference costs no hull
+        from interfacestab.analyses.reference import reference_for
+
+        electrode = reference_for(str(reference), ion, source=entries.source.name, store=store)
     hull = cache.get(entries) if cache is not None and len(elements) < LP_ROUTE_MIN_ELEMENTS else None
-    return stability_window(
+    window = stability_window(
         entries,
         given,
         ion=ion,
         stabilize=stabilize,
         energy_above_hull_eV_per_atom=energy_above_hull_eV_per_atom,
         hull=hull,
+        max_voltage_V=max_voltage_V,
+        at_voltages_V=at_voltages_V,
     )
+    if compare:
+        from interfacestab.analyses.measured import measured_windows
+
+        window = replace(window, measured_windows=measured_windows(window.composition, ion), compared=True)
+    if electrode is None:
+        return window
+    from interfacestab.analyses.reference import with_reference
+
+    return with_reference(window, electrode)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from interfacestab.fileio import check_output_path, write_atomically
 from interfacestab.reports.format import (
@@ -75,6 +75,10 @@ def tex_phases(phases: Sequence[str]) -> str:
     return tex(fmt_phases(phases))
 
 
+#: ``gid`` of the phase labels of window-profile stages (tests find them by it).
+STAGE_LABEL_GID = "stage-label"
+
+
 def stage_label(stage: WindowStage) -> str:
     """Label of a window-profile stage: its phases with subscripts and its voltage range.
 
@@ -113,20 +117,32 @@ def save_figure(fig: Figure, path: str | Path) -> Path:
 
 
 def window_figure(result: StabilityWindow, *, top: int | None = None) -> Figure:
-    """Ion uptake vs voltage (steps) with the window shaded, and decomposition energy vs voltage."""
-    from interfacestab.conventions import REPORT_VOLTAGES_V
+    """Ion uptake (and capacity) vs voltage (steps) with the window shaded, and decomposition energy vs voltage.
+
+    The x range runs to ``result.max_voltage_V`` (``--max-voltage``) or past the highest transition.
+    """
+    from interfacestab.conventions import ION_CHARGE, capacity_mAh_per_g
 
     ion = result.ion
     stages = result.profile  # from 0 V upward, contiguous
-    v_top = max(REPORT_VOLTAGES_V[1], stages[-1].voltage_low_V + 0.5)
+    v_max = result.max_voltage_V
+    v_top = max(v_max, stages[-1].voltage_low_V + 0.5)
     fig, (ax_n, ax_e) = _new_figure(2, 6.5)
 
     edges = [s.voltage_low_V for s in stages] + [v_top]
     ax_n.stairs([s.ion_per_formula_unit for s in stages], edges, baseline=None, color="black", linewidth=1.5)
     ax_n.axhline(0.0, color="grey", linewidth=0.6)
     ax_n.set_ylabel(f"{ion} per f.u. (+ taken up, - released)")
+    for s, low, high in zip(stages, edges[:-1], edges[1:], strict=True):  # each stage named by its phases
+        ax_n.annotate(stage_label(s), ((low + high) / 2, s.ion_per_formula_unit), xytext=(0, 4),
+                      textcoords="offset points", rotation=90, ha="center", va="bottom", fontsize=6,
+                      gid=STAGE_LABEL_GID)  # fmt: skip
+    if result.formula_mass_g_per_mol > 0:  # a second scale: the same steps as capacity per gram of the target
+        per_ion = capacity_mAh_per_g(1.0, result.formula_mass_g_per_mol, ION_CHARGE.get(ion, 1))
+        capacity_axis = ax_n.secondary_yaxis("right", functions=(lambda n: n * per_ion, lambda c: c / per_ion))
+        capacity_axis.set_ylabel(f"capacity (mAh per g of {result.formula})")
 
-    # decomposition energy: linear within each stage; the open top stage up to REPORT_VOLTAGES_V[1]
+    # decomposition energy: linear within each stage; the open top stage up to the profile's top
     for s in stages:
         if s.voltage_high_V is not None:
             xs, ys = (
@@ -136,8 +152,8 @@ def window_figure(result: StabilityWindow, *, top: int | None = None) -> Figure:
                     s.decomposition_energy_high_eV_per_nonion_atom,
                 ],
             )
-        elif s.voltage_low_V < REPORT_VOLTAGES_V[1]:
-            xs = [s.voltage_low_V, REPORT_VOLTAGES_V[1]]
+        elif s.voltage_low_V < v_max:
+            xs = [s.voltage_low_V, v_max]
             ys = [s.decomposition_energy_low_eV_per_nonion_atom, s.decomposition_energy_eV_per_nonion_atom]
         else:
             xs, ys = [s.voltage_low_V], [s.decomposition_energy_low_eV_per_nonion_atom]
@@ -154,9 +170,27 @@ def window_figure(result: StabilityWindow, *, top: int | None = None) -> Figure:
             ax.axvline(red, color="tab:green", linewidth=2.0, alpha=0.6, label=label)
         else:
             ax.axvspan(red, v_top if ox is None else ox, color="tab:green", alpha=0.2, label=label)
+    _window_figure_extras(result, ax_n, ax_e)
     ax_n.legend(loc="best", frameon=False)
-    ax_n.set_title(f"{result.formula}: stability window vs {ion}/{ion}+ ({result.provenance.source.name})")
+    typed = result.input_formula
+    name = result.formula if not typed or typed == result.formula else f"{typed} ({result.formula})"
+    ax_n.set_title(f"{name}: stability window vs {ion}/{ion}+ ({result.provenance.source.name})")
     return fig
+
+
+def _window_figure_extras(result: StabilityWindow, ax_n: Any, ax_e: Any) -> None:
+    """Marks of issue 12 on the window figure: the reference electrode's scale on top, the chosen voltages."""
+    for at in result.at_voltages:
+        for ax in (ax_n, ax_e):
+            ax.axvline(at.voltage_V, color="tab:blue", linestyle=":", linewidth=1.0)
+    if result.reference is None:
+        return
+    ref = result.reference.reference
+    v_ref = ref.voltage_V
+    top = ax_n.secondary_xaxis("top", functions=(lambda v: v - v_ref, lambda v: v + v_ref))
+    top.set_xlabel(f"voltage (V vs {ref.name})")
+    for ax in (ax_n, ax_e):
+        ax.axvline(v_ref, color="tab:purple", linestyle="--", linewidth=1.2, label=f"reference {ref.name}")
 
 
 def _key_axes(n_rows: int, plot_height_in: float, width_in: float = 8.0) -> tuple[Figure, Axes, Axes]:

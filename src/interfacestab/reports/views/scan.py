@@ -52,6 +52,17 @@ def _row(result: WindowScan, value: float, formula: str, w: StabilityWindow) -> 
     )
 
 
+def _virtual_legend(result: WindowScan) -> tuple[str, ...]:
+    """Why virtual rows are flat (issue 12): they inherit the window of their tie simplex."""
+    n_virtual = sum(1 for r in result.rows if not r.window.in_database)
+    if not n_virtual:
+        return ()
+    return (
+        f"{n_virtual} virtual row{'s' if n_virtual > 1 else ''}: each inherits the window of the tie simplex of "
+        "data phases it lies on, so the limits are flat between data compounds (see the warning)",
+    )
+
+
 def scan_report(result: WindowScan, *, top: int | None = None) -> Report:
     """The report of a composition scan (``top`` is not used)."""
     ion = result.ion
@@ -74,6 +85,7 @@ def scan_report(result: WindowScan, *, top: int | None = None) -> Report:
         "entry: material id when the composition is in the data; virtual: not in the data, placed on the hull",
         f"E_above_hull: of the composition in the data (before stabilization); policy: {policy}; "
         "all rows share one hull",
+        *_virtual_legend(result),
     )
     return Report(
         title=f"{result.template}: stability windows vs {ion}/{ion}+, {scan_range_text(result)}",
