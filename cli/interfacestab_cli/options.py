@@ -119,6 +119,7 @@ RANGES: dict[str, tuple[float, float, str]] = {
     "--min-oxidation-limit": (0.0, 10.0, "V"),
     "--max-electrolyte-reaction": (0.0, 10.0, "eV/atom"),
     "--max-cathode-reaction": (0.0, 10.0, "eV/atom"),
+    "--soc": (0.0, 1.0, ""),
 }
 
 
