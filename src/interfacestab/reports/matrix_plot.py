@@ -69,9 +69,7 @@ def matrix_heatmap(result: InterfaceMatrix) -> Figure:
 def _cmap():  # type: ignore[no-untyped-def]
     from matplotlib import colormaps
 
-    cmap = colormaps["Reds_r"].copy()
-    cmap.set_bad("lightgrey")
-    return cmap
+    return colormaps["Reds_r"].with_extremes(bad="lightgrey")
 
 
 def _label(formula: str) -> str:
