@@ -260,3 +260,19 @@ def test_split_formula_list() -> None:
     for bad in ("", " , ", "Li6PS5Cl,,LiCoO2"):
         with pytest.raises(InterfaceStabError):
             split_formula_list(bad, "electrolytes")
+
+
+def test_pairs_of_one_system_share_points_and_one_lp_model(snapshot_store) -> None:
+    """Li3PS4 | LiCoO2 and Li7P3S11 | LiCoO2 (both Co-Li-O-P-S) build one model; each cell is still exactly interface's."""
+    from interfacestab.analyses.matrix import MatrixPair, MatrixSetup, SharedModels, SystemCache, pair_cell
+    from interfacestab.analyses.targets import parse_input
+
+    setup = MatrixSetup("Li", None, "mp_legacy2019", str(snapshot_store.path))
+    systems, shared = SystemCache(snapshot_store, "mp_legacy2019"), SharedModels()
+    for electrolyte in ("Li3PS4", "Li7P3S11", "Li3PS4"):
+        pair = MatrixPair(electrolyte, "LiCoO2", parse_input(electrolyte), parse_input("LiCoO2"))
+        _same_as_interface(
+            pair_cell(pair, setup, systems, shared), interface_for(electrolyte, "LiCoO2", store=snapshot_store)
+        )
+    assert systems.loads == 1
+    assert shared.models_built == 1

@@ -15,6 +15,7 @@ so an interrupted run resumes (``resume=True``) with the same result.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -28,7 +29,10 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
     from pathlib import Path
 
+    import numpy as np
+
     from interfacestab.analyses.interface import InterfaceProfile
+    from interfacestab.analyses.interface_kinks import PhasePoints
     from interfacestab.entries import EntrySet
     from interfacestab.store.database import Store
 
@@ -291,37 +295,150 @@ class MatrixPair:
 
 
 class SystemCache:
-    """Entry sets of the pairs' chemical systems, loaded once per worker (bounded)."""
+    """Entry sets of the pairs' chemical systems, loaded once per worker (bounded).
+
+    The entries and the data check are those of :func:`~interfacestab.analyses.targets.load_system`
+    (what ``interface`` reads), with the source's covered elements read once per worker, not per pair.
+    """
 
     def __init__(self, store: Store, source: str, max_size: int = MATRIX_SYSTEM_CACHE_SIZE) -> None:
         self.store, self.source, self.max_size = store, source, max_size
         self._sets: dict[str, EntrySet] = {}
+        self._covered: frozenset[str] | None = None
         self.loads = 0
 
+    def covered(self) -> frozenset[str]:
+        """Elements found in at least one compound of the source (read once)."""
+        if self._covered is None:
+            self._covered = self.store.covered_elements(self.source)
+        return self._covered
+
     def get(self, elements: set[str]) -> EntrySet:
-        """The entries of the system of ``elements`` (as :func:`~interfacestab.analyses.targets.load_system`)."""
-        from interfacestab.analyses.targets import load_system
+        """The entries of the system of ``elements``.
+
+        Raises:
+            DataNotFoundError: when the data do not cover the system (as ``load_system``).
+        """
+        from interfacestab.analyses.targets import require_data
 
         key = chemsys(elements)
         found = self._sets.get(key)
         if found is None:
+            els = sorted(elements)
+            entries = self.store.entries(els, self.source)
+            lacking = set(els) - {el for e in entries.entries for el in e.composition}
+            require_data(entries, els, lacking & self.covered() if lacking else set())
             if len(self._sets) >= self.max_size:
                 self._sets.pop(next(iter(self._sets)))
-            found = self._sets[key] = load_system(elements, store=self.store, source=self.source)
+            found = self._sets[key] = entries
             self.loads += 1
         return found
 
 
-def pair_cell(pair: MatrixPair, setup: MatrixSetup, systems: SystemCache) -> MatrixCell:
-    """The cell of one pair, as ``interface`` computes it (raises InterfaceStabError on a bad pair)."""
-    from interfacestab.analyses.interface import interface_reactions
+class SharedModels:
+    """Phase points, HiGHS models and hull energies shared by the pairs of one worker's chunk.
 
+    Pairs of one chemical system (``Li3PS4 | LiCoO2`` and ``Li7P3S11 | LiCoO2``) share its closed
+    points (and open points at the voltage), one LP model of them, and the hull energy at every
+    composition already solved (a reactant's energy, and closed its own decomposition energy, which
+    is the same LP). Only the pair's own path is new. Each path starts from a cleared basis, so the
+    numbers are those of ``interface`` whatever was solved before on the same model.
+    """
+
+    def __init__(self) -> None:
+        self._closed: dict[tuple[str, str], PhasePoints] = {}
+        self._open: dict[tuple[int, str, float], PhasePoints] = {}
+        self._models: dict[int, tuple[PhasePoints, Any]] = {}
+        self._energies: dict[tuple[int, bytes], float] = {}
+        self.models_built = 0
+
+    def closed(self, entries: EntrySet) -> PhasePoints:
+        """The closed points of an entry set (one per source and chemical system)."""
+        from interfacestab.analyses.interface_kinks import closed_points
+
+        key = (entries.source.name, entries.chemsys)
+        if key not in self._closed:
+            self._closed[key] = closed_points(entries)
+        return self._closed[key]
+
+    def opened(self, closed: PhasePoints, ion: str, mu: float) -> PhasePoints:
+        """The grand-potential points of ``closed`` at mu_ion (one per closed set and mu)."""
+        from interfacestab.analyses.interface_kinks import open_points
+
+        key = (id(closed), ion, mu)
+        if key not in self._open:
+            self._open[key] = open_points(closed, ion, mu)
+        return self._open[key]
+
+    def model(self, points: PhasePoints) -> Any:
+        """The one HiGHS model of ``points``, its last basis cleared (kept with the points, so its key stays theirs).
+
+        Every path starts cold, as on a model of its own: a pair's numbers do not depend on which
+        pairs were solved before it (on this worker, in this chunk), so a resumed or distributed
+        run gives the same numbers as ``interface``.
+        """
+        from interfacestab.engine.lp import hull_model
+
+        found = self._models.get(id(points))
+        if found is None:
+            found = self._models[id(points)] = (points, hull_model(points.fractions, points.energies))
+            self.models_built += 1
+        else:
+            found[1].clearSolver()
+        return found[1]
+
+    def hull_energy(self, points: PhasePoints, vec: np.ndarray) -> float:
+        """Hull energy of ``points`` at ``vec``, solved once per point set and composition."""
+        from interfacestab.engine.lp import PathHull
+
+        key = (id(points), vec.tobytes())
+        if key not in self._energies:
+            path = PathHull(points.fractions, points.energies, vec, vec, model=self.model(points))
+            self._energies[key] = path.evaluate(1.0).energy
+        return self._energies[key]
+
+
+def _shared_pair_class() -> type:
+    """:class:`~interfacestab.analyses.interface.InterfacePair` taking its points and LPs from :class:`SharedModels`."""
+    from interfacestab.analyses.interface import InterfacePair
+    from interfacestab.engine.lp import PathHull
+
+    class SharedPair(InterfacePair):
+        def __init__(self, shared: SharedModels, entries: EntrySet, a: ParsedFormula, b: ParsedFormula,
+                     *, ion: str, open_system: bool) -> None:  # fmt: skip
+            self.shared = shared
+            super().__init__(entries, a, b, ion=ion, open_system=open_system)
+
+        def _closed_points(self, entries: EntrySet) -> PhasePoints:
+            return self.shared.closed(entries)
+
+        def _open_points(self, ion: str, mu: float) -> PhasePoints:
+            return self.shared.opened(self.closed, ion, mu)
+
+        def _hull_energy(self, points: PhasePoints, vec: np.ndarray) -> float:
+            return self.shared.hull_energy(points, vec)
+
+        def _path(self, points: PhasePoints, pa: np.ndarray, pb: np.ndarray) -> PathHull:
+            return PathHull(points.fractions, points.energies, pa, pb, model=self.shared.model(points))
+
+    return SharedPair
+
+
+def pair_cell(
+    pair: MatrixPair, setup: MatrixSetup, systems: SystemCache, shared: SharedModels | None = None
+) -> MatrixCell:
+    """The cell of one pair, as ``interface`` computes it (raises InterfaceStabError on a bad pair).
+
+    ``shared`` (default: a fresh one) holds the points and LP models of the pairs computed before.
+    """
     if pair.b is None:
         raise AnalysisError(pair.error)
     open_system = setup.voltage_V is not None
     elements = set(pair.a.composition) | set(pair.b.composition) | ({setup.ion} if open_system else set())
     entries = systems.get(elements)
-    profile = interface_reactions(entries, pair.a, pair.b, ion=setup.ion, voltage_V=setup.voltage_V)
+    pair_type = _shared_pair_class()
+    prepared = pair_type(shared or SharedModels(), entries, pair.a, pair.b, ion=setup.ion, open_system=open_system)
+    profile = prepared.profile(setup.voltage_V)
     return MatrixCell.of_profile(pair.electrolyte, pair.electrode, profile)
 
 
@@ -332,10 +449,10 @@ def matrix_chunk(pairs: list[MatrixPair], setup: MatrixSetup) -> list[dict[str, 
     rows = []
     open_system = setup.voltage_V is not None
     with open_store(setup.store_path, create=False) as store:
-        systems = SystemCache(store, setup.source)
+        systems, shared = SystemCache(store, setup.source), SharedModels()
         for pair in pairs:
             try:
-                cell = pair_cell(pair, setup, systems)
+                cell = pair_cell(pair, setup, systems, shared)
             except InterfaceStabError as exc:
                 cell = MatrixCell(pair.electrolyte, pair.electrode, open_system, error=str(exc))
             rows.append({"key": pair.key, **cell.to_dict()})
@@ -368,7 +485,7 @@ def interface_matrix(
     workers: int | None = None,
     scheduler: str | None = None,
     progress: Callable[[int, int], None] | None = None,
-    chunk_size: int = MATRIX_CHUNK_SIZE,
+    chunk_size: int | None = None,
 ) -> InterfaceMatrix:
     """Interface reactions of every electrolyte with every electrode (each pair as ``interface A B`` gives it).
 
@@ -386,7 +503,8 @@ def interface_matrix(
         workers: Local processes (default: all cores; 1 runs in this process).
         scheduler: Dask scheduler address to run on a cluster instead.
         progress: Called with (done, total) as pairs finish.
-        chunk_size: Pairs per task (pairs of one chemical system stay together).
+        chunk_size: Pairs per task (pairs of one chemical system stay together); default: about four
+            tasks per worker, at least ``MATRIX_CHUNK_SIZE`` pairs (each task opens the store once).
 
     Raises:
         FormulaError: a malformed formula.
@@ -396,7 +514,7 @@ def interface_matrix(
     from interfacestab.analyses.batch import source_fingerprint
     from interfacestab.analyses.interface import at_state_of_charge, check_voltage
     from interfacestab.analyses.runner import checkpoint_path, run_resumable
-    from interfacestab.analyses.targets import require_data, source_covers
+    from interfacestab.analyses.targets import require_data
     from interfacestab.conventions import MIXING_CONVENTION, check_ion, conventions_summary
     from interfacestab.fileio import check_output_path
     from interfacestab.settings import resolve_store_path
@@ -418,11 +536,12 @@ def interface_matrix(
     store_file = str(resolve_store_path(store_path))
     with open_store(store_file, create=False) as st:
         info = st.source(source)
+        covered = st.covered_elements(info.name)
         for name, given in parsed.items():
             comp = given.composition
             entries = st.entries(set(comp), info.name)
             try:
-                require_data(entries, set(comp), source_covers(st, comp, info.name))
+                require_data(entries, set(comp), covered & set(comp))
             except DataNotFoundError as exc:
                 msg = f"no data for {name}: {exc}"
                 raise DataNotFoundError(msg) from exc
@@ -446,6 +565,9 @@ def interface_matrix(
         "state_of_charge": state_of_charge,
         **source_fingerprint(info),
     }
+    if chunk_size is None:
+        n_workers = max(1, workers or os.cpu_count() or 1) if scheduler is None else 8
+        chunk_size = max(MATRIX_CHUNK_SIZE, -(-len(pairs) // (4 * n_workers)))
     done, computed = run_resumable(
         matrix_chunk,
         pairs,
