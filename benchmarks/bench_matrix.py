@@ -67,7 +67,8 @@ def main() -> None:
     pairs = [(e, x) for e in ELECTROLYTES for x in ELECTRODES]
     timed = sorted(random.Random(args.seed).sample(pairs, 15)) if args.quick else pairs
     times: dict[str, float] = {}
-    problems, tie_breaks = [], []
+    problems: list[str] = []
+    tie_breaks: list[str] = []
     with open_store(path, create=False) as store:
         for e, x in timed:
             seconds, ref = pymatgen_pair(store, e, x)

@@ -16,7 +16,7 @@ so an interrupted run resumes (``resume=True``) with the same result.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from interfacestab.analyses.targets import ParsedFormula, parse_input
@@ -154,7 +154,7 @@ class MatrixCell:
     def from_dict(cls, d: dict[str, Any], open_system: bool) -> MatrixCell:
         """The cell back from :meth:`to_dict` (a checkpoint row)."""
         per = _per(open_system)
-        names = {f.name for f in cls.__dataclass_fields__.values()}  # type: ignore[attr-defined]
+        names = {f.name for f in fields(cls)}
         values = {k: v for k, v in d.items() if k in names}
         for key in ("products", "products_at_mutual_minimum", "notes"):
             values[key] = tuple(values.get(key) or ())

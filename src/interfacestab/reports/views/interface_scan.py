@@ -115,11 +115,11 @@ def interface_scan_figure(result: InterfaceScan, *, top: int | None = None) -> F
     xs = [r.value for r in result.rows]
     ys = [r.profile.minimum.reaction_energy_eV_per_normalising_atom for r in result.rows]
     ax.plot(xs, ys, color="black", linewidth=1.2)
-    for real, style in ((True, {"color": "black"}), (False, {"facecolor": "white", "edgecolor": "black"})):
+    for real, face in ((True, "black"), (False, "white")):
         pts = [(x, y) for x, y, r in zip(xs, ys, result.rows, strict=True) if r.in_database == real]
         if pts:
-            ax.scatter(*zip(*pts, strict=True), zorder=3, label="in the data" if real else "virtual (on the hull)",
-                       **style)  # fmt: skip
+            ax.scatter(*zip(*pts, strict=True), zorder=3, facecolors=face, edgecolors="black",
+                       label="in the data" if real else "virtual (on the hull)")  # fmt: skip
     previous: tuple[str, ...] | None = None
     for x, y, r in zip(xs, ys, result.rows, strict=True):
         if r.profile.minimum.products != previous:  # label where the products change
