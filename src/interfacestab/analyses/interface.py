@@ -32,7 +32,7 @@ from interfacestab.analyses.interface_kinks import (
     open_points,
     reactant_energy,
 )
-from interfacestab.analyses.targets import ParsedFormula, load_system, parse_input, resolve_target
+from interfacestab.analyses.targets import ParsedFormula, Target, load_system, parse_input, resolve_target
 from interfacestab.chem import Composition, chemsys, format_composition
 from interfacestab.conventions import (
     COMPOSITION_TOL,
@@ -250,7 +250,7 @@ class InterfacePair:
         self.entries = entries
         self.ion = ion
         self.use_entry_energies = use_entry_energies
-        self.a, self.b = resolve_target(entries, reactant_a), resolve_target(entries, reactant_b)
+        self.a, self.b = self._resolve(entries, reactant_a), self._resolve(entries, reactant_b)
         if open_system:
             check_open_ion(ion)
         needed = set(self.a.composition) | set(self.b.composition) | ({ion} if open_system and ion else set())
@@ -282,6 +282,10 @@ class InterfacePair:
         self.n_lp = 0
 
     # -- the point sets and LPs; a subclass may share them between pairs (the interface matrix) --
+    def _resolve(self, entries: EntrySet, reactant: str | Composition | ParsedFormula) -> Target:
+        """The reactant found in the entries (in the data, or virtual)."""
+        return resolve_target(entries, reactant)
+
     def _closed_points(self, entries: EntrySet) -> PhasePoints:
         """The closed-system phase points of the pair's entries."""
         return closed_points(entries)

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
     from interfacestab.analyses.interface import InterfaceProfile
     from interfacestab.analyses.interface_kinks import PhasePoints
+    from interfacestab.analyses.targets import Target
+    from interfacestab.chem import Composition
     from interfacestab.entries import EntrySet
     from interfacestab.store.database import Store
 
@@ -350,7 +352,23 @@ class SharedModels:
         self._open: dict[tuple[int, str, float], PhasePoints] = {}
         self._models: dict[int, tuple[PhasePoints, Any]] = {}
         self._energies: dict[tuple[int, bytes], float] = {}
+        self._targets: dict[tuple[str, str, object], Target] = {}
         self.models_built = 0
+
+    def resolve(self, entries: EntrySet, reactant: str | Composition | ParsedFormula) -> Target:
+        """The reactant found in the entries, once per source and composition.
+
+        A compound is found among the entries of exactly its own elements, which are the same in
+        every system that contains them, so the answer does not depend on the pair.
+        """
+        from interfacestab.analyses.targets import resolve_target
+        from interfacestab.entries import composition_key
+
+        given = parse_input(reactant)
+        key = (entries.source.name, given.text, composition_key(given.composition))
+        if key not in self._targets:
+            self._targets[key] = resolve_target(entries, given)
+        return self._targets[key]
 
     def closed(self, entries: EntrySet) -> PhasePoints:
         """The closed points of an entry set (one per source and chemical system)."""
@@ -408,6 +426,9 @@ def _shared_pair_class() -> type:
                      *, ion: str, open_system: bool) -> None:  # fmt: skip
             self.shared = shared
             super().__init__(entries, a, b, ion=ion, open_system=open_system)
+
+        def _resolve(self, entries: EntrySet, reactant: str | Composition | ParsedFormula) -> Target:
+            return self.shared.resolve(entries, reactant)
 
         def _closed_points(self, entries: EntrySet) -> PhasePoints:
             return self.shared.closed(entries)
@@ -539,6 +560,8 @@ def interface_matrix(
         covered = st.covered_elements(info.name)
         for name, given in parsed.items():
             comp = given.composition
+            if set(comp) <= covered:  # every element is in some compound: the system is covered
+                continue
             entries = st.entries(set(comp), info.name)
             try:
                 require_data(entries, set(comp), covered & set(comp))
@@ -565,9 +588,10 @@ def interface_matrix(
         "state_of_charge": state_of_charge,
         **source_fingerprint(info),
     }
-    if chunk_size is None:
+    if chunk_size is None:  # each task opens the store once (a full integrity check): few, large tasks
         n_workers = max(1, workers or os.cpu_count() or 1) if scheduler is None else 8
-        chunk_size = max(MATRIX_CHUNK_SIZE, -(-len(pairs) // (4 * n_workers)))
+        per_worker = 4 if out is not None else 1  # checkpointed: rows reach the checkpoint chunk by chunk
+        chunk_size = max(MATRIX_CHUNK_SIZE, -(-len(pairs) // (per_worker * n_workers)))
     done, computed = run_resumable(
         matrix_chunk,
         pairs,
