@@ -276,3 +276,15 @@ def test_pairs_of_one_system_share_points_and_one_lp_model(snapshot_store) -> No
         )
     assert systems.loads == 1
     assert shared.models_built == 1
+
+
+def test_an_electrode_made_only_of_the_ion_fails_its_cells_when_charged(snapshot_store) -> None:
+    """Removing all the Li of Li metal leaves nothing: an error cell (it crashed with a TypeError before)."""
+    from interfacestab.analyses.interface import at_state_of_charge
+
+    with pytest.raises(AnalysisError, match="leaves nothing"):
+        at_state_of_charge("Li", "Li", 1.0)
+    m = interface_matrix(["Li6PS5Cl"], ["LiCoO2", "Li"], state_of_charge=1.0, store_path=snapshot_store.path, workers=1)
+    assert m.cell("Li6PS5Cl", "LiCoO2").electrode_formula == "CoO2"
+    li = m.cell("Li6PS5Cl", "Li")
+    assert li.error is not None and "leaves nothing" in li.error

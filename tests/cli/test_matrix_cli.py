@@ -187,3 +187,9 @@ def test_every_pair_failing_is_an_error(snapshot_store: Store) -> None:
     assert run.returncode == 1
     assert json.loads(run.stdout)["cells"][0]["error"]  # the output still says why
     assert "all 1 pairs failed" in run.stderr
+
+
+def test_interface_of_fully_charged_lithium_is_one_line(snapshot_store: Store) -> None:
+    run = run_script("--store", str(snapshot_store.path), "interface", "Li6PS5Cl", "Li", "--soc-b", "1")
+    assert run.returncode == 1 and run.stdout == ""
+    assert "leaves nothing" in one_error_line(run.stderr)

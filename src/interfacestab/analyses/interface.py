@@ -420,6 +420,9 @@ def remove_ion(composition: Composition, ion: str, fraction: float) -> Compositi
     out[ion] = composition[ion] * (1 - fraction)
     if out[ion] < ENERGY_NOISE_eV_per_atom:
         del out[ion]
+    if not out:
+        msg = f"{format_composition(composition)} is all {ion}: removing {fraction:g} of it leaves nothing to react"
+        raise AnalysisError(msg)
     return out
 
 

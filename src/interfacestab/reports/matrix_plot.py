@@ -50,7 +50,7 @@ def matrix_heatmap(result: InterfaceMatrix) -> Figure:
         dark = value < 0.6 * low
         ax.text(j, i, fmt_energy(float(value)), ha="center", va="center", fontsize=9,
                 color="white" if dark else "black")  # fmt: skip
-    ax.set_xticks(range(cols), [_label(e) for e in result.electrodes], rotation=30, ha="right")
+    ax.set_xticks(range(cols), [_electrode_label(result, j) for j in range(cols)], rotation=30, ha="right")
     ax.set_yticks(range(rows), [_label(e) for e in result.electrolytes])
     ax.set_xlabel("electrode")
     ax.set_ylabel("electrolyte")
@@ -70,6 +70,15 @@ def _cmap():  # type: ignore[no-untyped-def]
     from matplotlib import colormaps
 
     return colormaps["Reds_r"].with_extremes(bad="lightgrey")
+
+
+def _electrode_label(result: InterfaceMatrix, column: int) -> str:
+    """The electrode as given, and as reacted when that differs (``LiCoO2 (CoO2)`` at a state of charge)."""
+    name = result.electrodes[column]
+    reacted = next(
+        (c.electrode_formula for c in result.cells[column :: len(result.electrodes)] if c.electrode_formula), name
+    )
+    return _label(name) if reacted == name else f"{_label(name)} ({_label(reacted)})"
 
 
 def _label(formula: str) -> str:
