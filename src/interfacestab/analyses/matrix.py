@@ -355,6 +355,13 @@ class SharedModels:
         self._targets: dict[tuple[str, str, object], Target] = {}
         self.models_built = 0
 
+    def forget_systems(self) -> None:
+        """Drop the points, models and hull energies (the next pairs are of another system); keep the reactants."""
+        self._closed.clear()
+        self._open.clear()
+        self._models.clear()
+        self._energies.clear()
+
     def resolve(self, entries: EntrySet, reactant: str | Composition | ParsedFormula) -> Target:
         """The reactant found in the entries, once per source and composition.
 
@@ -471,7 +478,12 @@ def matrix_chunk(pairs: list[MatrixPair], setup: MatrixSetup) -> list[dict[str, 
     open_system = setup.voltage_V is not None
     with open_store(setup.store_path, create=False) as store:
         systems, shared = SystemCache(store, setup.source), SharedModels()
-        for pair in pairs:
+        current = None
+        for pair in pairs:  # grouped by system: the models of the system before are done with
+            system = pair.system(setup.ion, open_system)
+            if system != current:
+                shared.forget_systems()
+                current = system
             try:
                 cell = pair_cell(pair, setup, systems, shared)
             except InterfaceStabError as exc:
@@ -590,7 +602,8 @@ def interface_matrix(
     }
     if chunk_size is None:  # each task opens the store once (a full integrity check): few, large tasks
         n_workers = max(1, workers or os.cpu_count() or 1) if scheduler is None else 8
-        per_worker = 4 if out is not None else 1  # checkpointed: rows reach the checkpoint chunk by chunk
+        # checkpointed or large: rows reach the checkpoint and the progress bar chunk by chunk
+        per_worker = 4 if out is not None or len(pairs) > 400 else 1
         chunk_size = max(MATRIX_CHUNK_SIZE, -(-len(pairs) // (per_worker * n_workers)))
     done, computed = run_resumable(
         matrix_chunk,
