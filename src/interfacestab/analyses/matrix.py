@@ -352,6 +352,7 @@ class SharedModels:
         self._open: dict[tuple[int, str, float], PhasePoints] = {}
         self._models: dict[int, tuple[PhasePoints, Any]] = {}
         self._energies: dict[tuple[int, bytes], float] = {}
+        self._cold_at: dict[int, bytes | None] = {}  # the composition of a model's last solve, when it was cold
         self._targets: dict[tuple[str, str, object], Target] = {}
         self.models_built = 0
 
@@ -361,6 +362,7 @@ class SharedModels:
         self._open.clear()
         self._models.clear()
         self._energies.clear()
+        self._cold_at.clear()
 
     def resolve(self, entries: EntrySet, reactant: str | Composition | ParsedFormula) -> Target:
         """The reactant found in the entries, once per source and composition.
@@ -395,21 +397,25 @@ class SharedModels:
             self._open[key] = open_points(closed, ion, mu)
         return self._open[key]
 
-    def model(self, points: PhasePoints) -> Any:
-        """The one HiGHS model of ``points``, its last basis cleared (kept with the points, so its key stays theirs).
+    def model(self, points: PhasePoints, start: np.ndarray | None = None) -> Any:
+        """The one HiGHS model of ``points`` (kept with the points, so its key stays theirs), ready to start cold.
 
-        Every path starts cold, as on a model of its own: a pair's numbers do not depend on which
-        pairs were solved before it (on this worker, in this chunk), so a resumed or distributed
-        run gives the same numbers as ``interface``.
+        Every solve starts as on a model of its own: a pair's numbers do not depend on which pairs
+        were solved before it (on this worker, in this chunk), so a resumed or distributed run gives
+        the same numbers as ``interface``. The basis is cleared, unless the model's last solve was a
+        cold one at ``start`` (a path's first composition, its b end): that basis is the one a cold
+        solve at ``start`` ends in, so it is kept and the solve is not done twice.
         """
         from interfacestab.engine.lp import hull_model
 
-        found = self._models.get(id(points))
+        key = id(points)
+        found = self._models.get(key)
         if found is None:
-            found = self._models[id(points)] = (points, hull_model(points.fractions, points.energies))
+            found = self._models[key] = (points, hull_model(points.fractions, points.energies))
             self.models_built += 1
-        else:
+        elif start is None or self._cold_at.get(key) != start.tobytes():
             found[1].clearSolver()
+        self._cold_at[key] = None
         return found[1]
 
     def hull_energy(self, points: PhasePoints, vec: np.ndarray) -> float:
@@ -420,6 +426,7 @@ class SharedModels:
         if key not in self._energies:
             path = PathHull(points.fractions, points.energies, vec, vec, model=self.model(points))
             self._energies[key] = path.evaluate(1.0).energy
+            self._cold_at[id(points)] = vec.tobytes()
         return self._energies[key]
 
 
@@ -447,7 +454,7 @@ def _shared_pair_class() -> type:
             return self.shared.hull_energy(points, vec)
 
         def _path(self, points: PhasePoints, pa: np.ndarray, pb: np.ndarray) -> PathHull:
-            return PathHull(points.fractions, points.energies, pa, pb, model=self.shared.model(points))
+            return PathHull(points.fractions, points.energies, pa, pb, model=self.shared.model(points, start=pb))
 
     return SharedPair
 
