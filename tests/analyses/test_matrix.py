@@ -288,3 +288,16 @@ def test_an_electrode_made_only_of_the_ion_fails_its_cells_when_charged(snapshot
     assert m.cell("Li6PS5Cl", "LiCoO2").electrode_formula == "CoO2"
     li = m.cell("Li6PS5Cl", "Li")
     assert li.error is not None and "leaves nothing" in li.error
+
+
+def test_graded_cells_are_coloured_in_a_terminal(closed) -> None:
+    """The table colours a cell by its tone (red for Li6PS5Cl | Li) in a colour terminal, and only there."""
+    import io
+
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    Console(file=buffer, width=200, force_terminal=True, color_system="standard").print(reports.render(closed))
+    li6_li = f"{closed.cell('Li6PS5Cl', 'Li').reaction_energy_eV_per_atom:.3f}"
+    assert f"\x1b[31m{li6_li}" in buffer.getvalue()  # red
+    assert "\x1b[" not in render_rich.to_text(reports.render(closed))

@@ -78,8 +78,8 @@ def _rich_table(table: model.Table, columns: Sequence[int], title: str) -> Table
         else:
             out.add_column(header, justify=c.align, no_wrap=True)
     for row in table.rows:
-        tones = row.tones or ("",) * len(row.cells)
-        cells = (Text(row.cells[i], style=TONE_STYLES.get(tones[i], "")) for i in columns)
+        tones = row.tones
+        cells = (Text(row.cells[i], style=TONE_STYLES.get(tones[i] if i < len(tones) else "", "")) for i in columns)
         out.add_row(*cells, style="bold" if row.emphasis else None)
     if not table.rows and table.empty and columns:
         out.add_row(*([Text(table.empty, style="dim")] + [Text("")] * (len(columns) - 1)))
