@@ -9,6 +9,7 @@ import typer
 
 from interfacestab_cli.console import info, user_errors
 from interfacestab_cli.options import (
+    INPUT_PANEL,
     MAX_GRID_POINTS,
     OUTPUT_PANEL,
     THERMO_PANEL,
@@ -27,6 +28,8 @@ from interfacestab_cli.output import output_format, report
 from interfacestab_cli.state import open_store_for
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from interfacestab.analyses.interface import InterfaceProfile
     from interfacestab.analyses.sweep import InterfaceSweep
 
@@ -147,6 +150,19 @@ def interface(
             show_default=False,
         ),
     ] = None,
+    scan: Annotated[
+        str | None,
+        typer.Option(
+            "--scan",
+            metavar="x=START:STOP:STEP",
+            help="A or B is a template with a variable, e.g. Li6+xP1-xGexS5I: the most negative reaction and its "
+            "products at each value (end included; or x=V1,V2,...; at most "
+            f"{MAX_GRID_POINTS} values), as `window --scan`. Rows say whether each composition is in the data or "
+            "virtual (placed on the hull). Not with --sweep.",
+            rich_help_panel=INPUT_PANEL,
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Interface reactions of A | B: reaction energy at every kink of the mixing line, and its minimum.
 
@@ -164,7 +180,15 @@ def interface(
         usage_error(ctx, "--x molar sets the x of the interface curve; a --sweep plot has voltage on its x axis")
     if operating_voltage is not None and sweep is None:
         usage_error(ctx, "--operating-voltage marks a voltage on a --sweep plot; add --sweep V1:V2:STEP")
+    if scan is not None and sweep is not None:
+        usage_error(ctx, "--scan and --sweep cannot be used together: --scan varies a composition, --sweep the voltage")
+    if scan is not None and (charge_voltage is not None or operating_voltage is not None):
+        usage_error(ctx, "--charge-voltage and --operating-voltage are not available with --scan")
     fmt_name = output_format(ctx, fmt.value, output)  # before any work: a contradicting --format is refused
+    if scan is not None:
+        _scan(ctx, reactant_a, reactant_b, scan, ion=ion.value, voltage=voltage, use_entry_energies=use_entry_energies,
+              soc_a=soc_a, soc_b=soc_b, source=source, fmt_name=fmt_name, output=output, plot=plot)  # fmt: skip
+        return
     charged = None
     with user_errors():
         with open_store_for(ctx) as store:
@@ -203,3 +227,20 @@ def interface(
 
             target = draw_interface_plot(result, plot, x_axis=x_axis.value, operating_voltage_V=operating_voltage)
             info(f"wrote plot to {target}")
+
+
+def _scan(ctx: typer.Context, reactant_a: str, reactant_b: str, scan: str, *, ion: str, voltage: float | None,
+          use_entry_energies: bool, soc_a: float | None, soc_b: float | None, source: str | None, fmt_name: str,
+          output: Path | None, plot: Path | None) -> None:  # fmt: skip
+    """``interface A B --scan x=...``: the library's interface scan, rendered."""
+    with user_errors():
+        from interfacestab.analyses.interface_scan import interface_scan
+
+        with open_store_for(ctx) as store:
+            result = interface_scan(
+                reactant_a, reactant_b, scan, ion=ion, voltage_V=voltage, use_entry_energies=use_entry_energies,
+                state_of_charge_a=soc_a, state_of_charge_b=soc_b, source=source, store=store,
+            )  # fmt: skip
+        for note in result.notes:
+            info(note)
+        report(result, fmt_name, output, plot)

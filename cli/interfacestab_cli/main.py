@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from interfacestab_cli import data, interface, screen, window
+from interfacestab_cli import data, interface, matrix, screen, window
 from interfacestab_cli.console import OneLineErrorsGroup
 from interfacestab_cli.options import DATA_PANEL
 from interfacestab_cli.state import CliState
@@ -31,6 +31,7 @@ app.add_typer(data.app, name="data", rich_help_panel="Data management")
 app.command("window", rich_help_panel="Analyses")(window.window)
 app.command("interface", rich_help_panel="Analyses")(interface.interface)
 app.command("screen", rich_help_panel="Analyses", help=screen.HELP)(screen.screen)
+app.command("matrix", rich_help_panel="Analyses", help=matrix.HELP)(matrix.matrix)
 
 _VERSIONED = ("interfacestab", "pymatgen", "mp-api")
 

@@ -123,6 +123,7 @@ RANGES: dict[str, tuple[float, float, str]] = {
     "--charge-voltage": (0.0, 10.0, "V"),
     "--operating-voltage": (0.0, 10.0, "V"),
     "--max-anode-reaction": (0.0, 10.0, "eV/atom"),
+    "--soc": (0.0, 1.0, ""),
 }
 
 

@@ -56,6 +56,11 @@ _EXPORTS = {
     "SEED_COATINGS": "interfacestab.analyses.screening",
     "Provenance": "interfacestab.provenance",
     "InterfaceStabError": "interfacestab.errors",
+    "interface_matrix": "interfacestab.analyses.matrix",
+    "InterfaceMatrix": "interfacestab.analyses.matrix",
+    "MatrixCell": "interfacestab.analyses.matrix",
+    "interface_scan": "interfacestab.analyses.interface_scan",
+    "InterfaceScan": "interfacestab.analyses.interface_scan",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]
@@ -68,6 +73,8 @@ if TYPE_CHECKING:  # pragma: no cover
         interface_reactions,
         remove_ion,
     )
+    from interfacestab.analyses.interface_scan import InterfaceScan, interface_scan
+    from interfacestab.analyses.matrix import InterfaceMatrix, MatrixCell, interface_matrix
     from interfacestab.analyses.screening import (
         SEED_COATINGS,
         CoatingScreen,

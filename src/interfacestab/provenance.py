@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from typing import ClassVar, Protocol
 
 
+@functools.cache
 def package_version(name: str = "interfacestab") -> str:
-    """Installed version of a distribution, or ``"unknown"`` when it is not installed."""
+    """Installed version of a distribution, or ``"unknown"`` when it is not installed (read once per process)."""
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:

@@ -22,6 +22,7 @@ import numpy as np
 from interfacestab.analyses.interface_kinks import (
     EnergyBasis,
     InterfaceKink,
+    PhasePoints,
     basis_value,
     clean_energy,
     closed_points,
@@ -31,7 +32,7 @@ from interfacestab.analyses.interface_kinks import (
     open_points,
     reactant_energy,
 )
-from interfacestab.analyses.targets import ParsedFormula, load_system, parse_input, resolve_target
+from interfacestab.analyses.targets import ParsedFormula, Target, load_system, parse_input, resolve_target
 from interfacestab.chem import Composition, chemsys, format_composition
 from interfacestab.conventions import (
     COMPOSITION_TOL,
@@ -252,18 +253,20 @@ class InterfacePair:
         self.entries = entries
         self.ion = ion
         self.use_entry_energies = use_entry_energies
-        self.a, self.b = resolve_target(entries, reactant_a), resolve_target(entries, reactant_b)
+        self.a, self.b = self._resolve(entries, reactant_a), self._resolve(entries, reactant_b)
         if open_system:
             check_open_ion(ion)
         needed = set(self.a.composition) | set(self.b.composition) | ({ion} if open_system and ion else set())
         if not needed <= set(entries.elements):
             msg = f"the entry set {entries.chemsys} lacks {sorted(needed - set(entries.elements))}"
             raise AnalysisError(msg)
-        self.closed = closed_points(entries if set(entries.elements) == needed else entries.subset(sorted(needed)))
+        self.closed = self._closed_points(
+            entries if set(entries.elements) == needed else entries.subset(sorted(needed))
+        )
         self.vec_a = composition_vector(self.closed.elements, self.a.composition)
         self.vec_b = composition_vector(self.closed.elements, self.b.composition)
-        self.e_a = reactant_energy(self.closed, self.a, self.vec_a, use_entry_energies)
-        self.e_b = reactant_energy(self.closed, self.b, self.vec_b, use_entry_energies)
+        self.e_a = reactant_energy(self.closed, self.a, self.vec_a, use_entry_energies, self._hull_energy)
+        self.e_b = reactant_energy(self.closed, self.b, self.vec_b, use_entry_energies, self._hull_energy)
         if open_system:
             assert ion is not None
             ia = self.closed.elements.index(ion)
@@ -281,6 +284,27 @@ class InterfacePair:
             raise AnalysisError(msg)
         self.n_lp = 0
 
+    # -- the point sets and LPs; a subclass may share them between pairs (the interface matrix) --
+    def _resolve(self, entries: EntrySet, reactant: str | Composition | ParsedFormula) -> Target:
+        """The reactant found in the entries (in the data, or virtual)."""
+        return resolve_target(entries, reactant)
+
+    def _closed_points(self, entries: EntrySet) -> PhasePoints:
+        """The closed-system phase points of the pair's entries."""
+        return closed_points(entries)
+
+    def _open_points(self, ion: str, mu: float) -> PhasePoints:
+        """The grand-potential points of the closed ones at mu_ion."""
+        return open_points(self.closed, ion, mu)
+
+    def _hull_energy(self, points: PhasePoints, vec: np.ndarray) -> float:
+        """Hull energy of ``points`` at the composition ``vec``."""
+        return hull_energy(points, vec)
+
+    def _path(self, points: PhasePoints, pa: np.ndarray, pb: np.ndarray) -> PathHull:
+        """The hull along the mixing line of ``pa`` and ``pb`` in ``points``."""
+        return PathHull(points.fractions, points.energies, pa, pb)
+
     def profile(self, voltage_V: float | None = None) -> InterfaceProfile:
         """The reaction profile, closed (None) or open to the ion at ``voltage_V`` (V vs A/A+)."""
         a, b, ion = self.a, self.b, self.ion
@@ -288,23 +312,23 @@ class InterfacePair:
             points, pa, pb = self.closed, self.vec_a, self.vec_b
             phi_a, phi_b = self.e_a, self.e_b
             nonion_a = nonion_b = 1.0
-            dE_a = hull_energy(points, pa) - phi_a
-            dE_b = hull_energy(points, pb) - phi_b
+            dE_a = self._hull_energy(points, pa) - phi_a
+            dE_b = self._hull_energy(points, pb) - phi_b
             a_per_atom = (0.0, 0.0)
         else:
             check_voltage(ion, voltage_V)
             assert ion is not None
             mu = mu_from_voltage(voltage_V, ION_CHARGE[ion])
-            points = open_points(self.closed, ion, mu)
+            points = self._open_points(ion, mu)
             ia = self.closed.elements.index(ion)
             nonion_a, nonion_b, pa, pb = self.nonion_a, self.nonion_b, self.pa, self.pb
             phi_a = (self.e_a - self.vec_a[ia] * mu) / nonion_a
             phi_b = (self.e_b - self.vec_b[ia] * mu) / nonion_b
-            dE_a = hull_energy(points, pa) - phi_a
-            dE_b = hull_energy(points, pb) - phi_b
+            dE_a = self._hull_energy(points, pa) - phi_a
+            dE_b = self._hull_energy(points, pb) - phi_b
             a_per_atom = (self.vec_a[ia] / nonion_a, self.vec_b[ia] / nonion_b)
         no_mixing = {a.formula: clean_energy(dE_a), b.formula: clean_energy(dE_b)}
-        path = PathHull(points.fractions, points.energies, pa, pb)
+        path = self._path(points, pa, pb)
         raw = path.kinks()
         self.n_lp += path.n_lp + 2
         kinks = tuple(
@@ -399,6 +423,9 @@ def remove_ion(composition: Composition, ion: str, fraction: float) -> Compositi
     out[ion] = composition[ion] * (1 - fraction)
     if out[ion] < ENERGY_NOISE_eV_per_atom:
         del out[ion]
+    if not out:
+        msg = f"{format_composition(composition)} is all {ion}: removing {fraction:g} of it leaves nothing to react"
+        raise AnalysisError(msg)
     return out
 
 

@@ -19,6 +19,8 @@ from interfacestab.conventions import COMPOSITION_TOL, EV_TO_KJ_PER_MOL, ENERGY_
 from interfacestab.engine.lp import PathHull
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from interfacestab.analyses.targets import Target
     from interfacestab.engine.lp import PathPoint
     from interfacestab.entries import EntrySet
@@ -203,11 +205,20 @@ def composition_vector(elements: tuple[str, ...], comp: Composition) -> np.ndarr
     return vec / vec.sum()
 
 
-def reactant_energy(points: PhasePoints, target: Target, vec: np.ndarray, use_entry: bool) -> float:
-    """A reactant's energy per atom: its data energy (``use_entry``) or the hull energy at its composition."""
+def reactant_energy(
+    points: PhasePoints,
+    target: Target,
+    vec: np.ndarray,
+    use_entry: bool,
+    hull: Callable[[PhasePoints, np.ndarray], float] = hull_energy,
+) -> float:
+    """A reactant's energy per atom: its data energy (``use_entry``) or the hull energy at its composition.
+
+    ``hull`` computes that hull energy (default :func:`hull_energy`; a cache may stand in for it).
+    """
     if use_entry and target.e_form_eV_per_atom is not None:
         return float(target.e_form_eV_per_atom)
-    return hull_energy(points, vec)
+    return hull(points, vec)
 
 
 def make_kink(

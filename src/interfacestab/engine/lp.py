@@ -87,13 +87,16 @@ class PathHull:
     millisecond for a thousand phases.
     """
 
-    def __init__(self, fractions: np.ndarray, energies: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
+    def __init__(
+        self, fractions: np.ndarray, energies: np.ndarray, a: np.ndarray, b: np.ndarray, *, model: Any = None
+    ) -> None:
         self.fractions = np.asarray(fractions, dtype=float)
         self.energies = np.asarray(energies, dtype=float)
         self.a = np.asarray(a, dtype=float)
         self.b = np.asarray(b, dtype=float)
         self.n_lp = 0
-        self._highs = _highs_model(self.fractions, self.energies)
+        # ``model``: a HiGHS model of these same points (:func:`hull_model`) shared by several paths
+        self._highs = model if model is not None else _highs_model(self.fractions, self.energies)
 
     def evaluate(self, x: float) -> PathPoint:
         """Hull energy, phases and a tangent at ``x``."""
@@ -152,6 +155,15 @@ class PathHull:
             if mid.energy > v_star + _ENERGY_TOL:
                 stack += [(p, mid), (mid, q)]
         return _drop_collinear([found[k] for k in sorted(found)])
+
+
+def hull_model(fractions: np.ndarray, energies: np.ndarray) -> Any:
+    """The HiGHS model of a point set, to share between the :class:`PathHull` of several paths (``model=``).
+
+    Each solve sets its own right-hand side and starts from the previous optimal basis, so paths in
+    the same point set can take turns on one model.
+    """
+    return _highs_model(np.asarray(fractions, dtype=float), np.asarray(energies, dtype=float))
 
 
 def _highs_model(fractions: np.ndarray, energies: np.ndarray) -> Any:

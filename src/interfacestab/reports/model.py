@@ -60,10 +60,15 @@ class Column:
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """Cells of one table row (rounded text, one per column); ``emphasis`` marks a highlighted row."""
+    """Cells of one table row (rounded text, one per column); ``emphasis`` marks a highlighted row.
+
+    ``tones`` (optional, one per cell) grades a cell's value for colour: ``good``, ``warn``, ``bad``
+    or ``""``; the terminal colours them, Markdown and plain text ignore them.
+    """
 
     cells: tuple[str, ...]
     emphasis: bool = False
+    tones: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,8 @@ def _items_grid(items: Sequence[model.Item]) -> Table:
     return grid
 
 
+#: Terminal colour of a graded cell (``model.Row.tones``).
+TONE_STYLES = {"good": "green", "warn": "yellow", "bad": "red"}
 #: Narrowest a wrapping column (a formula, a reaction) is squeezed to before the table is split.
 WRAP_MIN_WIDTH = 12
 #: Cells between two columns (padding, rule, padding).
@@ -76,7 +78,9 @@ def _rich_table(table: model.Table, columns: Sequence[int], title: str) -> Table
         else:
             out.add_column(header, justify=c.align, no_wrap=True)
     for row in table.rows:
-        out.add_row(*(Text(row.cells[i]) for i in columns), style="bold" if row.emphasis else None)
+        tones = row.tones
+        cells = (Text(row.cells[i], style=TONE_STYLES.get(tones[i] if i < len(tones) else "", "")) for i in columns)
+        out.add_row(*cells, style="bold" if row.emphasis else None)
     if not table.rows and table.empty and columns:
         out.add_row(*([Text(table.empty, style="dim")] + [Text("")] * (len(columns) - 1)))
     return out
