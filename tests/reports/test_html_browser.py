@@ -21,6 +21,8 @@ from helpers.html_report import parse_page
 from interfacestab.analyses.batch import window_batch
 from interfacestab.analyses.coatings import screen_coatings
 from interfacestab.analyses.interface import interface_for
+from interfacestab.analyses.interface_scan import interface_scan
+from interfacestab.analyses.matrix import interface_matrix
 from interfacestab.analyses.scan import window_scan
 from interfacestab.analyses.sweep import interface_sweep_for
 from interfacestab.analyses.window import window_for
@@ -31,7 +33,7 @@ _REASON = browser_skip_reason()
 pytestmark = pytest.mark.skipif(_REASON is not None, reason=_REASON or "")
 
 SEEDS = ["Li3PO4", "LiNbO3", "Li2ZrO3", "LiAlO2", "LiF", "Li2O", "LiTaO3", "Li2SiO3", "Li3BO3"]
-PAGES = ["window", "scan", "interface", "interface_open", "sweep", "screen", "batch"]
+PAGES = ["window", "scan", "interface", "interface_open", "sweep", "screen", "batch", "interface_scan"]
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +47,10 @@ def results(snapshot_store, tmp_path_factory) -> dict[str, object]:
         "interface_open": interface_for("Li6PS5Cl", "CoO2", voltage_V=4.0, store=snapshot_store),
         "sweep": interface_sweep_for("Li6PS5Cl", "LiCoO2", "0:5:0.5", store=snapshot_store),
         "screen": screen_coatings(SEEDS, "Li6PS5Cl", "LiCoO2", store_path=store_path, workers=1),
+        "interface_scan": interface_scan("Li6+xP1-xGexS5I", "LiCoO2", "x=0:0.4:0.2", store=snapshot_store),
+        "matrix": interface_matrix(
+            ["Li6PS5Cl", "Li3PS4"], ["LiCoO2", "Li", "LiNbO3"], store_path=store_path, workers=1
+        ),
         "batch": window_batch(
             [("Li3PO4", "Li"), ("LiCoO2", "Li"), ("P2S5", "Li")], out, store_path=store_path, workers=1
         ),
@@ -213,3 +219,35 @@ def test_the_harness_sees_network_requests_and_console_errors(browser, tmp_path)
     finally:
         page.close()
         del browser.blocked[before:]
+
+
+def test_matrix_heatmap_renders_offline_and_a_cell_hover_names_its_reaction(browser, files, results) -> None:
+    matrix = results["matrix"]
+    page, log = browser.open(files["matrix"])
+    try:
+        assert log.console_errors == [] and log.page_errors == [], (log.console_errors, log.page_errors)
+        assert [u for u in log.requests if not u.startswith("file:")] == []
+        spread, colours = pixel_spread(page.locator("#figure-1").screenshot())
+        assert spread > 5 and colours > 20, (spread, colours)
+        page.locator("#figure-1").scroll_into_view_if_needed()
+        for row, electrolyte in enumerate(matrix.electrolytes):
+            for col, electrode in enumerate(matrix.electrodes):
+                x, y = page.evaluate(
+                    """([r, c]) => {
+                        const gd = document.getElementById("figure-1");
+                        const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+                        const box = gd.getBoundingClientRect();
+                        return [box.left + xa._offset + xa.c2p(c), box.top + ya._offset + ya.c2p(r)];
+                    }""",
+                    [row, col],
+                )
+                page.mouse.move(x - 30, y - 30)
+                page.mouse.move(x, y, steps=4)
+                label = page.locator("#figure-1 .hoverlayer .hovertext")
+                label.first.wait_for(state="visible", timeout=10_000)
+                shown = " ".join(label.all_text_contents())
+                cell = matrix.cell(electrolyte, electrode)
+                assert f"{electrolyte} | {electrode}" in shown
+                assert fmt_phases(cell.products) in shown
+    finally:
+        page.close()

@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 
     from interfacestab.analyses.batch import BatchResult
     from interfacestab.analyses.interface import InterfaceProfile
+    from interfacestab.analyses.interface_scan import InterfaceScan
+    from interfacestab.analyses.matrix import InterfaceMatrix
     from interfacestab.analyses.scan import WindowScan
     from interfacestab.analyses.screening import CoatingScreen
     from interfacestab.analyses.sweep import InterfaceSweep
@@ -482,6 +484,117 @@ def scan_figures(result: WindowScan) -> tuple[InteractiveFigure, ...]:
     return (
         InteractiveFigure(
             f"Window limits of {result.template} vs {var}: hover a value for its formula and products.",
+            {"data": data, "layout": layout},
+        ),
+    )
+
+
+@register_interactive("interfacestab.analyses.matrix.InterfaceMatrix")
+def matrix_figures(result: InterfaceMatrix) -> tuple[InteractiveFigure, ...]:
+    """A heatmap of the most negative reaction energy of every pair; hovering a cell shows its reaction."""
+    rows, cols = list(result.electrolytes), list(result.electrodes)
+    if not rows or not cols:
+        return ()
+    unit = f"eV per non-{result.ion} atom" if result.open_system else "eV/atom"
+    z: list[list[float | None]] = []
+    texts: list[list[str]] = []
+    labels: list[list[str]] = []
+    for electrolyte in rows:
+        z_row, text_row, label_row = [], [], []
+        for electrode in cols:
+            cell = result.cell(electrolyte, electrode)
+            energy = cell.reaction_energy_eV_per_normalising_atom
+            ok = cell.error is None and energy is not None and _finite(energy)
+            z_row.append(energy if ok else None)
+            label_row.append(fmt_energy(energy) if ok else "n/a")
+            lines = [("", f"{_escape(electrolyte)} | {_escape(electrode)}")]
+            if ok:
+                lines += [
+                    (f"E_rxn ({unit})", fmt_energy(energy)),
+                    ("E_rxn (kJ/mol)", fmt_kJ_per_mol(cell.reaction_energy_kJ_per_mol)),
+                    ("x (atomic, electrolyte)", fmt_fraction(cell.x_atomic_electrolyte)),
+                    ("products", fmt_phases(cell.products)),
+                    ("reaction", _escape(cell.reaction)),
+                ]
+            else:
+                lines.append(("not computed", _escape(cell.error or "no reaction energy")))
+            text_row.append(_hover(lines))
+        z.append(z_row)
+        texts.append(text_row)
+        labels.append(label_row)
+    data = [
+        {
+            "type": "heatmap",
+            "x": [_escape(c) for c in cols],
+            "y": [_escape(r) for r in rows],
+            "z": z,
+            "text": labels,
+            "texttemplate": "%{text}",
+            "customdata": texts,
+            "hovertemplate": "%{customdata}<extra></extra>",
+            "colorscale": "RdYlGn",
+            "zmax": 0.0,
+            "colorbar": {"title": {"text": f"E_rxn ({unit})"}},
+        }
+    ]
+    where = "closed" if result.voltage_V is None else f"open to {result.ion} at {fmt_voltage(result.voltage_V)} V"
+    layout = _layout(
+        f"Most negative reaction energy of each pair ({where})",
+        xaxis=_axis("electrode"),
+        yaxis=_axis("electrolyte", autorange="reversed"),
+    )
+    return (
+        InteractiveFigure(
+            "Most negative reaction energy of every electrolyte | electrode pair: hover a cell for its reaction.",
+            {"data": data, "layout": layout},
+        ),
+    )
+
+
+@register_interactive("interfacestab.analyses.interface_scan.InterfaceScan")
+def interface_scan_figures(result: InterfaceScan) -> tuple[InteractiveFigure, ...]:
+    """The most negative reaction energy vs the scan variable; hovering a value shows its products."""
+    rows = list(result.rows)
+    if not rows:
+        return ()
+    xs, ys, texts = [], [], []
+    unit = ""
+    for r in rows:
+        minimum = r.profile.minimum
+        energy = minimum.reaction_energy_eV_per_normalising_atom
+        unit = interface_energy_unit(r.profile)
+        xs.append(r.value)
+        ys.append(energy if _finite(energy) else None)
+        where = "in the data" if r.in_database else "virtual: placed on the hull"
+        texts.append(
+            _hover(
+                [
+                    ("", f"{result.variable} = {fmt_scan_value(r.value)}: {_escape(r.formula)} ({where})"),
+                    (f"E_rxn ({unit})", fmt_energy(energy)),
+                    ("products", fmt_phases(minimum.products)),
+                ]
+            )
+        )
+    data = [
+        {
+            "type": "scatter",
+            "x": xs,
+            "y": ys,
+            "mode": "lines+markers",
+            "line": {"color": BLUE, "width": 2},
+            "name": "most negative reaction energy",
+            "text": texts,
+            "hovertemplate": "%{text}<extra></extra>",
+        }
+    ]
+    layout = _layout(
+        f"{_escape(result.template)} | {_escape(result.partner)}: reaction energy vs {result.variable}",
+        xaxis=_axis(f"{result.variable} in {_escape(result.template)}"),
+        yaxis=_axis(f"most negative reaction energy ({unit})"),
+    )
+    return (
+        InteractiveFigure(
+            f"Most negative reaction energy of {result.template} with {result.partner} vs {result.variable}.",
             {"data": data, "layout": layout},
         ),
     )
