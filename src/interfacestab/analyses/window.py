@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
+from interfacestab.analyses.interphase import Interphase
 from interfacestab.analyses.reactions import reaction_string
 from interfacestab.analyses.targets import ParsedFormula, Target, load_system, parse_input, resolve_target
 from interfacestab.analyses.window_routes import HullRoute, LPRoute, Route
@@ -69,6 +70,8 @@ class WindowStage:
         decomposition_energy_low_eV_per_nonion_atom: The same at ``voltage_low_V``.
         decomposition_energy_high_eV_per_nonion_atom: The same at ``voltage_high_V`` (None when open).
         is_window: Whether this is the target's own stability stage.
+        interphase: Character of the stage's products (band gaps, verdict, volume change); None for
+            the window stage (no reaction) or when not annotated (:mod:`interfacestab.analyses.interphase`).
     """
 
     voltage_low_V: float
@@ -80,6 +83,7 @@ class WindowStage:
     decomposition_energy_low_eV_per_nonion_atom: float
     decomposition_energy_high_eV_per_nonion_atom: float | None
     is_window: bool
+    interphase: Interphase | None = None
 
     def to_dict(self) -> dict[str, object]:
         """JSON-safe dictionary keyed by field name."""
@@ -93,6 +97,7 @@ class WindowStage:
             "decomposition_energy_low_eV_per_nonion_atom": self.decomposition_energy_low_eV_per_nonion_atom,
             "decomposition_energy_high_eV_per_nonion_atom": self.decomposition_energy_high_eV_per_nonion_atom,
             "is_window": self.is_window,
+            "interphase": None if self.interphase is None else self.interphase.to_dict(),
         }
 
 
@@ -129,6 +134,9 @@ class StabilityWindow:
     provenance: Provenance
     notes: tuple[str, ...] = field(default=())
     input_formula: str = ""
+    reduction_interphase: Interphase | None = None
+    oxidation_interphase: Interphase | None = None
+    interphase_at_ion_metal: Interphase | None = None
 
     @property
     def width_V(self) -> float | None:
@@ -162,6 +170,17 @@ class StabilityWindow:
             "profile": [s.to_dict() for s in self.profile],
             "notes": list(self.notes),
             "provenance": self.provenance.to_dict(),
+            **self._interphase_dict(),
+        }
+
+    def _interphase_dict(self) -> dict[str, object]:
+        """The interphases at both limits and at the ion metal (0 V), None where there is no reaction."""
+        return {
+            "reduction_interphase": None if self.reduction_interphase is None else self.reduction_interphase.to_dict(),
+            "oxidation_interphase": None if self.oxidation_interphase is None else self.oxidation_interphase.to_dict(),
+            "interphase_at_ion_metal": (
+                None if self.interphase_at_ion_metal is None else self.interphase_at_ion_metal.to_dict()
+            ),
         }
 
     #: Columns of :meth:`to_rows` (the CSV), in order: the window, its stage, the provenance.
@@ -170,14 +189,18 @@ class StabilityWindow:
         "material_id", "stabilized", "stabilization_policy", "voltage_low_V", "voltage_high_V",
         "ion_per_formula_unit", "phases", "reaction", "decomposition_energy_eV_per_nonion_atom",
         "decomposition_energy_low_eV_per_nonion_atom", "decomposition_energy_high_eV_per_nonion_atom", "is_window",
-        *Provenance.COLUMNS,
+        *Provenance.COLUMNS, *Interphase.COLUMNS,
     )  # fmt: skip
 
     def to_rows(self) -> list[dict[str, object]]:
         """Flat rows, one per profile stage from 0 V upward, keyed by ``ROW_FIELDS``."""
         head = {k: v for k, v in self.to_dict().items() if k in self.ROW_FIELDS}
         prov = self.provenance.to_columns()
-        return [{c: {**head, **s.to_dict(), **prov}[c] for c in self.ROW_FIELDS} for s in self.profile]
+        rows = []
+        for s in self.profile:
+            phase = Interphase.empty_columns() if s.interphase is None else s.interphase.to_columns()
+            rows.append({c: {**head, **s.to_dict(), **prov, **phase}[c] for c in self.ROW_FIELDS})
+        return rows
 
 
 def stability_window(
@@ -446,7 +469,7 @@ def window_for(
     elements = sorted(set(given.composition) | {ion})
     entries = load_system(elements, source=source, store=store)
     hull = cache.get(entries) if cache is not None and len(elements) < LP_ROUTE_MIN_ELEMENTS else None
-    return stability_window(
+    result = stability_window(
         entries,
         given,
         ion=ion,
@@ -454,3 +477,14 @@ def window_for(
         energy_above_hull_eV_per_atom=energy_above_hull_eV_per_atom,
         hull=hull,
     )
+    return with_interphases(result, store)
+
+
+def with_interphases(result: StabilityWindow, store: Store | None) -> StabilityWindow:
+    """The window annotated with the interphase character of its products (one property lookup)."""
+    from interfacestab.analyses import interphase
+    from interfacestab.store import store_or_default
+
+    with store_or_default(store) as st:
+        table = interphase.load_properties(st, interphase.window_formulas(result))
+    return interphase.annotate_window(result, table)

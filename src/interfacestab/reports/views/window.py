@@ -16,8 +16,14 @@ from interfacestab.reports.format import (
     mark,
     provenance_lines,
 )
-from interfacestab.reports.model import Column, Item, Report, Row, Table
+from interfacestab.reports.model import Column, Item, Report, Row, Section, Table
 from interfacestab.reports.registry import View, register
+from interfacestab.reports.views.interphase_text import (
+    VERDICT_COLUMN,
+    VERDICT_LEGEND,
+    interphase_section,
+    verdict_cell,
+)
 
 if TYPE_CHECKING:
     from interfacestab.analyses.window import StabilityWindow, WindowStage
@@ -93,6 +99,19 @@ def _head(result: StabilityWindow) -> tuple[Item, ...]:
     return tuple(items)
 
 
+def _interphase_sections(result: StabilityWindow) -> tuple[Section, ...]:
+    """The interphase at both limits and at the ion metal (0 V): verdict, products' gaps, volume change."""
+    ion = result.ion
+    lines = [
+        (f"reduction (below {fmt_voltage(result.reduction_limit_V)} V)", result.reduction_interphase),
+        (f"oxidation (above {fmt_voltage(result.oxidation_limit_V)} V)", result.oxidation_interphase),
+    ]
+    if result.interphase_at_ion_metal is not None and result.interphase_at_ion_metal != result.reduction_interphase:
+        lines.append((f"at {ion} metal (0 V)", result.interphase_at_ion_metal))
+    lines = [(k, v) for k, v in lines if v is not None]
+    return interphase_section("interphase character of the products", lines)
+
+
 def window_report(result: StabilityWindow, *, top: int | None = None) -> Report:
     """The report of a stability window (``top`` is not used)."""
     ion = result.ion
@@ -104,6 +123,7 @@ def window_report(result: StabilityWindow, *, top: int | None = None) -> Report:
         Column(("reaction",), "reaction", wrap=True),
         Column(("decomposition_energy_eV_per_nonion_atom",), "E_decomp", f"eV/non-{ion} atom", align="right"),
         Column(("is_window",), ""),
+        VERDICT_COLUMN,
     )
     rows = tuple(
         Row(
@@ -115,6 +135,7 @@ def window_report(result: StabilityWindow, *, top: int | None = None) -> Report:
                 stage_reaction_text(s),
                 fmt_energy(s.decomposition_energy_eV_per_nonion_atom),
                 mark(s.is_window),
+                verdict_cell(s.interphase),
             ),
             emphasis=s.is_window,
         )
@@ -125,12 +146,14 @@ def window_report(result: StabilityWindow, *, top: int | None = None) -> Report:
         f"{ion} per f.u.: {ion} taken up (+) or released (-) per formula unit of {result.formula}",
         f"E_decomp: grand-potential decomposition energy per non-{ion} atom at the stage end farthest "
         "from the window (within 0-5 V)",
+        VERDICT_LEGEND,
     )
     return Report(
         title=f"{result.formula}: stability window vs {ion}/{ion}+",
         head=_head(result),
         tables=(Table(f"voltage profile (V vs {ion}/{ion}+)", columns, rows),),
         legend=legend,
+        sections=_interphase_sections(result),
         notes=tuple(result.notes),
         provenance=provenance_lines(result.provenance),
     )
