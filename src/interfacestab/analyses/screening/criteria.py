@@ -30,6 +30,8 @@ class ScreeningCriteria:
     scale_e_above_hull_eV_per_atom: float = conv.SCREEN_SCALE_E_ABOVE_HULL_eV_per_atom
     scale_voltage_V: float = conv.SCREEN_SCALE_VOLTAGE_V
     scale_reaction_eV_per_atom: float = conv.SCREEN_SCALE_REACTION_eV_per_atom
+    #: band-gap gate of the coating itself (eV), reported beside the criteria (not in the score)
+    min_coating_band_gap_eV: float = conv.SCREEN_MIN_COATING_BAND_GAP_eV
 
     @classmethod
     def for_ion(cls, ion: str, **overrides: float | None) -> ScreeningCriteria:

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
     from interfacestab.analyses.interface import InterfaceProfile
+    from interfacestab.analyses.interface_kinks import InterfaceKink
+    from interfacestab.analyses.window import StabilityWindow
     from interfacestab.engine.cache import HullCache
     from interfacestab.store.database import Store
 
@@ -79,10 +81,13 @@ def screen_candidate(
         entries = store.entries(elements, setup.source)
         return interface_reactions(entries, comp, partner, ion=ion, voltage_V=voltage)
 
+    minima: list[tuple[InterfaceProfile, InterfaceKink]] = []
+
     def reaction(partner: Composition) -> tuple[float | None, tuple[str, ...]]:
         """Closed: the most negative reaction energy (eV per atom of the mixture) and its products."""
-        minimum = profile(partner).minimum
-        return minimum.reaction_energy_eV_per_atom, minimum.products
+        closed = profile(partner)
+        minima.append((closed, closed.minimum))
+        return closed.minimum.reaction_energy_eV_per_atom, closed.minimum.products
 
     def open_reaction(partner: Composition, voltage: float) -> float | None:
         """Open: the most negative mutual energy (eV per non-A atom; each side's own reservoir reaction out)."""
@@ -128,7 +133,62 @@ def screen_candidate(
         mean_margin=float(sum(margins.values()) / len(margins)),
         passed=all(passes.values()),
         failed_criteria=tuple(k for k, ok in passes.items() if not ok),
+        **coating_interphase_fields(window, minima, setup.criteria.min_coating_band_gap_eV, store),
     )
+
+
+def coating_interphase_fields(
+    window: StabilityWindow,
+    minima: list[tuple[InterfaceProfile, InterfaceKink]],
+    min_gap_eV: float,
+    store: Store,
+) -> dict[str, Any]:
+    """The interphase fields of a coating's result: its own gap and gate, each reaction's verdict, flags."""
+    from interfacestab.analyses import interphase
+
+    formulas = {window.formula} | {f for profile, kink in minima for f in (*kink.products, *_reactants(profile))}
+    table = interphase.load_properties(store, formulas)
+    coating = interphase.characterize(window.formula, table.get(window.formula))
+    kinks = [
+        interphase.annotate_kink(
+            kink,
+            (profile.composition_a, profile.reactant_a),
+            (profile.composition_b, profile.reactant_b),
+            table,
+            ion=profile.ion,
+            open_system=False,
+            source_name=profile.provenance.source.name,
+        ).interphase
+        for profile, kink in minima
+    ]
+    electrolyte, cathode, charged = [*kinks, None, None, None][:3]
+    metallic = tuple(dict.fromkeys(f for k in kinks if k is not None for f in k.metallic_phases))
+
+    def verdict_of(phase: interphase.Interphase | None) -> str:
+        return "" if phase is None else str(phase.verdict)
+
+    return {
+        "coating_band_gap_min_eV": coating.band_gap_min_eV,
+        "coating_band_gap_max_eV": coating.band_gap_max_eV,
+        "coating_band_gap_source": coating.band_gap_source,
+        "coating_electronic_class": str(coating.electronic_class),
+        "coating_ion_conductor": coating.ion_conductor,
+        "band_gap_gate": interphase.band_gap_gate(coating, min_gap_eV),
+        "reduction_interphase": verdict_of(window.reduction_interphase),
+        "oxidation_interphase": verdict_of(window.oxidation_interphase),
+        "electrolyte_interphase": verdict_of(electrolyte),
+        "cathode_interphase": verdict_of(cathode),
+        "charged_cathode_interphase": verdict_of(charged),
+        "metallic_products": metallic,
+        "interdiffusion_products": tuple(
+            dict.fromkeys(f for k in kinks if k is not None for f in k.interdiffusion_phases)
+        ),
+        "metallic_interphase": bool(metallic),
+    }
+
+
+def _reactants(profile: InterfaceProfile) -> tuple[str, str]:
+    return profile.reactant_a, profile.reactant_b
 
 
 def screen_chunk(candidates: list[Candidate], setup: ScreeningSetup) -> list[dict[str, Any]]:
