@@ -18,6 +18,8 @@ from interfacestab.chem import parse_formula, reduced_formula
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
+    from interfacestab.provenance import SourceInfo
+
 
 class GapSource(StrEnum):
     """Where a band gap comes from, in order of trust when several are known (first wins)."""
@@ -120,12 +122,25 @@ class PropertyTable:
     Built in memory (tests, user data) with :meth:`from_records`, or read from the store.
     """
 
-    __slots__ = ("_by_key", "sources")
+    __slots__ = ("_by_key", "notes", "source_infos", "sources")
 
-    def __init__(self, records: Mapping[str, PhaseProperties], sources: Iterable[str] = ()) -> None:
-        """``records`` maps :func:`property_key` of a formula to its properties; ``sources`` names the data used."""
+    def __init__(
+        self,
+        records: Mapping[str, PhaseProperties],
+        sources: Iterable[str] = (),
+        *,
+        notes: Iterable[str] = (),
+        source_infos: Iterable[PropertySource] = (),
+    ) -> None:
+        """``records`` maps :func:`property_key` of a formula to its properties; ``sources`` names the data used.
+
+        ``notes``: why the table may know less than expected (e.g. a store made before phase
+        properties existed); ``source_infos``: the provenance of each source in ``sources``.
+        """
         self._by_key = dict(records)
         self.sources: tuple[str, ...] = tuple(sources)
+        self.notes: tuple[str, ...] = tuple(notes)
+        self.source_infos: tuple[PropertySource, ...] = tuple(source_infos)
 
     @classmethod
     def from_records(cls, records: Iterable[PhaseProperties], sources: Iterable[str] = ()) -> PropertyTable:
@@ -150,3 +165,107 @@ class PropertyTable:
 
     def __contains__(self, formula: object) -> bool:
         return isinstance(formula, str) and self.get(formula) is not None
+
+
+# -- stored form (helper a: the data layer of issue #11) ------------------------------------------------
+
+#: What a property source may hold (its ``properties``), in the order they are listed.
+PROPERTY_KINDS: tuple[str, ...] = ("band_gap", "is_metal", "volume", "ion_conductor")
+
+
+@dataclass(frozen=True, slots=True)
+class PropertyRow:
+    """What one source knows of one reduced formula (a row of the store's ``phase_properties`` table).
+
+    Attributes:
+        formula: Reduced formula (:func:`property_key`).
+        gap_min_eV: Smallest band gap among the source's rows for the formula (eV), None if none.
+        gap_max_eV: Largest band gap (eV), None if none.
+        n_gaps: How many rows (polymorphs, duplicate measurements) the gap range covers (0: no gap).
+        is_metal: Experimental metal (True) / non-metal (False) label, None if unknown.
+        volume_per_atom_A3: Volume per atom (Å^3/atom), None if unknown.
+        ion_conductor: Whether the phase conducts the working ion, None if unknown.
+    """
+
+    formula: str
+    gap_min_eV: float | None = None
+    gap_max_eV: float | None = None
+    n_gaps: int = 0
+    is_metal: bool | None = None
+    volume_per_atom_A3: float | None = None  # noqa: N815
+    ion_conductor: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PropertySource:
+    """One source of phase properties in the store, with its provenance.
+
+    Attributes:
+        info: Name, description, vintage, origin, content hash, import time, citation; ``n_entries``
+            counts the formulas stored; ``thermo_type`` says what the values are (e.g. the functional).
+        gap_source: Kind of its band gaps (None when it has none).
+        properties: Which of :data:`PROPERTY_KINDS` it holds.
+        n_skipped: Rows of the input that were not imported (unreadable formula, missing or invalid value).
+        skipped: A short description of the skipped rows (first examples), empty when none.
+    """
+
+    info: SourceInfo
+    gap_source: GapSource | None
+    properties: tuple[str, ...]
+    n_skipped: int = 0
+    skipped: str = ""
+
+    @property
+    def name(self) -> str:
+        """The source's name."""
+        return self.info.name
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-safe dictionary: the source's provenance fields plus the property fields."""
+        return {
+            **self.info.to_dict(),
+            "n_formulas": self.info.n_entries,
+            "gap_source": "" if self.gap_source is None else str(self.gap_source),
+            "properties": list(self.properties),
+            "n_skipped": self.n_skipped,
+            "skipped": self.skipped,
+        }
+
+
+def _gap_rank(src: PropertySource) -> int:
+    return GAP_PREFERENCE.index(src.gap_source) if src.gap_source in GAP_PREFERENCE else len(GAP_PREFERENCE)
+
+
+def source_order(sources: Iterable[PropertySource]) -> list[PropertySource]:
+    """Sources in the order their values are used: :data:`GAP_PREFERENCE` (user first), latest import first."""
+    by_latest = sorted(sources, key=lambda s: (s.info.imported_at, s.name), reverse=True)
+    return sorted(by_latest, key=_gap_rank)
+
+
+def combine(formula: str, rows: Iterable[tuple[PropertySource, PropertyRow]]) -> PhaseProperties:
+    """Everything the sources know of one formula, each property from the first source (see :func:`source_order`).
+
+    Band gaps keep one entry per source; volume, metal label and conductor flag come from the
+    first source that has them (user data first, then live MP, then the rest).
+    """
+    by_name = {src.name: (src, row) for src, row in rows}
+    ordered = [by_name[s.name] for s in source_order(src for src, _ in by_name.values())]
+    gaps = tuple(
+        BandGap(row.gap_min_eV, row.gap_max_eV, row.n_gaps, src.gap_source, src.name)
+        for src, row in ordered
+        if src.gap_source is not None and row.gap_min_eV is not None and row.gap_max_eV is not None
+    )
+    metal = next((row.is_metal for _, row in ordered if row.is_metal is not None), None)
+    volume = next(
+        ((row.volume_per_atom_A3, src.name) for src, row in ordered if row.volume_per_atom_A3 is not None), (None, "")
+    )
+    ion = next(((row.ion_conductor, src.name) for src, row in ordered if row.ion_conductor is not None), (None, ""))
+    return PhaseProperties(
+        formula=formula,
+        band_gaps=gaps,
+        experimental_is_metal=metal,
+        volume_per_atom_A3=volume[0],
+        volume_source=volume[1],
+        ion_conductor=ion[0],
+        ion_conductor_source=f"user ({ion[1]})" if ion[1] else "",
+    )

@@ -40,6 +40,7 @@ from interfacestab.errors import DataNotFoundError, StoreError
 from interfacestab.provenance import SourceInfo
 from interfacestab.settings import SNAPSHOT_SOURCE_NAME, SOURCE_ENV, load_settings
 from interfacestab.store import integrity
+from interfacestab.store import properties as _properties
 from interfacestab.store.connection import CHECKED, connect_read_only, file_state
 from interfacestab.store.connection import is_writable as _is_writable
 from interfacestab.store.rows import SCHEMA, SCHEMA_VERSION, corrupt, decode_row, rebuild_hint
@@ -47,6 +48,8 @@ from interfacestab.store.rows import SCHEMA, SCHEMA_VERSION, corrupt, decode_row
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
     from pathlib import Path
+
+    from interfacestab.phase_properties import PropertyRow, PropertySource, PropertyTable
 
 _MAX_SUBSET_ELEMENTS = 14  # above this, filter the source's entries in Python instead of by subsets
 
@@ -228,6 +231,59 @@ class Store:
         """
         digested = [info.name for info in self.sources() if self._digests_of(info.name)]
         integrity.check_store(self._conn, self.path, digested)
+        with self._reading():
+            _properties.check_all(self._conn, self.path)
+
+    # -- phase properties (band gaps, volumes, ion-conductor flags; see store/properties.py) ----------
+    def phase_properties(self, formulas: Iterable[str]) -> PropertyTable:
+        """What every property source knows of these phases, by reduced formula (one indexed query).
+
+        Formulas are written any way (``Li4S2`` is ``Li2S``); one that cannot be read is simply not
+        in the table. A store without phase properties (made before them, or never given any) gives
+        an empty table whose ``notes`` say how to add them. Each row read is checked against its checksum.
+
+        Raises:
+            StoreError: the store cannot be read or a row is damaged.
+        """
+        from interfacestab.errors import FormulaError
+        from interfacestab.phase_properties import property_key
+
+        keys = []
+        for formula in formulas:
+            try:
+                keys.append(property_key(formula))
+            except (FormulaError, ValueError, OverflowError):
+                continue
+        with self._reading():
+            return _properties.lookup(self._conn, self.path, keys)
+
+    def property_sources(self) -> list[PropertySource]:
+        """Every source of phase properties with its provenance and counts, user data first (empty for an old store)."""
+        with self._reading():
+            if not _properties.tables_exist(self._conn):
+                return []
+            return _properties.read_sources(self._conn, self.path)
+
+    def replace_properties(
+        self, source: PropertySource, rows: Iterable[PropertyRow], *, formulas: Iterable[str] | None = None
+    ) -> PropertySource:
+        """Atomically store a property source and its rows; returns it with ``n_entries`` and ``imported_at`` set.
+
+        ``formulas`` None replaces every row of the source; otherwise only the rows of those reduced
+        formulas (and of ``rows``) are replaced and the others kept (a live fetch of one system).
+        A store made before phase properties gets their tables in the same transaction.
+        """
+        listed = list(rows)
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        stamped = replace(source, info=replace(source.info, imported_at=now))
+        with self._write() as conn:
+            count = _properties.write_source(conn, stamped, listed, only=None if formulas is None else set(formulas))
+        return replace(stamped, info=replace(stamped.info, n_entries=count))
+
+    def delete_properties(self, name: str) -> None:
+        """Remove a property source and its rows (nothing happens when there is none)."""
+        with self._write() as conn:
+            _properties.delete_source(conn, name)
 
     # -- writes ------------------------------------------------------------------
     def replace_source(self, info: SourceInfo, entries: Iterable[Entry]) -> SourceInfo:
@@ -300,6 +356,17 @@ class Store:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """SQLite errors while reading become StoreError (unreadable) or the corrupt-store error."""
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            msg = f"cannot read the store at {self.path}: {exc}"
+            raise StoreError(msg) from exc
+        except sqlite3.DatabaseError as exc:
+            raise corrupt(self.path, str(exc)) from exc
 
     def _query(self, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
         try:
