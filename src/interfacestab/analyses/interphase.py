@@ -325,8 +325,8 @@ def characterize(
     """Band gap, electronic class and ion-conductor flag of one phase (``props`` None: unknown).
 
     The gap used is the preferred one (user, experimental, live MP, MP PBE). An experimental metal
-    label makes a metal unless the user gave a gap. A polymorph range whose ends fall in different
-    classes is ``uncertain``.
+    label makes a metal unless the user gave a gap; an experimental non-metal label with a metallic
+    GGA gap is ``uncertain``. A polymorph range whose ends fall in different classes is ``uncertain``.
     """
     key = _key(formula)
     conductor, conductor_source = _ion_conductor(key, props)
@@ -341,6 +341,8 @@ def characterize(
     else:
         low, high = _value_class(gap.min_eV, thresholds), _value_class(gap.max_eV, thresholds)
         cls = low if low == high else ElectronicClass.UNCERTAIN
+        if label is False and cls == ElectronicClass.METAL and gap.source != GapSource.USER:
+            cls = ElectronicClass.UNCERTAIN  # measured a non-metal, metallic in GGA: no guess
     return ProductCharacter(
         formula=key,
         band_gap_min_eV=None if gap is None else gap.min_eV,
@@ -547,18 +549,21 @@ def load_properties(store: Store | None, formulas: Iterable[str]) -> PropertyTab
     wanted = sorted({f for f in formulas if f})
     if store is None or not wanted:
         return PropertyTable.empty()
-    lookup = getattr(store, "phase_properties", None)
-    if lookup is None:
-        return PropertyTable.empty()
-    table: PropertyTable = lookup(wanted)
-    return table
+    return store.phase_properties(wanted)
 
 
 def properties_text(table: PropertyTable) -> str:
     """Which property sources a report used (its provenance)."""
     if not table.sources:
-        return "none in the store (band gaps and volumes: `interfacestab setup` or `data import`)"
-    return ", ".join(table.sources)
+        why = "; ".join(table.notes) or "band gaps and volumes: `interfacestab setup` or `data import`"
+        return f"none in the store ({why})"
+    infos = {s.name: s.info for s in table.source_infos}
+    named = []
+    for name in table.sources:
+        info = infos.get(name)
+        about = "" if info is None else (info.citation or info.description)
+        named.append(f"{name} ({about})" if about else name)
+    return "; ".join(named)
 
 
 def with_interphase_conventions(
