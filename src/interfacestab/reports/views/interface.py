@@ -80,8 +80,8 @@ def interface_report(result: InterfaceProfile, *, top: int | None = None) -> Rep
         Column(("reaction_energy_kJ_per_mol",), "dE", "kJ/mol", align="right"),
         Column((f"mutual_reaction_energy{per}",), "mutual", unit, align="right"),
         Column(("reaction",), "reaction", wrap=True),
-        Column(("is_minimum",), ""),
         VERDICT_COLUMN,
+        Column(("is_minimum",), ""),
     )
     rows = tuple(
         Row(
@@ -92,8 +92,8 @@ def interface_report(result: InterfaceProfile, *, top: int | None = None) -> Rep
                 fmt_kJ_per_mol(k.reaction_energy_kJ_per_mol),
                 fmt_energy(k.mutual_reaction_energy_eV_per_normalising_atom),
                 k.reaction,
-                mark(k == result.minimum),
                 verdict_cell(k.interphase),
+                mark(k == result.minimum),
             ),
             emphasis=k == result.minimum,
         )

@@ -122,8 +122,8 @@ def window_report(result: StabilityWindow, *, top: int | None = None) -> Report:
         Column(("phases",), "phases", wrap=True),
         Column(("reaction",), "reaction", wrap=True),
         Column(("decomposition_energy_eV_per_nonion_atom",), "E_decomp", f"eV/non-{ion} atom", align="right"),
-        Column(("is_window",), ""),
         VERDICT_COLUMN,
+        Column(("is_window",), ""),
     )
     rows = tuple(
         Row(
@@ -134,8 +134,8 @@ def window_report(result: StabilityWindow, *, top: int | None = None) -> Report:
                 fmt_phases(s.phases),
                 stage_reaction_text(s),
                 fmt_energy(s.decomposition_energy_eV_per_nonion_atom),
-                mark(s.is_window),
                 verdict_cell(s.interphase),
+                mark(s.is_window),
             ),
             emphasis=s.is_window,
         )
