@@ -63,7 +63,8 @@ def import_(
         Path,
         typer.Argument(
             help="Entry file: the snapshot CSV, a pymatgen entry list (.json/.json.gz) or a user table "
-            "with columns formula,energy (.csv/.json).",
+            "with columns formula,energy (.csv/.json); or a property table (formula plus band_gap_eV, "
+            "volume_per_atom_A3, density_g_per_cm3 and/or ion_conductor), or the band gap folder.",
             show_default=False,
         ),
     ],
@@ -100,19 +101,23 @@ def import_(
         ),
     ] = False,
 ) -> None:
-    """Import an entry file into the store as one data source (atomic).
+    """Import an entry file, a phase-property table or the band gap folder into the store (atomic).
 
     Importing content the source already holds changes nothing (status "unchanged"); an edited
     file imported again from the same path updates its source; a source of the same name imported
     from another file is only replaced with --replace.
     Entry files are read as plain JSON: nothing a file names in @module is imported.
+    A CSV whose header has formula and band_gap_eV, volume_per_atom_A3, density_g_per_cm3 or
+    ion_conductor (and no energy column) is a property table: its values override every other
+    source for those formulas, and the import says which. A folder holding the Matbench files
+    (mp_pbe_band_gap.csv, expt_band_gap.csv, expt_is_metal.csv) imports those band gaps.
     """
-    from interfacestab.ingest import import_file
-    from interfacestab.reports.views.data import sources_table
+    from interfacestab.ingest import import_path
+    from interfacestab.reports.views.data import property_imports_table, sources_table
 
     with user_errors(), open_store_for(ctx, create=True) as store:
         with progress_status(f"importing {path}") as update:
-            source, changed = import_file(
+            entries, props = import_path(
                 store,
                 path,
                 source_name=source_name,
@@ -121,8 +126,11 @@ def import_(
                 replace=replace,
             )
         where = store.path
-    status = "imported" if changed else "unchanged"
-    out_console().print(sources_table([source], title=f"store {where}", status=[status]))
+    if entries:
+        status = ["imported" if changed else "unchanged" for _, changed in entries]
+        out_console().print(sources_table([s for s, _ in entries], title=f"store {where}", status=status))
+    if props:
+        out_console().print(property_imports_table(props, title=f"store {where} · phase properties"))
 
 
 @app.command("fetch")

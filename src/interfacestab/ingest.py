@@ -8,6 +8,7 @@ nothing about where entries come from. Which source is used when none is named i
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,17 +17,27 @@ from interfacestab.errors import SourceError
 from interfacestab.settings import SNAPSHOT_SOURCE_NAME
 from interfacestab.sources.files import EnergyType, read_file
 from interfacestab.sources.mp import fetch_entries
-from interfacestab.sources.snapshot import MP2020_SETS_DIRNAME, SNAPSHOT_FILENAME
+from interfacestab.sources.snapshot import MP2020_SETS_DIRNAME, SNAPSHOT_FILENAME, file_sha256
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
+    from interfacestab.phase_properties import PropertyRow, PropertySource
     from interfacestab.provenance import SourceInfo
     from interfacestab.store.database import Store
 
     ProgressCallback = Callable[[str], None]
 
-__all__ = ["fetch_chemsys", "import_file", "import_offline_snapshot"]
+__all__ = [
+    "PropertyImport",
+    "fetch_chemsys",
+    "import_band_gap_folder",
+    "import_entry_volumes",
+    "import_file",
+    "import_offline_snapshot",
+    "import_path",
+    "import_properties",
+]
 
 
 def import_file(
@@ -81,30 +92,46 @@ def import_file(
 
 
 def import_offline_snapshot(
-    store: Store, data_dir: str | Path, *, include_mp2020: bool = True, progress: ProgressCallback | None = None
+    store: Store,
+    data_dir: str | Path,
+    *,
+    include_mp2020: bool = True,
+    include_properties: bool = True,
+    progress: ProgressCallback | None = None,
 ) -> list[tuple[SourceInfo, bool]]:
-    """Import the whole-MP snapshot (and the MP2020 entry sets beside it) from ``data_dir``.
+    """Import the whole-MP snapshot, the MP2020 entry sets and the offline band gaps from ``data_dir``.
 
-    A changed file replaces its stored source (``setup`` refreshes its own sources).
+    A changed file replaces its stored source (``setup`` refreshes its own sources). With
+    ``include_properties``, the volumes of the MP2020 sets' structures (``<set>_volumes``) and the
+    Matbench band gap files in ``band_gaps_matbench/`` (when present) are imported as property sources.
 
     Returns:
-        One ``(source, changed)`` pair per file; unchanged files are skipped.
+        One ``(source, changed)`` pair per file: the entry sources first, then the property sources
+        (their ``n_entries`` counts formulas); unchanged files are skipped.
 
     Raises:
         SourceError: when the snapshot file is missing or invalid.
     """
+    from interfacestab.sources.band_gaps import MATBENCH_DIRNAME
+
     folder = Path(data_dir)
     snapshot = folder / SNAPSHOT_FILENAME
     if not snapshot.is_file():
         msg = f"offline snapshot not found at {snapshot}; set INTERFACESTAB_SHARED_DATA to the folder that holds it"
         raise SourceError(msg)
     results = [import_file(store, snapshot, source_name=SNAPSHOT_SOURCE_NAME, progress=progress, replace=True)]
+    props: list[PropertyImport] = []
     sets_dir = folder / MP2020_SETS_DIRNAME
     if include_mp2020 and sets_dir.is_dir():
         for path in sorted(sets_dir.glob("*.json.gz")):
             name = "mp2020_" + path.name.split(".")[0]
             results.append(import_file(store, path, source_name=name, progress=progress, replace=True))
-    return results
+            if include_properties and (volumes := import_entry_volumes(store, path, name, progress=progress)):
+                props.append(volumes)
+    gaps_dir = folder / MATBENCH_DIRNAME
+    if include_properties and gaps_dir.is_dir():
+        props += import_band_gap_folder(store, gaps_dir, progress=progress)
+    return results + [(p.source.info, p.changed) for p in props]
 
 
 def fetch_chemsys(
@@ -146,3 +173,214 @@ def fetch_chemsys(
         source_name=source_name,
     )
     return store.replace_chemsys(info, els, entries), len(entries)
+
+
+# -- phase properties (band gaps, metal labels, volumes, ion-conductor flags) --------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PropertyImport:
+    """One property source imported.
+
+    Attributes:
+        source: The stored source (``info.n_entries`` counts its formulas).
+        changed: False when the same content was already stored under that name.
+        n_overridden: Formulas of a user file for which another source has a value the file also gives
+            (a band gap, volume, ...): the user's values win.
+        overrides: (other source, how many of those formulas it has a value for), most first.
+    """
+
+    source: PropertySource
+    changed: bool
+    n_overridden: int = 0
+    overrides: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def override_note(self) -> str:
+        """``overrides N formulas known from A (n), B (m)``, empty when nothing is overridden."""
+        if not self.n_overridden:
+            return ""
+        where = ", ".join(f"{name} ({n})" for name, n in self.overrides)
+        return f"overrides {self.n_overridden} formula(s) known from {where}"
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-safe dictionary keyed by field name."""
+        return {
+            "source": self.source.to_dict(),
+            "changed": self.changed,
+            "n_overridden": self.n_overridden,
+            "overrides": dict(self.overrides),
+            "override_note": self.override_note,
+        }
+
+
+def _existing_property_source(store: Store, name: str) -> PropertySource | None:
+    return next((s for s in store.property_sources() if s.name == name), None)
+
+
+def _store_properties(
+    store: Store,
+    source: PropertySource,
+    rows: list[PropertyRow],
+    *,
+    replace: bool,
+    progress: ProgressCallback | None,
+) -> PropertyImport:
+    """Store a read property source unless the same content is stored; a user source reports what it overrides."""
+    from interfacestab.phase_properties import GapSource
+
+    existing = _existing_property_source(store, source.name)
+    if existing is not None and not replace and existing.info.origin != source.info.origin:
+        msg = (
+            f"the store already has a property source named '{source.name}' ({existing.info.n_entries} formulas from "
+            f"{existing.info.origin or existing.info.description}); importing {source.info.origin} would replace it: "
+            "add --replace to do so, or choose another name with --source-name"
+        )
+        raise SourceError(msg)
+    changed = existing is None or existing.info.content_sha256 != source.info.content_sha256
+    stored = existing if existing is not None and not changed else None
+    if stored is None:
+        if progress:
+            progress(f"writing {len(rows)} formulas as property source '{source.name}'")
+        stored = store.replace_properties(source, rows)
+    if source.gap_source is not GapSource.USER:
+        return PropertyImport(stored, changed)
+    given = {r.formula: _kinds(r) for r in rows}
+    overridden: set[str] = set()
+    per_source: dict[str, int] = {}
+    for other, formula, kinds in store.properties_known_elsewhere(given, exclude=source.name):
+        if kinds & given[formula]:  # the user gives a value this source also has
+            overridden.add(formula)
+            per_source[other] = per_source.get(other, 0) + 1
+    ranked = tuple(sorted(per_source.items(), key=lambda kv: (-kv[1], kv[0])))
+    return PropertyImport(stored, changed, len(overridden), ranked)
+
+
+def _kinds(row: PropertyRow) -> frozenset[str]:
+    """Which properties a row gives (names of :data:`~interfacestab.phase_properties.PROPERTY_KINDS`)."""
+    flags = (
+        row.n_gaps > 0,
+        row.is_metal is not None,
+        row.volume_per_atom_A3 is not None,
+        row.ion_conductor is not None,
+    )
+    return frozenset(
+        kind for kind, flag in zip(("band_gap", "is_metal", "volume", "ion_conductor"), flags, strict=True) if flag
+    )
+
+
+def import_properties(
+    store: Store,
+    path: str | Path,
+    *,
+    source_name: str | None = None,
+    replace: bool = False,
+    progress: ProgressCallback | None = None,
+) -> PropertyImport:
+    """Import a property file: one of the Matbench band gap files, or a user property CSV (atomic; idempotent).
+
+    Re-importing the same content changes nothing; a Matbench file unchanged since its last
+    import is not even parsed (its SHA-256 is compared first).
+
+    Raises:
+        SourceError: the file is neither, cannot be read, or (a user file) holds a bad value; or a
+            source of that name from another file exists and ``replace`` is False.
+        StoreError: the store cannot be written.
+    """
+    from interfacestab.sources.band_gaps import MATBENCH_FILES, is_matbench_file, read_matbench_csv
+    from interfacestab.sources.user_properties import is_user_properties_csv, read_user_properties
+
+    p = Path(path)
+    if progress:
+        progress(f"reading {p.name}")
+    if is_matbench_file(p):
+        name = source_name or MATBENCH_FILES[p.name][0]
+        existing = _existing_property_source(store, name)
+        if existing is not None and existing.info.content_sha256 == file_sha256(p):
+            return PropertyImport(existing, False)
+        source, rows = read_matbench_csv(p, source_name=name)
+    elif is_user_properties_csv(p):
+        source, rows = read_user_properties(p, source_name=source_name)
+    else:
+        msg = f"{p}: not a property table (a CSV with formula and band_gap_eV, volume_per_atom_A3, ...)"
+        raise SourceError(msg)
+    return _store_properties(store, source, rows, replace=replace, progress=progress)
+
+
+def import_band_gap_folder(
+    store: Store, folder: str | Path, *, progress: ProgressCallback | None = None
+) -> list[PropertyImport]:
+    """Import every Matbench band gap file found in ``folder`` (see :mod:`interfacestab.sources.band_gaps`).
+
+    Raises:
+        SourceError: the folder holds none of them.
+    """
+    from interfacestab.sources.band_gaps import MATBENCH_FILES
+
+    d = Path(folder)
+    found = [d / name for name in MATBENCH_FILES if (d / name).is_file()]
+    if not found:
+        msg = f"{d}: no band gap files ({', '.join(MATBENCH_FILES)}) in this folder"
+        raise SourceError(msg)
+    return [import_properties(store, p, replace=True, progress=progress) for p in found]
+
+
+def import_entry_volumes(
+    store: Store, path: str | Path, entry_source: str, *, progress: ProgressCallback | None = None
+) -> PropertyImport | None:
+    """Store the ground-state volume per atom of each formula of an entry list with structures.
+
+    The property source is ``<entry_source>_volumes``; a file without structures gives none (and
+    removes volumes stored for that entry source from an earlier file). Unchanged content is not re-read.
+    """
+    from interfacestab.phase_properties import volume_source_name
+    from interfacestab.sources.volumes import read_entry_volumes
+
+    p = Path(path)
+    name = volume_source_name(entry_source)
+    existing = _existing_property_source(store, name)
+    if existing is not None and existing.info.content_sha256 == file_sha256(p):
+        return PropertyImport(existing, False)
+    if progress:
+        progress(f"reading the structures of {p.name}")
+    read = read_entry_volumes(p, entry_source)
+    if read is None:
+        if existing is not None:
+            store.delete_properties(name)
+        return None
+    return _store_properties(store, read[0], read[1], replace=True, progress=progress)
+
+
+def import_path(
+    store: Store,
+    path: str | Path,
+    *,
+    source_name: str | None = None,
+    energy_type: EnergyType | None = None,
+    replace: bool = False,
+    progress: ProgressCallback | None = None,
+) -> tuple[list[tuple[SourceInfo, bool]], list[PropertyImport]]:
+    """What ``data import`` does with a path: tell a folder, a property table and an entry file apart by content.
+
+    - a folder: the Matbench band gap files in it;
+    - a Matbench file or a CSV whose header has ``formula`` and a property column but no ``energy``:
+      phase properties (:func:`import_properties`);
+    - anything else: an entry file (:func:`import_file`), plus the volumes of its structures when it has any.
+
+    Returns:
+        The entry sources imported (with whether each changed) and the property imports.
+    """
+    from interfacestab.sources.band_gaps import is_matbench_file
+    from interfacestab.sources.user_properties import is_user_properties_csv
+
+    p = Path(path)
+    if p.is_dir():
+        return [], import_band_gap_folder(store, p, progress=progress)
+    if is_matbench_file(p) or is_user_properties_csv(p):
+        return [], [import_properties(store, p, source_name=source_name, replace=replace, progress=progress)]
+    entry = import_file(store, p, source_name=source_name, energy_type=energy_type, progress=progress, replace=replace)
+    props = []
+    if p.name.lower().endswith((".json", ".json.gz")):
+        volumes = import_entry_volumes(store, p, entry[0].name, progress=progress)
+        props = [volumes] if volumes is not None else []
+    return [entry], props

@@ -269,3 +269,8 @@ def combine(formula: str, rows: Iterable[tuple[PropertySource, PropertyRow]]) ->
         ion_conductor=ion[0],
         ion_conductor_source=f"user ({ion[1]})" if ion[1] else "",
     )
+
+
+def volume_source_name(entry_source: str) -> str:
+    """Name of the property source holding the volumes of an entry source's structures (``<name>_volumes``)."""
+    return f"{entry_source}_volumes"

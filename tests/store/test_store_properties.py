@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from typing import TYPE_CHECKING
 
 import pytest
 
-from interfacestab.errors import FormulaError, StoreError
+from interfacestab.errors import StoreError
 from interfacestab.phase_properties import GapSource, PropertyRow, PropertySource
 from interfacestab.provenance import SourceInfo
 from interfacestab.store import open_store
@@ -75,8 +76,8 @@ def test_partial_replace_keeps_other_formulas(store) -> None:
 
 def test_failed_write_leaves_previous_content(store) -> None:
     store.replace_properties(MP, [PropertyRow("Li2S", 2.68, 3.9, 5)])
-    with pytest.raises(FormulaError):
-        store.replace_properties(MP, [PropertyRow("LiCl", 6.0, 6.0, 1), PropertyRow("Qq2", 1.0, 1.0, 1)])
+    with pytest.raises(StoreError, match="out of range"):
+        store.replace_properties(MP, [PropertyRow("LiCl", 6.0, 6.0, 1), PropertyRow("Li3P", math.nan, 1.0, 1)])
     table = store.phase_properties(["Li2S", "LiCl"])
     assert table.get("Li2S") is not None and table.get("LiCl") is None
     assert store.property_sources()[0].info.n_entries == 1

@@ -16,6 +16,7 @@ from interfacestab.provenance import Provenance, SourceInfo
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from interfacestab.phase_properties import PropertySource
     from interfacestab.store.database import Store
 
 
@@ -32,6 +33,8 @@ class StoreInfo:
     store_path: str
     sources: tuple[SourceInfo, ...]
     n_entries: int
+    property_sources: tuple[PropertySource, ...] = ()
+    property_notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         """JSON-safe dictionary keyed by field name."""
@@ -40,14 +43,35 @@ class StoreInfo:
             "store_path": self.store_path,
             "sources": [s.to_dict() for s in self.sources],
             "n_entries": self.n_entries,
+            "property_sources": [s.to_dict() for s in self.property_sources],
+            "property_notes": list(self.property_notes),
         }
 
-    #: Columns of :meth:`to_rows` (the CSV): the store, then every field of a source.
-    ROW_FIELDS: ClassVar[tuple[str, ...]] = ("store_path", *SourceInfo.__dataclass_fields__)
+    #: Columns of :meth:`to_rows` (the CSV): the store, every field of a source, then what kind of source
+    #: it is (``entries`` or ``properties``) and a property source's own fields (empty for entry sources).
+    ROW_FIELDS: ClassVar[tuple[str, ...]] = (
+        "store_path", *SourceInfo.__dataclass_fields__, "source_kind", "gap_source", "properties", "n_skipped",
+    )  # fmt: skip
 
     def to_rows(self) -> list[dict[str, object]]:
-        """Flat rows, one per source, keyed by ``ROW_FIELDS``."""
-        return [{"store_path": self.store_path, **src.to_dict()} for src in self.sources]
+        """Flat rows, one per source (entry sources, then property sources), keyed by ``ROW_FIELDS``."""
+        empty = {"gap_source": "", "properties": "", "n_skipped": ""}
+        rows: list[dict[str, object]] = [
+            {"store_path": self.store_path, **src.to_dict(), "source_kind": "entries", **empty} for src in self.sources
+        ]
+        for prop in self.property_sources:
+            d = prop.to_dict()
+            rows.append(
+                {
+                    "store_path": self.store_path,
+                    **prop.info.to_dict(),
+                    "source_kind": "properties",
+                    "gap_source": d["gap_source"],
+                    "properties": ";".join(prop.properties),
+                    "n_skipped": prop.n_skipped,
+                }
+            )
+        return rows
 
     @property
     def provenance(self) -> Provenance:
@@ -131,7 +155,9 @@ def store_info(store: Store, *, check: bool = True) -> StoreInfo:
     """
     if check:
         store.check_integrity()
-    return StoreInfo(str(store.path), tuple(store.sources()), store.count())
+    props = tuple(store.property_sources())
+    notes = () if props else store.phase_properties(()).notes
+    return StoreInfo(str(store.path), tuple(store.sources()), store.count(), props, notes)
 
 
 def chemsys_entries(store: Store, chemsys: str, *, source: str | None = None) -> ChemsysEntries:

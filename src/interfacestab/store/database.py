@@ -280,6 +280,13 @@ class Store:
             count = _properties.write_source(conn, stamped, listed, only=None if formulas is None else set(formulas))
         return replace(stamped, info=replace(stamped.info, n_entries=count))
 
+    def properties_known_elsewhere(
+        self, formulas: Iterable[str], exclude: str
+    ) -> list[tuple[str, str, frozenset[str]]]:
+        """What sources other than ``exclude`` know of these reduced formulas: (source, formula, property kinds)."""
+        with self._reading():
+            return _properties.known_elsewhere(self._conn, list(formulas), exclude)
+
     def delete_properties(self, name: str) -> None:
         """Remove a property source and its rows (nothing happens when there is none)."""
         with self._write() as conn:

@@ -20,8 +20,7 @@ import hashlib
 import math
 from typing import TYPE_CHECKING, Any
 
-from interfacestab.chem import chemsys as chemsys_key
-from interfacestab.chem import parse_formula
+from interfacestab.errors import StoreError
 from interfacestab.phase_properties import (
     PROPERTY_KINDS,
     GapSource,
@@ -60,7 +59,6 @@ CREATE TABLE IF NOT EXISTS property_sources (
 CREATE TABLE IF NOT EXISTS phase_properties (
     source TEXT NOT NULL,
     formula TEXT NOT NULL,
-    chemsys TEXT NOT NULL,
     gap_min_eV REAL,
     gap_max_eV REAL,
     n_gaps INTEGER NOT NULL DEFAULT 0,
@@ -74,8 +72,8 @@ CREATE INDEX IF NOT EXISTS phase_properties_by_formula ON phase_properties(formu
 """
 
 _TABLES = ("property_sources", "phase_properties")
-_COLUMNS = "source, formula, chemsys, gap_min_eV, gap_max_eV, n_gaps, is_metal, volume_per_atom_A3, ion_conductor"
-_INSERT_ROW = f"INSERT INTO phase_properties ({_COLUMNS}, row_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_COLUMNS = "source, formula, gap_min_eV, gap_max_eV, n_gaps, is_metal, volume_per_atom_A3, ion_conductor"
+_INSERT_ROW = f"INSERT INTO phase_properties ({_COLUMNS}, row_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 _INSERT_SOURCE = (
     "INSERT INTO property_sources VALUES (:name, :description, :thermo_type, :vintage, :db_version, :origin, "
     ":content_sha256, :imported_at, :n_entries, :citation, :gap_source, :properties, :n_skipped, :skipped)"
@@ -101,7 +99,6 @@ def row_values(source: str, row: PropertyRow) -> tuple[Any, ...]:
     return (
         source,
         row.formula,
-        chemsys_key(parse_formula(row.formula)),
         row.gap_min_eV,
         row.gap_max_eV,
         int(row.n_gaps),
@@ -113,7 +110,7 @@ def row_values(source: str, row: PropertyRow) -> tuple[Any, ...]:
 
 def row_digest(values: Iterable[object]) -> str:
     """SHA-256 of a row's stored values (their ``repr``, so 1 and 1.0 differ as SQLite keeps them)."""
-    return hashlib.sha256("\x1f".join(repr(v) for v in values).encode()).hexdigest()
+    return hashlib.sha256("\x1f".join(repr(v) for v in values).encode()).hexdigest()[:32]
 
 
 def tables_exist(conn: sqlite3.Connection) -> bool:
@@ -144,6 +141,10 @@ def write_source(
                 (src.name, *chunk),
             )
     values = [row_values(src.name, r) for r in rows]
+    for v in values:
+        if not _valid(v):
+            msg = f"refusing to store phase properties of {v[1]!r} from '{src.name}': a value out of range ({v[2:]})"
+            raise StoreError(msg)
     conn.executemany(_INSERT_ROW, [(*v, row_digest(v)) for v in values])
     count = int(conn.execute("SELECT COUNT(*) FROM phase_properties WHERE source = ?", (src.name,)).fetchone()[0])
     record = {
@@ -192,18 +193,10 @@ def _number(value: object, low: float, high: float, *, strict_low: bool) -> bool
     return (low < value if strict_low else low <= value) and value <= high
 
 
-def decode(path: Path, r: Any) -> tuple[str, PropertyRow]:
-    """``(source, PropertyRow)`` from a stored row (``_COLUMNS`` then ``row_sha256``), validated.
-
-    Raises:
-        StoreError: the row does not match its checksum or holds a value out of range.
-    """
-    values = tuple(r[:9])
-    source, formula, _, gmin, gmax, n_gaps, metal, volume, ion = values
-    where = f"phase properties of source {source!r}, formula {formula!r}"
-    if row_digest(values) != r[9]:
-        raise corrupt(path, f"{where}: the row does not match its checksum")
-    ok = (
+def _valid(values: tuple[Any, ...]) -> bool:
+    """Whether stored values (``_COLUMNS`` order) are in range."""
+    _, formula, gmin, gmax, n_gaps, metal, volume, ion = values
+    return (
         isinstance(formula, str)
         and bool(formula)
         and _number(gmin, 0.0, MAX_GAP_eV, strict_low=False)
@@ -217,6 +210,20 @@ def decode(path: Path, r: Any) -> tuple[str, PropertyRow]:
         and ion in (None, 0, 1)
         and _number(volume, 0.0, MAX_VOLUME_A3, strict_low=True)
     )
+
+
+def decode(path: Path, r: Any) -> tuple[str, PropertyRow]:
+    """``(source, PropertyRow)`` from a stored row (``_COLUMNS`` then ``row_sha256``), validated.
+
+    Raises:
+        StoreError: the row does not match its checksum or holds a value out of range.
+    """
+    values = tuple(r[:8])
+    source, formula, gmin, gmax, n_gaps, metal, volume, ion = values
+    where = f"phase properties of source {source!r}, formula {formula!r}"
+    if row_digest(values) != r[8]:
+        raise corrupt(path, f"{where}: the row does not match its checksum")
+    ok = _valid(values)
     if not ok:
         raise corrupt(path, f"{where}: a value out of range")
     return str(source), PropertyRow(
@@ -272,3 +279,22 @@ def check_all(conn: sqlite3.Connection, path: Path) -> None:
         name, row = decode(path, r)
         if name not in names:
             raise corrupt(path, f"phase properties of formula {row.formula!r} name an unknown source {name!r}")
+
+
+def known_elsewhere(conn: sqlite3.Connection, keys: list[str], exclude: str) -> list[tuple[str, str, frozenset[str]]]:
+    """What sources other than ``exclude`` know of ``keys``: (source, formula, which of PROPERTY_KINDS) triples."""
+    if not tables_exist(conn):
+        return []
+    out: list[tuple[str, str, frozenset[str]]] = []
+    unique = sorted(set(keys))
+    for start in range(0, len(unique), _CHUNK):
+        chunk = unique[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        sql = (
+            "SELECT source, formula, n_gaps > 0, is_metal IS NOT NULL, volume_per_atom_A3 IS NOT NULL, "
+            f"ion_conductor IS NOT NULL FROM phase_properties WHERE source != ? AND formula IN ({marks})"
+        )
+        for source, formula, *flags in conn.execute(sql, (exclude, *chunk)):
+            kinds = frozenset(kind for kind, flag in zip(PROPERTY_KINDS, flags, strict=True) if flag)
+            out.append((str(source), str(formula), kinds))
+    return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from interfacestab.reports.format import fmt_energy, fmt_meV, fmt_phases, provenance_lines
@@ -14,6 +15,8 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from interfacestab.analyses.data import ChemsysEntries, StoreInfo
+    from interfacestab.ingest import PropertyImport
+    from interfacestab.phase_properties import PropertySource
     from interfacestab.provenance import SourceInfo
 
 
@@ -78,9 +81,62 @@ def sources_table(sources: Sequence[SourceInfo], *, title: str, status: Sequence
 def store_info_report(result: StoreInfo, *, top: int | None = None) -> Report:
     """The store's path and every source in it (``top`` is not used)."""
     title = f"store {result.store_path} · {len(result.sources)} source(s), {result.n_entries} entries"
-    if not result.sources:
+    if not result.sources and not result.property_sources:
         return Report(title=title, legend=("empty: run `interfacestab setup` or `interfacestab data import PATH`",))
-    return sources_report(result.sources, title=title)
+    entries = sources_report(result.sources, title=title)
+    props = property_sources_report(result.property_sources, title="")
+    return replace(
+        entries,
+        tables=(
+            *entries.tables,
+            *(replace(t, title="phase properties (band gaps, volumes, ...)") for t in props.tables),
+        ),
+        legend=(*entries.legend, *props.legend, *result.property_notes),
+    )
+
+
+def property_sources_report(
+    sources: Sequence[PropertySource], *, title: str, status: Sequence[str] | None = None, notes: Sequence[str] = ()
+) -> Report:
+    """Property sources (band gaps, metal labels, volumes, ion-conductor flags) with counts and provenance."""
+    columns = [Column(("name",), "property source", key=True)]
+    if status is not None:
+        columns.append(Column(("status",), "status"))
+    columns += [
+        Column(("n_formulas",), "formulas", align="right"),
+        Column(("properties",), "holds", wrap=True),
+        Column(("gap_source",), "band gap kind", wrap=True),
+        Column(("n_skipped",), "rows skipped", align="right"),
+        Column(("vintage",), "vintage", wrap=True),
+        Column(("origin",), "origin", wrap=True),
+    ]
+    rows = []
+    for i, src in enumerate(sources):
+        cells = [src.name] + ([status[i]] if status is not None else [])
+        cells += [
+            str(src.info.n_entries),
+            ", ".join(src.properties),
+            "" if src.gap_source is None else str(src.gap_source),
+            str(src.n_skipped),
+            src.info.vintage,
+            src.info.origin,
+        ]
+        rows.append(Row(tuple(cells)))
+    legend = tuple(f"{src.name}: skipped {src.skipped}" for src in sources if src.n_skipped and src.skipped)
+    return Report(
+        title=title,
+        tables=(Table("", tuple(columns), tuple(rows)),) if rows else (),
+        legend=(*legend, *notes),
+    )
+
+
+def property_imports_table(imports: Sequence[PropertyImport], *, title: str) -> RenderableType:
+    """What ``data import`` / ``setup`` did with property files: status, counts, and what user data override."""
+    from interfacestab.reports.render_rich import render
+
+    status = ["imported" if imp.changed else "unchanged" for imp in imports]
+    notes = [f"{imp.source.name}: {imp.override_note}" for imp in imports if imp.override_note]
+    return render(property_sources_report([imp.source for imp in imports], title=title, status=status, notes=notes))
 
 
 register(View("interfacestab.analyses.data.ChemsysEntries", entries_report))
