@@ -111,7 +111,8 @@ def test_ion_metal_and_reactants_are_not_products() -> None:
 
 
 def test_volume_change_by_hand() -> None:
-    # S + 2 Li -> Li2S with 10, 20 and 15 A^3/atom: 10 + 2*20 = 50 -> 3*15 = 45 A^3 per formula unit
+    # S + 2 Li -> Li2S with 10 and 15 A^3/atom: the S consumed (10 A^3) becomes 3*15 = 45 A^3 of Li2S; the
+    # Li comes from the reservoir (the electrode) and is not part of the layer
     table = PropertyTable.from_records(
         [
             _props("S", 2.5, volume_per_atom_A3=10.0, volume_source="toy"),
@@ -121,9 +122,9 @@ def test_volume_change_by_hand() -> None:
     )
     phase = interphase_of([(1.0, {"S": 1.0}, "S")], ["Li2S"], table, ion="Li", open_ion=True, source_name="toy")
     assert phase is not None
-    assert phase.volume_change_percent == pytest.approx(-10.0)
-    assert phase.volume_change_mL_per_mol == pytest.approx(-5.0 * 1e-24 * AVOGADRO_PER_MOL)
-    assert phase.reactant_volume_mL_per_mol == pytest.approx(50.0 * A3_TO_ML_PER_MOL)
+    assert phase.volume_change_percent == pytest.approx(350.0)
+    assert phase.volume_change_mL_per_mol == pytest.approx(35.0 * 1e-24 * AVOGADRO_PER_MOL)
+    assert phase.reactant_volume_mL_per_mol == pytest.approx(10.0 * A3_TO_ML_PER_MOL)
     assert phase.volume_note == ""
 
 
@@ -132,7 +133,7 @@ def test_no_volume_is_never_guessed() -> None:
     phase = interphase_of([(1.0, {"S": 1.0}, "S")], ["Li2S"], table, ion="Li", open_ion=True, source_name="src")
     assert phase is not None
     assert phase.volume_change_percent is None and phase.volume_change_mL_per_mol is None
-    assert phase.volume_note == "n/a (no volume for Li, S in source src)"
+    assert phase.volume_note == "n/a (no volumes in source src)"  # the table names no volume source
     empty = interphase_of([(1.0, {"S": 1.0}, "S")], ["Li2S"], PropertyTable.empty(), ion="Li", open_ion=True,
                           source_name="src")  # fmt: skip
     assert empty is not None and empty.volume_note == "n/a (no volumes in source src)"
@@ -189,3 +190,16 @@ def test_to_dict_and_columns_are_json_and_csv_safe() -> None:
     cols = phase.to_columns()
     assert cols["product_band_gap_min_eV"] == [2.68, 0.70]
     assert not math.isnan(float(cols["product_band_gap_max_eV"][1]))  # type: ignore[index]
+
+
+def test_missing_volume_names_the_phases_and_the_volume_sources() -> None:
+    from interfacestab.phase_properties import PropertySource
+    from interfacestab.provenance import SourceInfo
+
+    vols = PropertySource(SourceInfo("vols", "volumes", "", ""), None, ("volume",))
+    table = PropertyTable(
+        {"Li2S": _props("Li2S", 3.0, volume_per_atom_A3=15.0), "S": _props("S", 2.5)}, ["vols"], source_infos=[vols]
+    )
+    phase = interphase_of([(1.0, {"S": 1.0}, "S")], ["Li2S"], table, ion="Li", open_ion=True, source_name="src")
+    assert phase is not None and phase.volume_change_percent is None
+    assert phase.volume_note == "n/a (no volume for S in vols; none in source src)"

@@ -197,8 +197,9 @@ class Interphase:
         verdict: ``passivating``, ``mixed-conducting`` or ``uncertain``.
         conducting_phases: Products that make it mixed-conducting (metals, small gaps).
         uncertain_phases: Products without data or with a gap between the thresholds.
-        volume_change_percent: (V_products - V_reactants) / V_reactants x 100, reactants as written
-            (with the ion metal taken up); None without a volume for every phase.
+        volume_change_percent: (V_products - V_reactants) / V_reactants x 100: the phases formed against
+            the reactants consumed, without the ion exchanged with the reservoir (the electrode's, not
+            the layer's); None without a volume for every phase.
         volume_change_mL_per_mol: V_products - V_reactants per mole of the reaction as written (mL/mol).
         reactant_volume_mL_per_mol: V_reactants per mole of the reaction as written (mL/mol).
         volume_note: Why there is no volume change (``n/a (no volumes in source ...)``), else empty.
@@ -441,9 +442,11 @@ def volume_change(
     volumes = {f: _formula_volume_a3(f, table) for _, f in sides}
     missing = sorted({f for f, v in volumes.items() if v is None})
     if missing:
-        if len(missing) == len(volumes):
+        with_volumes = [s.name for s in table.source_infos if "volume" in s.properties]
+        if len(missing) == len(volumes) or not with_volumes:
             return None, None, None, f"n/a (no volumes in source {source_name})"
-        return None, None, None, f"n/a (no volume for {', '.join(missing)} in source {source_name})"
+        where = ", ".join(with_volumes)
+        return None, None, None, f"n/a (no volume for {', '.join(missing)} in {where}; none in source {source_name})"
     v_react = sum(c * (volumes[f] or 0.0) for c, f in reactants if c > 0)
     v_prod = sum(c * (volumes[f] or 0.0) for f, c in products.items())
     if v_react <= 0:
@@ -494,13 +497,9 @@ def interphase_of(
     if balanced is None:
         vol: tuple[float | None, float | None, float | None, str] = (None, None, None, "n/a (reaction not balanced)")
     else:
-        amounts, taken_up = balanced
-        left = [(c, f) for c, _, f in reactants]
-        if ion and taken_up > 0:
-            left.append((taken_up, ion))
-        elif ion and taken_up < 0:
-            amounts = {**amounts, ion: amounts.get(ion, 0.0) - taken_up}
-        vol = volume_change(left, amounts, table, source_name)
+        # the ion exchanged with the reservoir (electrode) is not part of the layer: solids formed vs consumed
+        amounts, _ = balanced
+        vol = volume_change([(c, f) for c, _, f in reactants], amounts, table, source_name)
     return Interphase(
         products=tuple(characters),
         verdict=verdict,
