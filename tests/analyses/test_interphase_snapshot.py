@@ -253,3 +253,16 @@ def test_snapshot_gaps_licoo2_li6ps5cl(snapshot_store) -> None:
     assert co_s and co_s <= set(phase.metallic_phases) and co_s <= set(phase.interdiffusion_phases)
     names = r.provenance.conventions["phase_properties"]
     assert "mp_pbe_band_gaps" in names and "expt_band_gaps" in names
+
+
+def test_plots_mark_metallic_products(snapshot_store) -> None:
+    from interfacestab.reports import plots
+
+    r = interface_for("LiCoO2", "Li6PS5Cl", store=snapshot_store)
+    labels = plots.interface_figure(r).axes[0].get_legend_handles_labels()[1]
+    assert "metallic product" in labels
+    w = window_for("Li3PS4", store=snapshot_store)  # no metallic product anywhere in its profile
+    assert all(s.interphase is None or not s.interphase.metallic_phases for s in w.profile)
+    assert "metallic product" not in plots.window_figure(w).axes[0].get_legend_handles_labels()[1]
+    lgps = window_for("Li10GeP2S12", store=snapshot_store)
+    assert "metallic product" in plots.window_figure(lgps).axes[0].get_legend_handles_labels()[1]

@@ -7,7 +7,7 @@ follows the extension: ``.png`` or ``.svg``; files are written atomically (``int
 from __future__ import annotations
 
 import itertools
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from interfacestab.fileio import check_output_path, write_atomically
 from interfacestab.reports.format import (
@@ -20,6 +20,7 @@ from interfacestab.reports.format import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from pathlib import Path
 
     from matplotlib.figure import Figure
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from interfacestab.analyses.scan import WindowScan
     from interfacestab.analyses.screening import CoatingScreen
     from interfacestab.analyses.sweep import InterfaceSweep, SweepPoint
-    from interfacestab.analyses.window import StabilityWindow
+    from interfacestab.analyses.window import StabilityWindow, WindowStage
 
 PLOT_SUFFIXES: dict[str, str] = {".png": "png", ".svg": "svg"}
 _PNG_DPI = 200
@@ -103,9 +104,31 @@ def window_figure(result: StabilityWindow, *, top: int | None = None) -> Figure:
             ax.axvline(red, color="tab:green", linewidth=2.0, alpha=0.6, label=label)
         else:
             ax.axvspan(red, v_top if ox is None else ox, color="tab:green", alpha=0.2, label=label)
+    _mark_metallic_stages(ax_n, stages, v_top)
     ax_n.legend(loc="best", frameon=False)
     ax_n.set_title(f"{result.formula}: stability window vs {ion}/{ion}+ ({result.provenance.source.name})")
     return fig
+
+
+def _mark_metallic_stages(ax: Any, stages: Sequence[WindowStage], v_top: float) -> None:
+    """Hatch the stages whose products include a metal (their interphase conducts electrons)."""
+    label = "metallic product"
+    for s in stages:
+        if s.interphase is not None and s.interphase.metallic_phases:
+            high = v_top if s.voltage_high_V is None else s.voltage_high_V
+            ax.axvspan(s.voltage_low_V, high, facecolor="none", edgecolor="tab:orange", hatch="//", linewidth=0,
+                       label=label)  # fmt: skip
+            label = "_nolegend_"
+
+
+def _mark_metallic_kinks(ax: Any, result: InterfaceProfile) -> None:
+    """Ring the kinks whose products include a metal."""
+    metal = [k for k in result.kinks if k.interphase is not None and k.interphase.metallic_phases]
+    if metal:
+        ax.plot([k.x_atomic_a for k in metal], [k.reaction_energy_eV_per_normalising_atom for k in metal],
+                marker="s", markersize=9, markerfacecolor="none", markeredgecolor="tab:orange", linestyle="",
+                label="metallic product")  # fmt: skip
+        ax.legend(loc="best", frameon=False, fontsize=8)
 
 
 def interface_figure(result: InterfaceProfile, *, top: int | None = None) -> Figure:
@@ -127,6 +150,7 @@ def interface_figure(result: InterfaceProfile, *, top: int | None = None) -> Fig
         fontsize=8,
         arrowprops={"arrowstyle": "->", "color": "tab:red"},
     )
+    _mark_metallic_kinks(ax, result)
     ax.axhline(0.0, color="grey", linewidth=0.6)
     ax.set_xlim(0.0, 1.0)
     ax.set_xlabel(f"x (atomic fraction of {result.reactant_a} in {result.reactant_a} + {result.reactant_b})")
