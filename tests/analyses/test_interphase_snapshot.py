@@ -266,3 +266,15 @@ def test_plots_mark_metallic_products(snapshot_store) -> None:
     assert "metallic product" not in plots.window_figure(w).axes[0].get_legend_handles_labels()[1]
     lgps = window_for("Li10GeP2S12", store=snapshot_store)
     assert "metallic product" in plots.window_figure(lgps).axes[0].get_legend_handles_labels()[1]
+
+
+def test_cli_sweep_json_and_csv_carry_the_interphase(snapshot_store) -> None:
+    args = ("interface", "LiCoO2", "Li6PS5Cl", "--sweep", "0:4:1")
+    data = json.loads(_run(snapshot_store.path, *args, "--format", "json").stdout)
+    verdicts = [p["interphase"]["verdict"] for p in data["points"]]
+    assert verdicts == ["mixed-conducting"] * 5  # Co metal at low voltage, metallic cobalt sulfides above
+    assert all(p["interphase"]["metallic_phases"] for p in data["points"])
+    rows = list(csv.DictReader(io.StringIO(_run(snapshot_store.path, *args, "--format", "csv").stdout)))
+    points = [r for r in rows if r["row_type"] == "point"]
+    assert [r["interphase_verdict"] for r in points] == verdicts
+    assert all(r["interphase_verdict"] == "" for r in rows if r["row_type"] == "transition")
