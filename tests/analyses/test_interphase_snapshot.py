@@ -162,6 +162,8 @@ def test_cli_screen_workers_json_and_csv(gap_store, tmp_path) -> None:
     args = ("screen", "--electrolyte", "Li6PS5Cl", "--cathode", "LiCoO2", "--workers", "2")
     data = json.loads(_run(gap_store.path, *args, "--format", "json").stdout)
     assert data["criteria"]["min_coating_band_gap_eV"] == 2.0
+    conventions = data["provenance"]["conventions"]
+    assert "mp_gaps_test" in conventions["phase_properties"] and "30-50 %" in conventions["interphase"]
     by = {r["formula"]: r for r in data["results"]}
     assert by["LiNbO3"]["band_gap_gate"] == "pass" and by["LiNbO3"]["coating_band_gap_max_eV"] == 3.08
     for r in data["results"]:  # the gate follows the coating's own gap range

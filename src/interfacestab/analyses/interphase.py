@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from interfacestab.chem import Composition, n_atoms, parse_formula
@@ -359,6 +360,12 @@ def characterize(
     )
 
 
+@lru_cache(maxsize=16384)
+def _composition(formula: str) -> Composition:
+    """A product's composition, parsed once (read-only: callers never change it)."""
+    return parse_formula(formula)
+
+
 def _key(formula: str) -> str:
     try:
         return property_key(formula)
@@ -406,7 +413,7 @@ def balance(
     """
     import numpy as np
 
-    comps = [parse_formula(f) for f in products]
+    comps = [_composition(f) for f in products]
     total: dict[str, float] = {}
     for coeff, comp in reactants:
         for el, amount in comp.items():
@@ -428,7 +435,19 @@ def _formula_volume_a3(formula: str, table: PropertyTable) -> float | None:
     props = table.get(formula)
     if props is None or props.volume_per_atom_A3 is None:
         return None
-    return props.volume_per_atom_A3 * n_atoms(parse_formula(formula))
+    return props.volume_per_atom_A3 * n_atoms(_composition(formula))
+
+
+def _missing_volume_note(formulas: Iterable[str], table: PropertyTable, source_name: str) -> str:
+    """``n/a (...)`` when a phase has no volume, else empty."""
+    names = set(formulas)
+    missing = sorted(f for f in names if _formula_volume_a3(f, table) is None)
+    if not missing:
+        return ""
+    with_volumes = [s.name for s in table.source_infos if "volume" in s.properties]
+    if len(missing) == len(names) or not with_volumes:
+        return f"n/a (no volumes in source {source_name})"
+    return f"n/a (no volume for {', '.join(missing)} in {', '.join(with_volumes)}; none in source {source_name})"
 
 
 def volume_change(
@@ -438,17 +457,12 @@ def volume_change(
     source_name: str,
 ) -> tuple[float | None, float | None, float | None, str]:
     """(percent, mL/mol, reactant mL/mol, note) of a balanced reaction; no guess without every volume."""
-    sides = [(c, f) for c, f in reactants if c > 0] + [(-c, f) for f, c in products.items()]
-    volumes = {f: _formula_volume_a3(f, table) for _, f in sides}
-    missing = sorted({f for f, v in volumes.items() if v is None})
-    if missing:
-        with_volumes = [s.name for s in table.source_infos if "volume" in s.properties]
-        if len(missing) == len(volumes) or not with_volumes:
-            return None, None, None, f"n/a (no volumes in source {source_name})"
-        where = ", ".join(with_volumes)
-        return None, None, None, f"n/a (no volume for {', '.join(missing)} in {where}; none in source {source_name})"
-    v_react = sum(c * (volumes[f] or 0.0) for c, f in reactants if c > 0)
-    v_prod = sum(c * (volumes[f] or 0.0) for f, c in products.items())
+    consumed = [(c, f) for c, f in reactants if c > 0]
+    note = _missing_volume_note([f for _, f in consumed] + list(products), table, source_name)
+    if note:
+        return None, None, None, note
+    v_react = sum(c * (_formula_volume_a3(f, table) or 0.0) for c, f in consumed)
+    v_prod = sum(c * (_formula_volume_a3(f, table) or 0.0) for f, c in products.items())
     if v_react <= 0:
         return None, None, None, "n/a (no reactant volume)"
     delta = v_prod - v_react
@@ -493,9 +507,14 @@ def interphase_of(
         for c in characters
         if c.electronic_class != ElectronicClass.INSULATOR and not is_conducting(c, thresholds)
     )
-    balanced = balance([(c, comp) for c, comp, _ in reactants], products, free_ion=ion if open_ion else None)
-    if balanced is None:
-        vol: tuple[float | None, float | None, float | None, str] = (None, None, None, "n/a (reaction not balanced)")
+    note = _missing_volume_note([f for c, _, f in reactants if c > 0] + list(products), table, source_name)
+    balanced = (
+        None if note else balance([(c, comp) for c, comp, _ in reactants], products, free_ion=ion if open_ion else None)
+    )
+    if note:
+        vol: tuple[float | None, float | None, float | None, str] = (None, None, None, note)
+    elif balanced is None:
+        vol = (None, None, None, "n/a (reaction not balanced)")
     else:
         # the ion exchanged with the reservoir (electrode) is not part of the layer: solids formed vs consumed
         amounts, _ = balanced
@@ -515,7 +534,7 @@ def interphase_of(
 
 
 def _carries(formula: str, carried: frozenset[str], framework: frozenset[str]) -> bool:
-    elements = set(parse_formula(formula))
+    elements = set(_composition(formula))
     return bool(elements & carried) and bool(elements & framework)
 
 

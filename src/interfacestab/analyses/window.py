@@ -458,8 +458,12 @@ def window_for(
     source: str | None = None,
     store: Store | None = None,
     cache: HullCache | None = None,
+    interphases: bool = True,
 ) -> StabilityWindow:
     """Stability window of ``formula`` from the local store (what ``interfacestab window`` runs).
+
+    ``interphases`` (default) annotates the products (:func:`with_interphases`); a caller that
+    looks up phase properties itself for more than the window (the coating screen) turns it off.
 
     Raises:
         FormulaError: for a malformed formula or unknown element.
@@ -477,7 +481,7 @@ def window_for(
         energy_above_hull_eV_per_atom=energy_above_hull_eV_per_atom,
         hull=hull,
     )
-    return with_interphases(result, store)
+    return with_interphases(result, store) if interphases else result
 
 
 def with_interphases(result: StabilityWindow, store: Store | None) -> StabilityWindow:

@@ -74,7 +74,9 @@ def screen_candidate(
     ion = setup.ion
     coating = parse_input(formula)
     comp = coating.composition
-    window = window_for(coating, ion=ion, stabilize=setup.stabilize, source=setup.source, store=store, cache=cache)
+    window = window_for(
+        coating, ion=ion, stabilize=setup.stabilize, source=setup.source, store=store, cache=cache, interphases=False
+    )
 
     def profile(partner: Composition, voltage: float | None = None) -> InterfaceProfile:
         elements = set(comp) | set(partner) | ({ion} if voltage is not None else set())
@@ -146,8 +148,11 @@ def coating_interphase_fields(
     """The interphase fields of a coating's result: its own gap and gate, each reaction's verdict, flags."""
     from interfacestab.analyses import interphase
 
-    formulas = {window.formula} | {f for profile, kink in minima for f in (*kink.products, *_reactants(profile))}
-    table = interphase.load_properties(store, formulas)
+    formulas = interphase.window_formulas(window) | {
+        f for profile, kink in minima for f in (*kink.products, *_reactants(profile))
+    }
+    table = interphase.load_properties(store, formulas)  # one lookup for the window and the three reactions
+    window = interphase.annotate_window(window, table)
     coating = interphase.characterize(window.formula, table.get(window.formula))
     kinks = [
         interphase.annotate_kink(
@@ -184,6 +189,20 @@ def coating_interphase_fields(
             dict.fromkeys(f for k in kinks if k is not None for f in k.interdiffusion_phases)
         ),
         "metallic_interphase": bool(metallic),
+    }
+
+
+def screen_property_conventions(store: Store, criteria: ScreeningCriteria) -> dict[str, str]:
+    """The interphase thresholds, the coating's band-gap gate and the store's property sources (provenance)."""
+    from interfacestab.analyses import interphase
+    from interfacestab.phase_properties import PropertyTable
+
+    sources = store.property_sources()
+    named = "; ".join(f"{s.name} ({s.info.citation or s.info.description})" for s in sources)
+    return {
+        "interphase": interphase.DEFAULT_THRESHOLDS.text(),
+        "band_gap_gate": f"coating band gap >= {criteria.min_coating_band_gap_eV:g} eV (reported, not in the score)",
+        "phase_properties": named or interphase.properties_text(PropertyTable.empty()),
     }
 
 
@@ -283,6 +302,8 @@ def screen_coatings(
     resolved: list[str] = []
     with open_store(store_file, create=False) as st:
         info = st.source(source)
+        property_conventions = screen_property_conventions(st, crit)
+        property_digests = [f"{p.name}:{p.info.content_sha256}" for p in st.property_sources()]
         for role, given in (("electrolyte", ely), ("cathode", cat)):
             comp = given.composition
             entries = st.entries(set(comp), source)
@@ -320,6 +341,7 @@ def screen_coatings(
         "stabilize": setup.stabilize,
         "criteria": crit.to_dict(),
         **source_fingerprint(info),
+        "phase_properties": property_digests,
     }
     done, computed = run_resumable(
         screen_chunk,
@@ -350,7 +372,7 @@ def screen_coatings(
         n_computed=computed,
         output=str(out) if out else None,
         package_version=package_version(),
-        conventions=conventions_summary(),
+        conventions=conventions_summary(**property_conventions),
         skipped=skipped,
         notes=notes,
     )
