@@ -276,3 +276,54 @@ WINDOW_CAVEATS: tuple[tuple[str, str], ...] = (
         "overestimate the window; electrolyte-carbon composite electrodes come closer to the computed limits",
     ),
 )
+# -- interphase character of products (docs/conventions.md, "Interphase character") ----------------
+#: A band gap at or below this (eV) is metallic: MP stores 0 for a phase metallic in GGA/GGA+U, and the
+#: experimental sets give metals 0 (Dunn et al. 2020; Zhuo, Mansouri Tehrani, Brgoch 2018).
+METAL_MAX_GAP_eV: float = 0.0
+#: A semiconductor whose largest known gap is at or below this (eV) conducts electrons well enough to
+#: keep an interphase growing (small-gap phase; Na3P at 0.40 eV in MP PBE is one): the interphase is
+#: ``mixed-conducting``. Even allowing for the GGA underestimate (true gap up to ~1.5x), such a gap
+#: stays under ~0.75 eV, where thermally excited carriers and defect states are significant.
+SMALL_GAP_MAX_eV: float = 0.5
+#: A phase whose smallest known gap is at least this (eV) is an electronic insulator. With the GGA/PBE
+#: underestimate of 30-50 % a 2 eV PBE gap is 3-4 eV in reality (Li2S: 2.7-3.9 eV PBE); between
+#: :data:`SMALL_GAP_MAX_eV` and this the verdict is ``uncertain`` rather than a guess.
+INSULATOR_MIN_GAP_eV: float = 2.0
+#: What the thresholds are applied to, stated with every verdict.
+GGA_GAP_NOTE = (
+    "GGA/PBE band gaps (Materials Project) underestimate measured gaps, typically by 30-50 %; "
+    "experimental and user gaps are preferred where known"
+)
+#: Band-gap gate of a coating in a screen (eV): the coating itself must be an electronic insulator.
+#: Xiao, Miara, Wang, Ceder (Joule 3, 1252 (2019)) required electronically insulating coatings by a
+#: band-gap criterion; the value used here is this project's insulator threshold
+#: (:data:`INSULATOR_MIN_GAP_eV`), stated as ours.
+SCREEN_MIN_COATING_BAND_GAP_eV: float = INSULATOR_MIN_GAP_eV
+
+#: Well-documented fast alkali-ion conductors (reduced formula -> reference), flagged as ion
+#: conductors when they appear as products or coatings; a user's ``ion_conductor`` value overrides.
+ION_CONDUCTORS: dict[str, str] = {
+    "Li10GeP2S12": "Kamaya et al., Nat. Mater. 10, 682 (2011)",
+    "Li6PS5Cl": "Deiseroth et al., Angew. Chem. Int. Ed. 47, 755 (2008)",
+    "Li7P3S11": "Seino et al., Energy Environ. Sci. 7, 627 (2014)",
+    "Li3PS4": "Liu et al., J. Am. Chem. Soc. 135, 975 (2013)",
+    "Li3N": "Alpen, Rabenau, Talat, Appl. Phys. Lett. 30, 621 (1977)",
+    "Li7La3Zr2O12": "Murugan, Thangadurai, Weppner, Angew. Chem. Int. Ed. 46, 7778 (2007)",
+    "Li3YCl6": "Asano et al., Adv. Mater. 30, 1803075 (2018)",
+    "Na3PS4": "Hayashi, Noi, Sakuda, Tatsumisago, Nat. Commun. 3, 856 (2012)",
+    "Na3Zr2Si2PO12": "Goodenough, Hong, Kafalas, Mater. Res. Bull. 11, 203 (1976)",
+}
+
+
+def interphase_thresholds_text(
+    metal_max_gap_eV: float = METAL_MAX_GAP_eV,
+    small_gap_max_eV: float = SMALL_GAP_MAX_eV,
+    insulator_min_gap_eV: float = INSULATOR_MIN_GAP_eV,
+) -> str:
+    """The electronic classes and verdicts in words (the ``interphase`` convention of a report)."""
+    return (
+        f"metal: gap <= {metal_max_gap_eV:g} eV or an experimental metal label; insulator: gap >= "
+        f"{insulator_min_gap_eV:g} eV; semiconductor in between (a polymorph range across a threshold: "
+        f"uncertain); interphase passivating if every product is an insulator, mixed-conducting if any "
+        f"is a metal or has a gap <= {small_gap_max_eV:g} eV, else uncertain; {GGA_GAP_NOTE}"
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from interfacestab.chem import parse_formula, reduced_formula
@@ -34,8 +35,9 @@ class GapSource(StrEnum):
 GAP_PREFERENCE: tuple[GapSource, ...] = (GapSource.USER, GapSource.EXPERIMENTAL, GapSource.MP_LIVE, GapSource.MP_PBE)
 
 
+@lru_cache(maxsize=16384)
 def property_key(formula: str) -> str:
-    """The lookup key of a phase: its reduced formula (``O16Si8`` -> ``SiO2``).
+    """The lookup key of a phase: its reduced formula (``O16Si8`` -> ``SiO2``); cached (a lookup per product).
 
     Raises:
         FormulaError: The formula cannot be read.

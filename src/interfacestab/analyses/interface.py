@@ -32,6 +32,7 @@ from interfacestab.analyses.interface_kinks import (
     open_points,
     reactant_energy,
 )
+from interfacestab.analyses.interphase import Interphase
 from interfacestab.analyses.targets import ParsedFormula, Target, load_system, parse_input, resolve_target
 from interfacestab.chem import Composition, chemsys, format_composition
 from interfacestab.conventions import (
@@ -135,7 +136,7 @@ class InterfaceProfile:
         "reactant_a", "reactant_b", "ion", "voltage_V", "use_entry_energies", "x_atomic_a", "x_molar_a",
         "reaction_energy_eV_per_atom", "reaction_energy_eV_per_nonion_atom", "reaction_energy_kJ_per_mol",
         "mutual_reaction_energy_eV_per_atom", "mutual_reaction_energy_eV_per_nonion_atom", "products", "reaction",
-        "ion_uptake_per_nonion_atom", "is_minimum", *Provenance.COLUMNS,
+        "ion_uptake_per_nonion_atom", "is_minimum", *Provenance.COLUMNS, *Interphase.COLUMNS,
     )  # fmt: skip
 
     @property
@@ -177,8 +178,16 @@ class InterfaceProfile:
             "use_entry_energies": self.use_entry_energies,
         }
         prov = self.provenance.to_columns()
-        rows = [{**head, **k.to_dict(), "is_minimum": k == self.minimum, **prov} for k in self.kinks]
+        rows = [
+            {**head, **k.to_dict(), "is_minimum": k == self.minimum, **prov, **_interphase_columns(k)}
+            for k in self.kinks
+        ]
         return [{c: row.get(c) for c in self.ROW_FIELDS} for row in rows]
+
+
+def _interphase_columns(kink: InterfaceKink) -> dict[str, object]:
+    """A kink's interphase as CSV columns (empty without a reaction)."""
+    return Interphase.empty_columns() if kink.interphase is None else kink.interphase.to_columns()
 
 
 def interface_reactions(
@@ -401,7 +410,7 @@ def interface_for(
     b = at_state_of_charge(reactant_b, ion, state_of_charge_b)
     elements = sorted(set(a.composition) | set(b.composition) | ({ion} if voltage_V is not None else set()))
     entries = load_system(elements, source=source, store=store)
-    return interface_reactions(
+    result = interface_reactions(
         entries,
         a,
         b,
@@ -409,6 +418,17 @@ def interface_for(
         voltage_V=voltage_V,
         use_entry_energies=use_entry_energies,
     )
+    return with_interphases(result, store)
+
+
+def with_interphases(result: InterfaceProfile, store: Store | None) -> InterfaceProfile:
+    """The profile annotated with the interphase character of every kink (one property lookup)."""
+    from interfacestab.analyses import interphase
+    from interfacestab.store import store_or_default
+
+    with store_or_default(store) as st:
+        table = interphase.load_properties(st, interphase.interface_formulas(result))
+    return interphase.annotate_interface(result, table)
 
 
 def remove_ion(composition: Composition, ion: str, fraction: float) -> Composition:

@@ -21,6 +21,7 @@ from interfacestab.engine.lp import PathHull
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from interfacestab.analyses.interphase import Interphase
     from interfacestab.analyses.targets import Target
     from interfacestab.engine.lp import PathPoint
     from interfacestab.entries import EntrySet
@@ -70,6 +71,8 @@ class InterfaceKink:
             with the reservoir (mixing-weighted).
         ion_uptake_per_nonion_atom: Open: A taken up (+) or released (-) per non-A atom of the
             mixture; d(reaction energy)/dV at fixed products.
+        interphase: Character of the products (band gaps, verdict, volume change, interdiffusion);
+            None when nothing reacts or when not annotated (:mod:`interfacestab.analyses.interphase`).
     """
 
     x_atomic_a: float
@@ -82,6 +85,7 @@ class InterfaceKink:
     reaction_energy_eV_per_nonion_atom: float | None = None
     mutual_reaction_energy_eV_per_nonion_atom: float | None = None
     ion_uptake_per_nonion_atom: float | None = None
+    interphase: Interphase | None = None
 
     def __post_init__(self) -> None:
         """Exactly one basis is filled: both closed energies, or both open energies and the uptake."""
@@ -131,6 +135,7 @@ class InterfaceKink:
         }
         if self.ion_uptake_per_nonion_atom is not None:
             out["ion_uptake_per_nonion_atom"] = self.ion_uptake_per_nonion_atom
+        out["interphase"] = None if self.interphase is None else self.interphase.to_dict()
         return out
 
 

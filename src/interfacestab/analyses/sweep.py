@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 
 from interfacestab.analyses.interface import InterfaceKink, InterfacePair, InterfaceProfile, at_state_of_charge
-from interfacestab.analyses.targets import ParsedFormula, load_system
+from interfacestab.analyses.interphase import Interphase
+from interfacestab.analyses.targets import ParsedFormula, load_system, resolve_target
 from interfacestab.conventions import SCHEMA_VERSION, VOLTAGE_RANGE_V, ENERGY_NOISE_eV_per_atom
 from interfacestab.errors import AnalysisError, FormulaError
 from interfacestab.provenance import Provenance
@@ -139,7 +140,7 @@ class InterfaceSweep:
         "reactant_a", "reactant_b", "ion", "row_type", "voltage_V", "reaction_energy_eV_per_nonion_atom",
         "mutual_reaction_energy_eV_per_nonion_atom", "reaction_energy_kJ_per_mol", "x_atomic_a", "x_molar_a",
         "ion_uptake_per_nonion_atom", "products", "reaction", "products_below", "products_above", "method",
-        "tolerance_V", *Provenance.COLUMNS,
+        "tolerance_V", *Provenance.COLUMNS, *Interphase.COLUMNS,
     )  # fmt: skip
 
     def to_rows(self) -> list[dict[str, object]]:
@@ -148,7 +149,10 @@ class InterfaceSweep:
         prov = self.provenance.to_columns()
         items: list[tuple[float, int, dict[str, object]]] = []
         for p in self.points:
-            items.append((p.voltage_V, 0, {"row_type": "point", "voltage_V": p.voltage_V, **p.minimum.to_dict()}))
+            phase = Interphase.empty_columns() if p.minimum.interphase is None else p.minimum.interphase.to_columns()
+            items.append(
+                (p.voltage_V, 0, {"row_type": "point", "voltage_V": p.voltage_V, **p.minimum.to_dict(), **phase})
+            )
         for t in self.transitions:
             items.append((t.voltage_V, 1, {"row_type": "transition", **t.to_dict()}))
         items.sort(key=lambda item: (item[0], item[1]))
@@ -284,4 +288,18 @@ def interface_sweep_for(
     b = at_state_of_charge(reactant_b, ion, state_of_charge_b)
     elements = sorted(set(a.composition) | set(b.composition) | {ion})
     entries = load_system(elements, source=source, store=store)
-    return interface_sweep(entries, a, b, voltages, ion=ion, use_entry_energies=use_entry_energies)
+    result = interface_sweep(entries, a, b, voltages, ion=ion, use_entry_energies=use_entry_energies)
+    comp_a, comp_b = resolve_target(entries, a).composition, resolve_target(entries, b).composition
+    return with_interphases(result, comp_a, comp_b, store)
+
+
+def with_interphases(
+    result: InterfaceSweep, composition_a: Composition, composition_b: Composition, store: Store | None
+) -> InterfaceSweep:
+    """The sweep annotated with the interphase at every grid voltage (one property lookup)."""
+    from interfacestab.analyses import interphase
+    from interfacestab.store import store_or_default
+
+    with store_or_default(store) as st:
+        table = interphase.load_properties(st, interphase.sweep_formulas(result))
+    return interphase.annotate_sweep(result, composition_a, composition_b, table)

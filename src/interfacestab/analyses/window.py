@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 
 from interfacestab._masses import ATOMIC_MASS_g_per_mol
+from interfacestab.analyses.interphase import Interphase
 from interfacestab.analyses.reactions import reaction_string
 from interfacestab.analyses.targets import ParsedFormula, Target, load_system, parse_input, resolve_target
 from interfacestab.analyses.window_routes import HullRoute, LPRoute, Route
@@ -87,6 +88,8 @@ class WindowStage:
             the target instead (the normalisation of Zhu, He & Mo 2015, Tables 2-3).
         decomposition_energy_low_eV_per_target_atom: The same at ``voltage_low_V``.
         decomposition_energy_high_eV_per_target_atom: The same at ``voltage_high_V`` (None when open).
+        interphase: Character of the stage's products (band gaps, verdict, volume change); None for
+            the window stage (no reaction) or when not annotated (:mod:`interfacestab.analyses.interphase`).
     """
 
     voltage_low_V: float
@@ -103,6 +106,7 @@ class WindowStage:
     decomposition_energy_eV_per_target_atom: float = 0.0
     decomposition_energy_low_eV_per_target_atom: float = 0.0
     decomposition_energy_high_eV_per_target_atom: float | None = None
+    interphase: Interphase | None = None
 
     def to_dict(self) -> dict[str, object]:
         """JSON-safe dictionary keyed by field name."""
@@ -121,6 +125,7 @@ class WindowStage:
             "decomposition_energy_eV_per_target_atom": self.decomposition_energy_eV_per_target_atom,
             "decomposition_energy_low_eV_per_target_atom": self.decomposition_energy_low_eV_per_target_atom,
             "decomposition_energy_high_eV_per_target_atom": self.decomposition_energy_high_eV_per_target_atom,
+            "interphase": None if self.interphase is None else self.interphase.to_dict(),
         }
 
 
@@ -168,6 +173,9 @@ class StabilityWindow:
     measured_windows: tuple[MeasuredWindow, ...] = ()
     compared: bool = False
     caveats: tuple[str, ...] = tuple(text for _, text in WINDOW_CAVEATS)
+    reduction_interphase: Interphase | None = None
+    oxidation_interphase: Interphase | None = None
+    interphase_at_ion_metal: Interphase | None = None
 
     @property
     def width_V(self) -> float | None:
@@ -202,6 +210,17 @@ class StabilityWindow:
             "notes": list(self.notes),
             "provenance": self.provenance.to_dict(),
             **self._extra_dict(),
+            **self._interphase_dict(),
+        }
+
+    def _interphase_dict(self) -> dict[str, object]:
+        """The interphases at both limits and at the ion metal (0 V), None where there is no reaction."""
+        return {
+            "reduction_interphase": None if self.reduction_interphase is None else self.reduction_interphase.to_dict(),
+            "oxidation_interphase": None if self.oxidation_interphase is None else self.oxidation_interphase.to_dict(),
+            "interphase_at_ion_metal": (
+                None if self.interphase_at_ion_metal is None else self.interphase_at_ion_metal.to_dict()
+            ),
         }
 
     def _extra_dict(self) -> dict[str, object]:
@@ -242,7 +261,7 @@ class StabilityWindow:
         "material_id", "stabilized", "stabilization_policy", "voltage_low_V", "voltage_high_V",
         "ion_per_formula_unit", "phases", "reaction", "decomposition_energy_eV_per_nonion_atom",
         "decomposition_energy_low_eV_per_nonion_atom", "decomposition_energy_high_eV_per_nonion_atom", "is_window",
-        *Provenance.COLUMNS,
+        *Provenance.COLUMNS, *Interphase.COLUMNS,
         "capacity_mAh_per_g", "cumulative_capacity_mAh_per_g", "decomposition_energy_eV_per_target_atom",
         "decomposition_energy_low_eV_per_target_atom", "decomposition_energy_high_eV_per_target_atom",
         "formula_mass_g_per_mol", "max_voltage_V", "row_type", "at_voltage_V", "on_transition",
@@ -278,7 +297,10 @@ class StabilityWindow:
             }
         prov = self.provenance.to_columns()
         blank = dict.fromkeys(self.ROW_FIELDS[self.ROW_FIELDS.index("row_type") :])
-        rows = [{**blank, **head, **s.to_dict(), **prov, "row_type": "stage"} for s in self.profile]
+        rows = [
+            {**blank, **head, **s.to_dict(), **prov, **_interphase_columns(s), "row_type": "stage"}
+            for s in self.profile
+        ]
         for at in self.at_voltages:
             for e in at.equilibria:
                 stage = next(
@@ -293,6 +315,7 @@ class StabilityWindow:
                         **head,
                         **stage.to_dict(),
                         **prov,
+                        **_interphase_columns(stage),
                         "row_type": "at_voltage",
                         "at_voltage_V": at.voltage_V,
                         "on_transition": at.on_transition,
@@ -656,12 +679,16 @@ def window_for(
     at_voltages_V: Sequence[float] = (),
     reference: str | float | None = None,
     compare: bool = False,
+    interphases: bool = True,
 ) -> StabilityWindow:
     """Stability window of ``formula`` from the local store (what ``interfacestab window`` runs).
 
     ``reference`` (``--reference``): a potential in V vs A/A+ or a two-phase electrode composition
     (``Li0.5In``) computed on the same data source; see :mod:`interfacestab.analyses.reference`.
     ``compare`` (``--compare``): add the measured windows of the package's table (``measured_windows``).
+
+    ``interphases`` (default) annotates the products (:func:`with_interphases`); a caller that
+    looks up phase properties itself for more than the window (the coating screen) turns it off.
 
     Raises:
         FormulaError: for a malformed formula or unknown element.
@@ -690,8 +717,23 @@ def window_for(
         from interfacestab.analyses.measured import measured_windows
 
         window = replace(window, measured_windows=measured_windows(window.composition, ion), compared=True)
-    if electrode is None:
-        return window
-    from interfacestab.analyses.reference import with_reference
+    if electrode is not None:
+        from interfacestab.analyses.reference import with_reference
 
-    return with_reference(window, electrode)
+        window = with_reference(window, electrode)
+    return with_interphases(window, store) if interphases else window
+
+
+def with_interphases(result: StabilityWindow, store: Store | None) -> StabilityWindow:
+    """The window annotated with the interphase character of its products (one property lookup)."""
+    from interfacestab.analyses import interphase
+    from interfacestab.store import store_or_default
+
+    with store_or_default(store) as st:
+        table = interphase.load_properties(st, interphase.window_formulas(result))
+    return interphase.annotate_window(result, table)
+
+
+def _interphase_columns(stage: WindowStage) -> dict[str, object]:
+    """The flat (CSV) interphase columns of a stage; empty ones for the window stage or an unannotated one."""
+    return Interphase.empty_columns() if stage.interphase is None else stage.interphase.to_columns()

@@ -489,6 +489,10 @@ def scan_figures(result: WindowScan) -> tuple[InteractiveFigure, ...]:
     )
 
 
+def _or_none(value: float | None, fmt: Callable[[float], str]) -> str:
+    return NONE_TEXT if value is None else fmt(value)
+
+
 @register_interactive("interfacestab.analyses.matrix.InterfaceMatrix")
 def matrix_figures(result: InterfaceMatrix) -> tuple[InteractiveFigure, ...]:
     """A heatmap of the most negative reaction energy of every pair; hovering a cell shows its reaction."""
@@ -511,8 +515,8 @@ def matrix_figures(result: InterfaceMatrix) -> tuple[InteractiveFigure, ...]:
             if ok:
                 lines += [
                     (f"E_rxn ({unit})", fmt_energy(energy)),
-                    ("E_rxn (kJ/mol)", fmt_kJ_per_mol(cell.reaction_energy_kJ_per_mol)),
-                    ("x (atomic, electrolyte)", fmt_fraction(cell.x_atomic_electrolyte)),
+                    ("E_rxn (kJ/mol)", _or_none(cell.reaction_energy_kJ_per_mol, fmt_kJ_per_mol)),
+                    ("x (atomic, electrolyte)", _or_none(cell.x_atomic_electrolyte, fmt_fraction)),
                     ("products", fmt_phases(cell.products)),
                     ("reaction", _escape(cell.reaction)),
                 ]

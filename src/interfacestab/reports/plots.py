@@ -171,6 +171,7 @@ def window_figure(result: StabilityWindow, *, top: int | None = None) -> Figure:
         else:
             ax.axvspan(red, v_top if ox is None else ox, color="tab:green", alpha=0.2, label=label)
     _window_figure_extras(result, ax_n, ax_e)
+    _mark_metallic_stages(ax_n, stages, v_top)
     ax_n.legend(loc="best", frameon=False)
     typed = result.input_formula
     name = result.formula if not typed or typed == result.formula else f"{typed} ({result.formula})"
@@ -191,6 +192,28 @@ def _window_figure_extras(result: StabilityWindow, ax_n: Any, ax_e: Any) -> None
     top.set_xlabel(f"voltage (V vs {ref.name})")
     for ax in (ax_n, ax_e):
         ax.axvline(v_ref, color="tab:purple", linestyle="--", linewidth=1.2, label=f"reference {ref.name}")
+
+
+def _mark_metallic_stages(ax: Any, stages: Sequence[WindowStage], v_top: float) -> None:
+    """Hatch the stages whose products include a metal (their interphase conducts electrons)."""
+    label = "metallic product"
+    for s in stages:
+        if s.interphase is not None and s.interphase.metallic_phases:
+            high = v_top if s.voltage_high_V is None else s.voltage_high_V
+            ax.axvspan(s.voltage_low_V, high, facecolor="none", edgecolor="tab:orange", hatch="//", linewidth=0,
+                       label=label)  # fmt: skip
+            label = "_nolegend_"
+
+
+def _mark_metallic_kinks(ax: Any, result: InterfaceProfile, x_axis: str = "atomic") -> None:
+    """Ring the kinks whose products include a metal (x: ``atomic`` or ``molar`` fraction of A)."""
+    metal = [k for k in result.kinks if k.interphase is not None and k.interphase.metallic_phases]
+    if metal:
+        xs = [float(getattr(k, f"x_{x_axis}_a")) for k in metal]
+        ax.plot(xs, [k.reaction_energy_eV_per_normalising_atom for k in metal],
+                marker="s", markersize=9, markerfacecolor="none", markeredgecolor="tab:orange", linestyle="",
+                label="metallic product")  # fmt: skip
+        ax.legend(loc="best", frameon=False, fontsize=8)
 
 
 def _key_axes(n_rows: int, plot_height_in: float, width_in: float = 8.0) -> tuple[Figure, Axes, Axes]:
@@ -245,6 +268,7 @@ def interface_figure(result: InterfaceProfile, *, top: int | None = None, x_axis
         fontsize=8,
         arrowprops={"arrowstyle": "->", "color": "tab:red"},
     )
+    _mark_metallic_kinks(ax, result, x_axis)
     ax.axhline(0.0, color="grey", linewidth=0.6)
     ax.set_xlim(0.0, 1.0)
     a, b = tex(result.reactant_a), tex(result.reactant_b)

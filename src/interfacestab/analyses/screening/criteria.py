@@ -35,6 +35,8 @@ class ScreeningCriteria:
     anode_potential_V: float | None = None
     anode_reduction_tolerance_V: float = conv.SCREEN_ANODE_REDUCTION_TOLERANCE_V
     max_abs_anode_reaction_eV_per_atom: float = conv.SCREEN_MAX_ABS_ANODE_REACTION_eV_per_atom
+    #: band-gap gate of the coating itself (eV), reported beside the criteria (not in the score)
+    min_coating_band_gap_eV: float = conv.SCREEN_MIN_COATING_BAND_GAP_eV
 
     @classmethod
     def for_ion(cls, ion: str, **overrides: float | None) -> ScreeningCriteria:

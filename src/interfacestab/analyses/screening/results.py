@@ -25,6 +25,15 @@ class CoatingResult:
 
     Closed reaction energies are per atom of the mixture (``_eV_per_atom``); the open ones are
     grand-potential energies per atom of non-ion elements (``_eV_per_nonion_atom``).
+
+    The interphase fields (after ``error``; :mod:`interfacestab.analyses.interphase`): the coating's
+    own band gap (preferred source), electronic class and ion-conductor flag; ``band_gap_gate``
+    (``pass``/``fail``/``unknown`` against ``criteria.min_coating_band_gap_eV``, reported beside the
+    criteria, not in the score); the verdict (``passivating``/``mixed-conducting``/``uncertain``, empty
+    without a reaction) of the window's two limits and of the most negative reaction with the
+    electrolyte, the cathode and the charged cathode; ``metallic_products`` of those three reactions
+    and ``metallic_interphase`` (flag: any), ``interdiffusion_products`` (the cathode's transition metal
+    in the electrolyte's framework).
     """
 
     formula: str
@@ -53,6 +62,20 @@ class CoatingResult:
     #: anode side (``screen --anode``): the most negative closed reaction energy with the anode and its products
     anode_reaction_eV_per_atom: float | None = None
     anode_products: tuple[str, ...] = ()
+    coating_band_gap_min_eV: float | None = None
+    coating_band_gap_max_eV: float | None = None
+    coating_band_gap_source: str = ""
+    coating_electronic_class: str = ""
+    coating_ion_conductor: bool | None = None
+    band_gap_gate: str = ""
+    reduction_interphase: str = ""
+    oxidation_interphase: str = ""
+    electrolyte_interphase: str = ""
+    cathode_interphase: str = ""
+    charged_cathode_interphase: str = ""
+    metallic_products: tuple[str, ...] = ()
+    interdiffusion_products: tuple[str, ...] = ()
+    metallic_interphase: bool = False
 
     def to_dict(self) -> dict[str, object]:
         """JSON-safe dictionary keyed by field name.
@@ -166,6 +189,10 @@ class CoatingScreen:
         "charged_cathode_products", "open_electrolyte_reaction_eV_per_nonion_atom",
         "open_cathode_reaction_eV_per_nonion_atom", "in_database", "material_id", "error", *Provenance.COLUMNS,
         "anode", "anode_potential_V", "anode_reaction_eV_per_atom", "anode_products", "charge_voltage_V",
+        "coating_band_gap_min_eV", "coating_band_gap_max_eV", "coating_band_gap_source", "coating_electronic_class",
+        "coating_ion_conductor", "band_gap_gate", "reduction_interphase", "oxidation_interphase",
+        "electrolyte_interphase", "cathode_interphase", "charged_cathode_interphase", "metallic_products",
+        "interdiffusion_products", "metallic_interphase",
     )  # fmt: skip
 
     def to_rows(self) -> list[dict[str, object]]:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
     from interfacestab.analyses.interface import InterfaceProfile
+    from interfacestab.analyses.interface_kinks import InterfaceKink
     from interfacestab.analyses.window import StabilityWindow
     from interfacestab.engine.cache import HullCache
     from interfacestab.store.database import Store
@@ -75,17 +76,22 @@ def screen_candidate(
     ion = setup.ion
     coating = parse_input(formula)
     comp = coating.composition
-    window = window_for(coating, ion=ion, stabilize=setup.stabilize, source=setup.source, store=store, cache=cache)
+    window = window_for(
+        coating, ion=ion, stabilize=setup.stabilize, source=setup.source, store=store, cache=cache, interphases=False
+    )
 
     def profile(partner: Composition, voltage: float | None = None) -> InterfaceProfile:
         elements = set(comp) | set(partner) | ({ion} if voltage is not None else set())
         entries = store.entries(elements, setup.source)
         return interface_reactions(entries, comp, partner, ion=ion, voltage_V=voltage)
 
+    minima: list[tuple[InterfaceProfile, InterfaceKink]] = []
+
     def reaction(partner: Composition) -> tuple[float | None, tuple[str, ...]]:
         """Closed: the most negative reaction energy (eV per atom of the mixture) and its products."""
-        minimum = profile(partner).minimum
-        return minimum.reaction_energy_eV_per_atom, minimum.products
+        closed = profile(partner)
+        minima.append((closed, closed.minimum))
+        return closed.minimum.reaction_energy_eV_per_atom, closed.minimum.products
 
     def open_reaction(partner: Composition, voltage: float) -> float | None:
         """Open: the most negative mutual energy (eV per non-A atom; each side's own reservoir reaction out)."""
@@ -137,6 +143,7 @@ def screen_candidate(
         mean_margin=float(sum(margins.values()) / len(margins)),
         passed=all(passes.values()),
         failed_criteria=tuple(k for k, ok in passes.items() if not ok),
+        **coating_interphase_fields(window, minima, setup.criteria.min_coating_band_gap_eV, store),
     )
 
 
@@ -180,6 +187,77 @@ def _interlayer_result(
         anode_reaction_eV_per_atom=anode[0],
         anode_products=anode[1],
     )
+
+
+def coating_interphase_fields(
+    window: StabilityWindow,
+    minima: list[tuple[InterfaceProfile, InterfaceKink]],
+    min_gap_eV: float,
+    store: Store,
+) -> dict[str, Any]:
+    """The interphase fields of a coating's result: its own gap and gate, each reaction's verdict, flags."""
+    from interfacestab.analyses import interphase
+
+    formulas = interphase.window_formulas(window) | {
+        f for profile, kink in minima for f in (*kink.products, *_reactants(profile))
+    }
+    table = interphase.load_properties(store, formulas)  # one lookup for the window and the three reactions
+    window = interphase.annotate_window(window, table)
+    coating = interphase.characterize(window.formula, table.get(window.formula))
+    kinks = [
+        interphase.annotate_kink(
+            kink,
+            (profile.composition_a, profile.reactant_a),
+            (profile.composition_b, profile.reactant_b),
+            table,
+            ion=profile.ion,
+            open_system=False,
+            source_name=profile.provenance.source.name,
+        ).interphase
+        for profile, kink in minima
+    ]
+    electrolyte, cathode, charged = [*kinks, None, None, None][:3]
+    metallic = tuple(dict.fromkeys(f for k in kinks if k is not None for f in k.metallic_phases))
+
+    def verdict_of(phase: interphase.Interphase | None) -> str:
+        return "" if phase is None else str(phase.verdict)
+
+    return {
+        "coating_band_gap_min_eV": coating.band_gap_min_eV,
+        "coating_band_gap_max_eV": coating.band_gap_max_eV,
+        "coating_band_gap_source": coating.band_gap_source,
+        "coating_electronic_class": str(coating.electronic_class),
+        "coating_ion_conductor": coating.ion_conductor,
+        "band_gap_gate": interphase.band_gap_gate(coating, min_gap_eV),
+        "reduction_interphase": verdict_of(window.reduction_interphase),
+        "oxidation_interphase": verdict_of(window.oxidation_interphase),
+        "electrolyte_interphase": verdict_of(electrolyte),
+        "cathode_interphase": verdict_of(cathode),
+        "charged_cathode_interphase": verdict_of(charged),
+        "metallic_products": metallic,
+        "interdiffusion_products": tuple(
+            dict.fromkeys(f for k in kinks if k is not None for f in k.interdiffusion_phases)
+        ),
+        "metallic_interphase": bool(metallic),
+    }
+
+
+def screen_property_conventions(store: Store, criteria: ScreeningCriteria) -> dict[str, str]:
+    """The interphase thresholds, the coating's band-gap gate and the store's property sources (provenance)."""
+    from interfacestab.analyses import interphase
+    from interfacestab.phase_properties import PropertyTable
+
+    sources = store.property_sources()
+    named = "; ".join(f"{s.name} ({s.info.citation or s.info.description})" for s in sources)
+    return {
+        "interphase": interphase.DEFAULT_THRESHOLDS.text(),
+        "band_gap_gate": f"coating band gap >= {criteria.min_coating_band_gap_eV:g} eV (reported, not in the score)",
+        "phase_properties": named or interphase.properties_text(PropertyTable.empty()),
+    }
+
+
+def _reactants(profile: InterfaceProfile) -> tuple[str, str]:
+    return profile.reactant_a, profile.reactant_b
 
 
 def screen_chunk(candidates: list[Candidate], setup: ScreeningSetup) -> list[dict[str, Any]]:
@@ -290,6 +368,8 @@ def screen_coatings(
     charge = anode_state = None
     with open_store(store_file, create=False) as st:
         info = st.source(source)
+        property_conventions = screen_property_conventions(st, crit)
+        property_digests = [f"{p.name}:{p.info.content_sha256}" for p in st.property_sources()]
         for role, given in (("electrolyte", ely), (side_role, cat)):
             if role == "anode" and is_ion_metal(given.composition, ion):
                 continue  # the metal: 0 V by definition, nothing to find
@@ -340,6 +420,7 @@ def screen_coatings(
         "stabilize": setup.stabilize,
         "criteria": crit.to_dict(),
         **source_fingerprint(info),
+        "phase_properties": property_digests,
     }
     done, computed = run_resumable(
         screen_chunk,
@@ -370,7 +451,7 @@ def screen_coatings(
         n_computed=computed,
         output=str(out) if out else None,
         package_version=package_version(),
-        conventions=conventions_summary(),
+        conventions=conventions_summary(**property_conventions),
         skipped=skipped,
         notes=notes,
         anode=None if anode_state is None else anode_state.formula,

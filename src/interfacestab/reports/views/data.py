@@ -103,7 +103,7 @@ def property_sources_report(
     if status is not None:
         columns.append(Column(("status",), "status"))
     columns += [
-        Column(("n_formulas",), "formulas", align="right"),
+        Column(("n_entries",), "formulas", align="right"),  # a property source counts formulas
         Column(("properties",), "holds", wrap=True),
         Column(("gap_source",), "band gap kind", wrap=True),
         Column(("n_skipped",), "rows skipped", align="right"),

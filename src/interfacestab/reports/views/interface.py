@@ -17,6 +17,12 @@ from interfacestab.reports.format import (
 )
 from interfacestab.reports.model import Column, Item, Report, Row, Section, Table
 from interfacestab.reports.registry import View, register
+from interfacestab.reports.views.interphase_text import (
+    VERDICT_COLUMN,
+    VERDICT_LEGEND,
+    interphase_item,
+    verdict_cell,
+)
 
 if TYPE_CHECKING:
     from interfacestab.analyses.interface import InterfaceProfile
@@ -56,6 +62,13 @@ def _head(result: InterfaceProfile, unit: str) -> tuple[Item, ...]:
     return tuple(items)
 
 
+def _interphase_head(result: InterfaceProfile) -> tuple[Item, ...]:
+    """The interphase at the minimum: verdict, products' gaps and flags, volume change, interdiffusion."""
+    if result.minimum.interphase is None:
+        return ()
+    return (interphase_item("interphase", result.minimum.interphase),)
+
+
 def interface_report(result: InterfaceProfile, *, top: int | None = None) -> Report:
     """The report of an interface reaction profile (``top`` is not used)."""
     unit = interface_energy_unit(result)
@@ -67,6 +80,7 @@ def interface_report(result: InterfaceProfile, *, top: int | None = None) -> Rep
         Column(("reaction_energy_kJ_per_mol",), "dE", "kJ/mol", align="right"),
         Column((f"mutual_reaction_energy{per}",), "mutual", unit, align="right"),
         Column(("reaction",), "reaction", wrap=True),
+        VERDICT_COLUMN,
         Column(("is_minimum",), ""),
     )
     rows = tuple(
@@ -78,6 +92,7 @@ def interface_report(result: InterfaceProfile, *, top: int | None = None) -> Rep
                 fmt_kJ_per_mol(k.reaction_energy_kJ_per_mol),
                 fmt_energy(k.mutual_reaction_energy_eV_per_normalising_atom),
                 k.reaction,
+                verdict_cell(k.interphase),
                 mark(k == result.minimum),
             ),
             emphasis=k == result.minimum,
@@ -90,6 +105,7 @@ def interface_report(result: InterfaceProfile, *, top: int | None = None) -> Rep
         "mutual: dE minus the reactants' own decomposition"
         + ("" if result.voltage_V is None else " with the reservoir"),
         "kJ/mol: per mole of the printed reaction (reactant coefficients x_molar and 1 - x_molar)",
+        VERDICT_LEGEND,
     )
     basis = "entry energies as stored" if result.use_entry_energies else "hull (stabilized) energies"
     no_mixing = result.no_mixing_energies_eV_per_normalising_atom
@@ -103,7 +119,7 @@ def interface_report(result: InterfaceProfile, *, top: int | None = None) -> Rep
     )
     return Report(
         title=f"{result.reactant_a} | {result.reactant_b}: interface reactions",
-        head=_head(result, unit),
+        head=(*_head(result, unit), *_interphase_head(result)),
         tables=(Table(f"kinks of the reaction energy (x = fraction of {result.reactant_a})", columns, rows),),
         legend=legend,
         sections=(Section("reactants", tuple(energies)),),

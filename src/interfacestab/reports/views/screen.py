@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from interfacestab.reports import plots
 from interfacestab.reports.format import (
+    FAIL_MARK,
+    PASS_MARK,
     fmt_energy,
     fmt_meV,
     fmt_score,
@@ -61,6 +63,11 @@ def screen_criteria_items(screen: CoatingScreen) -> tuple[Item, ...]:
             "passes; ranked by score, best first, ties (e.g. every candidate on the hull has the same e_above_hull "
             "margin) broken by the mean margin",
         ),
+        Item(
+            "band-gap gate",
+            f"the coating's own band gap ≥ {c.min_coating_band_gap_eV:g} eV (an electronic insulator; reported "
+            "beside the criteria, not in the score or the pass mark)",
+        ),
         Item("after", c.citation),
     )
 
@@ -91,8 +98,56 @@ def _columns(screen: CoatingScreen) -> tuple[Column, ...]:
             Column(("open_electrolyte_reaction_eV_per_nonion_atom",), "dE el. open", open_unit, align="right"),
             Column(("open_cathode_reaction_eV_per_nonion_atom",), "dE cath. open", open_unit, align="right"),
         ]
+    columns += _interphase_columns()
     columns.append(Column(("failed_criteria", "error"), "failed criteria", wrap=True))
     return tuple(columns)
+
+
+#: Short forms of the interphase verdicts in the screen table (the legend says them).
+VERDICT_LETTERS = {"passivating": "P", "mixed-conducting": "M", "uncertain": "U", "": "–"}
+
+
+def _interphase_columns() -> list[Column]:
+    return [
+        Column(("coating_band_gap_min_eV", "coating_band_gap_max_eV", "band_gap_gate"), "gap", "eV", align="right"),
+        Column(
+            ("electrolyte_interphase", "cathode_interphase", "charged_cathode_interphase"), "interphase el/cath/chg"
+        ),
+        Column(("metallic_products", "interdiffusion_products"), "flags", wrap=True),
+    ]
+
+
+def _gap_cell(r: CoatingResult) -> str:
+    lo, hi = r.coating_band_gap_min_eV, r.coating_band_gap_max_eV
+    gate = {"pass": PASS_MARK, "fail": FAIL_MARK}.get(r.band_gap_gate, "?")
+    if lo is None or hi is None:
+        return "–" if r.error else f"no data {gate}"
+    value = f"{lo:.2f}" if lo == hi else f"{lo:.2f}-{hi:.2f}"
+    return f"{value} {gate}"
+
+
+def _interphase_cells(r: CoatingResult) -> list[str]:
+    if r.error:
+        return ["–", "–", ""]
+    verdicts = (r.electrolyte_interphase, r.cathode_interphase, r.charged_cathode_interphase)
+    flags = []
+    if r.metallic_products:
+        flags.append(f"metallic: {', '.join(r.metallic_products)}")
+    if r.interdiffusion_products:
+        flags.append(f"interdiff.: {', '.join(r.interdiffusion_products)}")
+    return [_gap_cell(r), "/".join(VERDICT_LETTERS.get(v, v) for v in verdicts), "; ".join(flags)]
+
+
+def _interphase_legend(screen: CoatingScreen) -> list[str]:
+    gap = screen.criteria.min_coating_band_gap_eV
+    return [
+        f"gap: the coating's own band gap (preferred source; a range over polymorphs); ✓ at least {gap:g} eV "
+        "(band-gap gate, beside the criteria, not in the score), ✗ below or metallic, ? no data",
+        "interphase el/cath/chg: verdict of the most negative reaction with the electrolyte, the cathode and the "
+        "charged cathode: P passivating, M mixed-conducting, U uncertain, – no reaction",
+        "flags: metallic products of those reactions (the interphase conducts electrons); interdiff.: products "
+        "carrying one side's transition metal into the other side's anion framework (interdiffusion)",
+    ]
 
 
 def _row(screen: CoatingScreen, rank: int, r: CoatingResult) -> Row:
@@ -113,6 +168,7 @@ def _row(screen: CoatingScreen, rank: int, r: CoatingResult) -> Row:
             fmt_energy(r.open_electrolyte_reaction_eV_per_nonion_atom),
             fmt_energy(r.open_cathode_reaction_eV_per_nonion_atom),
         ]
+    cells += _interphase_cells(r)
     cells.append(screen_failed_text(r))
     return Row(tuple(cells), emphasis=r.passed)
 
@@ -134,6 +190,7 @@ def _legend(screen: CoatingScreen) -> tuple[str, ...]:
         )
     if (charge_line := charge_voltage_line(screen)) is not None:
         lines.append(charge_line)
+    lines += _interphase_legend(screen)
     if screen.skipped:
         lines.append(f"skipped (the electrolyte or cathode itself): {', '.join(screen.skipped)}")
     if screen.output:

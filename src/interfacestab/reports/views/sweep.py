@@ -16,6 +16,7 @@ from interfacestab.reports.format import (
 )
 from interfacestab.reports.model import Column, Item, Report, Row, Table
 from interfacestab.reports.registry import View, register
+from interfacestab.reports.views.interphase_text import VERDICT_COLUMN, VERDICT_LEGEND, verdict_cell
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -126,6 +127,7 @@ def sweep_report(result: InterfaceSweep, *, top: int | None = None) -> Report:
             Column(("x_atomic_a",), "x_atomic", align="right"),
             Column(("x_molar_a",), "x_molar", align="right"),
             Column(("products",), "products", wrap=True),
+            VERDICT_COLUMN,
         ),
         tuple(
             Row(
@@ -136,6 +138,7 @@ def sweep_report(result: InterfaceSweep, *, top: int | None = None) -> Report:
                     fmt_fraction(p.minimum.x_atomic_a),
                     fmt_fraction(p.minimum.x_molar_a),
                     fmt_phases(p.minimum.products),
+                    verdict_cell(p.minimum.interphase),
                 )
             )
             for p in result.points
@@ -148,6 +151,7 @@ def sweep_report(result: InterfaceSweep, *, top: int | None = None) -> Report:
         f"reacting with the {ion} reservoir alone",
         "mutual: the reaction's dE minus the reactants' own decomposition with the reservoir "
         "(the interface's own share)",
+        VERDICT_LEGEND,
     )
     return Report(
         title=f"{result.reactant_a} | {result.reactant_b}: interface reactions vs voltage",

@@ -20,6 +20,12 @@ from interfacestab.reports.format import (
 )
 from interfacestab.reports.model import Column, Item, Report, Row, Section, Table
 from interfacestab.reports.registry import View, register
+from interfacestab.reports.views.interphase_text import (
+    VERDICT_COLUMN,
+    VERDICT_LEGEND,
+    interphase_section,
+    verdict_cell,
+)
 
 if TYPE_CHECKING:
     from interfacestab.analyses.window import StabilityWindow, WindowStage
@@ -324,6 +330,19 @@ def _caveat_sections(result: StabilityWindow) -> tuple[Section, ...]:
     return (Section("caveats", items),) if items else ()
 
 
+def _interphase_sections(result: StabilityWindow) -> tuple[Section, ...]:
+    """The interphase at both limits and at the ion metal (0 V): verdict, products' gaps, volume change."""
+    ion = result.ion
+    lines = [
+        (f"reduction (below {fmt_voltage(result.reduction_limit_V)} V)", result.reduction_interphase),
+        (f"oxidation (above {fmt_voltage(result.oxidation_limit_V)} V)", result.oxidation_interphase),
+    ]
+    if result.interphase_at_ion_metal is not None and result.interphase_at_ion_metal != result.reduction_interphase:
+        lines.append((f"at {ion} metal (0 V)", result.interphase_at_ion_metal))
+    lines = [(k, v) for k, v in lines if v is not None]
+    return interphase_section("interphase character of the products", lines)
+
+
 def window_report(result: StabilityWindow, *, top: int | None = None) -> Report:
     """The report of a stability window (``top`` is not used)."""
     ion = result.ion
@@ -336,6 +355,7 @@ def window_report(result: StabilityWindow, *, top: int | None = None) -> Report:
         Column(("decomposition_energy_eV_per_nonion_atom",), "E_decomp", f"eV/non-{ion} atom", align="right"),
         *_capacity_columns(result),
         *_reference_columns(result),
+        VERDICT_COLUMN,
         Column(("is_window",), ""),
     )
     rows = tuple(
@@ -349,6 +369,7 @@ def window_report(result: StabilityWindow, *, top: int | None = None) -> Report:
                 fmt_energy(s.decomposition_energy_eV_per_nonion_atom),
                 *_capacity_cells(s),
                 *_reference_cells(result, s),
+                verdict_cell(s.interphase),
                 mark(s.is_window),
             ),
             emphasis=s.is_window,
@@ -361,6 +382,7 @@ def window_report(result: StabilityWindow, *, top: int | None = None) -> Report:
         f"E_decomp: grand-potential decomposition energy per non-{ion} atom at the stage end farthest "
         f"from the window (within 0-{result.max_voltage_V:g} V)",
         *_capacity_legend(result),
+        VERDICT_LEGEND,
     )
     return Report(
         title=f"{familiar_formula(result)}: stability window vs {ion}/{ion}+",
@@ -371,7 +393,7 @@ def window_report(result: StabilityWindow, *, top: int | None = None) -> Report:
             *_comparison_tables(result),
         ),
         legend=legend,
-        sections=(*_reference_sections(result), *_caveat_sections(result)),
+        sections=(*_interphase_sections(result), *_reference_sections(result), *_caveat_sections(result)),
         notes=tuple(result.notes),
         provenance=provenance_lines(result.provenance),
     )
