@@ -32,6 +32,7 @@ from interfacestab.analyses.interface_kinks import (
     reactant_energy,
 )
 from interfacestab.analyses.targets import ParsedFormula, load_system, parse_input, resolve_target
+from interfacestab.analyses.uncertainty_fields import uncertainty_json, uncertainty_rows
 from interfacestab.chem import Composition, chemsys, format_composition
 from interfacestab.conventions import (
     COMPOSITION_TOL,
@@ -50,6 +51,7 @@ from interfacestab.errors import AnalysisError
 from interfacestab.provenance import Provenance
 
 if TYPE_CHECKING:
+    from interfacestab.analyses.uncertainty import InterfaceUncertainty
     from interfacestab.entries import EntrySet
     from interfacestab.store.database import Store
 
@@ -95,6 +97,7 @@ class InterfaceProfile:
     material_id_a: str = ""
     material_id_b: str = ""
     notes: tuple[str, ...] = ()
+    uncertainty: InterfaceUncertainty | None = None
 
     def to_dict(self) -> dict[str, object]:
         """JSON-safe dictionary keyed by field name (the stable JSON contract; units in the keys, see above)."""
@@ -124,6 +127,7 @@ class InterfaceProfile:
             f"energy_b{per}": self.energy_b_eV_per_normalising_atom,
             "notes": list(self.notes),
             "provenance": self.provenance.to_dict(),
+            **uncertainty_json(self.uncertainty),
         }
 
     #: Columns of :meth:`to_rows` (the CSV), in order: the pair, the kink, ``is_minimum``, the provenance.
@@ -174,7 +178,7 @@ class InterfaceProfile:
         }
         prov = self.provenance.to_columns()
         rows = [{**head, **k.to_dict(), "is_minimum": k == self.minimum, **prov} for k in self.kinks]
-        return [{c: row.get(c) for c in self.ROW_FIELDS} for row in rows]
+        return uncertainty_rows([{c: row.get(c) for c in self.ROW_FIELDS} for row in rows], self.uncertainty)
 
 
 def interface_reactions(

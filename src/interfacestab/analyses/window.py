@@ -21,6 +21,7 @@ import numpy as np
 
 from interfacestab.analyses.reactions import reaction_string
 from interfacestab.analyses.targets import ParsedFormula, Target, load_system, parse_input, resolve_target
+from interfacestab.analyses.uncertainty_fields import uncertainty_json, uncertainty_rows
 from interfacestab.analyses.window_routes import HullRoute, LPRoute, Route
 from interfacestab.chem import Composition, chemsys, n_atoms
 from interfacestab.conventions import (
@@ -49,6 +50,7 @@ from interfacestab.provenance import Provenance
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from interfacestab.analyses.uncertainty import WindowUncertainty
     from interfacestab.engine.cache import HullCache
     from interfacestab.engine.hull import Hull
     from interfacestab.store.database import Store
@@ -129,6 +131,7 @@ class StabilityWindow:
     provenance: Provenance
     notes: tuple[str, ...] = field(default=())
     input_formula: str = ""
+    uncertainty: WindowUncertainty | None = None
 
     @property
     def width_V(self) -> float | None:
@@ -162,6 +165,7 @@ class StabilityWindow:
             "profile": [s.to_dict() for s in self.profile],
             "notes": list(self.notes),
             "provenance": self.provenance.to_dict(),
+            **uncertainty_json(self.uncertainty),
         }
 
     #: Columns of :meth:`to_rows` (the CSV), in order: the window, its stage, the provenance.
@@ -177,7 +181,8 @@ class StabilityWindow:
         """Flat rows, one per profile stage from 0 V upward, keyed by ``ROW_FIELDS``."""
         head = {k: v for k, v in self.to_dict().items() if k in self.ROW_FIELDS}
         prov = self.provenance.to_columns()
-        return [{c: {**head, **s.to_dict(), **prov}[c] for c in self.ROW_FIELDS} for s in self.profile]
+        rows = [{c: {**head, **s.to_dict(), **prov}[c] for c in self.ROW_FIELDS} for s in self.profile]
+        return uncertainty_rows(rows, self.uncertainty)
 
 
 def stability_window(
