@@ -23,6 +23,15 @@ from interfacestab_cli.options import (
 )
 from interfacestab_cli.output import output_format, report
 from interfacestab_cli.state import open_store_for
+from interfacestab_cli.uncertainty_options import (
+    DEFAULT_CONFIDENCE,
+    DEFAULT_SAMPLES,
+    ConfidenceOption,
+    SamplesOption,
+    SeedOption,
+    SigmaOption,
+    uncertainty_settings,
+)
 
 if TYPE_CHECKING:
     from interfacestab.analyses.interface import InterfaceProfile
@@ -102,6 +111,10 @@ def interface(
     fmt: ResultFormatOption = OutputFormat.table,
     output: OutputOption = None,
     plot: PlotOption = None,
+    sigma: SigmaOption = None,
+    samples: SamplesOption = DEFAULT_SAMPLES,
+    seed: SeedOption = 0,
+    confidence: ConfidenceOption = DEFAULT_CONFIDENCE,
 ) -> None:
     """Interface reactions of A | B: reaction energy at every kink of the mixing line, and its minimum.
 
@@ -109,10 +122,16 @@ def interface(
 
     --sweep maps the most negative reaction over a voltage range: the voltages where its products
     change (to 1 mV or better), and the reaction at each voltage of the grid.
+
+    --sigma E samples formation-energy errors (eV/atom): an interval on the minimum reaction energy and
+    how often each product set is the one at the minimum (not with --sweep).
     """
     if voltage is not None and sweep is not None:
         usage_error(ctx, "--voltage and --sweep cannot be used together: --voltage opens the system at one voltage, "
                     "--sweep at a range of them")  # fmt: skip
+    sampling = uncertainty_settings(ctx, sigma, samples, seed, confidence)
+    if sampling is not None and sweep is not None:
+        usage_error(ctx, "--sigma applies to one interface (closed or at --voltage), not to --sweep")
     fmt_name = output_format(ctx, fmt.value, output)  # before any work: a contradicting --format is refused
     with user_errors():
         with open_store_for(ctx) as store:
@@ -130,6 +149,10 @@ def interface(
                     reactant_a, reactant_b, ion=ion.value, voltage_V=voltage, use_entry_energies=use_entry_energies,
                     state_of_charge_a=soc_a, state_of_charge_b=soc_b, source=source, store=store,
                 )  # fmt: skip
+                if sampling is not None:
+                    from interfacestab.analyses.uncertainty import add_interface_uncertainty
+
+                    result = add_interface_uncertainty(result, sampling, source=source, store=store)
         reacted = (("A", reactant_a, soc_a, result.input_a), ("B", reactant_b, soc_b, result.input_b))
         for which, given, fraction, as_reacted in reacted:  # after the result: an error stays the only line
             if fraction is not None:

@@ -28,9 +28,19 @@ from interfacestab_cli.options import (
 from interfacestab_cli.output import emit, output_format, report
 from interfacestab_cli.progress import interrupted, progress_bar, stop_workers_on_interrupt
 from interfacestab_cli.state import open_store_for, state
+from interfacestab_cli.uncertainty_options import (
+    DEFAULT_CONFIDENCE,
+    DEFAULT_SAMPLES,
+    ConfidenceOption,
+    SamplesOption,
+    SeedOption,
+    SigmaOption,
+    uncertainty_settings,
+)
 
 if TYPE_CHECKING:
     from interfacestab.analyses.scan import WindowScan
+    from interfacestab.analyses.uncertainty import UncertaintySettings
     from interfacestab.analyses.window import StabilityWindow
 
 
@@ -143,6 +153,10 @@ def window(
         ),
     ] = None,
     plot: PlotOption = None,
+    sigma: SigmaOption = None,
+    samples: SamplesOption = DEFAULT_SAMPLES,
+    seed: SeedOption = 0,
+    confidence: ConfidenceOption = DEFAULT_CONFIDENCE,
 ) -> None:
     """Stability window of FORMULA vs A/A+ (V): limits, products and reactions at both limits, voltage profile.
 
@@ -151,6 +165,9 @@ def window(
     A target without A has no oxidation limit (shown as "none").
 
     --scan gives one window per value of a template's variable (Li6+xP1-xGexS5I --scan x=0:0.8:0.1).
+
+    --sigma E samples formation-energy errors (eV/atom) and adds intervals on both limits and how often
+    each product set is the equilibrium one (one FORMULA).
 
     --batch FILE and --all-compounds run many targets on all cores (or a Dask cluster),
     checkpointed beside --output: after Ctrl-C, rerun with --resume (refused if the checkpoint
@@ -166,6 +183,7 @@ def window(
         usage_error(ctx, "--workers, --scheduler and --resume apply to --batch and --all-compounds only")
     if workers is not None and scheduler is not None:
         usage_error(ctx, "give either --workers (local processes) or --scheduler (a Dask cluster), not both")
+    sampling = _uncertainty(ctx, sigma, samples, seed, confidence, scan, many, energy_above_hull)
 
     if many:
         assert output is not None  # checked above
@@ -192,7 +210,30 @@ def window(
                     source=source,
                     store=store,
                 )
+                if sampling is not None:
+                    from interfacestab.analyses.uncertainty import add_window_uncertainty
+
+                    result = add_window_uncertainty(result, sampling, stabilize=stabilize, source=source, store=store)
         report(result, fmt_name, output, plot)
+
+
+def _uncertainty(
+    ctx: typer.Context,
+    sigma: float | None,
+    samples: int,
+    seed: int,
+    confidence: float,
+    scan: str | None,
+    many: bool,
+    energy_above_hull: float | None,
+) -> UncertaintySettings | None:
+    """The --sigma settings, refused where they do not apply yet."""
+    settings = uncertainty_settings(ctx, sigma, samples, seed, confidence)
+    if settings is not None and (scan is not None or many):
+        usage_error(ctx, "--sigma applies to one FORMULA, not to --scan, --batch or --all-compounds")
+    if settings is not None and energy_above_hull is not None:
+        usage_error(ctx, "--sigma samples the data's energies; it does not combine with --energy-above-hull")
+    return settings
 
 
 def _check_options(

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
     from interfacestab.analyses.interface import InterfaceProfile
     from interfacestab.analyses.window import StabilityWindow
+    from interfacestab.store.database import Store
 
 #: Elements whose MP2020 energy corrections are fitted per atom: anions (O, S, F, Cl, Br, I, N, H, Se,
 #: Si, Sb, Te) and, in oxides and fluorides, the +U metals. Compounds sharing one share its error term.
@@ -584,3 +585,30 @@ def with_interface_uncertainty(
 ) -> InterfaceProfile:
     """``profile`` with its ``uncertainty`` filled in."""
     return replace(profile, uncertainty=interface_uncertainty(entries, profile, settings))
+
+
+# --- from the store (what the commands run) -----------------------------------------------------------
+def add_window_uncertainty(
+    result: StabilityWindow,
+    settings: UncertaintySettings,
+    *,
+    stabilize: bool = True,
+    source: str | None = None,
+    store: Store | None = None,
+) -> StabilityWindow:
+    """A window from :func:`~interfacestab.analyses.window.window_for` with its ``uncertainty`` (same source)."""
+    from interfacestab.analyses.targets import load_system
+
+    entries = load_system(sorted(set(result.composition) | {result.ion}), source=source, store=store)
+    return with_window_uncertainty(entries, result, settings, stabilize=stabilize)
+
+
+def add_interface_uncertainty(
+    profile: InterfaceProfile, settings: UncertaintySettings, *, source: str | None = None, store: Store | None = None
+) -> InterfaceProfile:
+    """An interface from :func:`~interfacestab.analyses.interface.interface_for` with its ``uncertainty``."""
+    from interfacestab.analyses.targets import load_system
+
+    ion = {profile.ion} if profile.voltage_V is not None and profile.ion else set()
+    elements = sorted(set(profile.composition_a) | set(profile.composition_b) | ion)
+    return with_interface_uncertainty(load_system(elements, source=source, store=store), profile, settings)

@@ -17,6 +17,7 @@ from interfacestab.reports.format import (
 )
 from interfacestab.reports.model import Column, Item, Report, Row, Section, Table
 from interfacestab.reports.registry import View, register
+from interfacestab.reports.views.uncertainty import interface_uncertainty_items
 
 if TYPE_CHECKING:
     from interfacestab.analyses.interface import InterfaceProfile
@@ -53,6 +54,7 @@ def _head(result: InterfaceProfile, unit: str) -> tuple[Item, ...]:
                 emphasis=True,
             )
         )
+    items += interface_uncertainty_items(result, unit)
     return tuple(items)
 
 

@@ -18,6 +18,7 @@ from interfacestab.reports.format import (
 )
 from interfacestab.reports.model import Column, Item, Report, Row, Table
 from interfacestab.reports.registry import View, register
+from interfacestab.reports.views.uncertainty import window_uncertainty_items
 
 if TYPE_CHECKING:
     from interfacestab.analyses.window import StabilityWindow, WindowStage
@@ -90,6 +91,7 @@ def _head(result: StabilityWindow) -> tuple[Item, ...]:
             f"{fmt_energy(result.decomposition_energy_at_5V_eV_per_nonion_atom)} eV/non-{ion} atom at 5 V",
         )
     )
+    items += window_uncertainty_items(result)
     return tuple(items)
 
 
