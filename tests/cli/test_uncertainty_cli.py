@@ -1,0 +1,86 @@
+"""``--sigma`` through the installed script: JSON and CSV parsed with real parsers, one-line errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from helpers.cli_helpers import one_error_line, run_script
+
+from interfacestab.analyses.uncertainty import UncertaintySettings, window_uncertainty
+from interfacestab.analyses.window import stability_window
+
+
+@pytest.fixture(scope="module")
+def store_path(toy_data_store) -> str:
+    return str(toy_data_store.path)
+
+
+def test_window_sigma_json_matches_the_library(store_path: str, toy_data_store) -> None:
+    proc = run_script("--store", store_path, "window", "Li3PS4", "--sigma", "0.05", "--samples", "120",
+                      "--seed", "7", "--confidence", "0.8", "-f", "json")  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    u = data["uncertainty"]
+    assert (u["sigma_eV_per_atom"], u["samples"], u["seed"], u["confidence"]) == (0.05, 120, 7, 0.8)
+    assert u["model"] == "global"
+    entries = toy_data_store.entries(["Li", "P", "S"])
+    point = stability_window(entries, "Li3PS4", ion="Li")
+    lib = window_uncertainty(entries, point, UncertaintySettings(0.05, 120, 7, 0.8))
+    assert u == json.loads(json.dumps(lib.to_dict()))
+    red = u["reduction_limit_V"]
+    assert red["low"] <= data["reduction_limit_V"] <= red["high"]
+    assert sum(f["frequency"] for f in u["reduction_products_frequency"]) == pytest.approx(1.0)
+    again = run_script("--store", store_path, "window", "Li3PS4", "--sigma", "0.05", "--samples", "120",
+                       "--seed", "7", "--confidence", "0.8", "-f", "json")  # fmt: skip
+    assert json.loads(again.stdout)["uncertainty"] == u
+
+
+def test_window_sigma_csv_and_table(store_path: str) -> None:
+    proc = run_script("--store", store_path, "window", "Li3PS4", "--sigma", "0.05", "--samples", "50", "-f", "csv")
+    assert proc.returncode == 0, proc.stderr
+    rows = list(csv.DictReader(io.StringIO(proc.stdout)))
+    assert rows
+    low, high = float(rows[0]["reduction_limit_low_V"]), float(rows[0]["reduction_limit_high_V"])
+    assert low <= float(rows[0]["reduction_limit_V"]) <= high
+    assert rows[0]["samples"] == "50"
+    plain = run_script("--store", store_path, "window", "Li3PS4", "-f", "csv")
+    assert "reduction_limit_low_V" not in plain.stdout.splitlines()[0]
+    table = run_script("--store", store_path, "window", "Li3PS4", "--sigma", "0.05", "--samples", "50")
+    assert table.returncode == 0
+    line = next(x for x in table.stdout.splitlines() if "interval" in x)
+    assert f"reduction {float(rows[0]['reduction_limit_V']):.2f} ({low:.2f}-{high:.2f}) V" in line
+
+
+def test_interface_sigma_json(store_path: str) -> None:
+    proc = run_script("--store", store_path, "interface", "Li3PS4", "LiCoO2", "--sigma", "0.03", "--samples", "40",
+                      "-f", "json")  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    iv = data["uncertainty"]["reaction_energy_eV_per_atom"]
+    assert iv["low"] <= data["minimum"]["reaction_energy_eV_per_atom"] <= iv["high"]
+    rows = list(csv.DictReader(io.StringIO(run_script("--store", store_path, "interface", "Li3PS4", "LiCoO2",
+                                                       "--sigma", "0.03", "--samples", "40", "-f", "csv").stdout)))  # fmt: skip
+    assert float(rows[0]["minimum_reaction_energy_median_eV_per_atom"]) == pytest.approx(iv["median"])
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["window", "Li3PS4", "--sigma", "nan"], "--sigma"),
+        (["window", "Li3PS4", "--sigma", "-1"], "--sigma"),
+        (["window", "Li3PS4", "--sigma", "0.1", "--samples", "0"], "--samples"),
+        (["window", "Li3PS4", "--sigma", "0.1", "--confidence", "1.5"], "--confidence"),
+        (["window", "Li3PS4", "--seed", "3"], "--seed needs --sigma"),
+        (["window", "Li3PS4", "--sigma", "0.1", "--energy-above-hull", "0"], "--sigma"),
+        (["interface", "Li3PS4", "LiCoO2", "--sigma", "inf"], "--sigma"),
+        (["interface", "Li3PS4", "LiCoO2", "--sigma", "0.1", "--sweep", "0:1:0.5"], "--sigma"),
+    ],
+)
+def test_bad_uncertainty_options_are_one_line(store_path: str, args: list[str], fragment: str) -> None:
+    proc = run_script("--store", store_path, *args)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stdout == ""
+    assert fragment in one_error_line(proc.stderr)
