@@ -8,6 +8,7 @@ in step), written out here so ``--help`` imports nothing of the analyses.
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -36,6 +37,16 @@ from interfacestab_cli.options import (
 from interfacestab_cli.output import report
 from interfacestab_cli.progress import interrupted, progress_bar, stop_workers_on_interrupt
 from interfacestab_cli.state import open_store_for, state
+from interfacestab_cli.uncertainty_options import (
+    DEFAULT_CONFIDENCE,
+    DEFAULT_SAMPLES,
+    UNCERTAINTY_PANEL,
+    ConfidenceOption,
+    SamplesOption,
+    SeedOption,
+    SigmaOption,
+    uncertainty_settings,
+)
 
 CRITERIA_PANEL = "Criteria (defaults: Xiao et al. 2019)"
 
@@ -77,6 +88,13 @@ HELP = "\n\n".join(
         "or every candidate failed; 2 a usage error; 130 interrupted.",
     ]
 )
+
+
+class RankBy(StrEnum):
+    """How ``--rank-by`` orders the candidates."""
+
+    score = "score"
+    probability = "probability"
 
 
 def screen(
@@ -260,6 +278,19 @@ def screen(
             show_default=False,
         ),
     ] = None,
+    sigma: SigmaOption = None,
+    samples: SamplesOption = DEFAULT_SAMPLES,
+    seed: SeedOption = 0,
+    confidence: ConfidenceOption = DEFAULT_CONFIDENCE,
+    rank_by: Annotated[
+        RankBy,
+        typer.Option(
+            "--rank-by",
+            help="Rank by the score (worst scaled margin) or, with --sigma, by the probability of passing every "
+            "criterion (then the score).",
+            rich_help_panel=UNCERTAINTY_PANEL,
+        ),
+    ] = RankBy.score,
 ) -> None:
     """Screen coating materials between a solid electrolyte and a cathode (help text: ``HELP``)."""
     if candidates is not None and auto:
@@ -270,6 +301,9 @@ def screen(
         usage_error(ctx, "give either --workers (local processes) or --scheduler (a Dask cluster), not both")
     if resume and output is None:
         usage_error(ctx, "--resume continues the run checkpointed beside --output PATH; give the same --output")
+    sampling = uncertainty_settings(ctx, sigma, samples, seed, confidence)
+    if rank_by is RankBy.probability and sampling is None:
+        usage_error(ctx, "--rank-by probability needs --sigma E (eV/atom)")
 
     from interfacestab.analyses import coatings
 
@@ -331,6 +365,8 @@ def screen(
                     workers=workers,
                     scheduler=scheduler,
                     progress=tracker,
+                    uncertainty=sampling,
+                    rank_by=rank_by.value,
                 )
             for note in result.notes:
                 info(note)

@@ -612,3 +612,26 @@ def add_interface_uncertainty(
     ion = {profile.ion} if profile.voltage_V is not None and profile.ion else set()
     elements = sorted(set(profile.composition_a) | set(profile.composition_b) | ion)
     return with_interface_uncertainty(load_system(elements, source=source, store=store), profile, settings)
+
+
+def sample_e_above_hull(entries: EntrySet, composition: dict[str, float], settings: UncertaintySettings) -> np.ndarray:
+    """Per-sample energy above the hull (eV/atom) of the lowest entry of ``composition`` (0 when on the hull).
+
+    Raises:
+        AnalysisError: when the data hold no entry of that composition.
+    """
+    from interfacestab.engine.perturb import PointHull
+
+    elements = tuple(sorted(composition))
+    system = entries if set(entries.elements) == set(elements) else entries.subset(list(elements))
+    groups = _groups(system, entry_errors(system.entries, settings))
+    vec = np.array([composition.get(el, 0.0) for el in elements])
+    key = np.round(vec / vec.sum(), 10).tobytes()
+    own = next((i for i, fr in enumerate(groups.fractions) if np.round(fr, 10).tobytes() == key), None)
+    if own is None or not groups.members[own]:
+        msg = "no entry of this composition in the data"
+        raise AnalysisError(msg)
+    others = [i for i in range(len(groups.formulas)) if i != own]
+    hull = PointHull(groups.fractions[others], groups.fractions[own])
+    h = np.array([hull.energy(groups.sampled[k, others]) for k in range(settings.samples)])
+    return np.maximum(groups.sampled[:, own] - h, 0.0)

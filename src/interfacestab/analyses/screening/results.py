@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from interfacestab.analyses.screening.criteria import ScreeningCriteria  # noqa: TC001 (a dataclass field)
+from interfacestab.analyses.screening.ranking import probability_columns
 from interfacestab.conventions import SCHEMA_VERSION
 from interfacestab.provenance import Provenance, SourceInfo, package_version
 
@@ -48,6 +49,7 @@ class CoatingResult:
     passed: bool
     failed_criteria: tuple[str, ...]
     error: str | None = None
+    pass_probability: dict[str, float] | None = None
 
     def to_dict(self) -> dict[str, object]:
         """JSON-safe dictionary keyed by field name.
@@ -62,6 +64,8 @@ class CoatingResult:
         for key in _SCORE_FIELDS:
             if not math.isfinite(d[key]):
                 d[key] = None
+        if d["pass_probability"] is None:  # only screens run with --sigma have it
+            del d["pass_probability"]
         return d
 
     @classmethod
@@ -103,6 +107,8 @@ class CoatingScreen:
     skipped: tuple[str, ...] = ()
     #: How the inputs were read (``cathode Li2O·CoO read as Li2CoO2``); the command line says them on stderr.
     notes: tuple[str, ...] = ()
+    #: The --sigma settings and the ranking (``ranked_by``) when the screen sampled energy errors.
+    uncertainty: dict[str, object] | None = None
 
     @property
     def passed(self) -> tuple[CoatingResult, ...]:
@@ -126,6 +132,7 @@ class CoatingScreen:
             "score_rule": self.criteria.score_rule,
             "skipped_candidates": list(self.skipped),
             "provenance": self.provenance.to_dict(),
+            **({} if self.uncertainty is None else {"uncertainty": self.uncertainty}),
         }
 
     @property
@@ -149,7 +156,7 @@ class CoatingScreen:
         head = {k: getattr(self, k) for k in ("electrolyte", "cathode", "charged_cathode", "ion", "voltage_V")}
         prov = self.provenance.to_columns()
         rows = [{**head, "rank": rank, **r.to_dict(), **prov} for rank, r in enumerate(self.results, start=1)]
-        return [{c: row.get(c) for c in self.ROW_FIELDS} for row in rows]
+        return probability_columns([{c: row.get(c) for c in self.ROW_FIELDS} for row in rows], self.results)
 
 
 def write_screen(screen: CoatingScreen, out: Path) -> None:
@@ -163,4 +170,6 @@ def write_screen(screen: CoatingScreen, out: Path) -> None:
     if out.suffix.lower() == ".json":
         write_text_atomic(out, to_json_text(screen.to_dict()))
     else:
-        write_text_atomic(out, rows_to_csv(screen.to_rows(), CoatingScreen.ROW_FIELDS))
+        rows = screen.to_rows()
+        extra = tuple(k for k in (rows[0] if rows else {}) if k not in CoatingScreen.ROW_FIELDS)
+        write_text_atomic(out, rows_to_csv(rows, CoatingScreen.ROW_FIELDS + extra))

@@ -6,12 +6,13 @@ become compositions before any work is sent to a worker.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from interfacestab.analyses.runner import checkpoint_path, run_resumable
 from interfacestab.analyses.screening.criteria import ScreeningCriteria, verdict
+from interfacestab.analyses.screening.ranking import check_rank_by, rank_results
 from interfacestab.analyses.screening.results import CoatingResult, CoatingScreen, write_screen
 from interfacestab.analyses.targets import ParsedFormula, parse_input, require_data, resolve_target, source_covers
 from interfacestab.chem import Composition, chemsys, format_composition
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
     from interfacestab.analyses.interface import InterfaceProfile
+    from interfacestab.analyses.uncertainty import UncertaintySettings
     from interfacestab.engine.cache import HullCache
     from interfacestab.store.database import Store
 
@@ -39,6 +41,7 @@ class ScreeningSetup:
     source: str | None
     store_path: str
     stabilize: bool = True
+    uncertainty: UncertaintySettings | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +108,7 @@ def screen_candidate(
         "charged_cathode_reaction": e_chg,
     }
     passes, margins = verdict(values, setup.criteria)
+    probability = None if setup.uncertainty is None else _pass_probability(coating, window, setup, store)
     return CoatingResult(
         formula=window.formula,
         in_database=window.in_database,
@@ -128,7 +132,14 @@ def screen_candidate(
         mean_margin=float(sum(margins.values()) / len(margins)),
         passed=all(passes.values()),
         failed_criteria=tuple(k for k, ok in passes.items() if not ok),
+        pass_probability=probability,
     )
+
+
+def _pass_probability(coating: ParsedFormula, window: Any, setup: ScreeningSetup, store: Store) -> dict[str, float]:
+    from interfacestab.analyses.screening.probability import pass_probability
+
+    return pass_probability(coating, window, setup, store)
 
 
 def screen_chunk(candidates: list[Candidate], setup: ScreeningSetup) -> list[dict[str, Any]]:
@@ -169,6 +180,8 @@ def screen_coatings(
     scheduler: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     chunk_size: int = 8,
+    uncertainty: UncertaintySettings | None = None,
+    rank_by: str = "score",
 ) -> CoatingScreen:
     """Screen coating candidates between ``electrolyte`` and ``cathode``; ranked best first.
 
@@ -190,6 +203,10 @@ def screen_coatings(
         scheduler: Dask scheduler address to run on a cluster instead.
         progress: Called with (done, total).
         chunk_size: Candidates per task.
+        uncertainty: Sample energy errors and give each candidate its probability of passing each
+            criterion and all of them (``pass_probability``).
+        rank_by: ``score`` (the worst scaled margin, default) or ``probability`` (of passing every
+            criterion, then the score; needs ``uncertainty``).
 
     Raises:
         DataNotFoundError: when the store lacks the electrolyte's or cathode's system.
@@ -203,6 +220,7 @@ def screen_coatings(
     from interfacestab.store import open_store
 
     check_ion(ion)
+    check_rank_by(rank_by, uncertainty)
     crit = criteria or ScreeningCriteria.for_ion(ion)
     out = Path(output) if output else None
     if out is not None:
@@ -235,7 +253,7 @@ def screen_coatings(
             if note:  # the same compound as the window and interface commands find (by composition)
                 resolved.append(f"{role} {note}")
     notes = (*notes, *resolved)
-    setup = ScreeningSetup(ely, cat, charged, ion, crit, voltage_V, source, store_file)
+    setup = ScreeningSetup(ely, cat, charged, ion, crit, voltage_V, source, store_file, uncertainty=uncertainty)
     chosen = candidates() if callable(candidates) else candidates
     names = list(dict.fromkeys(c.strip() for c in chosen if c.strip()))
     parsed = [Candidate.of(n) for n in names]
@@ -260,6 +278,7 @@ def screen_coatings(
         "stabilize": setup.stabilize,
         "criteria": crit.to_dict(),
         **source_fingerprint(info),
+        **({} if uncertainty is None else {"uncertainty": asdict(uncertainty)}),
     }
     done, computed = run_resumable(
         screen_chunk,
@@ -278,6 +297,7 @@ def screen_coatings(
     results = sorted(
         (CoatingResult.from_dict(done[c.name]) for c in todo), key=lambda r: (-r.score, -r.mean_margin, r.formula)
     )
+    results = rank_results(results, rank_by)
     screen = CoatingScreen(
         electrolyte=ely.text,
         cathode=cat.text,
@@ -293,6 +313,7 @@ def screen_coatings(
         conventions=conventions_summary(),
         skipped=skipped,
         notes=notes,
+        uncertainty=None if uncertainty is None else {**asdict(uncertainty), "ranked_by": rank_by},
     )
     if out is not None:
         write_screen(screen, out)

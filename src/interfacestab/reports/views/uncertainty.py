@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from interfacestab.reports.format import NONE_TEXT, fmt_energy, fmt_phases, fmt_voltage
-from interfacestab.reports.model import Item
+from interfacestab.reports.model import Column, Item, Row, Table
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from interfacestab.analyses.interface import InterfaceProfile
+    from interfacestab.analyses.screening.results import CoatingResult, CoatingScreen
     from interfacestab.analyses.uncertainty import Interval
     from interfacestab.analyses.window import StabilityWindow
 
@@ -68,3 +71,37 @@ def interface_uncertainty_items(result: InterfaceProfile, unit: str) -> tuple[It
         ),
         Item("products at minimum", _frequencies_text(u.products_frequency)),
     )  # fmt: skip
+
+
+_PROBABILITY_COLUMNS = (
+    ("all", "all"), ("e_above_hull", "E_hull"), ("reduction_limit", "reduction"), ("oxidation_limit", "oxidation"),
+    ("electrolyte_reaction", "dE el."), ("cathode_reaction", "dE cath."), ("charged_cathode_reaction", "dE chg."),
+)  # fmt: skip
+
+
+def _percent(value: float | None) -> str:
+    return NONE_TEXT if value is None else f"{value * 100:.0f}%"
+
+
+def screen_probability_tables(screen: CoatingScreen, shown: Sequence[CoatingResult]) -> tuple[Table, ...]:
+    """A table of pass probabilities per criterion for a screen run with ``--sigma`` (none otherwise)."""
+    if screen.uncertainty is None:
+        return ()
+    u = screen.uncertainty
+    columns = (
+        Column(("rank",), "#", align="right", key=True),
+        Column(("formula",), "formula", wrap=True, key=True),
+        *(Column((f"pass_probability_{k}",), label, "P", align="right") for k, label in _PROBABILITY_COLUMNS),
+    )
+    rows = tuple(
+        Row(
+            (str(rank), r.formula, *(_percent((r.pass_probability or {}).get(k)) for k, _ in _PROBABILITY_COLUMNS)),
+            emphasis=r.passed,
+        )
+        for rank, r in enumerate(shown, start=1)
+    )
+    title = (
+        f"probability of passing each criterion and all of them ({u['samples']} samples, sigma = "
+        f"{u['sigma_eV_per_atom']:g} eV/atom, seed {u['seed']}; ranked by {u['ranked_by']})"
+    )
+    return (Table(title, columns, rows, empty="no candidate"),)
