@@ -84,3 +84,23 @@ def test_bad_uncertainty_options_are_one_line(store_path: str, args: list[str], 
     assert proc.returncode == 2, proc.stderr
     assert proc.stdout == ""
     assert fragment in one_error_line(proc.stderr)
+
+
+def test_screen_sigma_through_the_script(snapshot_store, tmp_path) -> None:
+    candidates = tmp_path / "candidates.txt"
+    candidates.write_text("Li3PO4\nLiNbO3\nLiTaO3\nLi2SnO3\n")
+    args = ["--store", str(snapshot_store.path), "screen", "--electrolyte", "Li6PS5Cl", "--cathode", "LiCoO2",
+            "--candidates", str(candidates), "--sigma", "0.02", "--samples", "30", "--rank-by", "probability",
+            "--workers", "1"]  # fmt: skip
+    proc = run_script(*args, "-f", "json", timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    alls = [r["pass_probability"]["all"] for r in data["results"]]
+    assert alls == sorted(alls, reverse=True)
+    assert data["uncertainty"]["samples"] == 30
+    rows = list(csv.DictReader(io.StringIO(run_script(*args, "-f", "csv", timeout=300).stdout)))
+    assert [float(r["pass_probability_all"]) for r in rows] == alls
+    bad = run_script("--store", str(snapshot_store.path), "screen", "--electrolyte", "Li6PS5Cl", "--cathode",
+                     "LiCoO2", "--rank-by", "probability")  # fmt: skip
+    assert bad.returncode == 2
+    assert "--rank-by probability needs --sigma" in one_error_line(bad.stderr)
