@@ -54,6 +54,9 @@ MODEL_NAME = "global"
 DEFAULT_SAMPLES = 300
 DEFAULT_CONFIDENCE = 0.9
 MAX_SAMPLES = 100_000
+#: The window route enumerates reactions while the phase subsets number at most this many per sample
+#: (and at most ``engine.perturb.MAX_SUBSETS``); beyond, it solves two LPs per sample (cheaper then).
+ENUMERATION_PER_SAMPLE = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,7 +360,9 @@ def sample_window(
     ion_col = elements.index(ion)
     g = np.array([0.0 if el == ion else comp.get(el, 0.0) for el in elements])
     t_c = float(comp.get(ion, 0.0))
-    if not force_resampling and n_subsets(len(kept), n) <= MAX_SUBSETS:
+    if force_resampling:
+        return _resample_window(system, result, errors, groups, kept, own, stabilize)
+    if n_subsets(len(kept), n) <= min(MAX_SUBSETS, ENUMERATION_PER_SAMPLE * settings.samples):
         fr = groups.fractions[kept]
         reactions = ray_reactions(fr, ion_col, g, t_c)
         target_energy = groups.sampled[:, own] * atoms if in_data and own is not None else None
@@ -369,7 +374,54 @@ def sample_window(
         red = [names[c] if c >= 0 else () for c in limits.reduction_choice]
         ox = [names[c] if c >= 0 else () for c in limits.oxidation_choice] if limits.oxidation_V is not None else []
         return SampledWindow(limits.reduction_V, limits.oxidation_V, red, ox, "reactions", len(kept))
-    return _resample_window(system, result, errors, groups, kept, own, stabilize)
+    return _lp_window(groups, kept, own, in_data, comp, elements, ion, settings, stabilize)
+
+
+def _lp_window(
+    groups: _Groups,
+    kept: np.ndarray,
+    own: int | None,
+    in_data: bool,
+    comp: dict[str, float],
+    elements: tuple[str, ...],
+    ion: str,
+    settings: UncertaintySettings,
+    stabilize: bool,
+) -> SampledWindow:
+    """Both limits per sample by warm-started LPs on the compositions that can matter (many-phase systems)."""
+    from interfacestab.engine.perturb import PointHull, RayLimitLP
+
+    atoms = n_atoms(comp)
+    ion_col = elements.index(ion)
+    g = np.array([0.0 if el == ion else comp.get(el, 0.0) for el in elements])
+    t_c = float(comp.get(ion, 0.0))
+    fr = groups.fractions[kept]
+    x_c = np.array([comp.get(el, 0.0) for el in elements]) / atoms
+    hull = PointHull(fr, x_c)
+    red_lp = RayLimitLP(fr, ion_col, g, t_c, oxidation=False)
+    ox_lp = RayLimitLP(fr, ion_col, g, t_c, oxidation=True) if t_c > 0 else None
+    offset = -STABILIZATION_EPSILON_eV_per_atom if stabilize else 0.0
+    names = [groups.formulas[i] for i in kept]
+    pure_ion = {j for j, i in enumerate(kept) if fr[j, ion_col] > 1 - 1e-12}
+    red_v, ox_v, red_p, ox_p = [], [], [], []
+    for s in range(settings.samples):
+        energies = groups.sampled[s, kept]
+        if len(comp) == 1:
+            e_c = 0.0
+        else:
+            e_c = (hull.energy(energies) + offset) * atoms
+            if in_data and own is not None:
+                e_c = min(e_c, float(groups.sampled[s, own]) * atoms)
+        v, support = red_lp.solve(energies, e_c)
+        products = tuple(sorted({names[j] for j in support if j not in pure_ion}))
+        red_v.append(0.0 if v is None or v <= 0 or not products else v)
+        red_p.append(products if red_v[-1] > 0 else ())
+        if ox_lp is not None:
+            v, support = ox_lp.solve(energies, e_c)
+            ox_v.append(float("nan") if v is None else v)
+            ox_p.append(tuple(sorted({names[j] for j in support})))
+    ox_arr = np.array(ox_v) if ox_lp is not None else None
+    return SampledWindow(np.array(red_v), ox_arr, red_p, ox_p, "lp", len(kept))
 
 
 def _resample_window(

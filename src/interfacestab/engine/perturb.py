@@ -95,12 +95,15 @@ def ray_reactions(
     np.add.at(dense, (np.repeat(np.arange(len(subsets)), k), subsets.ravel()), amounts.ravel())
     dense[dense < DECOMPOSITION_TOL] = 0.0
     # subsets that share their non-zero phases (a product set of fewer than n - 1 phases) are one product set
-    if len(dense):
-        _, first = np.unique(np.round(dense, 9), axis=0, return_index=True)
+    if len(dense):  # one key per row: the rounded amounts projected on fixed pseudo-random weights
+        weights = np.random.default_rng(12345).random(dense.shape[1]) + 0.5
+        _, first = np.unique(np.round(np.round(dense, 9) @ weights, 7), return_index=True)
         dense = dense[np.sort(first)]
     uptake = dense @ fractions[:, ion_col] - t_c
     uptake[np.abs(uptake) <= _T_TOL * max(1.0, t_c)] = 0.0
-    supports = tuple(tuple(int(i) for i in np.flatnonzero(row)) for row in dense)
+    rows, cols = np.nonzero(dense)
+    split = np.searchsorted(rows, np.arange(1, len(dense)))
+    supports = tuple(tuple(c.tolist()) for c in np.split(cols, split)) if len(dense) else ()
     return RayReactions(dense, uptake, supports)
 
 
@@ -311,3 +314,89 @@ class PointHull:
                 msg = f"hull LP failed: {h.modelStatusToString(h.getModelStatus())}"
                 raise AnalysisError(msg)
         return float(h.getInfo().objective_function_value)
+
+
+class RayLimitLP:
+    """One window limit per set of energies by a linear programme (systems with too many phase subsets).
+
+    The largest reduction voltage ``max_D (E_c - E_D) / (t_D - t_c)`` is a linear-fractional programme;
+    with ``u = tau * n`` (Charnes-Cooper) it is the LP
+
+        maximise  tau E_c - sum_i u_i E_i   s.t.  sum_i u_i y_i = tau g,  sum_i u_i a_i - tau t_c = 1,  u, tau >= 0
+
+    (y_i: non-A atoms of phase i per atom, a_i: its A per atom); the oxidation limit is the same with
+    ``tau t_c - sum_i u_i a_i = 1`` and the opposite sign. Only the costs change between samples, so
+    HiGHS re-solves from the previous basis. The optimal support is the sample's limit product set.
+    """
+
+    def __init__(self, fractions: np.ndarray, ion_col: int, g: np.ndarray, t_c: float, *, oxidation: bool) -> None:
+        import highspy
+
+        from interfacestab.engine.lp import new_highs
+
+        fr = np.asarray(fractions, dtype=float)
+        m = len(fr)
+        y = np.delete(fr, ion_col, axis=1)  # (m, n-1)
+        a = fr[:, ion_col]
+        g_non_a = np.delete(np.asarray(g, dtype=float), ion_col)
+        sign = -1.0 if oxidation else 1.0
+        mat = np.zeros((y.shape[1] + 1, m + 1))
+        mat[:-1, :m] = y.T
+        mat[:-1, m] = -g_non_a
+        mat[-1, :m] = sign * a
+        mat[-1, m] = -sign * t_c
+        h = new_highs()
+        h.setOptionValue("primal_feasibility_tolerance", 1e-10)
+        h.setOptionValue("dual_feasibility_tolerance", 1e-10)
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = m + 1, mat.shape[0]
+        lp.col_cost_ = np.zeros(m + 1)
+        lp.col_lower_ = np.zeros(m + 1)
+        lp.col_upper_ = np.full(m + 1, highspy.kHighsInf)
+        rhs = np.zeros(mat.shape[0])
+        rhs[-1] = 1.0
+        lp.row_lower_, lp.row_upper_ = rhs, rhs
+        starts, index, values = [0], [], []
+        for j in range(m + 1):
+            rows = np.flatnonzero(mat[:, j] != 0)
+            index += rows.tolist()
+            values += mat[rows, j].tolist()
+            starts.append(len(index))
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
+        lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
+        lp.a_matrix_.value_ = np.array(values, dtype=float)
+        lp.sense_ = highspy.ObjSense.kMinimize
+        h.passModel(lp)
+        self._h, self._m, self._oxidation = h, m, oxidation
+        self._cols = np.arange(m + 1, dtype=np.int32)
+
+    def solve(self, energies: np.ndarray, target_energy: float) -> tuple[float | None, tuple[int, ...]]:
+        """(limit in V, or None when no product set exists on this side; indices of the product phases).
+
+        ``energies`` are per atom; ``target_energy`` per formula unit of the target.
+        """
+        import highspy
+
+        h = self._h
+        e = np.asarray(energies, dtype=float)
+        # minimise: reduction -(tau E_c - u.E) ; oxidation  u.E - tau E_c
+        cost = np.append(e, -target_energy)  # minimise u.E - tau E_c: -(reduction voltage), or the oxidation voltage
+        h.changeColsCost(self._m + 1, self._cols, cost)
+        h.run()
+        status = h.getModelStatus()
+        if status == highspy.HighsModelStatus.kInfeasible:
+            return None, ()
+        if status != highspy.HighsModelStatus.kOptimal:
+            h.clearSolver()
+            h.run()
+            status = h.getModelStatus()
+            if status == highspy.HighsModelStatus.kInfeasible:
+                return None, ()
+            if status != highspy.HighsModelStatus.kOptimal:
+                msg = f"window LP failed: {h.modelStatusToString(status)}"
+                raise AnalysisError(msg)
+        col = np.asarray(h.getSolution().col_value)
+        value = float(h.getInfo().objective_function_value)
+        support = tuple(int(i) for i in np.flatnonzero(col[: self._m] > 1e-9 * max(1.0, col[self._m])))
+        return (value if self._oxidation else -value), support
