@@ -55,8 +55,9 @@ DEFAULT_SAMPLES = 300
 DEFAULT_CONFIDENCE = 0.9
 MAX_SAMPLES = 100_000
 #: The window route enumerates reactions while the phase subsets number at most this many per sample
-#: (and at most ``engine.perturb.MAX_SUBSETS``); beyond, it solves two LPs per sample (cheaper then).
-ENUMERATION_PER_SAMPLE = 100
+#: (and at most ``engine.perturb.MAX_SUBSETS``); beyond, it solves two or three LPs per sample (cheaper
+#: then: an LP costs about as much as a few hundred enumerated subsets).
+ENUMERATION_PER_SAMPLE = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -404,10 +405,18 @@ def _lp_window(
     names = [groups.formulas[i] for i in kept]
     pure_ion = {j for j, i in enumerate(kept) if fr[j, ion_col] > 1 - 1e-12}
     red_v, ox_v, red_p, ox_p = [], [], [], []
+    # a target in the data surely below every sample's hull of the others keeps its own energy (no hull LP):
+    # a sample's hull is at least the unperturbed one minus the largest shift of a kept composition
+    surely_below = np.zeros(settings.samples, dtype=bool)
+    if in_data and own is not None and len(comp) > 1:
+        shift = np.abs(groups.sampled[:, kept] - groups.energies[kept][None, :]).max(axis=1)
+        surely_below = groups.sampled[:, own] < hull.energy(groups.energies[kept]) - shift + offset - 1e-12
     for s in range(settings.samples):
         energies = groups.sampled[s, kept]
         if len(comp) == 1:
             e_c = 0.0
+        elif surely_below[s]:
+            e_c = float(groups.sampled[s, own]) * atoms  # type: ignore[index]
         else:
             e_c = (hull.energy(energies) + offset) * atoms
             if in_data and own is not None:
