@@ -416,7 +416,7 @@ def _lp_window(
         if len(comp) == 1:
             e_c = 0.0
         elif surely_below[s]:
-            e_c = float(groups.sampled[s, own]) * atoms  # type: ignore[index]
+            e_c = float(groups.sampled[s, own]) * atoms
         else:
             e_c = (hull.energy(energies) + offset) * atoms
             if in_data and own is not None:

@@ -25,12 +25,15 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from interfacestab.conventions import DECOMPOSITION_TOL
 from interfacestab.errors import AnalysisError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 #: Largest number of (n-1)-phase subsets :func:`ray_reactions` enumerates; beyond it the caller resamples.
 MAX_SUBSETS = 250_000
@@ -175,7 +178,15 @@ def window_limits(
     return SampledLimits(v_red, None, red_choice, np.full(s, -1), e_c)
 
 
-def _stable_top(start, e_d, d, red, ox, red_max, ox_min):
+def _stable_top(
+    start: np.ndarray,
+    e_d: np.ndarray,
+    d: np.ndarray,
+    red: np.ndarray,
+    ox: np.ndarray,
+    red_max: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
+    ox_min: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
+) -> np.ndarray:
     """Largest E_c <= start with max reduction voltage <= min oxidation voltage, per sample.
 
     ``h(E) = V_red(E) - V_ox(E)`` is convex, increasing and piecewise linear, so Newton steps from
@@ -204,7 +215,9 @@ def _stable_top(start, e_d, d, red, ox, red_max, ox_min):
     return e_c
 
 
-def red_max_rows(rows, e_c, e_d, d, red):
+def red_max_rows(
+    rows: np.ndarray, e_c: np.ndarray, e_d: np.ndarray, d: np.ndarray, red: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Largest reduction voltage (clamped at 0 V, choice -1) for the samples ``rows``."""
     if not red.any():
         return np.zeros_like(e_c), np.full(len(e_c), -1)
@@ -214,7 +227,9 @@ def red_max_rows(rows, e_c, e_d, d, red):
     return np.maximum(top, 0.0), np.where(top > 0, np.flatnonzero(red)[best], -1)
 
 
-def ox_min_rows(rows, e_c, e_d, d, ox):
+def ox_min_rows(
+    rows: np.ndarray, e_c: np.ndarray, e_d: np.ndarray, d: np.ndarray, ox: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Smallest oxidation voltage and its product set for the samples ``rows``."""
     v = (e_d[np.ix_(rows, np.flatnonzero(ox))] - e_c[:, None]) / (-d[ox])
     best = v.argmin(axis=1)

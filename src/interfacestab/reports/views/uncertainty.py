@@ -8,7 +8,7 @@ from interfacestab.reports.format import NONE_TEXT, fmt_energy, fmt_phases, fmt_
 from interfacestab.reports.model import Column, Item, Row, Table
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from interfacestab.analyses.interface import InterfaceProfile
     from interfacestab.analyses.screening.results import CoatingResult, CoatingScreen
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 MAX_PRODUCT_SETS = 4
 
 
-def interval_text(point: float | None, interval: Interval | None, fmt=fmt_voltage) -> str:
+def interval_text(point: float | None, interval: Interval | None, fmt: Callable[[float], str] = fmt_voltage) -> str:
     """``1.72 (1.65-1.80)``: the point value and the sampled central interval."""
     if point is None or interval is None:
         return NONE_TEXT
