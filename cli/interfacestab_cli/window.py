@@ -167,7 +167,7 @@ def window(
     --scan gives one window per value of a template's variable (Li6+xP1-xGexS5I --scan x=0:0.8:0.1).
 
     --sigma E samples formation-energy errors (eV/atom) and adds intervals on both limits and how often
-    each product set is the equilibrium one (one FORMULA).
+    each product set is the equilibrium one (one FORMULA, --batch or --all-compounds).
 
     --batch FILE and --all-compounds run many targets on all cores (or a Dask cluster),
     checkpointed beside --output: after Ctrl-C, rerun with --resume (refused if the checkpoint
@@ -187,7 +187,7 @@ def window(
 
     if many:
         assert output is not None  # checked above
-        _window_batch(ctx, batch, ion_values, stabilize, source, workers, scheduler, resume, fmt, output)
+        _window_batch(ctx, batch, ion_values, stabilize, source, workers, scheduler, resume, fmt, output, sampling)
         return
     assert formula is not None  # checked above
     fmt_name = output_format(ctx, fmt.value, output)  # before any work: a contradicting --format is refused
@@ -229,8 +229,8 @@ def _uncertainty(
 ) -> UncertaintySettings | None:
     """The --sigma settings, refused where they do not apply yet."""
     settings = uncertainty_settings(ctx, sigma, samples, seed, confidence)
-    if settings is not None and (scan is not None or many):
-        usage_error(ctx, "--sigma applies to one FORMULA, not to --scan, --batch or --all-compounds")
+    if settings is not None and scan is not None:
+        usage_error(ctx, "--sigma applies to one FORMULA, --batch or --all-compounds, not to --scan")
     if settings is not None and energy_above_hull is not None:
         usage_error(ctx, "--sigma samples the data's energies; it does not combine with --energy-above-hull")
     return settings
@@ -281,6 +281,7 @@ def _window_batch(
     resume: bool,
     fmt: OutputFormat,
     output: Path,
+    sampling: UncertaintySettings | None = None,
 ) -> None:
     """Read or list the targets, run the batch with a progress bar, print its summary."""
     from interfacestab.analyses import batch as batch_module
@@ -309,6 +310,7 @@ def _window_batch(
                     resume=resume,
                     progress=tracker,
                     scheduler=scheduler,
+                    uncertainty=sampling,
                 )
     except KeyboardInterrupt:
         interrupted(tracker, output, what="targets")

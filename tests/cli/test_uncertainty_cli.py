@@ -104,3 +104,25 @@ def test_screen_sigma_through_the_script(snapshot_store, tmp_path) -> None:
                      "LiCoO2", "--rank-by", "probability")  # fmt: skip
     assert bad.returncode == 2
     assert "--rank-by probability needs --sigma" in one_error_line(bad.stderr)
+
+
+def test_batch_sigma_same_numbers_with_one_and_two_workers(store_path: str, tmp_path) -> None:
+    targets = tmp_path / "targets.txt"
+    targets.write_text("Li3PS4\nLi2S\nLi6PS5Cl\nLiCoO2\nP2S5\nLi7PS6\n")
+    outputs = {}
+    for workers in ("1", "2"):
+        out = tmp_path / f"w{workers}.json"
+        proc = run_script("--store", store_path, "window", "--batch", str(targets), "--output", str(out),
+                          "--sigma", "0.04", "--samples", "60", "--seed", "5", "--workers", workers, timeout=300)  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        outputs[workers] = {r["formula"]: r["uncertainty"] for r in json.loads(out.read_text())["results"]}
+    assert outputs["1"] == outputs["2"]
+    assert len(outputs["1"]) == 6
+    csv_out = tmp_path / "w.csv"
+    proc = run_script("--store", store_path, "window", "--batch", str(targets), "--output", str(csv_out),
+                      "--sigma", "0.04", "--samples", "60", "--seed", "5", "--workers", "1", timeout=300)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    rows = {r["formula"]: r for r in csv.DictReader(io.StringIO(csv_out.read_text()))}
+    for formula, u in outputs["1"].items():
+        assert float(rows[formula]["reduction_limit_low_V"]) == u["reduction_limit_V"]["low"]
+        assert float(rows[formula]["reduction_limit_V"]) >= u["reduction_limit_V"]["low"] - 1e-9
