@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -310,13 +310,18 @@ def _window_batch(
                     resume=resume,
                     progress=tracker,
                     scheduler=scheduler,
-                    uncertainty=sampling,
+                    **_sampling_kwargs(sampling),
                 )
     except KeyboardInterrupt:
         interrupted(tracker, output, what="targets")
     emit(result, fmt.value)
     if result.n_targets and result.n_failed == result.n_targets:
         fail(f"all {result.n_targets} targets failed (see the error column of {output})")
+
+
+def _sampling_kwargs(sampling: UncertaintySettings | None) -> dict[str, Any]:
+    """``uncertainty=`` for the batch only when --sigma is given (a plain batch call stays as it was)."""
+    return {} if sampling is None else {"uncertainty": sampling}
 
 
 def _duplicates_note(targets: list[tuple[str, str]], what: str) -> str:
