@@ -48,7 +48,10 @@ def window_uncertainty_items(result: StabilityWindow) -> tuple[Item, ...]:
     if u is None:
         return ()
     limits = f"reduction {interval_text(result.reduction_limit_V, u.reduction_limit_V)} V"
-    limits += f", oxidation {interval_text(result.oxidation_limit_V, u.oxidation_limit_V)} V"
+    if u.oxidation_limit_V is None:
+        limits += f", oxidation {NONE_TEXT} (no {result.ion} to release)"
+    else:
+        limits += f", oxidation {interval_text(result.oxidation_limit_V, u.oxidation_limit_V)} V"
     items = [
         Item("interval", limits, _settings_text(u), emphasis=True),
         Item("reduction products", _frequencies_text(u.reduction_products_frequency)),
