@@ -405,12 +405,11 @@ def _lp_window(
     names = [groups.formulas[i] for i in kept]
     pure_ion = {j for j, i in enumerate(kept) if fr[j, ion_col] > 1 - 1e-12}
     red_v, ox_v, red_p, ox_p = [], [], [], []
-    # a target in the data surely below every sample's hull of the others keeps its own energy (no hull LP):
-    # a sample's hull is at least the unperturbed one minus the largest shift of a kept composition
+    # a target in the data surely below a sample's hull of the others keeps its own energy (no hull LP)
     surely_below = np.zeros(settings.samples, dtype=bool)
     if in_data and own is not None and len(comp) > 1:
-        shift = np.abs(groups.sampled[:, kept] - groups.energies[kept][None, :]).max(axis=1)
-        surely_below = groups.sampled[:, own] < hull.energy(groups.energies[kept]) - shift + offset - 1e-12
+        lower = hull.lower_bounds(groups.energies[kept], groups.sampled[:, kept])
+        surely_below = groups.sampled[:, own] < lower + offset - 1e-12
     for s in range(settings.samples):
         energies = groups.sampled[s, kept]
         if len(comp) == 1:
@@ -568,7 +567,7 @@ def sample_interface(entries: EntrySet, profile: InterfaceProfile, settings: Unc
     sampled entry energies when the profile uses the entry energies.
     """
     from interfacestab.conventions import ION_CHARGE, mu_from_voltage
-    from interfacestab.engine.perturb import MixingMinimum, PointHull
+    from interfacestab.engine.perturb import MixingMinimum
 
     a, b, ion, voltage = dict(profile.composition_a), dict(profile.composition_b), profile.ion, profile.voltage_V
     needed = set(a) | set(b) | ({ion} if voltage is not None and ion else set())
@@ -590,11 +589,9 @@ def sample_interface(entries: EntrySet, profile: InterfaceProfile, settings: Unc
     e_a = own_energy(vec_a) if profile.use_entry_energies else None
     e_b = own_energy(vec_b) if profile.use_entry_energies else None
     if e_a is None:
-        hull_a = PointHull(groups.fractions, vec_a)
-        e_a = np.array([hull_a.energy(groups.sampled[k]) for k in range(s)])
+        e_a = _sampled_hull_energy(groups, vec_a, s)
     if e_b is None:
-        hull_b = PointHull(groups.fractions, vec_b)
-        e_b = np.array([hull_b.energy(groups.sampled[k]) for k in range(s)])
+        e_b = _sampled_hull_energy(groups, vec_b, s)
     fractions, energies, formulas = groups.fractions, groups.sampled, list(groups.formulas)
     pa, pb, phi_a, phi_b, nonion_a, nonion_b = vec_a, vec_b, e_a, e_b, 1.0, 1.0
     if voltage is not None and ion is not None:
@@ -617,6 +614,33 @@ def sample_interface(entries: EntrySet, profile: InterfaceProfile, settings: Unc
         out_x[k] = m / nonion_a / (m / nonion_a + (1 - m) / nonion_b) if 0 < m < 1 else m
         out_p.append(tuple(sorted({formulas[i] for i in weights})))
     return SampledInterface(out_e, out_x, out_p)
+
+
+def _sampled_hull_energy(groups: _Groups, vec: np.ndarray, samples: int) -> np.ndarray:
+    """The hull energy at ``vec`` in every sample.
+
+    Where the composition's own entry is surely below the others' hull (a lower bound from one LP), that
+    is its energy; elsewhere one warm-started LP per sample.
+    """
+    from interfacestab.engine.perturb import PointHull
+
+    key = np.round(vec, 10).tobytes()
+    own = next(
+        (i for i, fr in enumerate(groups.fractions) if np.round(fr, 10).tobytes() == key and groups.members[i]), None
+    )
+    out = np.full(samples, np.nan)
+    if own is not None:
+        others = np.array([i for i in range(len(groups.formulas)) if i != own], dtype=int)
+        lower = PointHull(groups.fractions[others], vec).lower_bounds(
+            groups.energies[others], groups.sampled[:, others]
+        )
+        sure = groups.sampled[:, own] < lower - 1e-12
+        out[sure] = groups.sampled[sure, own]
+    todo = np.flatnonzero(np.isnan(out))
+    if len(todo):
+        hull = PointHull(groups.fractions, vec)
+        out[todo] = [hull.energy(groups.sampled[k]) for k in todo]
+    return out
 
 
 def interface_uncertainty(

@@ -310,10 +310,24 @@ class PointHull:
         from interfacestab.engine.lp import _highs_model
 
         self._m = len(fractions)
-        self._h: Any = _highs_model(np.asarray(fractions, dtype=float), np.zeros(self._m))
+        self._fractions = np.asarray(fractions, dtype=float)
+        self._h: Any = _highs_model(self._fractions, np.zeros(self._m))
         n = fractions.shape[1]
         self._h.changeRowsBounds(n, np.arange(n, dtype=np.int32), np.asarray(p, float), np.asarray(p, float))
         self._cols = np.arange(self._m, dtype=np.int32)
+
+    def lower_bounds(self, base_energies: np.ndarray, sampled: np.ndarray) -> np.ndarray:
+        """A lower bound of the hull energy for each row of ``sampled`` (S, m), from one LP.
+
+        The tangent plane of the hull with ``base_energies`` at the composition lies below every base
+        point; lowered by the largest amount a sampled point falls below it, it lies below every
+        sampled point, hence below that sample's hull. Only points close to the plane can lower it.
+        """
+        self.energy(base_energies)
+        mu = np.asarray(self._h.getSolution().row_dual)
+        value = float(self._h.getInfo().objective_function_value)
+        below = self._fractions @ mu - np.asarray(sampled, dtype=float)  # (S, m)
+        return value - np.maximum(below.max(axis=1), 0.0)
 
     def energy(self, energies: np.ndarray) -> float:
         """Hull energy (eV/atom) with these phase energies."""
