@@ -390,7 +390,13 @@ def _lp_window(
     stabilize: bool,
 ) -> SampledWindow:
     """Both limits per sample by warm-started LPs on the compositions that can matter (many-phase systems)."""
-    from interfacestab.engine.perturb import PointHull, RayLimitLP
+    from interfacestab.engine.perturb import (
+        PointHull,
+        RayLimitLP,
+        certify,
+        reactions_from_supports,
+        window_limits,
+    )
 
     atoms = n_atoms(comp)
     ion_col = elements.index(ion)
@@ -404,32 +410,94 @@ def _lp_window(
     offset = -STABILIZATION_EPSILON_eV_per_atom if stabilize else 0.0
     names = [groups.formulas[i] for i in kept]
     pure_ion = {j for j, i in enumerate(kept) if fr[j, ion_col] > 1 - 1e-12}
-    red_v, ox_v, red_p, ox_p = [], [], [], []
+    s_total = settings.samples
     # a target in the data surely below a sample's hull of the others keeps its own energy (no hull LP)
-    surely_below = np.zeros(settings.samples, dtype=bool)
+    surely_below = np.zeros(s_total, dtype=bool)
     if in_data and own is not None and len(comp) > 1:
         lower = hull.lower_bounds(groups.energies[kept], groups.sampled[:, kept])
         surely_below = groups.sampled[:, own] < lower + offset - 1e-12
-    for s in range(settings.samples):
-        energies = groups.sampled[s, kept]
+
+    def placed(s: int) -> float:
+        """The target's energy per formula unit in sample s (stabilized onto the sample's hull if above it)."""
         if len(comp) == 1:
-            e_c = 0.0
-        elif surely_below[s]:
-            e_c = float(groups.sampled[s, own]) * atoms
-        else:
-            e_c = (hull.energy(energies) + offset) * atoms
-            if in_data and own is not None:
-                e_c = min(e_c, float(groups.sampled[s, own]) * atoms)
-        v, support = red_lp.solve(energies, e_c)
-        products = tuple(sorted({names[j] for j in support if j not in pure_ion}))
-        red_v.append(0.0 if v is None or v <= 0 or not products else v)
-        red_p.append(products if red_v[-1] > 0 else ())
+            return 0.0
+        if surely_below[s]:
+            return float(groups.sampled[s, own]) * atoms
+        e_c = (hull.energy(groups.sampled[s, kept]) + offset) * atoms
+        if in_data and own is not None:
+            e_c = min(e_c, float(groups.sampled[s, own]) * atoms)
+        return e_c
+
+    target_energies = np.array([placed(s) for s in range(s_total)])
+
+    def exact(s: int) -> tuple[float, tuple[int, ...], float, tuple[int, ...]]:
+        energies = groups.sampled[s, kept]
+        e_c = float(target_energies[s])
+        v, support, basis = red_lp.solve(energies, e_c)
+        red_sup = tuple(j for j in support if j not in pure_ion)
+        v_red = 0.0 if v is None or v <= 0 or not red_sup else v
+        if v_red > 0:
+            completions.setdefault(red_sup, set()).add(basis)
+        v_ox, ox_sup = float("nan"), tuple[int, ...]()
         if ox_lp is not None:
-            v, support = ox_lp.solve(energies, e_c)
-            ox_v.append(float("nan") if v is None else v)
-            ox_p.append(tuple(sorted({names[j] for j in support})))
-    ox_arr = np.array(ox_v) if ox_lp is not None else None
-    return SampledWindow(np.array(red_v), ox_arr, red_p, ox_p, "lp", len(kept))
+            w, ox_sup, basis = ox_lp.solve(energies, e_c)
+            v_ox = float("nan") if w is None else w
+            completions.setdefault(ox_sup, set()).add(basis)
+        return v_red, (red_sup if v_red > 0 else ()), v_ox, ox_sup
+
+    completions: dict[tuple[int, ...], set[tuple[int, ...]]] = {}
+
+    def planes(sup: tuple[int, ...] | None) -> list[tuple[int, ...]]:
+        if not sup:
+            return []
+        return [sup] if len(sup) == len(elements) - 1 else sorted(completions.get(sup, ()))
+
+    red_v = np.full(s_total, np.nan)
+    ox_v = np.full(s_total, np.nan)
+    red_s: list[tuple[int, ...]] = [()] * s_total
+    ox_s: list[tuple[int, ...]] = [()] * s_total
+    done = np.zeros(s_total, dtype=bool)
+
+    def solve(s: int) -> None:
+        red_v[s], red_s[s], ox_v[s], ox_s[s] = exact(s)
+        done[s] = True
+
+    # candidate product sets from a few exact solves; every other sample is evaluated with them and kept
+    # when a certificate proves its limits (certify), else solved exactly, which adds its product sets
+    for s in range(min(4, s_total)):
+        solve(s)
+    energies_all = groups.sampled[:, kept]
+    for _ in range(12):
+        todo = np.flatnonzero(~done)
+        if len(todo) == 0:
+            break
+        supports = [sup for sup in {*red_s, *ox_s} if sup]
+        cands = reactions_from_supports(fr, ion_col, g, t_c, supports)
+        if len(cands.uptake) == 0 or (t_c > 0 and not (cands.uptake < 0).any()):
+            break
+        lim = window_limits(cands, energies_all[todo], None, t_c, 0.0, fixed_target_energy=target_energies[todo])
+        e_atom = lim.target_energy / atoms
+        red_sup = [cands.supports[c] if c >= 0 else None for c in lim.reduction_choice]
+        ok = certify(fr, energies_all[todo], x_c, e_atom, [planes(sup) for sup in red_sup])
+        if lim.oxidation_V is not None:
+            ox_sup = [cands.supports[c] for c in lim.oxidation_choice]
+            ok &= certify(fr, energies_all[todo], x_c, e_atom, [planes(sup) for sup in ox_sup])
+        for k in np.flatnonzero(ok):
+            s = int(todo[k])
+            red_v[s], red_s[s] = lim.reduction_V[k], red_sup[k] or ()
+            if lim.oxidation_V is not None:
+                ox_v[s], ox_s[s] = lim.oxidation_V[k], cands.supports[lim.oxidation_choice[k]]
+            done[s] = True
+        left = todo[~ok]
+        if len(left) == 0:
+            break
+        for pick in left[:: max(1, len(left) // 4)][:4]:  # a few spread-out samples, solved exactly
+            solve(int(pick))
+    for rest in np.flatnonzero(~done):
+        solve(int(rest))
+    red_p = [tuple(sorted({names[j] for j in sup})) for sup in red_s]
+    ox_p = [tuple(sorted({names[j] for j in sup})) for sup in ox_s] if ox_lp is not None else []
+    return SampledWindow(red_v, ox_v if ox_lp is not None else None, red_p, ox_p, "lp", len(kept))
 
 
 def _resample_window(

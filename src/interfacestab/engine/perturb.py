@@ -135,6 +135,7 @@ def window_limits(
     target_energy: np.ndarray | None,
     t_c: float,
     hull_offset: float,
+    fixed_target_energy: np.ndarray | None = None,
 ) -> SampledLimits:
     """Reduction and oxidation limits for S samples of energies, all at once.
 
@@ -147,6 +148,8 @@ def window_limits(
         hull_offset: Where the target goes when its own energy is above (or absent from) the
             sample's hull of the other phases, per formula unit: ``-1e-6 * atoms`` to stabilize, 0 to
             keep it on the hull (the window of its equilibrium products).
+        fixed_target_energy: (S,) the target's energy per formula unit, already placed (then
+            ``target_energy`` and ``hull_offset`` are not used).
     """
     e_d = phase_energies @ reactions.coefficients.T  # (S, K) eV per target formula unit
     d = reactions.uptake
@@ -161,6 +164,13 @@ def window_limits(
     def ox_min(e_c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return ox_min_rows(every, e_c, e_d, d, ox)
 
+    if fixed_target_energy is not None:
+        e_c = np.asarray(fixed_target_energy, dtype=float)
+        v_red, red_choice = red_max(e_c)
+        if t_c > 0:
+            v_ox, ox_choice = ox_min(e_c)
+            return SampledLimits(v_red, v_ox, red_choice, ox_choice, e_c)
+        return SampledLimits(v_red, None, red_choice, np.full(s, -1), e_c)
     # the hull of the other phases at the target's composition: the largest E_c at which no reaction
     # (including "nothing happens with A metal" at 0 V) runs downhill at every voltage
     hull_c = np.full(s, np.inf)
@@ -400,8 +410,13 @@ class RayLimitLP:
         self._h, self._m, self._oxidation = h, m, oxidation
         self._cols = np.arange(m + 1, dtype=np.int32)
 
-    def solve(self, energies: np.ndarray, target_energy: float) -> tuple[float | None, tuple[int, ...]]:
-        """(limit in V, or None when no product set exists on this side; indices of the product phases).
+    def solve(
+        self, energies: np.ndarray, target_energy: float
+    ) -> tuple[float | None, tuple[int, ...], tuple[int, ...]]:
+        """(limit in V, or None when no product set exists on this side; the product phases; the basic phases).
+
+        The basic phases (the products and, when the product set is degenerate, phases at zero amount)
+        span the optimal dual plane: a supporting plane through the target (see :func:`certify`).
 
         ``energies`` are per atom; ``target_energy`` per formula unit of the target.
         """
@@ -415,17 +430,83 @@ class RayLimitLP:
         h.run()
         status = h.getModelStatus()
         if status == highspy.HighsModelStatus.kInfeasible:
-            return None, ()
+            return None, (), ()
         if status != highspy.HighsModelStatus.kOptimal:
             h.clearSolver()
             h.run()
             status = h.getModelStatus()
             if status == highspy.HighsModelStatus.kInfeasible:
-                return None, ()
+                return None, (), ()
             if status != highspy.HighsModelStatus.kOptimal:
                 msg = f"window LP failed: {h.modelStatusToString(status)}"
                 raise AnalysisError(msg)
         col = np.asarray(h.getSolution().col_value)
         value = float(h.getInfo().objective_function_value)
         support = tuple(int(i) for i in np.flatnonzero(col[: self._m] > 1e-9 * max(1.0, col[self._m])))
-        return (value if self._oxidation else -value), support
+        basic = highspy.HighsBasisStatus.kBasic
+        status_list = h.getBasis().col_status
+        basis = tuple(j for j in range(self._m) if status_list[j] == basic)
+        return (value if self._oxidation else -value), support, basis
+
+
+def reactions_from_supports(
+    fractions: np.ndarray, ion_col: int, g: np.ndarray, t_c: float, supports: list[tuple[int, ...]]
+) -> RayReactions:
+    """The product sets with these phases (each must reach the target's non-A atoms ``g`` exactly, amounts >= 0)."""
+    g_non_a = np.delete(np.asarray(g, dtype=float), ion_col)
+    non_a = np.delete(fractions, ion_col, axis=1)
+    rows, kept = [], []
+    for sup in dict.fromkeys(supports):
+        if not sup:
+            continue
+        amounts, *_ = np.linalg.lstsq(non_a[list(sup)].T, g_non_a, rcond=None)
+        if amounts.min() < -_WEIGHT_TOL or np.abs(non_a[list(sup)].T @ amounts - g_non_a).max() > 1e-9:
+            continue
+        row = np.zeros(len(fractions))
+        row[list(sup)] = np.clip(amounts, 0.0, None)
+        rows.append(row)
+        kept.append(tuple(int(i) for i in sup))
+    dense = np.array(rows).reshape(-1, len(fractions))
+    uptake = dense @ fractions[:, ion_col] - t_c
+    uptake[np.abs(uptake) <= _T_TOL * max(1.0, t_c)] = 0.0
+    return RayReactions(dense, uptake, tuple(kept))
+
+
+def certify(
+    fractions: np.ndarray,
+    energies: np.ndarray,
+    target_fraction: np.ndarray,
+    target_energy_per_atom: np.ndarray,
+    planes: list[list[tuple[int, ...]]],
+    tol: float = 1e-9,
+) -> np.ndarray:
+    """Whether each sample's limit is proven by a supporting plane.
+
+    A plane through the target and n-1 phases (the limit's products, completed when they are fewer by
+    phases of an exact solution's basis) that lies below every phase is a facet of the sample's hull
+    at the target, and its mu_A is the limit (docs/engine.md).
+
+    Args:
+        fractions: (m, n) phases.
+        energies: (S, m) their energies per atom in each sample.
+        target_fraction: (n,) the target's atomic fractions.
+        target_energy_per_atom: (S,) its energy per atom in each sample.
+        planes: Per sample, the sets of n-1 phases to try (none: nothing to certify, e.g. 0 V).
+        tol: How far (eV/atom) a phase may lie below the plane.
+    """
+    n = fractions.shape[1]
+    ok = np.zeros(len(planes), dtype=bool)
+    for k in range(max((len(p) for p in planes), default=0)):
+        rows = [s for s, p in enumerate(planes) if not ok[s] and len(p) > k and len(p[k]) == n - 1]
+        if not rows:
+            continue
+        mats = np.array([np.vstack([target_fraction, fractions[list(planes[s][k])]]) for s in rows])
+        rhs = np.array([np.concatenate([[target_energy_per_atom[s]], energies[s, list(planes[s][k])]]) for s in rows])
+        good = np.abs(np.linalg.det(mats)) > _DET_TOL
+        if not good.any():
+            continue
+        rows_arr = np.array(rows)[good]
+        mu = np.linalg.solve(mats[good], rhs[good][..., None])[..., 0]  # (R, n)
+        slack = energies[rows_arr] - mu @ fractions.T  # (R, m)
+        ok[rows_arr] = slack.min(axis=1) >= -tol
+    return ok
