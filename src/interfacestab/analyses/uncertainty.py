@@ -320,10 +320,15 @@ def _kept(system: EntrySet, groups: _Groups, exclude: int | None) -> np.ndarray:
     point_group = np.array([*range(n), *members], dtype=int)  # hull point -> composition group
     shift = groups.sampled - groups.energies[None, :]
     keep = [i for i in range(n) if i != exclude]
+    # the bound below is at most twice the largest shift: compositions higher above the hull drop at once
+    reach = 2.0 * float(np.abs(shift).max()) + 1e-12
+    e_above_all = groups.energies[point_group] - np.asarray(hull.hull_energy(groups.fractions[point_group]))
     for p, i in enumerate(point_group[n:], start=n):
         x = groups.fractions[i]
         if hull.is_vertex(p):
             keep.append(int(i))
+            continue
+        if e_above_all[p] > reach:
             continue
         decomposition = hull.decomposition(x)
         e_above = groups.energies[i] - sum(w * hull.energies[q] for q, w in decomposition.items())
