@@ -276,3 +276,22 @@ def test_cli_defaults_mirror_the_library() -> None:
         lib.DEFAULT_CONFIDENCE,
         lib.MAX_SAMPLES,
     )
+
+
+def test_sampled_energy_above_hull_equals_a_rebuilt_hull(snapshot_store) -> None:
+    from interfacestab.analyses.uncertainty import sample_e_above_hull
+    from interfacestab.chem import parse_formula
+    from interfacestab.engine.hull import build_hull
+
+    settings = UncertaintySettings(0.03, samples=6, seed=4)
+    for formula in ("Li6PS5Cl", "Li3PS4", "Li7P3S11", "LiCoO2", "Li4Ti5O12"):
+        comp = parse_formula(formula)
+        entries = snapshot_store.entries(set(comp))
+        fast = sample_e_above_hull(entries, comp, settings)
+        errors = entry_errors(entries.entries, settings)
+        for s in range(settings.samples):
+            perturbed = _perturbed(entries, errors, s)
+            hull = build_hull(perturbed)
+            own = min((e for e in perturbed.entries if e.formula == formula), key=lambda e: e.e_form_eV_per_atom)
+            expected = max(hull.e_above_hull(hull.vector(own.composition), own.e_form_eV_per_atom), 0.0)
+            assert fast[s] == pytest.approx(expected, abs=1e-8), (formula, s)

@@ -791,5 +791,9 @@ def sample_e_above_hull(entries: EntrySet, composition: dict[str, float], settin
         raise AnalysisError(msg)
     others = [i for i in range(len(groups.formulas)) if i != own]
     hull = PointHull(groups.fractions[others], groups.fractions[own])
-    h = np.array([hull.energy(groups.sampled[k, others]) for k in range(settings.samples)])
-    return np.maximum(groups.sampled[:, own] - h, 0.0)
+    # on the hull (0) wherever its energy is below a lower bound of the others' hull; else one LP
+    lower = hull.lower_bounds(groups.energies[others], groups.sampled[:, others])
+    out = np.zeros(settings.samples)
+    for k in np.flatnonzero(groups.sampled[:, own] >= lower - 1e-12):
+        out[k] = max(groups.sampled[k, own] - hull.energy(groups.sampled[k, others]), 0.0)
+    return out
