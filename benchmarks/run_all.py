@@ -17,7 +17,10 @@ import time
 
 from common import BENCH_DIR, RESULTS_DIR, environment, make_store, now, table
 
-BENCHMARKS = ("bench_store", "bench_window", "bench_window_large", "bench_interface", "bench_screen", "bench_matrix")
+BENCHMARKS = (
+    "bench_store", "bench_window", "bench_window_large", "bench_interface", "bench_screen", "bench_uncertainty",
+    "bench_matrix",
+)  # fmt: skip
 
 
 def main() -> None:

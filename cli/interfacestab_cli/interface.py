@@ -26,6 +26,15 @@ from interfacestab_cli.options import (
 )
 from interfacestab_cli.output import output_format, report
 from interfacestab_cli.state import open_store_for
+from interfacestab_cli.uncertainty_options import (
+    DEFAULT_CONFIDENCE,
+    DEFAULT_SAMPLES,
+    ConfidenceOption,
+    SamplesOption,
+    SeedOption,
+    SigmaOption,
+    uncertainty_settings,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -163,6 +172,10 @@ def interface(
             show_default=False,
         ),
     ] = None,
+    sigma: SigmaOption = None,
+    samples: SamplesOption = DEFAULT_SAMPLES,
+    seed: SeedOption = 0,
+    confidence: ConfidenceOption = DEFAULT_CONFIDENCE,
 ) -> None:
     """Interface reactions of A | B: reaction energy at every kink of the mixing line, and its minimum.
 
@@ -170,6 +183,9 @@ def interface(
 
     --sweep maps the most negative reaction over a voltage range: the voltages where its products
     change (to 1 mV or better), and the reaction at each voltage of the grid.
+
+    --sigma E samples formation-energy errors (eV/atom): an interval on the minimum reaction energy and
+    how often each product set is the one at the minimum (not with --sweep).
     """
     if voltage is not None and sweep is not None:
         usage_error(ctx, "--voltage and --sweep cannot be used together: --voltage opens the system at one voltage, "
@@ -184,6 +200,11 @@ def interface(
         usage_error(ctx, "--scan and --sweep cannot be used together: --scan varies a composition, --sweep the voltage")
     if scan is not None and (charge_voltage is not None or operating_voltage is not None):
         usage_error(ctx, "--charge-voltage and --operating-voltage are not available with --scan")
+    sampling = uncertainty_settings(ctx, sigma, samples, seed, confidence)
+    if sampling is not None and sweep is not None:
+        usage_error(ctx, "--sigma applies to one interface (closed or at --voltage), not to --sweep")
+    if sampling is not None and scan is not None:
+        usage_error(ctx, "--sigma applies to one interface (closed or at --voltage), not to --scan")
     fmt_name = output_format(ctx, fmt.value, output)  # before any work: a contradicting --format is refused
     if scan is not None:
         _scan(ctx, reactant_a, reactant_b, scan, ion=ion.value, voltage=voltage, use_entry_energies=use_entry_energies,
@@ -211,6 +232,10 @@ def interface(
                     reactant_a, reactant_b, ion=ion.value, voltage_V=voltage, use_entry_energies=use_entry_energies,
                     state_of_charge_a=soc_a, state_of_charge_b=soc_b, source=source, store=store,
                 )  # fmt: skip
+                if sampling is not None:
+                    from interfacestab.analyses.uncertainty import add_interface_uncertainty
+
+                    result = add_interface_uncertainty(result, sampling, source=source, store=store)
             if charged is not None:
                 from interfacestab.analyses.charging import with_charged_b
 

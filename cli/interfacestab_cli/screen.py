@@ -8,6 +8,7 @@ in step), written out here so ``--help`` imports nothing of the analyses.
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -36,6 +37,16 @@ from interfacestab_cli.options import (
 from interfacestab_cli.output import report, report_page_output
 from interfacestab_cli.progress import interrupted, progress_bar, stop_workers_on_interrupt
 from interfacestab_cli.state import open_store_for, state
+from interfacestab_cli.uncertainty_options import (
+    DEFAULT_CONFIDENCE,
+    DEFAULT_SAMPLES,
+    UNCERTAINTY_PANEL,
+    ConfidenceOption,
+    SamplesOption,
+    SeedOption,
+    SigmaOption,
+    uncertainty_settings,
+)
 
 CRITERIA_PANEL = "Criteria (defaults: Xiao et al. 2019)"
 
@@ -96,6 +107,13 @@ HELP = "\n\n".join(
         "or every candidate failed; 2 a usage error; 130 interrupted.",
     ]
 )
+
+
+class RankBy(StrEnum):
+    """How ``--rank-by`` orders the candidates."""
+
+    score = "score"
+    probability = "probability"
 
 
 def screen(
@@ -317,6 +335,19 @@ def screen(
             show_default=False,
         ),
     ] = None,
+    sigma: SigmaOption = None,
+    samples: SamplesOption = DEFAULT_SAMPLES,
+    seed: SeedOption = 0,
+    confidence: ConfidenceOption = DEFAULT_CONFIDENCE,
+    rank_by: Annotated[
+        RankBy,
+        typer.Option(
+            "--rank-by",
+            help="Rank by the score (worst scaled margin) or, with --sigma, by the probability of passing every "
+            "criterion (then the score).",
+            rich_help_panel=UNCERTAINTY_PANEL,
+        ),
+    ] = RankBy.score,
 ) -> None:
     """Screen coating materials between a solid electrolyte and a cathode (help text: ``HELP``)."""
     if candidates is not None and auto:
@@ -333,6 +364,11 @@ def screen(
         if resume:
             usage_error(ctx, "--resume continues a run checkpointed beside a .json or .csv --output, not an .html page")
         output = None
+    sampling = uncertainty_settings(ctx, sigma, samples, seed, confidence)
+    if rank_by is RankBy.probability and sampling is None:
+        usage_error(ctx, "--rank-by probability needs --sigma E (eV/atom)")
+    if sampling is not None and anode is not None:
+        usage_error(ctx, "--sigma gives pass probabilities of coating screens at a cathode, not of --anode screens")
 
     from interfacestab.analyses import coatings
 
@@ -400,6 +436,8 @@ def screen(
                     progress=tracker,
                     anode=anode,
                     charge_voltage_V=charge_voltage,
+                    uncertainty=sampling,
+                    rank_by=rank_by.value,
                 )
             for note in result.notes:
                 info(note)

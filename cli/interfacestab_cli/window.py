@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -30,9 +30,19 @@ from interfacestab_cli.options import (
 from interfacestab_cli.output import check_html_format, emit, output_format, report
 from interfacestab_cli.progress import interrupted, progress_bar, stop_workers_on_interrupt
 from interfacestab_cli.state import open_store_for, state
+from interfacestab_cli.uncertainty_options import (
+    DEFAULT_CONFIDENCE,
+    DEFAULT_SAMPLES,
+    ConfidenceOption,
+    SamplesOption,
+    SeedOption,
+    SigmaOption,
+    uncertainty_settings,
+)
 
 if TYPE_CHECKING:
     from interfacestab.analyses.scan import WindowScan
+    from interfacestab.analyses.uncertainty import UncertaintySettings
     from interfacestab.analyses.window import StabilityWindow
 
 
@@ -191,6 +201,10 @@ def window(
             rich_help_panel=OUTPUT_PANEL,
         ),
     ] = False,
+    sigma: SigmaOption = None,
+    samples: SamplesOption = DEFAULT_SAMPLES,
+    seed: SeedOption = 0,
+    confidence: ConfidenceOption = DEFAULT_CONFIDENCE,
 ) -> None:
     """Stability window of FORMULA vs A/A+ (V): limits, products and reactions at both limits, voltage profile.
 
@@ -199,6 +213,9 @@ def window(
     A target without A has no oxidation limit (shown as "none").
 
     --scan gives one window per value of a template's variable (Li6+xP1-xGexS5I --scan x=0:0.8:0.1).
+
+    --sigma E samples formation-energy errors (eV/atom) and adds intervals on both limits and how often
+    each product set is the equilibrium one (one FORMULA, --batch or --all-compounds).
 
     --batch FILE and --all-compounds run many targets on all cores (or a Dask cluster),
     checkpointed beside --output: after Ctrl-C, rerun with --resume (refused if the checkpoint
@@ -215,11 +232,12 @@ def window(
         usage_error(ctx, "--workers, --scheduler and --resume apply to --batch and --all-compounds only")
     if workers is not None and scheduler is not None:
         usage_error(ctx, "give either --workers (local processes) or --scheduler (a Dask cluster), not both")
+    sampling = _uncertainty(ctx, sigma, samples, seed, confidence, scan, many, energy_above_hull)
 
     if many:
         assert output is not None  # checked above
         check_html_format(fmt.value, None)  # the run summary goes to stdout in --format
-        _window_batch(ctx, batch, ion_values, stabilize, source, workers, scheduler, resume, fmt, output)
+        _window_batch(ctx, batch, ion_values, stabilize, source, workers, scheduler, resume, fmt, output, sampling)
         return
     assert formula is not None  # checked above
     fmt_name = output_format(ctx, fmt.value, output)  # before any work: a contradicting --format is refused
@@ -246,6 +264,10 @@ def window(
                     reference=reference,
                     compare=compare,
                 )
+                if sampling is not None:
+                    from interfacestab.analyses.uncertainty import add_window_uncertainty
+
+                    result = add_window_uncertainty(result, sampling, stabilize=stabilize, source=source, store=store)
         report(result, fmt_name, output, plot)
 
 
@@ -284,6 +306,25 @@ def _check_single_target_options(
     given = [name for name, on in options if on]
     if several and given:
         usage_error(ctx, f"{' and '.join(given)} apply to one FORMULA only, not to --scan, --batch or --all-compounds")
+
+
+def _uncertainty(
+    ctx: typer.Context,
+    sigma: float | None,
+    samples: int,
+    seed: int,
+    confidence: float,
+    scan: str | None,
+    many: bool,
+    energy_above_hull: float | None,
+) -> UncertaintySettings | None:
+    """The --sigma settings, refused where they do not apply yet."""
+    settings = uncertainty_settings(ctx, sigma, samples, seed, confidence)
+    if settings is not None and scan is not None:
+        usage_error(ctx, "--sigma applies to one FORMULA, --batch or --all-compounds, not to --scan")
+    if settings is not None and energy_above_hull is not None:
+        usage_error(ctx, "--sigma samples the data's energies; it does not combine with --energy-above-hull")
+    return settings
 
 
 def _check_options(
@@ -331,6 +372,7 @@ def _window_batch(
     resume: bool,
     fmt: OutputFormat,
     output: Path,
+    sampling: UncertaintySettings | None = None,
 ) -> None:
     """Read or list the targets, run the batch with a progress bar, print its summary."""
     from interfacestab.analyses import batch as batch_module
@@ -359,12 +401,18 @@ def _window_batch(
                     resume=resume,
                     progress=tracker,
                     scheduler=scheduler,
+                    **_sampling_kwargs(sampling),
                 )
     except KeyboardInterrupt:
         interrupted(tracker, output, what="targets")
     emit(result, fmt.value)
     if result.n_targets and result.n_failed == result.n_targets:
         fail(f"all {result.n_targets} targets failed (see the error column of {output})")
+
+
+def _sampling_kwargs(sampling: UncertaintySettings | None) -> dict[str, Any]:
+    """``uncertainty=`` for the batch only when --sigma is given (a plain batch call stays as it was)."""
+    return {} if sampling is None else {"uncertainty": sampling}
 
 
 def _duplicates_note(targets: list[tuple[str, str]], what: str) -> str:

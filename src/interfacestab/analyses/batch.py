@@ -14,6 +14,11 @@ from typing import TYPE_CHECKING, ClassVar
 
 from interfacestab.analyses.runner import checkpoint_path, run_resumable
 from interfacestab.analyses.targets import system_key
+from interfacestab.analyses.uncertainty_fields import (
+    UNCERTAINTY_BATCH_COLUMNS,
+    uncertainty_batch_columns,
+    uncertainty_fingerprint,
+)
 from interfacestab.conventions import SCHEMA_VERSION
 from interfacestab.errors import InterfaceStabError, SourceError
 from interfacestab.fileio import check_output_path, rows_to_csv, to_json_text, write_text_atomic
@@ -37,6 +42,7 @@ BATCH_COLUMNS = (
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from interfacestab.analyses.uncertainty import UncertaintySettings
     from interfacestab.provenance import SourceInfo
     from interfacestab.store.database import Store
 
@@ -131,12 +137,17 @@ def _row(window_dict: dict[str, object]) -> dict[str, object]:
 
 
 def compute_group(
-    targets: list[tuple[str, str]], store_path: str, source: str, stabilize: bool
+    targets: list[tuple[str, str]],
+    store_path: str,
+    source: str,
+    stabilize: bool,
+    uncertainty: UncertaintySettings | None = None,
 ) -> list[dict[str, object]]:
     """Windows of one group of targets (one process; one hull per system). Errors become rows.
 
     ``source`` is the name resolved once by :func:`window_batch`, so every worker reads the same source.
     """
+    from interfacestab.analyses.uncertainty import add_window_uncertainty
     from interfacestab.analyses.window import window_for
     from interfacestab.engine.cache import HullCache
     from interfacestab.store import open_store
@@ -147,6 +158,8 @@ def compute_group(
         for formula, ion in targets:
             try:
                 w = window_for(formula, ion=ion, stabilize=stabilize, source=source, store=store, cache=cache)
+                if uncertainty is not None:  # --sigma: intervals from sampled energy errors
+                    w = add_window_uncertainty(w, uncertainty, stabilize=stabilize, source=source, store=store)
                 rows.append({"key": _key(formula, ion), "input": formula, **_row(w.to_dict()), "error": None})
             except InterfaceStabError as exc:
                 rows.append(
@@ -167,6 +180,7 @@ def window_batch(
     progress: ProgressCallback | None = None,
     chunk_size: int = 64,
     scheduler: str | None = None,
+    uncertainty: UncertaintySettings | None = None,
 ) -> BatchResult:
     """Windows of many (formula, ion) targets, written to ``output`` (``.csv`` or ``.json``).
 
@@ -181,6 +195,9 @@ def window_batch(
         progress: Called with (done, total) as targets finish.
         chunk_size: Targets per task (whole chemical systems are never split).
         scheduler: Dask scheduler address (``tcp://host:port``) to run on a cluster instead.
+        uncertainty: Sample energy errors (``--sigma``): each row gets its ``uncertainty`` (JSON) and the
+            interval columns (CSV). The numbers of each compound are keyed by (seed, compound), so they do
+            not depend on the number of workers or on how the targets are grouped.
     """
     from interfacestab.conventions import conventions_summary, stabilization_text
     from interfacestab.settings import resolve_store_path
@@ -194,7 +211,7 @@ def window_batch(
     done, computed = run_resumable(
         compute_group,
         targets,
-        (store_file, source_name, stabilize),
+        (store_file, source_name, stabilize, uncertainty),
         key=lambda t: _key(*t),
         group=lambda t: system_key(*t),
         checkpoint=checkpoint_path(out),
@@ -203,7 +220,7 @@ def window_batch(
         scheduler=scheduler,
         progress=progress,
         chunk_size=chunk_size,
-        fingerprint=batch_fingerprint(targets, stabilize, info),
+        fingerprint={**batch_fingerprint(targets, stabilize, info), **uncertainty_fingerprint(uncertainty)},
     )
     keys = [_key(f, i) for f, i in targets]
     total = len(set(keys))
@@ -255,7 +272,9 @@ def _write_output(out: Path, rows: list[dict[str, object]], provenance: Provenan
     """
     source_name = provenance.source.name
     if out.suffix.lower() == ".csv":
-        text = rows_to_csv([{**row, "source": source_name} for row in rows], BATCH_COLUMNS)
+        flat = [{**row, "source": source_name, **uncertainty_batch_columns(row)} for row in rows]
+        extra = tuple(k for k in dict.fromkeys(k for r in flat for k in r) if k in UNCERTAINTY_BATCH_COLUMNS)
+        text = rows_to_csv(flat, BATCH_COLUMNS + extra)
     else:
         payload = {
             "schema_version": SCHEMA_VERSION,

@@ -34,6 +34,7 @@ from interfacestab.analyses.interface_kinks import (
 )
 from interfacestab.analyses.interphase import Interphase
 from interfacestab.analyses.targets import ParsedFormula, Target, load_system, parse_input, resolve_target
+from interfacestab.analyses.uncertainty_fields import uncertainty_json, uncertainty_rows
 from interfacestab.chem import Composition, chemsys, format_composition
 from interfacestab.conventions import (
     COMPOSITION_TOL,
@@ -52,6 +53,7 @@ from interfacestab.errors import AnalysisError
 from interfacestab.provenance import Provenance
 
 if TYPE_CHECKING:
+    from interfacestab.analyses.uncertainty import InterfaceUncertainty
     from interfacestab.entries import EntrySet
     from interfacestab.store.database import Store
 
@@ -99,6 +101,7 @@ class InterfaceProfile:
     notes: tuple[str, ...] = ()
     #: Reactant B charged to a voltage (``--charge-voltage``): ``ChargedCathode.to_dict()``, else None.
     charged_b: dict[str, object] | None = None
+    uncertainty: InterfaceUncertainty | None = None
 
     def to_dict(self) -> dict[str, object]:
         """JSON-safe dictionary keyed by field name (the stable JSON contract; units in the keys, see above)."""
@@ -129,6 +132,7 @@ class InterfaceProfile:
             "notes": list(self.notes),
             "provenance": self.provenance.to_dict(),
             "charged_b": self.charged_b,
+            **uncertainty_json(self.uncertainty),
         }
 
     #: Columns of :meth:`to_rows` (the CSV), in order: the pair, the kink, ``is_minimum``, the provenance.
@@ -182,7 +186,7 @@ class InterfaceProfile:
             {**head, **k.to_dict(), "is_minimum": k == self.minimum, **prov, **_interphase_columns(k)}
             for k in self.kinks
         ]
-        return [{c: row.get(c) for c in self.ROW_FIELDS} for row in rows]
+        return uncertainty_rows([{c: row.get(c) for c in self.ROW_FIELDS} for row in rows], self.uncertainty)
 
 
 def _interphase_columns(kink: InterfaceKink) -> dict[str, object]:

@@ -24,6 +24,7 @@ from interfacestab._masses import ATOMIC_MASS_g_per_mol
 from interfacestab.analyses.interphase import Interphase
 from interfacestab.analyses.reactions import reaction_string
 from interfacestab.analyses.targets import ParsedFormula, Target, load_system, parse_input, resolve_target
+from interfacestab.analyses.uncertainty_fields import uncertainty_json, uncertainty_rows
 from interfacestab.analyses.window_routes import HullRoute, LPRoute, Route
 from interfacestab.analyses.window_voltages import check_voltage, with_voltages
 from interfacestab.chem import Composition, chemsys, n_atoms
@@ -59,6 +60,7 @@ if TYPE_CHECKING:
 
     from interfacestab.analyses.measured import MeasuredWindow
     from interfacestab.analyses.reference import ReferenceReport
+    from interfacestab.analyses.uncertainty import WindowUncertainty
     from interfacestab.analyses.window_voltages import AtVoltage
     from interfacestab.engine.cache import HullCache
     from interfacestab.engine.hull import Hull
@@ -176,6 +178,7 @@ class StabilityWindow:
     reduction_interphase: Interphase | None = None
     oxidation_interphase: Interphase | None = None
     interphase_at_ion_metal: Interphase | None = None
+    uncertainty: WindowUncertainty | None = None
 
     @property
     def width_V(self) -> float | None:
@@ -211,6 +214,7 @@ class StabilityWindow:
             "provenance": self.provenance.to_dict(),
             **self._extra_dict(),
             **self._interphase_dict(),
+            **uncertainty_json(self.uncertainty),
         }
 
     def _interphase_dict(self) -> dict[str, object]:
@@ -329,7 +333,7 @@ class StabilityWindow:
                 high = row["voltage_high_V"]
                 row["voltage_low_V_vs_reference"] = float(row["voltage_low_V"]) - v_ref  # type: ignore[arg-type]
                 row["voltage_high_V_vs_reference"] = None if high is None else float(high) - v_ref  # type: ignore[arg-type]
-        return [{c: row[c] for c in self.ROW_FIELDS} for row in rows]
+        return uncertainty_rows([{c: row[c] for c in self.ROW_FIELDS} for row in rows], self.uncertainty)
 
 
 def stability_window(

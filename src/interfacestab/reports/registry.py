@@ -124,9 +124,14 @@ def to_json(result: object) -> str:
 
 
 def to_csv(result: object) -> str:
-    """Flat CSV of ``result.to_rows()``, columns ``ROW_FIELDS`` in order, full precision."""
+    """Flat CSV of ``result.to_rows()``, columns ``ROW_FIELDS`` in order, full precision.
+
+    Optional columns the rows carry (the intervals of ``--sigma``) follow the ``ROW_FIELDS``.
+    """
     view_for(result)
-    return rows_to_csv(result.to_rows(), type(result).ROW_FIELDS)  # type: ignore[attr-defined]
+    rows = result.to_rows()  # type: ignore[attr-defined]
+    fields = tuple(type(result).ROW_FIELDS)  # type: ignore[attr-defined]
+    return rows_to_csv(rows, fields + tuple(k for k in (rows[0] if rows else {}) if k not in fields))
 
 
 def plot(result: object, path: str | Path, *, top: int | None = None) -> Path:

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from interfacestab.analyses.screening.criteria import ScreeningCriteria  # noqa: TC001 (a dataclass field)
+from interfacestab.analyses.screening.ranking import probability_columns
 from interfacestab.conventions import SCHEMA_VERSION
 from interfacestab.provenance import Provenance, SourceInfo, package_version
 
@@ -76,6 +77,7 @@ class CoatingResult:
     metallic_products: tuple[str, ...] = ()
     interdiffusion_products: tuple[str, ...] = ()
     metallic_interphase: bool = False
+    pass_probability: dict[str, float] | None = None
 
     def to_dict(self) -> dict[str, object]:
         """JSON-safe dictionary keyed by field name.
@@ -90,6 +92,8 @@ class CoatingResult:
         for key in _SCORE_FIELDS:
             if not math.isfinite(d[key]):
                 d[key] = None
+        if d["pass_probability"] is None:  # only screens run with --sigma have it
+            del d["pass_probability"]
         return d
 
     @classmethod
@@ -145,6 +149,9 @@ class CoatingScreen:
         """Whether this screens interlayers at an anode (else coatings at a cathode)."""
         return self.anode is not None
 
+    #: The --sigma settings and the ranking (``ranked_by``) when the screen sampled energy errors.
+    uncertainty: dict[str, object] | None = None
+
     @property
     def passed(self) -> tuple[CoatingResult, ...]:
         """Candidates that pass every criterion."""
@@ -172,6 +179,7 @@ class CoatingScreen:
             "anode_phases": list(self.anode_phases),
             "charge_voltage_V": self.charge_voltage_V,
             "charged_cathode_phases": list(self.charged_cathode_phases),
+            **({} if self.uncertainty is None else {"uncertainty": self.uncertainty}),
         }
 
     @property
@@ -201,7 +209,7 @@ class CoatingScreen:
         head.update({k: getattr(self, k) for k in _SIDE_FIELDS})
         prov = self.provenance.to_columns()
         rows = [{**head, "rank": rank, **r.to_dict(), **prov} for rank, r in enumerate(self.results, start=1)]
-        return [{c: row.get(c) for c in self.ROW_FIELDS} for row in rows]
+        return probability_columns([{c: row.get(c) for c in self.ROW_FIELDS} for row in rows], self.results)
 
 
 def write_screen(screen: CoatingScreen, out: Path) -> None:
@@ -215,4 +223,6 @@ def write_screen(screen: CoatingScreen, out: Path) -> None:
     if out.suffix.lower() == ".json":
         write_text_atomic(out, to_json_text(screen.to_dict()))
     else:
-        write_text_atomic(out, rows_to_csv(screen.to_rows(), CoatingScreen.ROW_FIELDS))
+        rows = screen.to_rows()
+        extra = tuple(k for k in (rows[0] if rows else {}) if k not in CoatingScreen.ROW_FIELDS)
+        write_text_atomic(out, rows_to_csv(rows, CoatingScreen.ROW_FIELDS + extra))

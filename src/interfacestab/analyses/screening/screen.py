@@ -6,13 +6,14 @@ become compositions before any work is sent to a worker.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from interfacestab.analyses.runner import checkpoint_path, run_resumable
 from interfacestab.analyses.screening.anode import is_ion_metal
 from interfacestab.analyses.screening.criteria import ScreeningCriteria, verdict
+from interfacestab.analyses.screening.ranking import check_rank_by, rank_results
 from interfacestab.analyses.screening.results import CoatingResult, CoatingScreen, write_screen
 from interfacestab.analyses.targets import ParsedFormula, parse_input, require_data, resolve_target, source_covers
 from interfacestab.chem import Composition, chemsys, format_composition
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
     from interfacestab.analyses.interface import InterfaceProfile
     from interfacestab.analyses.interface_kinks import InterfaceKink
+    from interfacestab.analyses.uncertainty import UncertaintySettings
     from interfacestab.analyses.window import StabilityWindow
     from interfacestab.engine.cache import HullCache
     from interfacestab.store.database import Store
@@ -43,6 +45,7 @@ class ScreeningSetup:
     store_path: str
     stabilize: bool = True
     anode: ParsedFormula | None = None  # the anode side: interlayers between the electrolyte and this anode
+    uncertainty: UncertaintySettings | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +123,7 @@ def screen_candidate(
         "charged_cathode_reaction": e_chg,
     }
     passes, margins = verdict(values, setup.criteria)
+    probability = None if setup.uncertainty is None else _pass_probability(coating, window, setup, store)
     return CoatingResult(
         formula=window.formula,
         in_database=window.in_database,
@@ -144,6 +148,7 @@ def screen_candidate(
         passed=all(passes.values()),
         failed_criteria=tuple(k for k, ok in passes.items() if not ok),
         **coating_interphase_fields(window, minima, setup.criteria.min_coating_band_gap_eV, store),
+        pass_probability=probability,
     )
 
 
@@ -260,6 +265,12 @@ def _reactants(profile: InterfaceProfile) -> tuple[str, str]:
     return profile.reactant_a, profile.reactant_b
 
 
+def _pass_probability(coating: ParsedFormula, window: Any, setup: ScreeningSetup, store: Store) -> dict[str, float]:
+    from interfacestab.analyses.screening.probability import pass_probability
+
+    return pass_probability(coating, window, setup, store)
+
+
 def screen_chunk(candidates: list[Candidate], setup: ScreeningSetup) -> list[dict[str, Any]]:
     """Task run by a worker: screen a chunk of candidates with one store connection and hull cache."""
     from interfacestab.engine.cache import HullCache
@@ -300,6 +311,8 @@ def screen_coatings(
     chunk_size: int = 8,
     anode: str | Composition | None = None,
     charge_voltage_V: float | None = None,
+    uncertainty: UncertaintySettings | None = None,
+    rank_by: str = "score",
 ) -> CoatingScreen:
     """Screen coating candidates between ``electrolyte`` and ``cathode``; ranked best first.
 
@@ -328,6 +341,10 @@ def screen_coatings(
         charge_voltage_V: Charge the cathode to this voltage instead of removing ``charged_fraction`` of its
             ion: the charged cathode is its equilibrium assemblage at mu_A = -V on the same hull
             (:mod:`interfacestab.analyses.charging`).
+        uncertainty: Sample energy errors and give each candidate its probability of passing each
+            criterion and all of them (``pass_probability``).
+        rank_by: ``score`` (the worst scaled margin, default) or ``probability`` (of passing every
+            criterion, then the score; needs ``uncertainty``).
 
     Raises:
         DataNotFoundError: when the store lacks the electrolyte's or cathode's system.
@@ -343,6 +360,7 @@ def screen_coatings(
     from interfacestab.store import open_store
 
     check_ion(ion)
+    check_rank_by(rank_by, uncertainty)
     crit = criteria or ScreeningCriteria.for_ion(ion)
     out = Path(output) if output else None
     if out is not None:
@@ -391,9 +409,9 @@ def screen_coatings(
             charged = dict(charge.composition)
     notes = (*notes, *resolved)
     if anode_state is not None:
-        setup = ScreeningSetup(ely, None, None, ion, crit, None, source, store_file, anode=cat)
+        setup = ScreeningSetup(ely, None, None, ion, crit, None, source, store_file, anode=cat, uncertainty=uncertainty)
     else:
-        setup = ScreeningSetup(ely, cat, charged, ion, crit, voltage_V, source, store_file)
+        setup = ScreeningSetup(ely, cat, charged, ion, crit, voltage_V, source, store_file, uncertainty=uncertainty)
     chosen = candidates() if callable(candidates) else candidates
     names = list(dict.fromkeys(c.strip() for c in chosen if c.strip()))
     parsed = [Candidate.of(n) for n in names]
@@ -421,6 +439,7 @@ def screen_coatings(
         "criteria": crit.to_dict(),
         **source_fingerprint(info),
         "phase_properties": property_digests,
+        **({} if uncertainty is None else {"uncertainty": asdict(uncertainty)}),
     }
     done, computed = run_resumable(
         screen_chunk,
@@ -439,6 +458,7 @@ def screen_coatings(
     results = sorted(
         (CoatingResult.from_dict(done[c.name]) for c in todo), key=lambda r: (-r.score, -r.mean_margin, r.formula)
     )
+    results = rank_results(results, rank_by)
     screen = CoatingScreen(
         electrolyte=ely.text,
         cathode="" if anode_state is not None else cat.text,
@@ -459,6 +479,7 @@ def screen_coatings(
         anode_phases=() if anode_state is None else anode_state.phases,
         charge_voltage_V=charge_voltage_V,
         charged_cathode_phases=() if charge is None else charge.phases,
+        uncertainty=None if uncertainty is None else {**asdict(uncertainty), "ranked_by": rank_by},
     )
     if out is not None:
         write_screen(screen, out)

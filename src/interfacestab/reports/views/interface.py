@@ -23,6 +23,7 @@ from interfacestab.reports.views.interphase_text import (
     interphase_item,
     verdict_cell,
 )
+from interfacestab.reports.views.uncertainty import interface_uncertainty_items
 
 if TYPE_CHECKING:
     from interfacestab.analyses.interface import InterfaceProfile
@@ -59,6 +60,7 @@ def _head(result: InterfaceProfile, unit: str) -> tuple[Item, ...]:
                 emphasis=True,
             )
         )
+    items += interface_uncertainty_items(result, unit)
     return tuple(items)
 
 

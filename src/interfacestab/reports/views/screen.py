@@ -18,6 +18,7 @@ from interfacestab.reports.format import (
 )
 from interfacestab.reports.model import Column, Item, Report, Row, Section, Table
 from interfacestab.reports.registry import View, register
+from interfacestab.reports.views.uncertainty import screen_probability_tables
 
 if TYPE_CHECKING:
     from interfacestab.analyses.screening import CoatingResult, CoatingScreen
@@ -213,6 +214,7 @@ def screen_report(screen: CoatingScreen, *, top: int | None = None) -> Report:
                 tuple(_row(screen, rank, r) for rank, r in enumerate(shown, start=1)),
                 empty="no candidate",
             ),
+            *screen_probability_tables(screen, shown),
         ),
         legend=_legend(screen),
         sections=(Section("criteria", screen_criteria_items(screen)),),

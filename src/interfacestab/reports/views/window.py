@@ -26,6 +26,7 @@ from interfacestab.reports.views.interphase_text import (
     interphase_section,
     verdict_cell,
 )
+from interfacestab.reports.views.uncertainty import window_uncertainty_items
 
 if TYPE_CHECKING:
     from interfacestab.analyses.window import StabilityWindow, WindowStage
@@ -100,6 +101,7 @@ def _head(result: StabilityWindow) -> tuple[Item, ...]:
         )
     )
     items += _normalisation_items(result)
+    items += window_uncertainty_items(result)
     return tuple(items)
 
 

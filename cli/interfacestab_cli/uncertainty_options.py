@@ -1,0 +1,107 @@
+"""``--sigma``, ``--samples``, ``--seed``, ``--confidence``: intervals from sampled energy errors (no heavy imports)."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from interfacestab_cli.console import usage_fail
+
+if TYPE_CHECKING:
+    from interfacestab.analyses.uncertainty import UncertaintySettings
+
+UNCERTAINTY_PANEL = "Uncertainty"
+#: Mirror ``interfacestab.analyses.uncertainty`` (here: start-up imports no numpy; a test keeps them equal).
+DEFAULT_SAMPLES = 300
+DEFAULT_CONFIDENCE = 0.9
+MAX_SAMPLES = 100_000
+MAX_SEED = 2**63 - 1
+
+
+def _sigma(value: float | None) -> float | None:
+    if value is not None and not (math.isfinite(value) and 0 <= value <= 1):
+        usage_fail(f"--sigma must be a finite number of eV/atom from 0 to 1 (e.g. 0.02), not {value:g}")
+    return value
+
+
+def _samples(value: int) -> int:
+    if not 1 <= value <= MAX_SAMPLES:
+        usage_fail(f"--samples must be a whole number from 1 to {MAX_SAMPLES}, not {value}")
+    return value
+
+
+def _seed(value: int) -> int:
+    if not 0 <= value <= MAX_SEED:
+        usage_fail(f"--seed must be a whole number from 0 to {MAX_SEED}, not {value}")
+    return value
+
+
+def _confidence(value: float) -> float:
+    if not (math.isfinite(value) and 0 < value < 1):
+        usage_fail(f"--confidence must be a number between 0 and 1 (e.g. 0.9), not {value:g}")
+    return value
+
+
+SigmaOption = Annotated[
+    float | None,
+    typer.Option(
+        "--sigma",
+        metavar="E",
+        callback=_sigma,
+        help="Standard deviation of formation-energy errors (eV/atom, e.g. 0.02): sample energies and report "
+        "intervals (see docs/conventions.md, 'Uncertainty from energy errors'). Off by default.",
+        rich_help_panel=UNCERTAINTY_PANEL,
+        show_default=False,
+    ),
+]
+SamplesOption = Annotated[
+    int,
+    typer.Option(
+        "--samples",
+        metavar="N",
+        callback=_samples,
+        help=f"Samples of the energies with --sigma (1 to {MAX_SAMPLES}).",
+        rich_help_panel=UNCERTAINTY_PANEL,
+    ),
+]
+SeedOption = Annotated[
+    int,
+    typer.Option(
+        "--seed",
+        metavar="S",
+        callback=_seed,
+        help="Random seed with --sigma: the same seed gives the same output.",
+        rich_help_panel=UNCERTAINTY_PANEL,
+    ),
+]
+ConfidenceOption = Annotated[
+    float,
+    typer.Option(
+        "--confidence",
+        metavar="C",
+        callback=_confidence,
+        help="Central interval reported with --sigma (0-1, exclusive).",
+        rich_help_panel=UNCERTAINTY_PANEL,
+    ),
+]
+
+
+def uncertainty_settings(
+    ctx: typer.Context, sigma: float | None, samples: int, seed: int, confidence: float
+) -> UncertaintySettings | None:
+    """The settings of ``--sigma`` (None when off); ``--samples/--seed/--confidence`` without it are a usage error."""
+    if sigma is None:
+        given = [
+            f"--{name}"
+            for name in ("samples", "seed", "confidence")
+            if (src := ctx.get_parameter_source(name)) is not None and src.name not in ("DEFAULT", "DEFAULT_MAP")
+        ]
+        if given:
+            msg = f"{', '.join(given)} {'needs' if len(given) == 1 else 'need'} --sigma E (eV/atom)"
+            raise typer.BadParameter(msg, ctx=ctx)
+        return None
+    from interfacestab.analyses.uncertainty import UncertaintySettings
+
+    return UncertaintySettings(sigma, samples, seed, confidence)

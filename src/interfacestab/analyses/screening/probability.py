@@ -1,0 +1,71 @@
+"""How likely a coating candidate passes each screening criterion, under sampled energy errors (``--sigma``).
+
+Every criterion is judged per sample with the same rule as the point verdict
+(:func:`~interfacestab.analyses.screening.criteria.verdict`) on that sample's numbers: the window limits
+(:func:`~interfacestab.analyses.uncertainty.sample_window`), the energy above the hull and the three
+closed reaction minima (:func:`~interfacestab.analyses.uncertainty.sample_interface`). The samples of
+one candidate are joint (the same energies for the same compound in every number), so "all criteria"
+is the fraction of samples in which every criterion passes, not a product of probabilities.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from interfacestab.analyses.screening.criteria import verdict
+from interfacestab.errors import AnalysisError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from interfacestab.analyses.screening.screen import ScreeningSetup
+    from interfacestab.analyses.targets import ParsedFormula
+    from interfacestab.analyses.window import StabilityWindow
+    from interfacestab.store.database import Store
+
+#: The key of the probability that every criterion passes.
+ALL = "all"
+
+
+def pass_probability(
+    coating: ParsedFormula, window: StabilityWindow, setup: ScreeningSetup, store: Store
+) -> dict[str, float]:
+    """Probability of passing each criterion and all of them (``"all"``), from ``setup.uncertainty``'s samples."""
+    from interfacestab.analyses.interface import interface_reactions
+    from interfacestab.analyses.uncertainty import sample_e_above_hull, sample_interface, sample_window
+
+    settings = setup.uncertainty
+    assert settings is not None
+    if setup.cathode is None or setup.charged_cathode is None:
+        msg = "--sigma pass probabilities are for coating screens at a cathode, not for --anode interlayer screens yet"
+        raise AnalysisError(msg)
+    ion, comp = setup.ion, dict(coating.composition)
+    entries = store.entries(set(comp) | {ion}, setup.source)
+    sampled_window = sample_window(entries, window, settings, stabilize=setup.stabilize)
+    n = settings.samples
+    e_above: np.ndarray | None = None
+    if window.e_above_hull_eV_per_atom is not None:
+        e_above = sample_e_above_hull(store.entries(set(comp), setup.source), comp, settings)
+    reactions = {}
+    for key, partner in (
+        ("electrolyte_reaction", setup.electrolyte.composition),
+        ("cathode_reaction", setup.cathode.composition),
+        ("charged_cathode_reaction", setup.charged_cathode),
+    ):
+        pair = store.entries(set(comp) | set(partner), setup.source)
+        profile = interface_reactions(pair, comp, partner, ion=ion)
+        reactions[key] = sample_interface(pair, profile, settings).energy
+    counts: dict[str, int] = {}
+    every = 0
+    for s in range(n):
+        values: dict[str, float | None] = {
+            "e_above_hull": None if e_above is None else float(e_above[s]),
+            "reduction_limit": float(sampled_window.reduction_V[s]),
+            "oxidation_limit": None if sampled_window.oxidation_V is None else float(sampled_window.oxidation_V[s]),
+            **{k: float(v[s]) for k, v in reactions.items()},
+        }
+        passes, _ = verdict(values, setup.criteria)
+        for k, ok in passes.items():
+            counts[k] = counts.get(k, 0) + int(ok)
+        every += int(all(passes.values()))
+    return {**{k: c / n for k, c in counts.items()}, ALL: every / n}

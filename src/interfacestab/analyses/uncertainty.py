@@ -1,0 +1,799 @@
+"""How sure is a window or an interface reaction? Intervals from sampled formation-energy errors.
+
+Error model (docs/conventions.md, 'Uncertainty from energy errors'): the formation energy of every
+compound i (eV/atom) is perturbed by
+
+    delta_i = sigma * ( sqrt(1 - rho) * eps_i + sqrt(rho) * sum_k w_ik s_k )
+
+with ``eps_i`` an independent standard normal per compound, ``s_k`` a standard normal shared by
+every compound that contains the corrected element k (the anions and the +U metals of the
+MP2020 correction scheme, see :data:`CORRECTED_ELEMENTS`), ``w_ik`` the share of k among the
+corrected atoms of i and ``rho`` = :data:`SHARED_FRACTION`. A compound without a corrected element
+gets ``sigma * eps_i``. Elements are the references and stay at 0 eV/atom.
+
+Samples are reproducible: the numbers of each compound come from a generator seeded by
+``(seed, its identity)`` and those of each shared term from ``(seed, the element)``, so the same seed
+gives the same energies to the same compound in every analysis, whatever the order of the work
+or the number of worker processes.
+
+Windows use the reaction enumeration of :mod:`interfacestab.engine.perturb` (no hull per sample);
+interfaces one warm-started LP per sample. Both are checked against resampling (a full window or
+interface per sample, ours and pymatgen's) in the tests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import Counter
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from interfacestab.chem import n_atoms, reduced_formula
+from interfacestab.conventions import STABILIZATION_EPSILON_eV_per_atom
+from interfacestab.entries import Entry, EntrySet
+from interfacestab.errors import AnalysisError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from interfacestab.analyses.interface import InterfaceProfile
+    from interfacestab.analyses.window import StabilityWindow
+    from interfacestab.store.database import Store
+
+#: Elements whose MP2020 energy corrections are fitted per atom: anions (O, S, F, Cl, Br, I, N, H, Se,
+#: Si, Sb, Te) and, in oxides and fluorides, the +U metals. Compounds sharing one share its error term.
+CORRECTED_ANIONS = ("Br", "Cl", "F", "H", "I", "N", "O", "S", "Sb", "Se", "Si", "Te")
+U_METALS = ("Co", "Cr", "Fe", "Mn", "Mo", "Ni", "V", "W")
+CORRECTED_ELEMENTS = CORRECTED_ANIONS + U_METALS
+#: Share of the error variance carried by the shared per-element terms (the rest is per compound).
+SHARED_FRACTION = 0.5
+MODEL_NAME = "global"
+DEFAULT_SAMPLES = 300
+DEFAULT_CONFIDENCE = 0.9
+MAX_SAMPLES = 100_000
+#: The window route enumerates reactions while the phase subsets number at most this many per sample
+#: (and at most ``engine.perturb.MAX_SUBSETS``); beyond, it solves two or three LPs per sample (cheaper
+#: then: an LP costs about as much as a few hundred enumerated subsets).
+ENUMERATION_PER_SAMPLE = 500
+
+
+@dataclass(frozen=True, slots=True)
+class UncertaintySettings:
+    """What to sample: ``sigma_eV_per_atom`` (per compound), ``samples``, ``seed`` and the interval ``confidence``."""
+
+    sigma_eV_per_atom: float
+    samples: int = DEFAULT_SAMPLES
+    seed: int = 0
+    confidence: float = DEFAULT_CONFIDENCE
+
+    def __post_init__(self) -> None:
+        check_settings(self.sigma_eV_per_atom, self.samples, self.seed, self.confidence)
+
+
+def check_settings(sigma: float, samples: int, seed: int, confidence: float) -> None:
+    """Refuse a bad sigma (finite, 0-1 eV/atom), samples (1-100000), seed (>= 0) or confidence (0-1, open).
+
+    Raises:
+        AnalysisError: with one line naming the option.
+    """
+    if not isinstance(sigma, (int, float)) or not math.isfinite(sigma) or sigma < 0 or sigma > 1:
+        msg = f"--sigma must be a number of eV/atom between 0 and 1, not {sigma}"
+        raise AnalysisError(msg)
+    if not 1 <= samples <= MAX_SAMPLES:
+        msg = f"--samples must be between 1 and {MAX_SAMPLES}, not {samples}"
+        raise AnalysisError(msg)
+    if seed < 0:
+        msg = f"--seed must be 0 or a positive integer, not {seed}"
+        raise AnalysisError(msg)
+    if not (isinstance(confidence, (int, float)) and math.isfinite(confidence) and 0 < confidence < 1):
+        msg = f"--confidence must be between 0 and 1 (e.g. 0.9), not {confidence}"
+        raise AnalysisError(msg)
+
+
+# --- sampling ---------------------------------------------------------------------------------------
+def _words(text: str) -> list[int]:
+    digest = hashlib.blake2b(text.encode(), digest_size=16).digest()
+    return [int.from_bytes(digest[i : i + 4], "little") for i in range(0, 16, 4)]
+
+
+def _normals(seed: int, key: str, samples: int) -> np.ndarray:
+    gen = np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, *_words(key)])))
+    return gen.standard_normal(samples)
+
+
+def entry_key(entry: Entry) -> str:
+    """The identity of an entry for its random numbers: source, material id (or formula) and energy."""
+    return f"{entry.source}|{entry.material_id or entry.formula}|{entry.e_form_eV_per_atom!r}"
+
+
+def corrected_weights(composition: dict[str, float]) -> dict[str, float]:
+    """The corrected elements of a compound and each one's share of its corrected atoms."""
+    present = [el for el in composition if el in CORRECTED_ANIONS]
+    if "O" in composition or "F" in composition:
+        present += [el for el in composition if el in U_METALS]
+    total = sum(composition[el] for el in present)
+    return {el: composition[el] / total for el in present} if total > 0 else {}
+
+
+def entry_errors(entries: Sequence[Entry], settings: UncertaintySettings) -> np.ndarray:
+    """(samples, len(entries)) energy errors in eV/atom under the global model; elements get 0."""
+    s, sigma = settings.samples, settings.sigma_eV_per_atom
+    out = np.zeros((s, len(entries)))
+    if sigma == 0:
+        return out
+    shared: dict[str, np.ndarray] = {}
+    for j, entry in enumerate(entries):
+        if len(entry.composition) < 2:
+            continue
+        eps = _normals(settings.seed, entry_key(entry), s)
+        weights = corrected_weights(entry.composition)
+        if not weights:
+            out[:, j] = sigma * eps
+            continue
+        common = np.zeros(s)
+        for el, w in weights.items():
+            if el not in shared:
+                shared[el] = _normals(settings.seed, f"element|{el}", s)
+            common += w * shared[el]
+        out[:, j] = sigma * (math.sqrt(1 - SHARED_FRACTION) * eps + math.sqrt(SHARED_FRACTION) * common)
+    return out
+
+
+# --- results -------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Interval:
+    """Median and central interval of a sampled quantity."""
+
+    median: float
+    low: float
+    high: float
+
+    @classmethod
+    def of(cls, values: np.ndarray, confidence: float) -> Interval:
+        """The median and the central ``confidence`` interval of ``values``."""
+        tail = (1 - confidence) / 2
+        lo, med, hi = np.quantile(values, [tail, 0.5, 1 - tail])
+        return cls(float(med), float(lo), float(hi))
+
+    def to_dict(self) -> dict[str, float]:
+        """JSON-safe dictionary."""
+        return {"median": self.median, "low": self.low, "high": self.high}
+
+
+def frequencies(product_sets: Sequence[tuple[str, ...]]) -> tuple[tuple[tuple[str, ...], float], ...]:
+    """How often each product set occurs, most frequent first (ties by name)."""
+    counts = Counter(product_sets)
+    total = len(product_sets)
+    return tuple(sorted(((k, v / total) for k, v in counts.items()), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _freq_dicts(freq: tuple[tuple[tuple[str, ...], float], ...]) -> list[dict[str, object]]:
+    return [{"products": list(k), "frequency": f} for k, f in freq]
+
+
+@dataclass(frozen=True, slots=True)
+class WindowUncertainty:
+    """Sampled window limits: intervals and how often each product set is the equilibrium one at each limit.
+
+    ``method`` is ``reactions`` (the enumerated reactions of :mod:`interfacestab.engine.perturb`) or
+    ``resampling`` (a window per sample, for systems with too many phase subsets).
+    """
+
+    sigma_eV_per_atom: float
+    samples: int
+    seed: int
+    confidence: float
+    model: str
+    method: str
+    phases_sampled: int
+    reduction_limit_V: Interval
+    oxidation_limit_V: Interval | None
+    reduction_products_frequency: tuple[tuple[tuple[str, ...], float], ...]
+    oxidation_products_frequency: tuple[tuple[tuple[str, ...], float], ...]
+    point_reduction_products_frequency: float
+    point_oxidation_products_frequency: float | None
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-safe dictionary (the ``uncertainty`` object of a window)."""
+        return {
+            "sigma_eV_per_atom": self.sigma_eV_per_atom,
+            "samples": self.samples,
+            "seed": self.seed,
+            "confidence": self.confidence,
+            "model": self.model,
+            "method": self.method,
+            "phases_sampled": self.phases_sampled,
+            "reduction_limit_V": self.reduction_limit_V.to_dict(),
+            "oxidation_limit_V": None if self.oxidation_limit_V is None else self.oxidation_limit_V.to_dict(),
+            "reduction_products_frequency": _freq_dicts(self.reduction_products_frequency),
+            "oxidation_products_frequency": _freq_dicts(self.oxidation_products_frequency),
+            "point_reduction_products_frequency": self.point_reduction_products_frequency,
+            "point_oxidation_products_frequency": self.point_oxidation_products_frequency,
+        }
+
+    #: Extra CSV columns of a window with an interval (after its own columns).
+    COLUMNS = (
+        "sigma_eV_per_atom", "samples", "seed", "confidence", "uncertainty_model",
+        "reduction_limit_median_V", "reduction_limit_low_V", "reduction_limit_high_V",
+        "oxidation_limit_median_V", "oxidation_limit_low_V", "oxidation_limit_high_V",
+        "point_reduction_products_frequency", "point_oxidation_products_frequency",
+    )  # fmt: skip
+
+    def to_columns(self) -> dict[str, object]:
+        """The values of :attr:`COLUMNS`."""
+        ox = self.oxidation_limit_V
+        return {
+            "sigma_eV_per_atom": self.sigma_eV_per_atom,
+            "samples": self.samples,
+            "seed": self.seed,
+            "confidence": self.confidence,
+            "uncertainty_model": self.model,
+            "reduction_limit_median_V": self.reduction_limit_V.median,
+            "reduction_limit_low_V": self.reduction_limit_V.low,
+            "reduction_limit_high_V": self.reduction_limit_V.high,
+            "oxidation_limit_median_V": None if ox is None else ox.median,
+            "oxidation_limit_low_V": None if ox is None else ox.low,
+            "oxidation_limit_high_V": None if ox is None else ox.high,
+            "point_reduction_products_frequency": self.point_reduction_products_frequency,
+            "point_oxidation_products_frequency": self.point_oxidation_products_frequency,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SampledWindow:
+    """Raw per-sample limits and limit products (what :class:`WindowUncertainty` summarises)."""
+
+    reduction_V: np.ndarray
+    oxidation_V: np.ndarray | None
+    reduction_products: list[tuple[str, ...]]
+    oxidation_products: list[tuple[str, ...]]
+    method: str
+    phases_sampled: int
+
+
+# --- windows --------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class _Groups:
+    """The entries of a system grouped by composition, with their sampled energies."""
+
+    fractions: np.ndarray  # (g, n)
+    formulas: tuple[str, ...]
+    energies: np.ndarray  # (g,) lowest energy per composition (elements: 0)
+    sampled: np.ndarray  # (S, g) lowest perturbed energy per composition
+    members: tuple[tuple[int, ...], ...]
+
+
+def _groups(system: EntrySet, errors: np.ndarray) -> _Groups:
+    n = len(system.elements)
+    fr = system.fractions()
+    e = system.energies()
+    keys: dict[bytes, int] = {}
+    fractions: list[np.ndarray] = []
+    formulas: list[str] = []
+    members: list[list[int]] = []
+    for i, el in enumerate(system.elements):
+        keys[np.eye(n)[i].round(10).tobytes()] = i
+        fractions.append(np.eye(n)[i])
+        formulas.append(reduced_formula({el: 1.0}))
+        members.append([])
+    for j in range(len(e)):
+        key = np.round(fr[j], 10).tobytes()
+        if key not in keys:
+            keys[key] = len(fractions)
+            fractions.append(fr[j])
+            formulas.append(system.entries[j].formula)
+            members.append([])
+        members[keys[key]].append(j)
+    energies = np.zeros(len(fractions))
+    sampled = np.zeros((errors.shape[0], len(fractions)))
+    for gi, mem in enumerate(members):
+        if gi < n or not mem:  # elements: the 0 eV/atom reference (their entries have no error)
+            continue
+        best = min(mem, key=lambda j: e[j])
+        formulas[gi] = system.entries[best].formula
+        energies[gi] = e[best]
+        sampled[:, gi] = (e[mem][None, :] + errors[:, mem]).min(axis=1)
+    return _Groups(np.array(fractions), tuple(formulas), energies, sampled, tuple(tuple(m) for m in members))
+
+
+def _kept(system: EntrySet, groups: _Groups, exclude: int | None) -> np.ndarray:
+    """Indices of the compositions that can be on the hull of the others in some sample (an exact test).
+
+    The sample's hull at x_i is at most the perturbed energy of the unperturbed decomposition of x_i
+    (weights w_ij), so composition i can be on it only if ``e_above_i <= sum_j w_ij d_j - d_i`` in that
+    sample (d: the shifts of the sample). Compositions that fail this in every sample cannot change
+    any sample's hull and are left out.
+    """
+    from interfacestab.engine.hull import build_hull
+
+    n = len(system.elements)
+    members = [i for i in range(n, len(groups.formulas)) if i != exclude]
+    reps = tuple(
+        Entry(groups.formulas[i], dict(zip(system.elements, groups.fractions[i].tolist(), strict=True)),
+              float(groups.energies[i]))
+        for i in members
+    )  # fmt: skip
+    hull = build_hull(EntrySet(system.elements, reps, system.source))
+    point_group = np.array([*range(n), *members], dtype=int)  # hull point -> composition group
+    shift = groups.sampled - groups.energies[None, :]
+    keep = [i for i in range(n) if i != exclude]
+    # the bound below is at most twice the largest shift: compositions higher above the hull drop at once
+    reach = 2.0 * float(np.abs(shift).max()) + 1e-12
+    e_above_all = groups.energies[point_group] - np.asarray(hull.hull_energy(groups.fractions[point_group]))
+    for p, i in enumerate(point_group[n:], start=n):
+        x = groups.fractions[i]
+        if hull.is_vertex(p):
+            keep.append(int(i))
+            continue
+        if e_above_all[p] > reach:
+            continue
+        decomposition = hull.decomposition(x)
+        e_above = groups.energies[i] - sum(w * hull.energies[q] for q, w in decomposition.items())
+        bound = sum(w * shift[:, point_group[q]] for q, w in decomposition.items()) - shift[:, i]
+        if (e_above <= bound + 1e-12).any():
+            keep.append(int(i))
+    return np.array(sorted(keep), dtype=int)
+
+
+def sample_window(
+    entries: EntrySet,
+    result: StabilityWindow,
+    settings: UncertaintySettings,
+    *,
+    stabilize: bool = True,
+    force_resampling: bool = False,
+) -> SampledWindow:
+    """Per-sample limits and limit products of the window ``result`` (computed on ``entries``)."""
+    from interfacestab.engine.perturb import MAX_SUBSETS, n_subsets, ray_reactions, window_limits
+
+    ion = result.ion
+    comp = dict(result.composition)
+    elements = tuple(sorted(set(comp) | {ion}))
+    system = entries if set(entries.elements) == set(elements) else entries.subset(list(elements))
+    errors = entry_errors(system.entries, settings)
+    groups = _groups(system, errors)
+    n = len(elements)
+    target_vec = np.array([comp.get(el, 0.0) for el in elements])
+    target_vec = target_vec / target_vec.sum()
+    tkey = np.round(target_vec, 10).tobytes()
+    own = next((i for i in range(len(groups.formulas)) if np.round(groups.fractions[i], 10).tobytes() == tkey), None)
+    in_data = own is not None and bool(groups.members[own]) and result.in_database
+    kept = _kept(system, groups, own)
+    atoms = n_atoms(comp)
+    ion_col = elements.index(ion)
+    g = np.array([0.0 if el == ion else comp.get(el, 0.0) for el in elements])
+    t_c = float(comp.get(ion, 0.0))
+    if force_resampling:
+        return _resample_window(system, result, errors, groups, kept, own, stabilize)
+    if n_subsets(len(kept), n) <= min(MAX_SUBSETS, ENUMERATION_PER_SAMPLE * settings.samples):
+        fr = groups.fractions[kept]
+        reactions = ray_reactions(fr, ion_col, g, t_c)
+        target_energy = groups.sampled[:, own] * atoms if in_data and own is not None else None
+        if len(comp) == 1:  # an element: the 0 eV/atom reference in every sample
+            target_energy = np.zeros(settings.samples)
+        offset = -STABILIZATION_EPSILON_eV_per_atom * atoms if stabilize else 0.0
+        limits = window_limits(reactions, groups.sampled[:, kept], target_energy, t_c, offset)
+        names = [tuple(sorted({groups.formulas[kept[i]] for i in sup})) for sup in reactions.supports]
+        red = [names[c] if c >= 0 else () for c in limits.reduction_choice]
+        ox = [names[c] if c >= 0 else () for c in limits.oxidation_choice] if limits.oxidation_V is not None else []
+        return SampledWindow(limits.reduction_V, limits.oxidation_V, red, ox, "reactions", len(kept))
+    return _lp_window(groups, kept, own, in_data, comp, elements, ion, settings, stabilize)
+
+
+def _lp_window(
+    groups: _Groups,
+    kept: np.ndarray,
+    own: int | None,
+    in_data: bool,
+    comp: dict[str, float],
+    elements: tuple[str, ...],
+    ion: str,
+    settings: UncertaintySettings,
+    stabilize: bool,
+) -> SampledWindow:
+    """Both limits per sample by warm-started LPs on the compositions that can matter (many-phase systems)."""
+    from interfacestab.engine.perturb import (
+        PointHull,
+        RayLimitLP,
+        certify,
+        reactions_from_supports,
+        window_limits,
+    )
+
+    atoms = n_atoms(comp)
+    ion_col = elements.index(ion)
+    g = np.array([0.0 if el == ion else comp.get(el, 0.0) for el in elements])
+    t_c = float(comp.get(ion, 0.0))
+    fr = groups.fractions[kept]
+    x_c = np.array([comp.get(el, 0.0) for el in elements]) / atoms
+    hull = PointHull(fr, x_c)
+    red_lp = RayLimitLP(fr, ion_col, g, t_c, oxidation=False)
+    ox_lp = RayLimitLP(fr, ion_col, g, t_c, oxidation=True) if t_c > 0 else None
+    offset = -STABILIZATION_EPSILON_eV_per_atom if stabilize else 0.0
+    names = [groups.formulas[i] for i in kept]
+    pure_ion = {j for j, i in enumerate(kept) if fr[j, ion_col] > 1 - 1e-12}
+    s_total = settings.samples
+    # a target in the data surely below a sample's hull of the others keeps its own energy (no hull LP)
+    surely_below = np.zeros(s_total, dtype=bool)
+    if in_data and own is not None and len(comp) > 1:
+        lower = hull.lower_bounds(groups.energies[kept], groups.sampled[:, kept])
+        surely_below = groups.sampled[:, own] < lower + offset - 1e-12
+
+    def placed(s: int) -> float:
+        """The target's energy per formula unit in sample s (stabilized onto the sample's hull if above it)."""
+        if len(comp) == 1:
+            return 0.0
+        if surely_below[s]:
+            return float(groups.sampled[s, own]) * atoms
+        e_c = (hull.energy(groups.sampled[s, kept]) + offset) * atoms
+        if in_data and own is not None:
+            e_c = min(e_c, float(groups.sampled[s, own]) * atoms)
+        return e_c
+
+    target_energies = np.array([placed(s) for s in range(s_total)])
+
+    def exact(s: int) -> tuple[float, tuple[int, ...], float, tuple[int, ...]]:
+        energies = groups.sampled[s, kept]
+        e_c = float(target_energies[s])
+        v, support, basis = red_lp.solve(energies, e_c)
+        red_sup = tuple(j for j in support if j not in pure_ion)
+        v_red = 0.0 if v is None or v <= 0 or not red_sup else v
+        if v_red > 0:
+            completions.setdefault(red_sup, set()).add(basis)
+        v_ox, ox_sup = float("nan"), tuple[int, ...]()
+        if ox_lp is not None:
+            w, ox_sup, basis = ox_lp.solve(energies, e_c)
+            v_ox = float("nan") if w is None else w
+            completions.setdefault(ox_sup, set()).add(basis)
+        return v_red, (red_sup if v_red > 0 else ()), v_ox, ox_sup
+
+    completions: dict[tuple[int, ...], set[tuple[int, ...]]] = {}
+
+    def planes(sup: tuple[int, ...] | None) -> list[tuple[int, ...]]:
+        if not sup:
+            return []
+        return [sup] if len(sup) == len(elements) - 1 else sorted(completions.get(sup, ()))
+
+    red_v = np.full(s_total, np.nan)
+    ox_v = np.full(s_total, np.nan)
+    red_s: list[tuple[int, ...]] = [()] * s_total
+    ox_s: list[tuple[int, ...]] = [()] * s_total
+    done = np.zeros(s_total, dtype=bool)
+
+    def solve(s: int) -> None:
+        red_v[s], red_s[s], ox_v[s], ox_s[s] = exact(s)
+        done[s] = True
+
+    # candidate product sets from a few exact solves; every other sample is evaluated with them and kept
+    # when a certificate proves its limits (certify), else solved exactly, which adds its product sets
+    for s in range(min(4, s_total)):
+        solve(s)
+    energies_all = groups.sampled[:, kept]
+    for _ in range(12):
+        todo = np.flatnonzero(~done)
+        if len(todo) == 0:
+            break
+        supports = [sup for sup in {*red_s, *ox_s} if sup]
+        cands = reactions_from_supports(fr, ion_col, g, t_c, supports)
+        if len(cands.uptake) == 0 or (t_c > 0 and not (cands.uptake < 0).any()):
+            break
+        lim = window_limits(cands, energies_all[todo], None, t_c, 0.0, fixed_target_energy=target_energies[todo])
+        e_atom = lim.target_energy / atoms
+        red_sup = [cands.supports[c] if c >= 0 else None for c in lim.reduction_choice]
+        ok = certify(fr, energies_all[todo], x_c, e_atom, [planes(sup) for sup in red_sup])
+        if lim.oxidation_V is not None:
+            ox_sup = [cands.supports[c] for c in lim.oxidation_choice]
+            ok &= certify(fr, energies_all[todo], x_c, e_atom, [planes(sup) for sup in ox_sup])
+        for k in np.flatnonzero(ok):
+            s = int(todo[k])
+            red_v[s], red_s[s] = lim.reduction_V[k], red_sup[k] or ()
+            if lim.oxidation_V is not None:
+                ox_v[s], ox_s[s] = lim.oxidation_V[k], cands.supports[lim.oxidation_choice[k]]
+            done[s] = True
+        left = todo[~ok]
+        if len(left) == 0:
+            break
+        for pick in left[:: max(1, len(left) // 4)][:4]:  # a few spread-out samples, solved exactly
+            solve(int(pick))
+    for rest in np.flatnonzero(~done):
+        solve(int(rest))
+    red_p = [tuple(sorted({names[j] for j in sup})) for sup in red_s]
+    ox_p = [tuple(sorted({names[j] for j in sup})) for sup in ox_s] if ox_lp is not None else []
+    return SampledWindow(red_v, ox_v if ox_lp is not None else None, red_p, ox_p, "lp", len(kept))
+
+
+def _resample_window(
+    system: EntrySet,
+    result: StabilityWindow,
+    errors: np.ndarray,
+    groups: _Groups,
+    kept: np.ndarray,
+    own: int | None,
+    stabilize: bool,
+) -> SampledWindow:
+    """A full window per sample on the compositions that can matter (systems with too many subsets)."""
+    from interfacestab.analyses.window import stability_window
+
+    rows = sorted({j for i in [*kept.tolist(), *([own] if own is not None else [])] for j in groups.members[i]})
+    base = [system.entries[j] for j in rows]
+    red_v, ox_v, red_p, ox_p = [], [], [], []
+    for s in range(errors.shape[0]):
+        perturbed = tuple(
+            replace(e, e_form_eV_per_atom=e.e_form_eV_per_atom + errors[s, j]) for e, j in zip(base, rows, strict=True)
+        )
+        w = stability_window(
+            EntrySet(system.elements, perturbed, system.source), dict(result.composition), ion=result.ion,
+            stabilize=stabilize,
+        )  # fmt: skip
+        red_v.append(w.reduction_limit_V)
+        ox_v.append(w.oxidation_limit_V)
+        red_p.append(tuple(w.reduction_products))
+        ox_p.append(tuple(w.oxidation_products))
+    ox_arr = None if result.oxidation_limit_V is None else np.array(ox_v, dtype=float)
+    return SampledWindow(np.array(red_v), ox_arr, red_p, ox_p if ox_arr is not None else [], "resampling", len(kept))
+
+
+def window_uncertainty(
+    entries: EntrySet, result: StabilityWindow, settings: UncertaintySettings, *, stabilize: bool = True
+) -> WindowUncertainty:
+    """Intervals on both limits of ``result`` and the frequency of each product set at each limit."""
+    sampled = sample_window(entries, result, settings, stabilize=stabilize)
+    c = settings.confidence
+    red_f = frequencies(sampled.reduction_products)
+    ox_f = frequencies(sampled.oxidation_products) if sampled.oxidation_V is not None else ()
+    point_red = tuple(sorted(result.reduction_products))
+    point_ox = tuple(sorted(result.oxidation_products))
+    return WindowUncertainty(
+        sigma_eV_per_atom=settings.sigma_eV_per_atom,
+        samples=settings.samples,
+        seed=settings.seed,
+        confidence=c,
+        model=MODEL_NAME,
+        method=sampled.method,
+        phases_sampled=sampled.phases_sampled,
+        reduction_limit_V=Interval.of(sampled.reduction_V, c),
+        oxidation_limit_V=None if sampled.oxidation_V is None else Interval.of(sampled.oxidation_V, c),
+        reduction_products_frequency=red_f,
+        oxidation_products_frequency=ox_f,
+        point_reduction_products_frequency=dict(red_f).get(point_red, 0.0),
+        point_oxidation_products_frequency=None if sampled.oxidation_V is None else dict(ox_f).get(point_ox, 0.0),
+    )
+
+
+def with_window_uncertainty(
+    entries: EntrySet, result: StabilityWindow, settings: UncertaintySettings, *, stabilize: bool = True
+) -> StabilityWindow:
+    """``result`` with its ``uncertainty`` filled in."""
+    return replace(result, uncertainty=window_uncertainty(entries, result, settings, stabilize=stabilize))
+
+
+# --- interfaces ----------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class InterfaceUncertainty:
+    """Sampled minimum of an interface reaction: its energy interval and how often each product set is at it.
+
+    ``energy_key`` is the JSON key of the interval: ``reaction_energy_eV_per_atom`` (closed) or
+    ``reaction_energy_eV_per_nonion_atom`` (open to the ion).
+    """
+
+    sigma_eV_per_atom: float
+    samples: int
+    seed: int
+    confidence: float
+    model: str
+    method: str
+    energy_key: str
+    reaction_energy: Interval
+    x_atomic_a: Interval
+    products_frequency: tuple[tuple[tuple[str, ...], float], ...]
+    point_products_frequency: float
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-safe dictionary (the ``uncertainty`` object of an interface)."""
+        return {
+            "sigma_eV_per_atom": self.sigma_eV_per_atom,
+            "samples": self.samples,
+            "seed": self.seed,
+            "confidence": self.confidence,
+            "model": self.model,
+            "method": self.method,
+            self.energy_key: self.reaction_energy.to_dict(),
+            "x_atomic_a": self.x_atomic_a.to_dict(),
+            "products_frequency": _freq_dicts(self.products_frequency),
+            "point_products_frequency": self.point_products_frequency,
+        }
+
+    def to_columns(self) -> dict[str, object]:
+        """Extra CSV columns (after the profile's own columns)."""
+        stem = self.energy_key.replace("reaction_energy", "minimum_reaction_energy")
+        unit = stem[stem.index("_eV") :]
+        base = stem[: stem.index("_eV")]
+        return {
+            "sigma_eV_per_atom": self.sigma_eV_per_atom,
+            "samples": self.samples,
+            "seed": self.seed,
+            "confidence": self.confidence,
+            "uncertainty_model": self.model,
+            f"{base}_median{unit}": self.reaction_energy.median,
+            f"{base}_low{unit}": self.reaction_energy.low,
+            f"{base}_high{unit}": self.reaction_energy.high,
+            "point_products_frequency": self.point_products_frequency,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SampledInterface:
+    """Raw per-sample minima: reaction energy, x_atomic_a and products at the minimum."""
+
+    energy: np.ndarray
+    x_atomic_a: np.ndarray
+    products: list[tuple[str, ...]]
+
+
+def sample_interface(entries: EntrySet, profile: InterfaceProfile, settings: UncertaintySettings) -> SampledInterface:
+    """Per-sample minimum of the reaction energy of ``profile``: one warm-started LP per sample.
+
+    The reactants' energies are their sampled hull energies (one LP each per sample), or their own
+    sampled entry energies when the profile uses the entry energies.
+    """
+    from interfacestab.conventions import ION_CHARGE, mu_from_voltage
+    from interfacestab.engine.perturb import MixingMinimum
+
+    a, b, ion, voltage = dict(profile.composition_a), dict(profile.composition_b), profile.ion, profile.voltage_V
+    needed = set(a) | set(b) | ({ion} if voltage is not None and ion else set())
+    system = entries if set(entries.elements) == needed else entries.subset(sorted(needed))
+    errors = entry_errors(system.entries, settings)
+    groups = _groups(system, errors)
+    els = system.elements
+    vec_a = np.array([a.get(el, 0.0) for el in els]) / sum(a.values())
+    vec_b = np.array([b.get(el, 0.0) for el in els]) / sum(b.values())
+
+    def own_energy(vec: np.ndarray) -> np.ndarray | None:
+        key = np.round(vec, 10).tobytes()
+        for i, fr in enumerate(groups.fractions):
+            if np.round(fr, 10).tobytes() == key and (groups.members[i] or i < len(els)):
+                return groups.sampled[:, i]
+        return None
+
+    s = settings.samples
+    e_a = own_energy(vec_a) if profile.use_entry_energies else None
+    e_b = own_energy(vec_b) if profile.use_entry_energies else None
+    if e_a is None:
+        e_a = _sampled_hull_energy(groups, vec_a, s)
+    if e_b is None:
+        e_b = _sampled_hull_energy(groups, vec_b, s)
+    fractions, energies, formulas = groups.fractions, groups.sampled, list(groups.formulas)
+    pa, pb, phi_a, phi_b, nonion_a, nonion_b = vec_a, vec_b, e_a, e_b, 1.0, 1.0
+    if voltage is not None and ion is not None:
+        mu = mu_from_voltage(voltage, ION_CHARGE[ion])
+        ia = els.index(ion)
+        f_a = fractions[:, ia]
+        rows = np.flatnonzero(f_a < 1 - 1e-9)
+        non = 1.0 - f_a[rows]
+        energies = (energies[:, rows] - f_a[rows] * mu) / non
+        fractions = np.delete(fractions[rows], ia, axis=1) / non[:, None]
+        formulas = [formulas[i] for i in rows]
+        nonion_a, nonion_b = 1.0 - vec_a[ia], 1.0 - vec_b[ia]
+        pa, pb = np.delete(vec_a, ia) / nonion_a, np.delete(vec_b, ia) / nonion_b
+        phi_a, phi_b = (e_a - vec_a[ia] * mu) / nonion_a, (e_b - vec_b[ia] * mu) / nonion_b
+    lp = MixingMinimum(fractions, pa, pb)
+    out_e, out_x, out_p = np.zeros(s), np.zeros(s), []
+    for k in range(s):
+        value, m, weights = lp.solve(energies[k], float(phi_a[k]), float(phi_b[k]))
+        out_e[k] = value
+        out_x[k] = m / nonion_a / (m / nonion_a + (1 - m) / nonion_b) if 0 < m < 1 else m
+        out_p.append(tuple(sorted({formulas[i] for i in weights})))
+    return SampledInterface(out_e, out_x, out_p)
+
+
+def _sampled_hull_energy(groups: _Groups, vec: np.ndarray, samples: int) -> np.ndarray:
+    """The hull energy at ``vec`` in every sample.
+
+    Where the composition's own entry is surely below the others' hull (a lower bound from one LP), that
+    is its energy; elsewhere one warm-started LP per sample.
+    """
+    from interfacestab.engine.perturb import PointHull
+
+    key = np.round(vec, 10).tobytes()
+    own = next(
+        (i for i, fr in enumerate(groups.fractions) if np.round(fr, 10).tobytes() == key and groups.members[i]), None
+    )
+    out = np.full(samples, np.nan)
+    if own is not None:
+        others = np.array([i for i in range(len(groups.formulas)) if i != own], dtype=int)
+        lower = PointHull(groups.fractions[others], vec).lower_bounds(
+            groups.energies[others], groups.sampled[:, others]
+        )
+        sure = groups.sampled[:, own] < lower - 1e-12
+        out[sure] = groups.sampled[sure, own]
+    todo = np.flatnonzero(np.isnan(out))
+    if len(todo):
+        hull = PointHull(groups.fractions, vec)
+        out[todo] = [hull.energy(groups.sampled[k]) for k in todo]
+    return out
+
+
+def interface_uncertainty(
+    entries: EntrySet, profile: InterfaceProfile, settings: UncertaintySettings
+) -> InterfaceUncertainty:
+    """Interval on the minimum reaction energy of ``profile`` and the frequency of each product set there."""
+    sampled = sample_interface(entries, profile, settings)
+    freq = frequencies(sampled.products)
+    key = "reaction_energy" + profile.energy_basis.suffix
+    return InterfaceUncertainty(
+        sigma_eV_per_atom=settings.sigma_eV_per_atom,
+        samples=settings.samples,
+        seed=settings.seed,
+        confidence=settings.confidence,
+        model=MODEL_NAME,
+        method="lp",
+        energy_key=key,
+        reaction_energy=Interval.of(sampled.energy, settings.confidence),
+        x_atomic_a=Interval.of(sampled.x_atomic_a, settings.confidence),
+        products_frequency=freq,
+        point_products_frequency=dict(freq).get(tuple(sorted(profile.minimum.products)), 0.0),
+    )
+
+
+def with_interface_uncertainty(
+    entries: EntrySet, profile: InterfaceProfile, settings: UncertaintySettings
+) -> InterfaceProfile:
+    """``profile`` with its ``uncertainty`` filled in."""
+    return replace(profile, uncertainty=interface_uncertainty(entries, profile, settings))
+
+
+# --- from the store (what the commands run) -----------------------------------------------------------
+def add_window_uncertainty(
+    result: StabilityWindow,
+    settings: UncertaintySettings,
+    *,
+    stabilize: bool = True,
+    source: str | None = None,
+    store: Store | None = None,
+) -> StabilityWindow:
+    """A window from :func:`~interfacestab.analyses.window.window_for` with its ``uncertainty`` (same source)."""
+    from interfacestab.analyses.targets import load_system
+
+    entries = load_system(sorted(set(result.composition) | {result.ion}), source=source, store=store)
+    return with_window_uncertainty(entries, result, settings, stabilize=stabilize)
+
+
+def add_interface_uncertainty(
+    profile: InterfaceProfile, settings: UncertaintySettings, *, source: str | None = None, store: Store | None = None
+) -> InterfaceProfile:
+    """An interface from :func:`~interfacestab.analyses.interface.interface_for` with its ``uncertainty``."""
+    from interfacestab.analyses.targets import load_system
+
+    ion = {profile.ion} if profile.voltage_V is not None and profile.ion else set()
+    elements = sorted(set(profile.composition_a) | set(profile.composition_b) | ion)
+    return with_interface_uncertainty(load_system(elements, source=source, store=store), profile, settings)
+
+
+def sample_e_above_hull(entries: EntrySet, composition: dict[str, float], settings: UncertaintySettings) -> np.ndarray:
+    """Per-sample energy above the hull (eV/atom) of the lowest entry of ``composition`` (0 when on the hull).
+
+    Raises:
+        AnalysisError: when the data hold no entry of that composition.
+    """
+    from interfacestab.engine.perturb import PointHull
+
+    elements = tuple(sorted(composition))
+    system = entries if set(entries.elements) == set(elements) else entries.subset(list(elements))
+    groups = _groups(system, entry_errors(system.entries, settings))
+    vec = np.array([composition.get(el, 0.0) for el in elements])
+    key = np.round(vec / vec.sum(), 10).tobytes()
+    own = next((i for i, fr in enumerate(groups.fractions) if np.round(fr, 10).tobytes() == key), None)
+    if own is None or not groups.members[own]:
+        msg = "no entry of this composition in the data"
+        raise AnalysisError(msg)
+    others = [i for i in range(len(groups.formulas)) if i != own]
+    hull = PointHull(groups.fractions[others], groups.fractions[own])
+    # on the hull (0) wherever its energy is below a lower bound of the others' hull; else one LP
+    lower = hull.lower_bounds(groups.energies[others], groups.sampled[:, others])
+    out = np.zeros(settings.samples)
+    for k in np.flatnonzero(groups.sampled[:, own] >= lower - 1e-12):
+        out[k] = max(groups.sampled[k, own] - hull.energy(groups.sampled[k, others]), 0.0)
+    return out

@@ -1,0 +1,512 @@
+"""Window limits and interface minima for many samples of perturbed energies, without a hull per sample.
+
+Windows (docs/engine.md, 'Windows under perturbed energies'). Write the target as ``g + t_c A``
+(g its non-A amounts per formula unit) with energy ``E_c`` (eV per formula unit). Any set D of
+phases whose non-A atoms add up to g, holding ``t_D`` atoms of A, is a candidate product set, and
+
+    reduction  (t_D > t_c):  target + (t_D - t_c) A -> D   at  V = (E_c - E_D) / (t_D - t_c)
+    oxidation  (t_D < t_c):  target -> D + (t_c - t_D) A   at  V = (E_D - E_c) / (t_c - t_D)
+
+The target is stable at V exactly when no reaction runs downhill, so the reduction limit is the
+largest reduction voltage (or 0 V: A metal itself) and the oxidation limit the smallest oxidation
+voltage. Each voltage is linear in the energies ``E_c, E_i`` for a fixed D, and the optimum is a
+basic solution of a linear-fractional programme, i.e. a D of at most n - 1 phases (n elements).
+:func:`ray_reactions` enumerates every such D once (a batch of small linear solves); then
+:func:`window_limits` evaluates all samples at once as matrix products and a max/min. The phases
+that realise the optimum in a sample are that sample's limit products.
+
+Interfaces: the minimum of the reaction energy along the mixing line is one linear programme in
+(phase weights, x) per sample (:class:`MixingMinimum`), warm-started in HiGHS from the previous
+sample's basis; only the costs change between samples.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from interfacestab.conventions import DECOMPOSITION_TOL
+from interfacestab.errors import AnalysisError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+#: Largest number of (n-1)-phase subsets :func:`ray_reactions` enumerates; beyond it the caller resamples.
+MAX_SUBSETS = 250_000
+_DET_TOL = 1e-12  # a subset whose non-A composition matrix has a smaller |det| spans no simplex
+_WEIGHT_TOL = 1e-10  # amounts down to -this (atoms per formula unit) still count as a non-negative combination
+_T_TOL = 1e-9  # relative: |t_D - t_c| below this (times max(1, t_c)) is "no A exchanged"
+
+
+@dataclass(frozen=True, slots=True)
+class RayReactions:
+    """Every candidate product set of a target along its A ray, as linear maps of the phase energies.
+
+    Attributes:
+        coefficients: (K, m) atoms of each phase per formula unit of the target in each product set.
+        uptake: (K,) A atoms taken up (+) or released (-) per formula unit, ``t_D - t_c``.
+        supports: For each product set, the point indices with a non-zero amount.
+    """
+
+    coefficients: np.ndarray
+    uptake: np.ndarray
+    supports: tuple[tuple[int, ...], ...]
+
+
+def n_subsets(m: int, n_elements: int) -> int:
+    """How many (n-1)-phase subsets of m phases :func:`ray_reactions` would solve."""
+    return math.comb(m, max(n_elements - 1, 0))
+
+
+def ray_reactions(
+    fractions: np.ndarray, ion_col: int, g: np.ndarray, t_c: float, exclude: frozenset[int] = frozenset()
+) -> RayReactions:
+    """All product sets of at most n - 1 phases whose non-A atoms are ``g`` (atoms per target formula unit).
+
+    Args:
+        fractions: (m, n) atomic fractions of the phases (pure A, if present, is skipped: it is the reservoir).
+        ion_col: Column of A.
+        g: (n,) amounts of the target's non-A elements per formula unit (A entry ignored).
+        t_c: The target's A per formula unit.
+        exclude: Point indices never used (the target's own composition).
+
+    Raises:
+        AnalysisError: when there are more than :data:`MAX_SUBSETS` subsets (the caller resamples instead).
+    """
+    n = fractions.shape[1]
+    k = n - 1
+    non_a = np.delete(fractions, ion_col, axis=1)
+    usable = [i for i in range(len(fractions)) if non_a[i].sum() > 1e-12 and i not in exclude]
+    if n_subsets(len(usable), n) > MAX_SUBSETS:
+        msg = f"{n_subsets(len(usable), n)} phase subsets exceed {MAX_SUBSETS}"
+        raise AnalysisError(msg)
+    g_non_a = np.delete(np.asarray(g, dtype=float), ion_col)
+    subsets = np.array(list(itertools.combinations(usable, k)), dtype=int).reshape(-1, k)
+    if len(subsets) == 0:
+        return RayReactions(np.zeros((0, len(fractions))), np.zeros(0), ())
+    mats = np.transpose(non_a[subsets], (0, 2, 1))  # (C, k, k): columns are the phases
+    ok = np.abs(np.linalg.det(mats)) > _DET_TOL
+    subsets, mats = subsets[ok], mats[ok]
+    amounts = np.linalg.solve(mats, np.broadcast_to(g_non_a, (len(mats), k))[..., None])[..., 0]
+    feasible = (amounts >= -_WEIGHT_TOL).all(axis=1)
+    subsets, amounts = subsets[feasible], np.clip(amounts[feasible], 0.0, None)
+    dense = np.zeros((len(subsets), len(fractions)))
+    np.add.at(dense, (np.repeat(np.arange(len(subsets)), k), subsets.ravel()), amounts.ravel())
+    dense[dense < DECOMPOSITION_TOL] = 0.0
+    # subsets that share their non-zero phases (a product set of fewer than n - 1 phases) are one product set
+    if len(dense):  # one key per row: the rounded amounts projected on fixed pseudo-random weights
+        weights = np.random.default_rng(12345).random(dense.shape[1]) + 0.5
+        _, first = np.unique(np.round(np.round(dense, 9) @ weights, 7), return_index=True)
+        dense = dense[np.sort(first)]
+    uptake = dense @ fractions[:, ion_col] - t_c
+    uptake[np.abs(uptake) <= _T_TOL * max(1.0, t_c)] = 0.0
+    rows, cols = np.nonzero(dense)
+    split = np.searchsorted(rows, np.arange(1, len(dense)))
+    supports = tuple(tuple(c.tolist()) for c in np.split(cols, split)) if len(dense) else ()
+    return RayReactions(dense, uptake, supports)
+
+
+@dataclass(frozen=True, slots=True)
+class SampledLimits:
+    """Window limits of every sample.
+
+    Attributes:
+        reduction_V: (S,) reduction limits (V, z = 1).
+        oxidation_V: (S,) oxidation limits, or None for a target without A.
+        reduction_choice: (S,) index of the reduction product set in the ``RayReactions`` (-1: none, 0 V).
+        oxidation_choice: (S,) index of the oxidation product set (-1 for a target without A).
+        target_energy: (S,) the target's energy per formula unit used in each sample (eV).
+    """
+
+    reduction_V: np.ndarray
+    oxidation_V: np.ndarray | None
+    reduction_choice: np.ndarray
+    oxidation_choice: np.ndarray
+    target_energy: np.ndarray
+
+
+def window_limits(
+    reactions: RayReactions,
+    phase_energies: np.ndarray,
+    target_energy: np.ndarray | None,
+    t_c: float,
+    hull_offset: float,
+    fixed_target_energy: np.ndarray | None = None,
+) -> SampledLimits:
+    """Reduction and oxidation limits for S samples of energies, all at once.
+
+    Args:
+        reactions: From :func:`ray_reactions`.
+        phase_energies: (S, m) energies per atom of the phases in each sample (eV/atom).
+        target_energy: (S,) the target's own energy per formula unit in each sample (eV), or None
+            for a target that is not in the data.
+        t_c: The target's A per formula unit.
+        hull_offset: Where the target goes when its own energy is above (or absent from) the
+            sample's hull of the other phases, per formula unit: ``-1e-6 * atoms`` to stabilize, 0 to
+            keep it on the hull (the window of its equilibrium products).
+        fixed_target_energy: (S,) the target's energy per formula unit, already placed (then
+            ``target_energy`` and ``hull_offset`` are not used).
+    """
+    e_d = phase_energies @ reactions.coefficients.T  # (S, K) eV per target formula unit
+    d = reactions.uptake
+    red, ox, level = d > 0, d < 0, d == 0
+    s = len(phase_energies)
+
+    every = np.arange(s)
+
+    def red_max(e_c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return red_max_rows(every, e_c, e_d, d, red)
+
+    def ox_min(e_c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return ox_min_rows(every, e_c, e_d, d, ox)
+
+    if fixed_target_energy is not None:
+        e_c = np.asarray(fixed_target_energy, dtype=float)
+        v_red, red_choice = red_max(e_c)
+        if t_c > 0:
+            v_ox, ox_choice = ox_min(e_c)
+            return SampledLimits(v_red, v_ox, red_choice, ox_choice, e_c)
+        return SampledLimits(v_red, None, red_choice, np.full(s, -1), e_c)
+    # the hull of the other phases at the target's composition: the largest E_c at which no reaction
+    # (including "nothing happens with A metal" at 0 V) runs downhill at every voltage
+    hull_c = np.full(s, np.inf)
+    if level.any():
+        hull_c = e_d[:, level].min(axis=1)
+    if t_c > 0 and ox.any():
+        hull_c = np.minimum(hull_c, e_d[:, ox].min(axis=1))  # a poorer set plus A metal
+        hull_c = _stable_top(hull_c, e_d, d, red, ox, red_max, ox_min)
+    placed = hull_c + hull_offset
+    e_c = placed if target_energy is None else np.minimum(target_energy, placed)
+    v_red, red_choice = red_max(e_c)
+    if t_c > 0:
+        v_ox, ox_choice = ox_min(e_c)
+        return SampledLimits(v_red, v_ox, red_choice, ox_choice, e_c)
+    return SampledLimits(v_red, None, red_choice, np.full(s, -1), e_c)
+
+
+def _stable_top(
+    start: np.ndarray,
+    e_d: np.ndarray,
+    d: np.ndarray,
+    red: np.ndarray,
+    ox: np.ndarray,
+    red_max: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
+    ox_min: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
+) -> np.ndarray:
+    """Largest E_c <= start with max reduction voltage <= min oxidation voltage, per sample.
+
+    ``h(E) = V_red(E) - V_ox(E)`` is convex, increasing and piecewise linear, so Newton steps from
+    ``start`` (the crossing of the two active lines) reach its root from above in a few exact steps.
+    """
+    e_c = start.copy()
+    todo = np.flatnonzero(red_max(e_c)[0] > ox_min(e_c)[0])
+    for _ in range(200):
+        if len(todo) == 0:
+            return e_c
+        sub = e_c[todo]
+        _, r = red_max_rows(todo, sub, e_d, d, red)
+        _, q = ox_min_rows(todo, sub, e_d, d, ox)
+        # line r: (E - E_r)/d_r (or 0 for A metal); line q: (E_q - E)/(-d_q)
+        e_q = e_d[todo, q]
+        dq = -d[q]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            dr = np.where(r >= 0, d[np.maximum(r, 0)], np.inf)
+            e_r = np.where(r >= 0, e_d[todo, np.maximum(r, 0)], 0.0)
+            cross = np.where(r >= 0, (e_r * dq + e_q * dr) / (dq + dr), e_q)
+        cross = np.minimum(cross, sub)
+        e_c[todo] = cross
+        v_r2, _ = red_max_rows(todo, cross, e_d, d, red)
+        v_q2, _ = ox_min_rows(todo, cross, e_d, d, ox)
+        todo = todo[(v_r2 > v_q2 + 1e-12) & (cross < sub)]
+    return e_c
+
+
+def red_max_rows(
+    rows: np.ndarray, e_c: np.ndarray, e_d: np.ndarray, d: np.ndarray, red: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Largest reduction voltage (clamped at 0 V, choice -1) for the samples ``rows``."""
+    if not red.any():
+        return np.zeros_like(e_c), np.full(len(e_c), -1)
+    v = (e_c[:, None] - e_d[np.ix_(rows, np.flatnonzero(red))]) / d[red]
+    best = v.argmax(axis=1)
+    top = v[np.arange(len(e_c)), best]
+    return np.maximum(top, 0.0), np.where(top > 0, np.flatnonzero(red)[best], -1)
+
+
+def ox_min_rows(
+    rows: np.ndarray, e_c: np.ndarray, e_d: np.ndarray, d: np.ndarray, ox: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Smallest oxidation voltage and its product set for the samples ``rows``."""
+    v = (e_d[np.ix_(rows, np.flatnonzero(ox))] - e_c[:, None]) / (-d[ox])
+    best = v.argmin(axis=1)
+    return v[np.arange(len(e_c)), best], np.flatnonzero(ox)[best]
+
+
+class MixingMinimum:
+    """The most negative reaction energy along ``x a + (1 - x) b``, one warm-started LP per set of energies.
+
+    minimise  sum_i l_i e_i - x (E_a - E_b) - E_b   subject to   sum_i l_i x_i - x (a - b) = b,
+    l >= 0, 0 <= x <= 1. The optimum is a vertex: at most n phases, x at a kink or an end. The
+    reactant energies ``E_a``, ``E_b`` are given per sample (their hull energies, see the caller).
+    """
+
+    def __init__(self, fractions: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
+        import highspy
+
+        from interfacestab.engine.lp import new_highs
+
+        self.fractions = np.asarray(fractions, dtype=float)
+        m, n = self.fractions.shape
+        h = new_highs()
+        h.setOptionValue("primal_feasibility_tolerance", 1e-10)
+        h.setOptionValue("dual_feasibility_tolerance", 1e-10)
+        lp = highspy.HighsLp()
+        lp.num_col_ = m + 1
+        lp.num_row_ = n
+        lp.col_cost_ = np.zeros(m + 1)
+        lp.col_lower_ = np.zeros(m + 1)
+        upper = np.full(m + 1, highspy.kHighsInf)
+        upper[m] = 1.0
+        lp.col_upper_ = upper
+        bb = np.asarray(b, dtype=float)
+        lp.row_lower_ = bb
+        lp.row_upper_ = bb
+        mat = np.column_stack([self.fractions.T, -(np.asarray(a, dtype=float) - bb)])  # (n, m+1)
+        starts, index, values = [0], [], []
+        for j in range(m + 1):
+            rows = np.flatnonzero(np.abs(mat[:, j]) > 0)
+            index += rows.tolist()
+            values += mat[rows, j].tolist()
+            starts.append(len(index))
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
+        lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
+        lp.a_matrix_.value_ = np.array(values, dtype=float)
+        h.passModel(lp)
+        self._h = h
+        self._m = m
+        self._cols = np.arange(m + 1, dtype=np.int32)
+
+    def solve(self, energies: np.ndarray, e_a: float, e_b: float) -> tuple[float, float, dict[int, float]]:
+        """(minimum reaction energy per atom of the mixture, x at it, phase -> atomic fraction) for one sample."""
+        import highspy
+
+        h = self._h
+        cost = np.append(np.asarray(energies, dtype=float), -(e_a - e_b))
+        h.changeColsCost(self._m + 1, self._cols, cost)
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            h.clearSolver()
+            h.run()
+            if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                msg = f"mixing LP failed: {h.modelStatusToString(h.getModelStatus())}"
+                raise AnalysisError(msg)
+        col = np.asarray(h.getSolution().col_value)
+        x = float(col[self._m])
+        weights = col[: self._m]
+        active = np.flatnonzero(weights > DECOMPOSITION_TOL)
+        value = float(weights[active] @ np.asarray(energies)[active]) - x * e_a - (1.0 - x) * e_b
+        return value, x, {int(i): float(weights[i]) for i in active}
+
+
+class PointHull:
+    """The hull energy at one composition, one warm-started LP per set of energies."""
+
+    def __init__(self, fractions: np.ndarray, p: np.ndarray) -> None:
+        from interfacestab.engine.lp import _highs_model
+
+        self._m = len(fractions)
+        self._fractions = np.asarray(fractions, dtype=float)
+        self._h: Any = _highs_model(self._fractions, np.zeros(self._m))
+        n = fractions.shape[1]
+        self._h.changeRowsBounds(n, np.arange(n, dtype=np.int32), np.asarray(p, float), np.asarray(p, float))
+        self._cols = np.arange(self._m, dtype=np.int32)
+
+    def lower_bounds(self, base_energies: np.ndarray, sampled: np.ndarray) -> np.ndarray:
+        """A lower bound of the hull energy for each row of ``sampled`` (S, m), from one LP.
+
+        The tangent plane of the hull with ``base_energies`` at the composition lies below every base
+        point; lowered by the largest amount a sampled point falls below it, it lies below every
+        sampled point, hence below that sample's hull. Only points close to the plane can lower it.
+        """
+        self.energy(base_energies)
+        mu = np.asarray(self._h.getSolution().row_dual)
+        value = float(self._h.getInfo().objective_function_value)
+        below = self._fractions @ mu - np.asarray(sampled, dtype=float)  # (S, m)
+        return value - np.maximum(below.max(axis=1), 0.0)
+
+    def energy(self, energies: np.ndarray) -> float:
+        """Hull energy (eV/atom) with these phase energies."""
+        import highspy
+
+        h = self._h
+        h.changeColsCost(self._m, self._cols, np.asarray(energies, dtype=float))
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            h.clearSolver()
+            h.run()
+            if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                msg = f"hull LP failed: {h.modelStatusToString(h.getModelStatus())}"
+                raise AnalysisError(msg)
+        return float(h.getInfo().objective_function_value)
+
+
+class RayLimitLP:
+    """One window limit per set of energies by a linear programme (systems with too many phase subsets).
+
+    The largest reduction voltage ``max_D (E_c - E_D) / (t_D - t_c)`` is a linear-fractional programme;
+    with ``u = tau * n`` (Charnes-Cooper) it is the LP
+
+        maximise  tau E_c - sum_i u_i E_i   s.t.  sum_i u_i y_i = tau g,  sum_i u_i a_i - tau t_c = 1,  u, tau >= 0
+
+    (y_i: non-A atoms of phase i per atom, a_i: its A per atom); the oxidation limit is the same with
+    ``tau t_c - sum_i u_i a_i = 1`` and the opposite sign. Only the costs change between samples, so
+    HiGHS re-solves from the previous basis. The optimal support is the sample's limit product set.
+    """
+
+    def __init__(self, fractions: np.ndarray, ion_col: int, g: np.ndarray, t_c: float, *, oxidation: bool) -> None:
+        import highspy
+
+        from interfacestab.engine.lp import new_highs
+
+        fr = np.asarray(fractions, dtype=float)
+        m = len(fr)
+        y = np.delete(fr, ion_col, axis=1)  # (m, n-1)
+        a = fr[:, ion_col]
+        g_non_a = np.delete(np.asarray(g, dtype=float), ion_col)
+        sign = -1.0 if oxidation else 1.0
+        mat = np.zeros((y.shape[1] + 1, m + 1))
+        mat[:-1, :m] = y.T
+        mat[:-1, m] = -g_non_a
+        mat[-1, :m] = sign * a
+        mat[-1, m] = -sign * t_c
+        h = new_highs()
+        h.setOptionValue("primal_feasibility_tolerance", 1e-10)
+        h.setOptionValue("dual_feasibility_tolerance", 1e-10)
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = m + 1, mat.shape[0]
+        lp.col_cost_ = np.zeros(m + 1)
+        lp.col_lower_ = np.zeros(m + 1)
+        lp.col_upper_ = np.full(m + 1, highspy.kHighsInf)
+        rhs = np.zeros(mat.shape[0])
+        rhs[-1] = 1.0
+        lp.row_lower_, lp.row_upper_ = rhs, rhs
+        starts, index, values = [0], [], []
+        for j in range(m + 1):
+            rows = np.flatnonzero(mat[:, j] != 0)
+            index += rows.tolist()
+            values += mat[rows, j].tolist()
+            starts.append(len(index))
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
+        lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
+        lp.a_matrix_.value_ = np.array(values, dtype=float)
+        lp.sense_ = highspy.ObjSense.kMinimize
+        h.passModel(lp)
+        self._h, self._m, self._oxidation = h, m, oxidation
+        self._cols = np.arange(m + 1, dtype=np.int32)
+
+    def solve(
+        self, energies: np.ndarray, target_energy: float
+    ) -> tuple[float | None, tuple[int, ...], tuple[int, ...]]:
+        """(limit in V, or None when no product set exists on this side; the product phases; the basic phases).
+
+        The basic phases (the products and, when the product set is degenerate, phases at zero amount)
+        span the optimal dual plane: a supporting plane through the target (see :func:`certify`).
+
+        ``energies`` are per atom; ``target_energy`` per formula unit of the target.
+        """
+        import highspy
+
+        h = self._h
+        e = np.asarray(energies, dtype=float)
+        # minimise: reduction -(tau E_c - u.E) ; oxidation  u.E - tau E_c
+        cost = np.append(e, -target_energy)  # minimise u.E - tau E_c: -(reduction voltage), or the oxidation voltage
+        h.changeColsCost(self._m + 1, self._cols, cost)
+        h.run()
+        status = h.getModelStatus()
+        if status == highspy.HighsModelStatus.kInfeasible:
+            return None, (), ()
+        if status != highspy.HighsModelStatus.kOptimal:
+            h.clearSolver()
+            h.run()
+            status = h.getModelStatus()
+            if status == highspy.HighsModelStatus.kInfeasible:
+                return None, (), ()
+            if status != highspy.HighsModelStatus.kOptimal:
+                msg = f"window LP failed: {h.modelStatusToString(status)}"
+                raise AnalysisError(msg)
+        col = np.asarray(h.getSolution().col_value)
+        value = float(h.getInfo().objective_function_value)
+        support = tuple(int(i) for i in np.flatnonzero(col[: self._m] > 1e-9 * max(1.0, col[self._m])))
+        basic = highspy.HighsBasisStatus.kBasic
+        status_list = h.getBasis().col_status
+        basis = tuple(j for j in range(self._m) if status_list[j] == basic)
+        return (value if self._oxidation else -value), support, basis
+
+
+def reactions_from_supports(
+    fractions: np.ndarray, ion_col: int, g: np.ndarray, t_c: float, supports: list[tuple[int, ...]]
+) -> RayReactions:
+    """The product sets with these phases (each must reach the target's non-A atoms ``g`` exactly, amounts >= 0)."""
+    g_non_a = np.delete(np.asarray(g, dtype=float), ion_col)
+    non_a = np.delete(fractions, ion_col, axis=1)
+    rows, kept = [], []
+    for sup in dict.fromkeys(supports):
+        if not sup:
+            continue
+        amounts, *_ = np.linalg.lstsq(non_a[list(sup)].T, g_non_a, rcond=None)
+        if amounts.min() < -_WEIGHT_TOL or np.abs(non_a[list(sup)].T @ amounts - g_non_a).max() > 1e-9:
+            continue
+        row = np.zeros(len(fractions))
+        row[list(sup)] = np.clip(amounts, 0.0, None)
+        rows.append(row)
+        kept.append(tuple(int(i) for i in sup))
+    dense = np.array(rows).reshape(-1, len(fractions))
+    uptake = dense @ fractions[:, ion_col] - t_c
+    uptake[np.abs(uptake) <= _T_TOL * max(1.0, t_c)] = 0.0
+    return RayReactions(dense, uptake, tuple(kept))
+
+
+def certify(
+    fractions: np.ndarray,
+    energies: np.ndarray,
+    target_fraction: np.ndarray,
+    target_energy_per_atom: np.ndarray,
+    planes: list[list[tuple[int, ...]]],
+    tol: float = 1e-9,
+) -> np.ndarray:
+    """Whether each sample's limit is proven by a supporting plane.
+
+    A plane through the target and n-1 phases (the limit's products, completed when they are fewer by
+    phases of an exact solution's basis) that lies below every phase is a facet of the sample's hull
+    at the target, and its mu_A is the limit (docs/engine.md).
+
+    Args:
+        fractions: (m, n) phases.
+        energies: (S, m) their energies per atom in each sample.
+        target_fraction: (n,) the target's atomic fractions.
+        target_energy_per_atom: (S,) its energy per atom in each sample.
+        planes: Per sample, the sets of n-1 phases to try (none: nothing to certify, e.g. 0 V).
+        tol: How far (eV/atom) a phase may lie below the plane.
+    """
+    n = fractions.shape[1]
+    ok = np.zeros(len(planes), dtype=bool)
+    for k in range(max((len(p) for p in planes), default=0)):
+        rows = [s for s, p in enumerate(planes) if not ok[s] and len(p) > k and len(p[k]) == n - 1]
+        if not rows:
+            continue
+        mats = np.array([np.vstack([target_fraction, fractions[list(planes[s][k])]]) for s in rows])
+        rhs = np.array([np.concatenate([[target_energy_per_atom[s]], energies[s, list(planes[s][k])]]) for s in rows])
+        good = np.abs(np.linalg.det(mats)) > _DET_TOL
+        if not good.any():
+            continue
+        rows_arr = np.array(rows)[good]
+        mu = np.linalg.solve(mats[good], rhs[good][..., None])[..., 0]  # (R, n)
+        slack = energies[rows_arr] - mu @ fractions.T  # (R, m)
+        ok[rows_arr] = slack.min(axis=1) >= -tol
+    return ok

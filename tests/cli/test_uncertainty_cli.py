@@ -1,0 +1,128 @@
+"""``--sigma`` through the installed script: JSON and CSV parsed with real parsers, one-line errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from helpers.cli_helpers import one_error_line, run_script
+
+from interfacestab.analyses.uncertainty import UncertaintySettings, window_uncertainty
+from interfacestab.analyses.window import stability_window
+
+
+@pytest.fixture(scope="module")
+def store_path(toy_data_store) -> str:
+    return str(toy_data_store.path)
+
+
+def test_window_sigma_json_matches_the_library(store_path: str, toy_data_store) -> None:
+    proc = run_script("--store", store_path, "window", "Li3PS4", "--sigma", "0.05", "--samples", "120",
+                      "--seed", "7", "--confidence", "0.8", "-f", "json")  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    u = data["uncertainty"]
+    assert (u["sigma_eV_per_atom"], u["samples"], u["seed"], u["confidence"]) == (0.05, 120, 7, 0.8)
+    assert u["model"] == "global"
+    entries = toy_data_store.entries(["Li", "P", "S"])
+    point = stability_window(entries, "Li3PS4", ion="Li")
+    lib = window_uncertainty(entries, point, UncertaintySettings(0.05, 120, 7, 0.8))
+    assert u == json.loads(json.dumps(lib.to_dict()))
+    red = u["reduction_limit_V"]
+    assert red["low"] <= data["reduction_limit_V"] <= red["high"]
+    assert sum(f["frequency"] for f in u["reduction_products_frequency"]) == pytest.approx(1.0)
+    again = run_script("--store", store_path, "window", "Li3PS4", "--sigma", "0.05", "--samples", "120",
+                       "--seed", "7", "--confidence", "0.8", "-f", "json")  # fmt: skip
+    assert json.loads(again.stdout)["uncertainty"] == u
+
+
+def test_window_sigma_csv_and_table(store_path: str) -> None:
+    proc = run_script("--store", store_path, "window", "Li3PS4", "--sigma", "0.05", "--samples", "50", "-f", "csv")
+    assert proc.returncode == 0, proc.stderr
+    rows = list(csv.DictReader(io.StringIO(proc.stdout)))
+    assert rows
+    low, high = float(rows[0]["reduction_limit_low_V"]), float(rows[0]["reduction_limit_high_V"])
+    assert low <= float(rows[0]["reduction_limit_V"]) <= high
+    assert rows[0]["samples"] == "50"
+    plain = run_script("--store", store_path, "window", "Li3PS4", "-f", "csv")
+    assert "reduction_limit_low_V" not in plain.stdout.splitlines()[0]
+    table = run_script("--store", store_path, "window", "Li3PS4", "--sigma", "0.05", "--samples", "50")
+    assert table.returncode == 0
+    line = next(x for x in table.stdout.splitlines() if "interval" in x)
+    assert f"reduction {float(rows[0]['reduction_limit_V']):.2f} ({low:.2f}-{high:.2f}) V" in line
+
+
+def test_interface_sigma_json(store_path: str) -> None:
+    proc = run_script("--store", store_path, "interface", "Li3PS4", "LiCoO2", "--sigma", "0.03", "--samples", "40",
+                      "-f", "json")  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    iv = data["uncertainty"]["reaction_energy_eV_per_atom"]
+    assert iv["low"] <= data["minimum"]["reaction_energy_eV_per_atom"] <= iv["high"]
+    rows = list(csv.DictReader(io.StringIO(run_script("--store", store_path, "interface", "Li3PS4", "LiCoO2",
+                                                       "--sigma", "0.03", "--samples", "40", "-f", "csv").stdout)))  # fmt: skip
+    assert float(rows[0]["minimum_reaction_energy_median_eV_per_atom"]) == pytest.approx(iv["median"])
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["window", "Li3PS4", "--sigma", "nan"], "--sigma"),
+        (["window", "Li3PS4", "--sigma", "-1"], "--sigma"),
+        (["window", "Li3PS4", "--sigma", "0.1", "--samples", "0"], "--samples"),
+        (["window", "Li3PS4", "--sigma", "0.1", "--confidence", "1.5"], "--confidence"),
+        (["window", "Li3PS4", "--seed", "3"], "--seed needs --sigma"),
+        (["window", "Li3PS4", "--sigma", "0.1", "--energy-above-hull", "0"], "--sigma"),
+        (["interface", "Li3PS4", "LiCoO2", "--sigma", "inf"], "--sigma"),
+        (["interface", "Li3PS4", "LiCoO2", "--sigma", "0.1", "--sweep", "0:1:0.5"], "--sigma"),
+    ],
+)
+def test_bad_uncertainty_options_are_one_line(store_path: str, args: list[str], fragment: str) -> None:
+    proc = run_script("--store", store_path, *args)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stdout == ""
+    assert fragment in one_error_line(proc.stderr)
+
+
+def test_screen_sigma_through_the_script(snapshot_store, tmp_path) -> None:
+    candidates = tmp_path / "candidates.txt"
+    candidates.write_text("Li3PO4\nLiNbO3\nLiTaO3\nLi2SnO3\n")
+    args = ["--store", str(snapshot_store.path), "screen", "--electrolyte", "Li6PS5Cl", "--cathode", "LiCoO2",
+            "--candidates", str(candidates), "--sigma", "0.02", "--samples", "30", "--rank-by", "probability",
+            "--workers", "1"]  # fmt: skip
+    proc = run_script(*args, "-f", "json", timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    alls = [r["pass_probability"]["all"] for r in data["results"]]
+    assert alls == sorted(alls, reverse=True)
+    assert data["uncertainty"]["samples"] == 30
+    rows = list(csv.DictReader(io.StringIO(run_script(*args, "-f", "csv", timeout=300).stdout)))
+    assert [float(r["pass_probability_all"]) for r in rows] == alls
+    bad = run_script("--store", str(snapshot_store.path), "screen", "--electrolyte", "Li6PS5Cl", "--cathode",
+                     "LiCoO2", "--rank-by", "probability")  # fmt: skip
+    assert bad.returncode == 2
+    assert "--rank-by probability needs --sigma" in one_error_line(bad.stderr)
+
+
+def test_batch_sigma_same_numbers_with_one_and_two_workers(store_path: str, tmp_path) -> None:
+    targets = tmp_path / "targets.txt"
+    targets.write_text("Li3PS4\nLi2S\nLi6PS5Cl\nLiCoO2\nP2S5\nLi7PS6\n")
+    outputs = {}
+    for workers in ("1", "2"):
+        out = tmp_path / f"w{workers}.json"
+        proc = run_script("--store", store_path, "window", "--batch", str(targets), "--output", str(out),
+                          "--sigma", "0.04", "--samples", "60", "--seed", "5", "--workers", workers, timeout=300)  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        outputs[workers] = {r["formula"]: r["uncertainty"] for r in json.loads(out.read_text())["results"]}
+    assert outputs["1"] == outputs["2"]
+    assert len(outputs["1"]) == 6
+    csv_out = tmp_path / "w.csv"
+    proc = run_script("--store", store_path, "window", "--batch", str(targets), "--output", str(csv_out),
+                      "--sigma", "0.04", "--samples", "60", "--seed", "5", "--workers", "1", timeout=300)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    rows = {r["formula"]: r for r in csv.DictReader(io.StringIO(csv_out.read_text()))}
+    for formula, u in outputs["1"].items():
+        assert float(rows[formula]["reduction_limit_low_V"]) == u["reduction_limit_V"]["low"]
+        assert float(rows[formula]["reduction_limit_V"]) >= u["reduction_limit_V"]["low"] - 1e-9
