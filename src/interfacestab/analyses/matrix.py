@@ -296,23 +296,80 @@ class MatrixPair:
         return chemsys(set(self.a.composition) | set(self.b.composition) | ({ion} if open_system else set()))
 
 
+#: Entry sets, covered elements and closed points kept for the life of a process, for later runs on
+#: the same store content (a notebook or a benchmark calling ``interface_matrix`` again); bounded.
+_PROCESS_SETS: dict[tuple[tuple[object, ...], str], EntrySet] = {}
+_PROCESS_COVERED: dict[tuple[object, ...], frozenset[str]] = {}
+_PROCESS_POINTS: dict[int, tuple[EntrySet, PhasePoints]] = {}
+_PROCESS_MODELS: dict[int, tuple[PhasePoints, Any]] = {}  # HiGHS models of cached points (cleared before use)
+MATRIX_PROCESS_CACHE_SIZE = 512
+
+
+def store_state(store: Store, source: str) -> tuple[object, ...]:
+    """What identifies the content of a store's source here: its file and log as they are now, and the source's row.
+
+    The file and its write-ahead log by identity, size and modification time; the source's stored description
+    by its content checksum, import time and entry count.
+
+    Any write to the store changes the size or modification time of the file or its log, so an entry set
+    cached under one state is never used after the store changed.
+    """
+    from pathlib import Path
+
+    path = Path(store.path).resolve()
+    files: list[object] = []
+    for f in (path, path.with_name(path.name + "-wal")):
+        try:
+            st = f.stat()
+        except OSError:
+            files.append(None)
+        else:  # an empty log is (re)made by every connection: it holds nothing
+            files.append((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns) if st.st_size else None)
+    return (str(path), *files, store.source(source))
+
+
+def covered_elements(store: Store, source: str, state: tuple[object, ...] | None = None) -> frozenset[str]:
+    """Elements found in at least one compound of the source, read once per process and store state."""
+    state = store_state(store, source) if state is None else state
+    found = _PROCESS_COVERED.get(state)
+    if found is None:
+        if len(_PROCESS_COVERED) >= MATRIX_PROCESS_CACHE_SIZE:
+            _PROCESS_COVERED.clear()
+        found = _PROCESS_COVERED[state] = store.covered_elements(source)
+    return found
+
+
+def cached_closed_points(entries: EntrySet) -> PhasePoints:
+    """The closed points of an entry set, computed once per entry set object in this process."""
+    from interfacestab.analyses.interface_kinks import closed_points
+
+    found = _PROCESS_POINTS.get(id(entries))
+    if found is None or found[0] is not entries:
+        if len(_PROCESS_POINTS) >= MATRIX_PROCESS_CACHE_SIZE:
+            _PROCESS_POINTS.pop(next(iter(_PROCESS_POINTS)))
+        found = _PROCESS_POINTS[id(entries)] = (entries, closed_points(entries))
+    return found[1]
+
+
 class SystemCache:
-    """Entry sets of the pairs' chemical systems, loaded once per worker (bounded).
+    """Entry sets of the pairs' chemical systems, loaded once per process and store state (bounded).
 
     The entries and the data check are those of :func:`~interfacestab.analyses.targets.load_system`
-    (what ``interface`` reads), with the source's covered elements read once per worker, not per pair.
+    (what ``interface`` reads), with the source's covered elements read once, not per pair. An entry set
+    is kept for the process under :func:`store_state`, so a later run on the unchanged store reuses it.
     """
 
     def __init__(self, store: Store, source: str, max_size: int = MATRIX_SYSTEM_CACHE_SIZE) -> None:
         self.store, self.source, self.max_size = store, source, max_size
         self._sets: dict[str, EntrySet] = {}
         self._covered: frozenset[str] | None = None
+        self._state = store_state(store, source)
         self.loads = 0
 
     def covered(self) -> frozenset[str]:
         """Elements found in at least one compound of the source (read once)."""
         if self._covered is None:
-            self._covered = self.store.covered_elements(self.source)
+            self._covered = covered_elements(self.store, self.source, self._state)
         return self._covered
 
     def get(self, elements: set[str]) -> EntrySet:
@@ -327,13 +384,18 @@ class SystemCache:
         found = self._sets.get(key)
         if found is None:
             els = sorted(elements)
-            entries = self.store.entries(els, self.source)
+            entries = _PROCESS_SETS.get((self._state, key))
+            if entries is None:
+                entries = self.store.entries(els, self.source)
+                self.loads += 1
             lacking = set(els) - {el for e in entries.entries for el in e.composition}
             require_data(entries, els, lacking & self.covered() if lacking else set())
+            if len(_PROCESS_SETS) >= MATRIX_PROCESS_CACHE_SIZE:
+                _PROCESS_SETS.pop(next(iter(_PROCESS_SETS)))
+            _PROCESS_SETS[(self._state, key)] = entries
             if len(self._sets) >= self.max_size:
                 self._sets.pop(next(iter(self._sets)))
             found = self._sets[key] = entries
-            self.loads += 1
         return found
 
 
@@ -354,7 +416,7 @@ class SharedModels:
         self._energies: dict[tuple[int, bytes], float] = {}
         self._cold_at: dict[int, bytes | None] = {}  # the composition of a model's last solve, when it was cold
         self._targets: dict[tuple[str, str, object], Target] = {}
-        self.models_built = 0
+        self.models_built = 0  # models set up for these pairs (built, or an earlier run's taken and cleared)
 
     def forget_systems(self) -> None:
         """Drop the points, models and hull energies (the next pairs are of another system); keep the reactants."""
@@ -381,11 +443,9 @@ class SharedModels:
 
     def closed(self, entries: EntrySet) -> PhasePoints:
         """The closed points of an entry set (one per source and chemical system)."""
-        from interfacestab.analyses.interface_kinks import closed_points
-
         key = (entries.source.name, entries.chemsys)
         if key not in self._closed:
-            self._closed[key] = closed_points(entries)
+            self._closed[key] = cached_closed_points(entries)
         return self._closed[key]
 
     def opened(self, closed: PhasePoints, ion: str, mu: float) -> PhasePoints:
@@ -411,7 +471,15 @@ class SharedModels:
         key = id(points)
         found = self._models.get(key)
         if found is None:
-            found = self._models[key] = (points, hull_model(points.fractions, points.energies))
+            kept = _PROCESS_MODELS.get(key)
+            if kept is not None and kept[0] is points:  # a model of an earlier run on these points: start it cold
+                kept[1].clearSolver()
+                found = self._models[key] = kept
+            else:
+                found = self._models[key] = (points, hull_model(points.fractions, points.energies))
+                if len(_PROCESS_MODELS) >= MATRIX_PROCESS_CACHE_SIZE:
+                    _PROCESS_MODELS.pop(next(iter(_PROCESS_MODELS)))
+                _PROCESS_MODELS[key] = found
             self.models_built += 1
         elif start is None or self._cold_at.get(key) != start.tobytes():
             found[1].clearSolver()
@@ -576,7 +644,7 @@ def interface_matrix(
     store_file = str(resolve_store_path(store_path))
     with open_store(store_file, create=False) as st:
         info = st.source(source)
-        covered = st.covered_elements(info.name)
+        covered = covered_elements(st, info.name)
         for name, given in parsed.items():
             comp = given.composition
             if set(comp) <= covered:  # every element is in some compound: the system is covered
