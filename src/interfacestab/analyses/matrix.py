@@ -192,6 +192,11 @@ class InterfaceMatrix:
     provenance: Provenance
     notes: tuple[str, ...] = ()
     n_computed: int = field(default=0, compare=False)
+    #: Every electrode charged to this voltage (V vs A/A+) first: its equilibrium assemblage; None: as given.
+    charge_voltage_V: float | None = None
+    #: With ``charge_voltage_V``: per electrode (column order) ``{"electrode": name, **ChargedCathode.to_dict()}``,
+    #: or ``{"electrode": name, "error": why}`` when it could not be charged (its cells fail).
+    charged_electrodes: tuple[dict[str, object], ...] = ()
 
     @property
     def open_system(self) -> bool:
@@ -225,6 +230,8 @@ class InterfaceMatrix:
             "cells": [c.to_dict() for c in self.cells],
             "notes": list(self.notes),
             "provenance": self.provenance.to_dict(),
+            "charge_voltage_V": self.charge_voltage_V,
+            "charged_electrodes": [dict(c) for c in self.charged_electrodes],
         }
 
     #: Columns of :meth:`to_rows` (the CSV): the pair, the minimum, the mutual energies, the provenance.
@@ -235,12 +242,17 @@ class InterfaceMatrix:
         "mutual_reaction_energy_at_minimum_eV_per_atom", "mutual_reaction_energy_at_minimum_eV_per_nonion_atom",
         "most_negative_mutual_reaction_energy_eV_per_atom", "most_negative_mutual_reaction_energy_eV_per_nonion_atom",
         "x_atomic_electrolyte_at_mutual_minimum", "products_at_mutual_minimum", "n_kinks",
-        "material_id_electrolyte", "material_id_electrode", "error", *Provenance.COLUMNS,
+        "material_id_electrolyte", "material_id_electrode", "error", *Provenance.COLUMNS, "charge_voltage_V",
     )  # fmt: skip
 
     def to_rows(self) -> list[dict[str, object]]:
         """Flat rows, one per pair (electrolyte-major), keyed by ``ROW_FIELDS`` (the other basis' energies empty)."""
-        head = {"ion": self.ion, "voltage_V": self.voltage_V, "state_of_charge": self.state_of_charge}
+        head = {
+            "ion": self.ion,
+            "voltage_V": self.voltage_V,
+            "state_of_charge": self.state_of_charge,
+            "charge_voltage_V": self.charge_voltage_V,
+        }
         prov = self.provenance.to_columns()
         rows = []
         for c in self.cells:
@@ -594,6 +606,7 @@ def interface_matrix(
     scheduler: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     chunk_size: int | None = None,
+    charge_voltage_V: float | None = None,
 ) -> InterfaceMatrix:
     """Interface reactions of every electrolyte with every electrode (each pair as ``interface A B`` gives it).
 
@@ -613,11 +626,17 @@ def interface_matrix(
         progress: Called with (done, total) as pairs finish.
         chunk_size: Pairs per task (pairs of one chemical system stay together); default: about four
             tasks per worker, at least ``MATRIX_CHUNK_SIZE`` pairs (each task opens the store once).
+        charge_voltage_V: Charge every electrode to this voltage (V vs A/A+) first: each reacts as its
+            equilibrium phase assemblage at that voltage on the same hull
+            (:func:`~interfacestab.analyses.charging.charged_cathode_for`, what ``interface --charge-voltage``
+            reacts); the result's ``charged_electrodes`` names the composition and phases used. An electrode
+            that cannot be charged (no A) fails its cells. Not with ``state_of_charge``.
 
     Raises:
         FormulaError: a malformed formula.
         DataNotFoundError: the data lack an electrolyte's or electrode's system.
-        AnalysisError: an empty list, a voltage out of range, or a resume refused.
+        AnalysisError: an empty list, a voltage out of range, both ``state_of_charge`` and
+            ``charge_voltage_V``, or a resume refused.
     """
     from interfacestab.analyses.batch import source_fingerprint
     from interfacestab.analyses.interface import at_state_of_charge, check_voltage
@@ -634,6 +653,13 @@ def interface_matrix(
     if state_of_charge is not None and not 0 <= state_of_charge <= 1:
         msg = f"state of charge must be between 0 and 1, not {state_of_charge}"
         raise AnalysisError(msg)
+    if charge_voltage_V is not None:
+        from interfacestab.analyses.charging import check_charge_voltage
+
+        if state_of_charge is not None:
+            msg = "give either a state of charge (a fraction of A removed) or a charge voltage, not both"
+            raise AnalysisError(msg)
+        check_charge_voltage(charge_voltage_V)
     if resume and output is None:
         msg = "resume needs the output whose checkpoint to continue"
         raise AnalysisError(msg)
@@ -655,8 +681,12 @@ def interface_matrix(
             except DataNotFoundError as exc:
                 msg = f"no data for {name}: {exc}"
                 raise DataNotFoundError(msg) from exc
+        charged = _charged_electrodes(st, info.name, ele_names, parsed, ion, charge_voltage_V)
     reacted: dict[str, tuple[ParsedFormula | None, str]] = {}
     for name in ele_names:
+        if charge_voltage_V is not None:
+            reacted[name] = (charged[name][0], charged[name][1])
+            continue
         try:
             reacted[name] = (at_state_of_charge(parsed[name], ion, state_of_charge), "")
         except InterfaceStabError as exc:
@@ -675,6 +705,8 @@ def interface_matrix(
         "state_of_charge": state_of_charge,
         **source_fingerprint(info),
     }
+    if charge_voltage_V is not None:
+        fingerprint["charge_voltage_V"] = charge_voltage_V
     if chunk_size is None:  # each task opens the store once (a full integrity check): few, large tasks
         n_workers = max(1, workers or os.cpu_count() or 1) if scheduler is None else 8
         # checkpointed or large: rows reach the checkpoint and the progress bar chunk by chunk
@@ -705,6 +737,11 @@ def interface_matrix(
     )
     if state_of_charge is not None:
         conventions["state_of_charge"] = f"{state_of_charge:g} of the {ion} removed from every electrode first"
+    if charge_voltage_V is not None:
+        conventions["charge_voltage"] = (
+            f"every electrode charged to {charge_voltage_V:g} V vs {ion}/{ion}+ first: its equilibrium phase "
+            "assemblage at that voltage on the same hull"
+        )
     provenance = Provenance(info, "", 0, conventions)  # the pairs span many systems: no chemsys
     return InterfaceMatrix(
         electrolytes=tuple(ely_names),
@@ -716,7 +753,40 @@ def interface_matrix(
         provenance=provenance,
         notes=(*ely_notes, *ele_notes),
         n_computed=computed,
+        charge_voltage_V=charge_voltage_V,
+        charged_electrodes=tuple(
+            {"electrode": name, **(charged[name][2] or {"error": charged[name][1]})} for name in ele_names
+        )
+        if charge_voltage_V is not None
+        else (),
     )
+
+
+def _charged_electrodes(
+    store: Store,
+    source: str,
+    names: list[str],
+    parsed: dict[str, ParsedFormula],
+    ion: str,
+    voltage_V: float | None,
+) -> dict[str, tuple[ParsedFormula | None, str, dict[str, object] | None]]:
+    """Each electrode charged to ``voltage_V``: (the assemblage as reacted, "", its description) or (None, why, None).
+
+    Empty when ``voltage_V`` is None. An electrode that cannot be charged (no A, no data) fails its cells.
+    """
+    from interfacestab.analyses.charging import charged_cathode_for
+
+    out: dict[str, tuple[ParsedFormula | None, str, dict[str, object] | None]] = {}
+    if voltage_V is None:
+        return out
+    for name in names:
+        try:
+            charged = charged_cathode_for(parsed[name], voltage_V, ion=ion, source=source, store=store)
+        except InterfaceStabError as exc:
+            out[name] = (None, f"{name} charged to {voltage_V:g} V: {exc}", None)
+        else:
+            out[name] = (charged.parsed, "", charged.to_dict())
+    return out
 
 
 def read_formula_list(path: str | Path, what: str) -> list[str]:
