@@ -88,3 +88,23 @@ def test_the_store_state_ignores_an_empty_log_but_not_a_write(toy_store_path: Pa
         entries = list(store.iter_entries("toy"))[:-1]
         store.replace_source(info, entries)
         assert matrix.store_state(store, "toy") != one
+
+
+def test_a_run_in_this_process_opens_the_store_once(toy_store_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """workers=1: the pairs read the store the run opened for its checks; nothing is left lent afterwards."""
+    import interfacestab.store
+
+    opened: list[str] = []
+    original = interfacestab.store.open_store
+
+    def counting(path=None, **kwargs):  # type: ignore[no-untyped-def]
+        opened.append(str(path))
+        return original(path, **kwargs)
+
+    monkeypatch.setattr(interfacestab.store, "open_store", counting)
+    one = interface_matrix(["Li3PS4", "Li6PS5Cl"], ["LiCoO2", "Li"], store_path=toy_store_path, workers=1)
+    assert len(opened) == 1
+    assert matrix._LENT_STORES == {}
+    monkeypatch.setattr(interfacestab.store, "open_store", original)
+    two = interface_matrix(["Li3PS4", "Li6PS5Cl"], ["LiCoO2", "Li"], store_path=toy_store_path, workers=2)
+    assert two.to_dict() == one.to_dict()

@@ -15,7 +15,10 @@ so an interrupted run resumes (``resume=True``) with the same result.
 
 from __future__ import annotations
 
+import functools
 import os
+import threading
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -26,7 +29,7 @@ from interfacestab.errors import AnalysisError, DataNotFoundError, InterfaceStab
 from interfacestab.provenance import Provenance
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Iterator, Sequence
     from pathlib import Path
 
     import numpy as np
@@ -510,6 +513,7 @@ class SharedModels:
         return self._energies[key]
 
 
+@functools.cache
 def _shared_pair_class() -> type:
     """:class:`~interfacestab.analyses.interface.InterfacePair` taking its points and LPs from :class:`SharedModels`."""
     from interfacestab.analyses.interface import InterfacePair
@@ -557,13 +561,29 @@ def pair_cell(
     return MatrixCell.of_profile(pair.electrolyte, pair.electrode, profile)
 
 
+#: Stores opened by a run, by (path, process, thread): its pairs computed in the same thread read them.
+_LENT_STORES: dict[tuple[str, int, int], Store] = {}
+
+
+@contextmanager
+def _lend_store(path: str, store: Store) -> Iterator[None]:
+    """While the block runs, :func:`matrix_chunk` in this process and thread reads ``store`` (not opening ``path``)."""
+    key = (path, os.getpid(), threading.get_ident())
+    _LENT_STORES[key] = store
+    try:
+        yield
+    finally:
+        _LENT_STORES.pop(key, None)
+
+
 def matrix_chunk(pairs: list[MatrixPair], setup: MatrixSetup) -> list[dict[str, Any]]:
     """Task run by a worker: a chunk of pairs with one store connection and one cache of systems."""
     from interfacestab.store import open_store
 
     rows = []
     open_system = setup.voltage_V is not None
-    with open_store(setup.store_path, create=False) as store:
+    lent = _LENT_STORES.get((setup.store_path, os.getpid(), threading.get_ident()))
+    with nullcontext(lent) if lent is not None else open_store(setup.store_path, create=False) as store:
         systems, shared = SystemCache(store, setup.source), SharedModels()
         current = None
         for pair in pairs:  # grouped by system: the models of the system before are done with
@@ -668,7 +688,8 @@ def interface_matrix(
     ele_names, ele_notes = _names(electrodes, "electrodes")
     parsed = {name: parse_input(name) for name in dict.fromkeys([*ely_names, *ele_names])}  # FormulaError
     store_file = str(resolve_store_path(store_path))
-    with open_store(store_file, create=False) as st:
+    with ExitStack() as stack:
+        st = stack.enter_context(open_store(store_file, create=False))
         info = st.source(source)
         covered = covered_elements(st, info.name)
         for name, given in parsed.items():
@@ -682,50 +703,54 @@ def interface_matrix(
                 msg = f"no data for {name}: {exc}"
                 raise DataNotFoundError(msg) from exc
         charged = _charged_electrodes(st, info.name, ele_names, parsed, ion, charge_voltage_V)
-    reacted: dict[str, tuple[ParsedFormula | None, str]] = {}
-    for name in ele_names:
+        reacted: dict[str, tuple[ParsedFormula | None, str]] = {}
+        for name in ele_names:
+            if charge_voltage_V is not None:
+                reacted[name] = (charged[name][0], charged[name][1])
+                continue
+            try:
+                reacted[name] = (at_state_of_charge(parsed[name], ion, state_of_charge), "")
+            except InterfaceStabError as exc:
+                reacted[name] = (None, f"{name} at state of charge {state_of_charge:g}: {exc}")
+        pairs = [
+            MatrixPair(e, x, parsed[e], reacted[x][0], reacted[x][1]) for e in ely_names for x in ele_names
+        ]  # electrolyte-major
+        setup = MatrixSetup(ion, voltage_V, info.name, store_file)
+        open_system = voltage_V is not None
+        fingerprint = {
+            "run": "interface matrix",
+            "electrolytes": ", ".join(ely_names),
+            "electrodes": ", ".join(ele_names),
+            "ion": ion,
+            "voltage_V": voltage_V,
+            "state_of_charge": state_of_charge,
+            **source_fingerprint(info),
+        }
         if charge_voltage_V is not None:
-            reacted[name] = (charged[name][0], charged[name][1])
-            continue
-        try:
-            reacted[name] = (at_state_of_charge(parsed[name], ion, state_of_charge), "")
-        except InterfaceStabError as exc:
-            reacted[name] = (None, f"{name} at state of charge {state_of_charge:g}: {exc}")
-    pairs = [
-        MatrixPair(e, x, parsed[e], reacted[x][0], reacted[x][1]) for e in ely_names for x in ele_names
-    ]  # electrolyte-major
-    setup = MatrixSetup(ion, voltage_V, info.name, store_file)
-    open_system = voltage_V is not None
-    fingerprint = {
-        "run": "interface matrix",
-        "electrolytes": ", ".join(ely_names),
-        "electrodes": ", ".join(ele_names),
-        "ion": ion,
-        "voltage_V": voltage_V,
-        "state_of_charge": state_of_charge,
-        **source_fingerprint(info),
-    }
-    if charge_voltage_V is not None:
-        fingerprint["charge_voltage_V"] = charge_voltage_V
-    if chunk_size is None:  # each task opens the store once (a full integrity check): few, large tasks
-        n_workers = max(1, workers or os.cpu_count() or 1) if scheduler is None else 8
-        # checkpointed or large: rows reach the checkpoint and the progress bar chunk by chunk
-        per_worker = 4 if out is not None or len(pairs) > 400 else 1
-        chunk_size = max(MATRIX_CHUNK_SIZE, -(-len(pairs) // (per_worker * n_workers)))
-    done, computed = run_resumable(
-        matrix_chunk,
-        pairs,
-        (setup,),
-        key=lambda p: p.key,
-        group=lambda p: p.system(ion, open_system),
-        checkpoint=checkpoint_path(out) if out is not None else None,
-        resume=resume,
-        workers=workers,
-        scheduler=scheduler,
-        progress=progress,
-        chunk_size=chunk_size,
-        fingerprint=fingerprint,
-    )
+            fingerprint["charge_voltage_V"] = charge_voltage_V
+        if chunk_size is None:  # each task opens the store once (a full integrity check): few, large tasks
+            n_workers = max(1, workers or os.cpu_count() or 1) if scheduler is None else 8
+            # checkpointed or large: rows reach the checkpoint and the progress bar chunk by chunk
+            per_worker = 4 if out is not None or len(pairs) > 400 else 1
+            chunk_size = max(MATRIX_CHUNK_SIZE, -(-len(pairs) // (per_worker * n_workers)))
+        in_process = scheduler is None and workers is not None and workers <= 1
+        if not in_process:
+            stack.close()  # closed before worker processes start (they open their own)
+        with _lend_store(store_file, st) if in_process else nullcontext():  # in this process: the store opened here
+            done, computed = run_resumable(
+                matrix_chunk,
+                pairs,
+                (setup,),
+                key=lambda p: p.key,
+                group=lambda p: p.system(ion, open_system),
+                checkpoint=checkpoint_path(out) if out is not None else None,
+                resume=resume,
+                workers=workers,
+                scheduler=scheduler,
+                progress=progress,
+                chunk_size=chunk_size,
+                fingerprint=fingerprint,
+            )
     cells = tuple(MatrixCell.from_dict(done[p.key], open_system) for p in pairs)
     system = "closed" if voltage_V is None else f"open to {ion} at {voltage_V} V (mu_{ion} = -{voltage_V} eV)"
     conventions = conventions_summary(
