@@ -136,10 +136,26 @@ def matrix(
     fmt: ResultFormatOption = OutputFormat.table,
     output: OutputOption = None,
     plot: PlotOption = None,
+    charge_voltage: Annotated[
+        float | None,
+        typer.Option(
+            "--charge-voltage",
+            metavar="V",
+            callback=in_range("--charge-voltage"),
+            help="Charge every electrode to this voltage (V vs A/A+) first: each reacts as its equilibrium phase "
+            "assemblage at V on the same hull (LiCoO2 at 4.2 V -> CoO2), as `interface --charge-voltage`; the "
+            "composition and phases used are named in the notes and in the JSON (charged_electrodes). An electrode "
+            f"without A fails its cells. {range_text('--charge-voltage')}. Not with --soc.",
+            rich_help_panel=THERMO_PANEL,
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Interface reactions of every electrolyte with every electrode (help text: ``HELP``)."""
     if workers is not None and scheduler is not None:
         usage_error(ctx, "give either --workers (local processes) or --scheduler (a Dask cluster), not both")
+    if charge_voltage is not None and soc is not None:
+        usage_error(ctx, "give either --soc (a fraction of the electrodes' A removed) or --charge-voltage, not both")
     if resume and output is None:
         usage_error(ctx, "--resume continues the run checkpointed beside --output PATH; give the same --output")
     fmt_name = output_format(ctx, fmt.value, output)
@@ -165,6 +181,7 @@ def matrix(
                     workers=workers,
                     scheduler=scheduler,
                     progress=tracker,
+                    charge_voltage_V=charge_voltage,
                 )
             for note in result.notes:
                 info(note)

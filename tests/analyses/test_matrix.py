@@ -274,7 +274,7 @@ def test_pairs_of_one_system_share_points_and_one_lp_model(snapshot_store) -> No
         _same_as_interface(
             pair_cell(pair, setup, systems, shared), interface_for(electrolyte, "LiCoO2", store=snapshot_store)
         )
-    assert systems.loads == 1
+    assert systems.loads <= 1  # 0 when an earlier test of this process loaded the system (process cache)
     assert shared.models_built == 1
 
 

@@ -15,7 +15,10 @@ so an interrupted run resumes (``resume=True``) with the same result.
 
 from __future__ import annotations
 
+import functools
 import os
+import threading
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -26,7 +29,7 @@ from interfacestab.errors import AnalysisError, DataNotFoundError, InterfaceStab
 from interfacestab.provenance import Provenance
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Iterator, Sequence
     from pathlib import Path
 
     import numpy as np
@@ -192,6 +195,11 @@ class InterfaceMatrix:
     provenance: Provenance
     notes: tuple[str, ...] = ()
     n_computed: int = field(default=0, compare=False)
+    #: Every electrode charged to this voltage (V vs A/A+) first: its equilibrium assemblage; None: as given.
+    charge_voltage_V: float | None = None
+    #: With ``charge_voltage_V``: per electrode (column order) ``{"electrode": name, **ChargedCathode.to_dict()}``,
+    #: or ``{"electrode": name, "error": why}`` when it could not be charged (its cells fail).
+    charged_electrodes: tuple[dict[str, object], ...] = ()
 
     @property
     def open_system(self) -> bool:
@@ -225,6 +233,8 @@ class InterfaceMatrix:
             "cells": [c.to_dict() for c in self.cells],
             "notes": list(self.notes),
             "provenance": self.provenance.to_dict(),
+            "charge_voltage_V": self.charge_voltage_V,
+            "charged_electrodes": [dict(c) for c in self.charged_electrodes],
         }
 
     #: Columns of :meth:`to_rows` (the CSV): the pair, the minimum, the mutual energies, the provenance.
@@ -235,12 +245,17 @@ class InterfaceMatrix:
         "mutual_reaction_energy_at_minimum_eV_per_atom", "mutual_reaction_energy_at_minimum_eV_per_nonion_atom",
         "most_negative_mutual_reaction_energy_eV_per_atom", "most_negative_mutual_reaction_energy_eV_per_nonion_atom",
         "x_atomic_electrolyte_at_mutual_minimum", "products_at_mutual_minimum", "n_kinks",
-        "material_id_electrolyte", "material_id_electrode", "error", *Provenance.COLUMNS,
+        "material_id_electrolyte", "material_id_electrode", "error", *Provenance.COLUMNS, "charge_voltage_V",
     )  # fmt: skip
 
     def to_rows(self) -> list[dict[str, object]]:
         """Flat rows, one per pair (electrolyte-major), keyed by ``ROW_FIELDS`` (the other basis' energies empty)."""
-        head = {"ion": self.ion, "voltage_V": self.voltage_V, "state_of_charge": self.state_of_charge}
+        head = {
+            "ion": self.ion,
+            "voltage_V": self.voltage_V,
+            "state_of_charge": self.state_of_charge,
+            "charge_voltage_V": self.charge_voltage_V,
+        }
         prov = self.provenance.to_columns()
         rows = []
         for c in self.cells:
@@ -296,23 +311,80 @@ class MatrixPair:
         return chemsys(set(self.a.composition) | set(self.b.composition) | ({ion} if open_system else set()))
 
 
+#: Entry sets, covered elements and closed points kept for the life of a process, for later runs on
+#: the same store content (a notebook or a benchmark calling ``interface_matrix`` again); bounded.
+_PROCESS_SETS: dict[tuple[tuple[object, ...], str], EntrySet] = {}
+_PROCESS_COVERED: dict[tuple[object, ...], frozenset[str]] = {}
+_PROCESS_POINTS: dict[int, tuple[EntrySet, PhasePoints]] = {}
+_PROCESS_MODELS: dict[int, tuple[PhasePoints, Any]] = {}  # HiGHS models of cached points (cleared before use)
+MATRIX_PROCESS_CACHE_SIZE = 512
+
+
+def store_state(store: Store, source: str) -> tuple[object, ...]:
+    """What identifies the content of a store's source here: its file and log as they are now, and the source's row.
+
+    The file and its write-ahead log by identity, size and modification time; the source's stored description
+    by its content checksum, import time and entry count.
+
+    Any write to the store changes the size or modification time of the file or its log, so an entry set
+    cached under one state is never used after the store changed.
+    """
+    from pathlib import Path
+
+    path = Path(store.path).resolve()
+    files: list[object] = []
+    for f in (path, path.with_name(path.name + "-wal")):
+        try:
+            st = f.stat()
+        except OSError:
+            files.append(None)
+        else:  # an empty log is (re)made by every connection: it holds nothing
+            files.append((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns) if st.st_size else None)
+    return (str(path), *files, store.source(source))
+
+
+def covered_elements(store: Store, source: str, state: tuple[object, ...] | None = None) -> frozenset[str]:
+    """Elements found in at least one compound of the source, read once per process and store state."""
+    state = store_state(store, source) if state is None else state
+    found = _PROCESS_COVERED.get(state)
+    if found is None:
+        if len(_PROCESS_COVERED) >= MATRIX_PROCESS_CACHE_SIZE:
+            _PROCESS_COVERED.clear()
+        found = _PROCESS_COVERED[state] = store.covered_elements(source)
+    return found
+
+
+def cached_closed_points(entries: EntrySet) -> PhasePoints:
+    """The closed points of an entry set, computed once per entry set object in this process."""
+    from interfacestab.analyses.interface_kinks import closed_points
+
+    found = _PROCESS_POINTS.get(id(entries))
+    if found is None or found[0] is not entries:
+        if len(_PROCESS_POINTS) >= MATRIX_PROCESS_CACHE_SIZE:
+            _PROCESS_POINTS.pop(next(iter(_PROCESS_POINTS)))
+        found = _PROCESS_POINTS[id(entries)] = (entries, closed_points(entries))
+    return found[1]
+
+
 class SystemCache:
-    """Entry sets of the pairs' chemical systems, loaded once per worker (bounded).
+    """Entry sets of the pairs' chemical systems, loaded once per process and store state (bounded).
 
     The entries and the data check are those of :func:`~interfacestab.analyses.targets.load_system`
-    (what ``interface`` reads), with the source's covered elements read once per worker, not per pair.
+    (what ``interface`` reads), with the source's covered elements read once, not per pair. An entry set
+    is kept for the process under :func:`store_state`, so a later run on the unchanged store reuses it.
     """
 
     def __init__(self, store: Store, source: str, max_size: int = MATRIX_SYSTEM_CACHE_SIZE) -> None:
         self.store, self.source, self.max_size = store, source, max_size
         self._sets: dict[str, EntrySet] = {}
         self._covered: frozenset[str] | None = None
+        self._state = store_state(store, source)
         self.loads = 0
 
     def covered(self) -> frozenset[str]:
         """Elements found in at least one compound of the source (read once)."""
         if self._covered is None:
-            self._covered = self.store.covered_elements(self.source)
+            self._covered = covered_elements(self.store, self.source, self._state)
         return self._covered
 
     def get(self, elements: set[str]) -> EntrySet:
@@ -327,13 +399,18 @@ class SystemCache:
         found = self._sets.get(key)
         if found is None:
             els = sorted(elements)
-            entries = self.store.entries(els, self.source)
+            entries = _PROCESS_SETS.get((self._state, key))
+            if entries is None:
+                entries = self.store.entries(els, self.source)
+                self.loads += 1
             lacking = set(els) - {el for e in entries.entries for el in e.composition}
             require_data(entries, els, lacking & self.covered() if lacking else set())
+            if len(_PROCESS_SETS) >= MATRIX_PROCESS_CACHE_SIZE:
+                _PROCESS_SETS.pop(next(iter(_PROCESS_SETS)))
+            _PROCESS_SETS[(self._state, key)] = entries
             if len(self._sets) >= self.max_size:
                 self._sets.pop(next(iter(self._sets)))
             found = self._sets[key] = entries
-            self.loads += 1
         return found
 
 
@@ -354,7 +431,7 @@ class SharedModels:
         self._energies: dict[tuple[int, bytes], float] = {}
         self._cold_at: dict[int, bytes | None] = {}  # the composition of a model's last solve, when it was cold
         self._targets: dict[tuple[str, str, object], Target] = {}
-        self.models_built = 0
+        self.models_built = 0  # models set up for these pairs (built, or an earlier run's taken and cleared)
 
     def forget_systems(self) -> None:
         """Drop the points, models and hull energies (the next pairs are of another system); keep the reactants."""
@@ -381,11 +458,9 @@ class SharedModels:
 
     def closed(self, entries: EntrySet) -> PhasePoints:
         """The closed points of an entry set (one per source and chemical system)."""
-        from interfacestab.analyses.interface_kinks import closed_points
-
         key = (entries.source.name, entries.chemsys)
         if key not in self._closed:
-            self._closed[key] = closed_points(entries)
+            self._closed[key] = cached_closed_points(entries)
         return self._closed[key]
 
     def opened(self, closed: PhasePoints, ion: str, mu: float) -> PhasePoints:
@@ -411,7 +486,15 @@ class SharedModels:
         key = id(points)
         found = self._models.get(key)
         if found is None:
-            found = self._models[key] = (points, hull_model(points.fractions, points.energies))
+            kept = _PROCESS_MODELS.get(key)
+            if kept is not None and kept[0] is points:  # a model of an earlier run on these points: start it cold
+                kept[1].clearSolver()
+                found = self._models[key] = kept
+            else:
+                found = self._models[key] = (points, hull_model(points.fractions, points.energies))
+                if len(_PROCESS_MODELS) >= MATRIX_PROCESS_CACHE_SIZE:
+                    _PROCESS_MODELS.pop(next(iter(_PROCESS_MODELS)))
+                _PROCESS_MODELS[key] = found
             self.models_built += 1
         elif start is None or self._cold_at.get(key) != start.tobytes():
             found[1].clearSolver()
@@ -430,6 +513,7 @@ class SharedModels:
         return self._energies[key]
 
 
+@functools.cache
 def _shared_pair_class() -> type:
     """:class:`~interfacestab.analyses.interface.InterfacePair` taking its points and LPs from :class:`SharedModels`."""
     from interfacestab.analyses.interface import InterfacePair
@@ -477,13 +561,29 @@ def pair_cell(
     return MatrixCell.of_profile(pair.electrolyte, pair.electrode, profile)
 
 
+#: Stores opened by a run, by (path, process, thread): its pairs computed in the same thread read them.
+_LENT_STORES: dict[tuple[str, int, int], Store] = {}
+
+
+@contextmanager
+def _lend_store(path: str, store: Store) -> Iterator[None]:
+    """While the block runs, :func:`matrix_chunk` in this process and thread reads ``store`` (not opening ``path``)."""
+    key = (path, os.getpid(), threading.get_ident())
+    _LENT_STORES[key] = store
+    try:
+        yield
+    finally:
+        _LENT_STORES.pop(key, None)
+
+
 def matrix_chunk(pairs: list[MatrixPair], setup: MatrixSetup) -> list[dict[str, Any]]:
     """Task run by a worker: a chunk of pairs with one store connection and one cache of systems."""
     from interfacestab.store import open_store
 
     rows = []
     open_system = setup.voltage_V is not None
-    with open_store(setup.store_path, create=False) as store:
+    lent = _LENT_STORES.get((setup.store_path, os.getpid(), threading.get_ident()))
+    with nullcontext(lent) if lent is not None else open_store(setup.store_path, create=False) as store:
         systems, shared = SystemCache(store, setup.source), SharedModels()
         current = None
         for pair in pairs:  # grouped by system: the models of the system before are done with
@@ -526,6 +626,7 @@ def interface_matrix(
     scheduler: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     chunk_size: int | None = None,
+    charge_voltage_V: float | None = None,
 ) -> InterfaceMatrix:
     """Interface reactions of every electrolyte with every electrode (each pair as ``interface A B`` gives it).
 
@@ -545,11 +646,17 @@ def interface_matrix(
         progress: Called with (done, total) as pairs finish.
         chunk_size: Pairs per task (pairs of one chemical system stay together); default: about four
             tasks per worker, at least ``MATRIX_CHUNK_SIZE`` pairs (each task opens the store once).
+        charge_voltage_V: Charge every electrode to this voltage (V vs A/A+) first: each reacts as its
+            equilibrium phase assemblage at that voltage on the same hull
+            (:func:`~interfacestab.analyses.charging.charged_cathode_for`, what ``interface --charge-voltage``
+            reacts); the result's ``charged_electrodes`` names the composition and phases used. An electrode
+            that cannot be charged (no A) fails its cells. Not with ``state_of_charge``.
 
     Raises:
         FormulaError: a malformed formula.
         DataNotFoundError: the data lack an electrolyte's or electrode's system.
-        AnalysisError: an empty list, a voltage out of range, or a resume refused.
+        AnalysisError: an empty list, a voltage out of range, both ``state_of_charge`` and
+            ``charge_voltage_V``, or a resume refused.
     """
     from interfacestab.analyses.batch import source_fingerprint
     from interfacestab.analyses.interface import at_state_of_charge, check_voltage
@@ -566,6 +673,13 @@ def interface_matrix(
     if state_of_charge is not None and not 0 <= state_of_charge <= 1:
         msg = f"state of charge must be between 0 and 1, not {state_of_charge}"
         raise AnalysisError(msg)
+    if charge_voltage_V is not None:
+        from interfacestab.analyses.charging import check_charge_voltage
+
+        if state_of_charge is not None:
+            msg = "give either a state of charge (a fraction of A removed) or a charge voltage, not both"
+            raise AnalysisError(msg)
+        check_charge_voltage(charge_voltage_V)
     if resume and output is None:
         msg = "resume needs the output whose checkpoint to continue"
         raise AnalysisError(msg)
@@ -574,9 +688,10 @@ def interface_matrix(
     ele_names, ele_notes = _names(electrodes, "electrodes")
     parsed = {name: parse_input(name) for name in dict.fromkeys([*ely_names, *ele_names])}  # FormulaError
     store_file = str(resolve_store_path(store_path))
-    with open_store(store_file, create=False) as st:
+    with ExitStack() as stack:
+        st = stack.enter_context(open_store(store_file, create=False))
         info = st.source(source)
-        covered = st.covered_elements(info.name)
+        covered = covered_elements(st, info.name)
         for name, given in parsed.items():
             comp = given.composition
             if set(comp) <= covered:  # every element is in some compound: the system is covered
@@ -587,45 +702,55 @@ def interface_matrix(
             except DataNotFoundError as exc:
                 msg = f"no data for {name}: {exc}"
                 raise DataNotFoundError(msg) from exc
-    reacted: dict[str, tuple[ParsedFormula | None, str]] = {}
-    for name in ele_names:
-        try:
-            reacted[name] = (at_state_of_charge(parsed[name], ion, state_of_charge), "")
-        except InterfaceStabError as exc:
-            reacted[name] = (None, f"{name} at state of charge {state_of_charge:g}: {exc}")
-    pairs = [
-        MatrixPair(e, x, parsed[e], reacted[x][0], reacted[x][1]) for e in ely_names for x in ele_names
-    ]  # electrolyte-major
-    setup = MatrixSetup(ion, voltage_V, info.name, store_file)
-    open_system = voltage_V is not None
-    fingerprint = {
-        "run": "interface matrix",
-        "electrolytes": ", ".join(ely_names),
-        "electrodes": ", ".join(ele_names),
-        "ion": ion,
-        "voltage_V": voltage_V,
-        "state_of_charge": state_of_charge,
-        **source_fingerprint(info),
-    }
-    if chunk_size is None:  # each task opens the store once (a full integrity check): few, large tasks
-        n_workers = max(1, workers or os.cpu_count() or 1) if scheduler is None else 8
-        # checkpointed or large: rows reach the checkpoint and the progress bar chunk by chunk
-        per_worker = 4 if out is not None or len(pairs) > 400 else 1
-        chunk_size = max(MATRIX_CHUNK_SIZE, -(-len(pairs) // (per_worker * n_workers)))
-    done, computed = run_resumable(
-        matrix_chunk,
-        pairs,
-        (setup,),
-        key=lambda p: p.key,
-        group=lambda p: p.system(ion, open_system),
-        checkpoint=checkpoint_path(out) if out is not None else None,
-        resume=resume,
-        workers=workers,
-        scheduler=scheduler,
-        progress=progress,
-        chunk_size=chunk_size,
-        fingerprint=fingerprint,
-    )
+        charged = _charged_electrodes(st, info.name, ele_names, parsed, ion, charge_voltage_V)
+        reacted: dict[str, tuple[ParsedFormula | None, str]] = {}
+        for name in ele_names:
+            if charge_voltage_V is not None:
+                reacted[name] = (charged[name][0], charged[name][1])
+                continue
+            try:
+                reacted[name] = (at_state_of_charge(parsed[name], ion, state_of_charge), "")
+            except InterfaceStabError as exc:
+                reacted[name] = (None, f"{name} at state of charge {state_of_charge:g}: {exc}")
+        pairs = [
+            MatrixPair(e, x, parsed[e], reacted[x][0], reacted[x][1]) for e in ely_names for x in ele_names
+        ]  # electrolyte-major
+        setup = MatrixSetup(ion, voltage_V, info.name, store_file)
+        open_system = voltage_V is not None
+        fingerprint = {
+            "run": "interface matrix",
+            "electrolytes": ", ".join(ely_names),
+            "electrodes": ", ".join(ele_names),
+            "ion": ion,
+            "voltage_V": voltage_V,
+            "state_of_charge": state_of_charge,
+            **source_fingerprint(info),
+        }
+        if charge_voltage_V is not None:
+            fingerprint["charge_voltage_V"] = charge_voltage_V
+        if chunk_size is None:  # each task opens the store once (a full integrity check): few, large tasks
+            n_workers = max(1, workers or os.cpu_count() or 1) if scheduler is None else 8
+            # checkpointed or large: rows reach the checkpoint and the progress bar chunk by chunk
+            per_worker = 4 if out is not None or len(pairs) > 400 else 1
+            chunk_size = max(MATRIX_CHUNK_SIZE, -(-len(pairs) // (per_worker * n_workers)))
+        in_process = scheduler is None and workers is not None and workers <= 1
+        if not in_process:
+            stack.close()  # closed before worker processes start (they open their own)
+        with _lend_store(store_file, st) if in_process else nullcontext():  # in this process: the store opened here
+            done, computed = run_resumable(
+                matrix_chunk,
+                pairs,
+                (setup,),
+                key=lambda p: p.key,
+                group=lambda p: p.system(ion, open_system),
+                checkpoint=checkpoint_path(out) if out is not None else None,
+                resume=resume,
+                workers=workers,
+                scheduler=scheduler,
+                progress=progress,
+                chunk_size=chunk_size,
+                fingerprint=fingerprint,
+            )
     cells = tuple(MatrixCell.from_dict(done[p.key], open_system) for p in pairs)
     system = "closed" if voltage_V is None else f"open to {ion} at {voltage_V} V (mu_{ion} = -{voltage_V} eV)"
     conventions = conventions_summary(
@@ -637,6 +762,11 @@ def interface_matrix(
     )
     if state_of_charge is not None:
         conventions["state_of_charge"] = f"{state_of_charge:g} of the {ion} removed from every electrode first"
+    if charge_voltage_V is not None:
+        conventions["charge_voltage"] = (
+            f"every electrode charged to {charge_voltage_V:g} V vs {ion}/{ion}+ first: its equilibrium phase "
+            "assemblage at that voltage on the same hull"
+        )
     provenance = Provenance(info, "", 0, conventions)  # the pairs span many systems: no chemsys
     return InterfaceMatrix(
         electrolytes=tuple(ely_names),
@@ -648,7 +778,40 @@ def interface_matrix(
         provenance=provenance,
         notes=(*ely_notes, *ele_notes),
         n_computed=computed,
+        charge_voltage_V=charge_voltage_V,
+        charged_electrodes=tuple(
+            {"electrode": name, **(charged[name][2] or {"error": charged[name][1]})} for name in ele_names
+        )
+        if charge_voltage_V is not None
+        else (),
     )
+
+
+def _charged_electrodes(
+    store: Store,
+    source: str,
+    names: list[str],
+    parsed: dict[str, ParsedFormula],
+    ion: str,
+    voltage_V: float | None,
+) -> dict[str, tuple[ParsedFormula | None, str, dict[str, object] | None]]:
+    """Each electrode charged to ``voltage_V``: (the assemblage as reacted, "", its description) or (None, why, None).
+
+    Empty when ``voltage_V`` is None. An electrode that cannot be charged (no A, no data) fails its cells.
+    """
+    from interfacestab.analyses.charging import charged_cathode_for
+
+    out: dict[str, tuple[ParsedFormula | None, str, dict[str, object] | None]] = {}
+    if voltage_V is None:
+        return out
+    for name in names:
+        try:
+            charged = charged_cathode_for(parsed[name], voltage_V, ion=ion, source=source, store=store)
+        except InterfaceStabError as exc:
+            out[name] = (None, f"{name} charged to {voltage_V:g} V: {exc}", None)
+        else:
+            out[name] = (charged.parsed, "", charged.to_dict())
+    return out
 
 
 def read_formula_list(path: str | Path, what: str) -> list[str]:

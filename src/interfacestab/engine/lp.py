@@ -95,6 +95,7 @@ class PathHull:
         self.a = np.asarray(a, dtype=float)
         self.b = np.asarray(b, dtype=float)
         self.n_lp = 0
+        self._rows: np.ndarray | None = None  # the row indices every solve sets
         # ``model``: a HiGHS model of these same points (:func:`hull_model`) shared by several paths
         self._highs = model if model is not None else _highs_model(self.fractions, self.energies)
 
@@ -119,7 +120,9 @@ class PathHull:
     def _solve(self, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         h = self._highs
         n = len(p)
-        h.changeRowsBounds(n, np.arange(n, dtype=np.int32), p, p)
+        if self._rows is None or len(self._rows) != n:
+            self._rows = np.arange(n, dtype=np.int32)
+        h.changeRowsBounds(n, self._rows, p, p)
         h.run()
         import highspy
 

@@ -79,8 +79,33 @@ def corrupt(path: Path, detail: str) -> StoreError:
     return StoreError(f"the store at {path} is corrupt ({detail}); {rebuild_hint(path)}")
 
 
+#: Rows already decoded in this process, by their stored values (source, formula, composition text,
+#: energy and its type, material id): the same values always decode to the same (frozen) entry.
+_DECODED: dict[tuple[object, ...], Entry] = {}
+_DECODED_MAX = 400_000
+
+
 def decode_row(path: Path, source: str, formula: object, composition: object, energy: object, mid: object) -> Entry:
-    """An :class:`Entry` from a stored row, validated (a damaged row raises :class:`StoreError`)."""
+    """An :class:`Entry` from a stored row, validated (a damaged row raises :class:`StoreError`).
+
+    Systems that share subsystems load the same rows again; a row whose values were decoded before
+    in this process is not parsed again (the key is the values themselves, so a changed row is new).
+    """
+    key = (source, formula, composition, type(energy), repr(energy), mid)
+    try:
+        found = _DECODED.get(key)
+    except TypeError:  # an unhashable value: only a damaged row; decode it to say so
+        found = None
+    if found is not None:
+        return found
+    entry = _decode_row(path, source, formula, composition, energy, mid)
+    if len(_DECODED) >= _DECODED_MAX:
+        _DECODED.clear()
+    _DECODED[key] = entry
+    return entry
+
+
+def _decode_row(path: Path, source: str, formula: object, composition: object, energy: object, mid: object) -> Entry:
     where = f"source '{source}', formula {formula!r}"
     if not isinstance(formula, str) or not formula:
         raise corrupt(path, f"{where}: the formula is not text")

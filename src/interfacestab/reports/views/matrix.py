@@ -146,6 +146,7 @@ def _legend(result: InterfaceMatrix) -> tuple[str, ...]:
             f"electrodes at state of charge {result.state_of_charge:g}: that fraction of their {ion} removed "
             "first (the electrode column names the composition reacted)"
         )
+    lines += _charged_lines(result)
     good, bad = TONE_BOUNDS_eV
     lines.append(
         f"colours: green ≥ {good:g}, yellow {good:g} to {bad:g}, red < {bad:g} {energy_unit(result)} "
@@ -155,6 +156,24 @@ def _legend(result: InterfaceMatrix) -> tuple[str, ...]:
     if failed:
         lines.append(f"{len(failed)} of {len(result.cells)} pairs could not be computed (error)")
     return tuple(lines)
+
+
+def _charged_lines(result: InterfaceMatrix) -> list[str]:
+    """With a charge voltage: what every electrode reacted as (its equilibrium assemblage at that voltage)."""
+    if result.charge_voltage_V is None:
+        return []
+    ion = result.ion
+    lines = [
+        f"electrodes charged to {fmt_voltage(result.charge_voltage_V)} V vs {ion}/{ion}+ first: each reacts as its "
+        "equilibrium phase assemblage at that voltage on the same hull (the electrode column names the composition)"
+    ]
+    for c in result.charged_electrodes:
+        if "error" in c:
+            lines.append(f"{c['electrode']} could not be charged: {c['error']}")
+        else:
+            phases = ", ".join(str(p) for p in c["phases"])  # type: ignore[attr-defined]
+            lines.append(f"charged {c['electrode']} -> {c['formula']} (phases: {phases})")
+    return lines
 
 
 def matrix_report(result: InterfaceMatrix, *, top: int | None = None) -> Report:
