@@ -99,7 +99,7 @@ MIXING_CONVENTION = (
 )
 
 #: Version of the JSON results (``schema_version`` at the top level of every result's ``to_dict``).
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 
 # -- vocabulary -----------------------------------------------------------------------------

@@ -110,7 +110,7 @@ def test_to_dict_contract() -> None:
         "reaction",
     }
     assert d["voltage_V"] is None
-    assert d["schema_version"] == "2"
+    assert d["schema_version"] == "3"
     assert "ion_uptake_per_nonion_atom" not in d["minimum"]  # closed: no exchange with a reservoir
     assert not any(k.endswith("_eV_per_nonion_atom") for k in d) and not any("nonion" in k for k in d["minimum"])
 
@@ -123,7 +123,7 @@ def test_open_keys_say_per_nonion_atom() -> None:
     )
     p = interface_reactions(toy, "S", "LiCl", ion="Li", voltage_V=1.0)
     d = json.loads(json.dumps(p.to_dict()))
-    assert d["schema_version"] == "2"
+    assert d["schema_version"] == "3"
     energy_keys = [k for k in d if "_eV_" in k]
     assert energy_keys and all(k.endswith("_eV_per_nonion_atom") for k in energy_keys), energy_keys
     assert d["no_mixing_energies_eV_per_nonion_atom"] == p.no_mixing_energies_eV_per_nonion_atom

@@ -473,7 +473,7 @@ def test_interface_json_on_toy_store(runner: CliRunner, toy_store: Path) -> None
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert (data["reactant_a"], data["reactant_b"]) == ("Li3PS4", "Li")
-    assert data["schema_version"] == "2"
+    assert data["schema_version"] == "3"
     assert data["minimum"]["reaction_energy_eV_per_atom"] < 0  # closed: per atom of the mixture
     ends = [k for k in data["kinks"] if k["x_atomic_a"] in (0.0, 1.0)]
     assert [k["reaction_energy_eV_per_atom"] for k in ends] == [0.0, 0.0]
