@@ -15,6 +15,7 @@ so an interrupted run resumes (``resume=True``) with the same result.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import threading
@@ -39,12 +40,20 @@ if TYPE_CHECKING:
     from interfacestab.analyses.targets import Target
     from interfacestab.chem import Composition
     from interfacestab.entries import EntrySet
+    from interfacestab.phase_properties import PropertyTable
     from interfacestab.store.database import Store
 
 #: Pairs per task sent to a worker (whole chemical systems are never split).
 MATRIX_CHUNK_SIZE = 4
 #: Entry sets a worker keeps (one per chemical system of a pair).
 MATRIX_SYSTEM_CACHE_SIZE = 64
+
+
+#: MatrixCell fields that are tuples (lists in JSON).
+_TUPLE_FIELDS = (
+    "products", "products_at_mutual_minimum", "notes", "conducting_phases", "uncertain_phases",
+    "interdiffusion_products",
+)  # fmt: skip
 
 
 def _per(open_system: bool) -> str:
@@ -63,6 +72,13 @@ class MatrixCell:
     ``most_negative_mutual_reaction_energy_*`` the lowest mutual energy over all kinks (open: each
     reactant's own reaction with the reservoir removed), at ``x_atomic_electrolyte_at_mutual_minimum``
     with ``products_at_mutual_minimum``. A failed cell has ``error`` and no numbers.
+
+    The interphase the minimum forms (:mod:`interfacestab.analyses.interphase`, what ``interface`` reports
+    for that kink): ``interphase_verdict`` (``passivating``, ``mixed-conducting`` or ``uncertain``; empty
+    for a failed cell or when nothing but the reactants remains), ``conducting_phases`` (metals and
+    small-gap products), ``uncertain_phases`` (no data, or a gap between the thresholds),
+    ``interdiffusion_products`` (products carrying one reactant's transition metal into the other's
+    framework) and ``interphase_summary`` (the verdict with its reasons, ``Interphase.summary()``).
     """
 
     electrolyte: str
@@ -88,6 +104,11 @@ class MatrixCell:
     n_kinks: int = 0
     notes: tuple[str, ...] = ()
     error: str | None = None
+    interphase_verdict: str = ""
+    conducting_phases: tuple[str, ...] = ()
+    uncertain_phases: tuple[str, ...] = ()
+    interdiffusion_products: tuple[str, ...] = ()
+    interphase_summary: str = ""
 
     @property
     def reaction_energy_eV_per_normalising_atom(self) -> float | None:
@@ -102,10 +123,16 @@ class MatrixCell:
         return self.most_negative_mutual_reaction_energy_eV_per_atom
 
     @classmethod
-    def of_profile(cls, electrolyte: str, electrode: str, profile: InterfaceProfile) -> MatrixCell:
-        """The cell of an interface profile of ``electrolyte`` (reactant a) | ``electrode`` (reactant b)."""
+    def of_profile(
+        cls, electrolyte: str, electrode: str, profile: InterfaceProfile, table: PropertyTable | None = None
+    ) -> MatrixCell:
+        """The cell of an interface profile of ``electrolyte`` (reactant a) | ``electrode`` (reactant b).
+
+        ``table``: the phase properties of (at least) :func:`minimum_formulas` of the profile, for the
+        interphase fields; None leaves them empty.
+        """
         m, mm = profile.minimum, profile.mutual_minimum
-        return cls(
+        cell = cls(
             electrolyte=electrolyte,
             electrode=electrode,
             open_system=profile.open_system,
@@ -129,6 +156,7 @@ class MatrixCell:
             n_kinks=len(profile.kinks),
             notes=profile.notes,
         )
+        return dataclasses.replace(cell, **interphase_fields(profile, table)) if table is not None else cell
 
     def to_dict(self) -> dict[str, object]:
         """JSON-safe dictionary; energy keys end in ``_eV_per_atom`` (closed) or ``_eV_per_nonion_atom`` (open)."""
@@ -153,6 +181,11 @@ class MatrixCell:
             "n_kinks": self.n_kinks,
             "notes": list(self.notes),
             "error": self.error,
+            "interphase_verdict": self.interphase_verdict,
+            "conducting_phases": list(self.conducting_phases),
+            "uncertain_phases": list(self.uncertain_phases),
+            "interdiffusion_products": list(self.interdiffusion_products),
+            "interphase_summary": self.interphase_summary,
         }
 
     @classmethod
@@ -161,7 +194,7 @@ class MatrixCell:
         per = _per(open_system)
         names = {f.name for f in fields(cls)}
         values = {k: v for k, v in d.items() if k in names}
-        for key in ("products", "products_at_mutual_minimum", "notes"):
+        for key in _TUPLE_FIELDS:
             values[key] = tuple(values.get(key) or ())
         values["open_system"] = open_system
         values.setdefault(f"reaction_energy{per}", None)
@@ -246,6 +279,8 @@ class InterfaceMatrix:
         "most_negative_mutual_reaction_energy_eV_per_atom", "most_negative_mutual_reaction_energy_eV_per_nonion_atom",
         "x_atomic_electrolyte_at_mutual_minimum", "products_at_mutual_minimum", "n_kinks",
         "material_id_electrolyte", "material_id_electrode", "error", *Provenance.COLUMNS, "charge_voltage_V",
+        "interphase_verdict", "conducting_phases", "uncertain_phases", "interdiffusion_products",
+        "interphase_summary",
     )  # fmt: skip
 
     def to_rows(self) -> list[dict[str, object]]:
@@ -267,15 +302,41 @@ class InterfaceMatrix:
         return rows
 
 
-# -- the hook for further per-cell verdicts ------------------------------------------------------
-def interphase_fields(profile: InterfaceProfile) -> dict[str, object]:
-    """Hook: extra per-cell fields from a pair's profile (the interphase verdict of issue 13, once it exists).
+# -- the interphase at each cell's minimum ----------------------------------------------------------
+def minimum_formulas(profile: InterfaceProfile) -> set[str]:
+    """The phases the interphase of a profile's minimum needs: its products, both reactants and the ion."""
+    extra = {profile.ion} if profile.ion else set()
+    return {*profile.minimum.products, profile.reactant_a, profile.reactant_b, *extra}
 
-    Returns nothing yet; the matrix does not report an interphase verdict. When that analysis is
-    available, return its fields here and add them to :class:`MatrixCell` (after the existing fields).
+
+def interphase_fields(profile: InterfaceProfile, table: PropertyTable) -> dict[str, Any]:
+    """The interphase fields of a cell: the minimum kink annotated as ``interface`` annotates it.
+
+    ``table`` holds the properties of (at least) :func:`minimum_formulas` of the profile (one lookup
+    serves a whole chunk of pairs). Open profiles exchange the ion with the reservoir, as
+    :func:`~interfacestab.analyses.interphase.annotate_interface` does. Empty fields when the minimum
+    forms nothing but the reactants.
     """
-    del profile
-    return {}
+    from interfacestab.analyses.interphase import annotate_kink
+
+    phase = annotate_kink(
+        profile.minimum,
+        (profile.composition_a, profile.reactant_a),
+        (profile.composition_b, profile.reactant_b),
+        table,
+        ion=profile.ion,
+        open_system=profile.voltage_V is not None,
+        source_name=profile.provenance.source.name,
+    ).interphase
+    if phase is None:
+        return {}
+    return {
+        "interphase_verdict": str(phase.verdict),
+        "conducting_phases": phase.conducting_phases,
+        "uncertain_phases": phase.uncertain_phases,
+        "interdiffusion_products": phase.interdiffusion_phases,
+        "interphase_summary": phase.summary(),
+    }
 
 
 # -- running the pairs -------------------------------------------------------------------------
@@ -544,12 +605,29 @@ def _shared_pair_class() -> type:
 
 
 def pair_cell(
-    pair: MatrixPair, setup: MatrixSetup, systems: SystemCache, shared: SharedModels | None = None
+    pair: MatrixPair,
+    setup: MatrixSetup,
+    systems: SystemCache,
+    shared: SharedModels | None = None,
+    table: PropertyTable | None = None,
 ) -> MatrixCell:
     """The cell of one pair, as ``interface`` computes it (raises InterfaceStabError on a bad pair).
 
-    ``shared`` (default: a fresh one) holds the points and LP models of the pairs computed before.
+    ``shared`` (default: a fresh one) holds the points and LP models of the pairs computed before;
+    ``table`` the phase properties of its minimum (default: looked up for this pair alone).
     """
+    from interfacestab.analyses.interphase import load_properties
+
+    profile = pair_profile(pair, setup, systems, shared)
+    if table is None:
+        table = load_properties(systems.store, minimum_formulas(profile))
+    return MatrixCell.of_profile(pair.electrolyte, pair.electrode, profile, table)
+
+
+def pair_profile(
+    pair: MatrixPair, setup: MatrixSetup, systems: SystemCache, shared: SharedModels | None = None
+) -> InterfaceProfile:
+    """The interface profile of one pair, as ``interface`` computes it (raises InterfaceStabError on a bad pair)."""
     if pair.b is None:
         raise AnalysisError(pair.error)
     open_system = setup.voltage_V is not None
@@ -557,8 +635,7 @@ def pair_cell(
     entries = systems.get(elements)
     pair_type = _shared_pair_class()
     prepared = pair_type(shared or SharedModels(), entries, pair.a, pair.b, ion=setup.ion, open_system=open_system)
-    profile = prepared.profile(setup.voltage_V)
-    return MatrixCell.of_profile(pair.electrolyte, pair.electrode, profile)
+    return prepared.profile(setup.voltage_V)
 
 
 #: Stores opened by a run, by (path, process, thread): its pairs computed in the same thread read them.
@@ -577,10 +654,11 @@ def _lend_store(path: str, store: Store) -> Iterator[None]:
 
 
 def matrix_chunk(pairs: list[MatrixPair], setup: MatrixSetup) -> list[dict[str, Any]]:
-    """Task run by a worker: a chunk of pairs with one store connection and one cache of systems."""
+    """Task run by a worker: a chunk of pairs with one store connection, one system cache and one property lookup."""
+    from interfacestab.analyses.interphase import load_properties
     from interfacestab.store import open_store
 
-    rows = []
+    done: list[tuple[MatrixPair, InterfaceProfile | MatrixCell]] = []
     open_system = setup.voltage_V is not None
     lent = _LENT_STORES.get((setup.store_path, os.getpid(), threading.get_ident()))
     with nullcontext(lent) if lent is not None else open_store(setup.store_path, create=False) as store:
@@ -592,10 +670,15 @@ def matrix_chunk(pairs: list[MatrixPair], setup: MatrixSetup) -> list[dict[str, 
                 shared.forget_systems()
                 current = system
             try:
-                cell = pair_cell(pair, setup, systems, shared)
+                done.append((pair, pair_profile(pair, setup, systems, shared)))
             except InterfaceStabError as exc:
-                cell = MatrixCell(pair.electrolyte, pair.electrode, open_system, error=str(exc))
-            rows.append({"key": pair.key, **cell.to_dict()})
+                done.append((pair, MatrixCell(pair.electrolyte, pair.electrode, open_system, error=str(exc))))
+        formulas = {f for _, p in done if not isinstance(p, MatrixCell) for f in minimum_formulas(p)}
+        table = load_properties(store, formulas)  # one lookup for every pair of the chunk
+    rows = []
+    for pair, p in done:
+        cell = p if isinstance(p, MatrixCell) else MatrixCell.of_profile(pair.electrolyte, pair.electrode, p, table)
+        rows.append({"key": pair.key, **cell.to_dict()})
     return rows
 
 
@@ -660,10 +743,12 @@ def interface_matrix(
     """
     from interfacestab.analyses.batch import source_fingerprint
     from interfacestab.analyses.interface import at_state_of_charge, check_voltage
+    from interfacestab.analyses.interphase import DEFAULT_THRESHOLDS, with_interphase_conventions
     from interfacestab.analyses.runner import checkpoint_path, run_resumable
     from interfacestab.analyses.targets import require_data
     from interfacestab.conventions import MIXING_CONVENTION, check_ion, conventions_summary
     from interfacestab.fileio import check_output_path
+    from interfacestab.phase_properties import PropertyTable
     from interfacestab.settings import resolve_store_path
     from interfacestab.store import open_store
 
@@ -692,6 +777,8 @@ def interface_matrix(
         st = stack.enter_context(open_store(store_file, create=False))
         info = st.source(source)
         covered = covered_elements(st, info.name)
+        known = st.property_sources()  # named in the provenance (each chunk looks its phases up once)
+        properties = PropertyTable({}, [s.name for s in known], source_infos=known)
         for name, given in parsed.items():
             comp = given.composition
             if set(comp) <= covered:  # every element is in some compound: the system is covered
@@ -725,6 +812,7 @@ def interface_matrix(
             "voltage_V": voltage_V,
             "state_of_charge": state_of_charge,
             **source_fingerprint(info),
+            "interphase": DEFAULT_THRESHOLDS.text(),  # a checkpoint without the interphase fields is not reused
         }
         if charge_voltage_V is not None:
             fingerprint["charge_voltage_V"] = charge_voltage_V
@@ -767,7 +855,12 @@ def interface_matrix(
             f"every electrode charged to {charge_voltage_V:g} V vs {ion}/{ion}+ first: its equilibrium phase "
             "assemblage at that voltage on the same hull"
         )
-    provenance = Provenance(info, "", 0, conventions)  # the pairs span many systems: no chemsys
+    conventions["interphase_at_minimum"] = (
+        "each cell's verdict is the interphase of its minimum, as `interface` reports it (open: the ion exchanged "
+        "with the reservoir is not counted)"
+    )
+    # the pairs span many systems: no chemsys
+    provenance = with_interphase_conventions(Provenance(info, "", 0, conventions), properties)
     return InterfaceMatrix(
         electrolytes=tuple(ely_names),
         electrodes=tuple(ele_names),

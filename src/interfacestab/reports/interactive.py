@@ -519,6 +519,7 @@ def matrix_figures(result: InterfaceMatrix) -> tuple[InteractiveFigure, ...]:
                     ("x (atomic, electrolyte)", _or_none(cell.x_atomic_electrolyte, fmt_fraction)),
                     ("products", fmt_phases(cell.products)),
                     ("reaction", _escape(cell.reaction)),
+                    ("interphase", _escape(cell.interphase_summary or "none (no reaction)")),
                 ]
             else:
                 lines.append(("not computed", _escape(cell.error or "no reaction energy")))

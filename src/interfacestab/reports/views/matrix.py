@@ -98,6 +98,7 @@ def _pairs(result: InterfaceMatrix) -> Table:
     if result.open_system:
         columns.append(Column((f"most_negative_mutual_reaction_energy{per}",), "mutual min", unit, align="right"))
     columns.append(Column(("products", "error"), "products at the minimum", wrap=True))
+    columns.append(Column(("interphase_summary", "interdiffusion_products"), "interphase at the minimum", wrap=True))
     rows = []
     for c in result.cells:
         electrode = (
@@ -107,7 +108,7 @@ def _pairs(result: InterfaceMatrix) -> Table:
         )
         if c.error:
             blank = ["–"] * (len(columns) - 3)
-            rows.append(Row((c.electrolyte, electrode, *blank, f"error: {c.error}")))
+            rows.append(Row((c.electrolyte, electrode, *blank[:-1], f"error: {c.error}", "–")))
             continue
         assert c.reaction_energy_kJ_per_mol is not None
         assert c.x_atomic_electrolyte is not None
@@ -123,6 +124,7 @@ def _pairs(result: InterfaceMatrix) -> Table:
         if result.open_system:
             cells.append(fmt_energy(c.most_negative_mutual_reaction_energy_eV_per_normalising_atom))
         cells.append(fmt_phases(c.products))
+        cells.append(interphase_text(c))
         rows.append(Row(tuple(cells)))
     return Table("every pair", tuple(columns), tuple(rows))
 
@@ -147,6 +149,7 @@ def _legend(result: InterfaceMatrix) -> tuple[str, ...]:
             "first (the electrode column names the composition reacted)"
         )
     lines += _charged_lines(result)
+    lines += _interphase_legend(result)
     good, bad = TONE_BOUNDS_eV
     lines.append(
         f"colours: green ≥ {good:g}, yellow {good:g} to {bad:g}, red < {bad:g} {energy_unit(result)} "
@@ -156,6 +159,27 @@ def _legend(result: InterfaceMatrix) -> tuple[str, ...]:
     if failed:
         lines.append(f"{len(failed)} of {len(result.cells)} pairs could not be computed (error)")
     return tuple(lines)
+
+
+def interphase_text(cell: MatrixCell) -> str:
+    """A cell's interphase: the summary and the interdiffusion products; ``none (no reaction)`` without one."""
+    if not cell.interphase_verdict:
+        return "none (no reaction)"
+    if cell.interdiffusion_products:
+        return f"{cell.interphase_summary}; interdiffusion: {', '.join(cell.interdiffusion_products)}"
+    return cell.interphase_summary
+
+
+def _interphase_legend(result: InterfaceMatrix) -> list[str]:
+    """What the interphase column means and the band-gap thresholds it uses."""
+    from interfacestab.analyses.interphase import DEFAULT_THRESHOLDS
+
+    del result
+    return [
+        "interphase at the minimum (as `interface` reports it; reactants left over and the ion metal not counted): "
+        f"{DEFAULT_THRESHOLDS.text()}; interdiffusion: a product carrying one reactant's transition metal into the "
+        "other's framework (anion) elements"
+    ]
 
 
 def _charged_lines(result: InterfaceMatrix) -> list[str]:
