@@ -34,7 +34,9 @@ HELP = "\n\n".join(
         "Interface reactions of every electrolyte with every electrode: one `interface ELECTROLYTE ELECTRODE` "
         "per pair, in one run.",
         "Each cell: the most negative reaction energy (eV/atom of the mixture, and kJ/mol), the electrolyte's "
-        "fraction x at it (atomic and molar), its products; open to the ion at --voltage also the mutual "
+        "fraction x at it (atomic and molar), its products and the interphase they form (passivating, "
+        "mixed-conducting or uncertain, from the band gaps in the store, as `interface` reports it); open to "
+        "the ion at --voltage also the mutual "
         "(interface-only) energy, and energies are grand potentials per non-A atom. Closed system by default.",
         "The table shows electrolytes as rows and electrodes as columns, coloured by energy; JSON has one object per "
         "pair in `cells`; --plot draws the heatmap with the values in the cells.",

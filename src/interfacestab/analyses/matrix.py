@@ -2,7 +2,9 @@
 
 Each cell is what ``interfacestab interface ELECTROLYTE ELECTRODE`` gives for that pair (the
 electrolyte is reactant a, so x is the electrolyte's fraction): the most negative reaction energy
-with its mixing ratio and products, and the mutual (interface-only) energies. Closed by default;
+with its mixing ratio and products, the interphase those products form (the verdict ``interface``
+gives for that kink, from one phase-property lookup per worker chunk), and the mutual
+(interface-only) energies. Closed by default;
 ``voltage_V`` opens the system to the ion (grand-potential energies per non-A atom, total and
 mutual); ``state_of_charge`` removes that fraction of the ion from every electrode first (charged
 cathodes, as ``screen --charged-fraction``).
