@@ -21,6 +21,8 @@ RESULT_TYPES = {
     "interfacestab.analyses.data.ChemsysEntries",
     "interfacestab.analyses.data.StoreInfo",
     "interfacestab.analyses.interface.InterfaceProfile",
+    "interfacestab.analyses.interface_scan.InterfaceScan",
+    "interfacestab.analyses.matrix.InterfaceMatrix",
     "interfacestab.analyses.scan.WindowScan",
     "interfacestab.analyses.screening.results.CoatingScreen",
     "interfacestab.analyses.sweep.InterfaceSweep",

@@ -199,6 +199,7 @@ def window_batch(
             interval columns (CSV). The numbers of each compound are keyed by (seed, compound), so they do
             not depend on the number of workers or on how the targets are grouped.
     """
+    from interfacestab.analyses.interphase import with_interphase_conventions
     from interfacestab.conventions import conventions_summary, stabilization_text
     from interfacestab.settings import resolve_store_path
     from interfacestab.store import open_store
@@ -207,6 +208,8 @@ def window_batch(
     store_file = str(resolve_store_path(store_path))
     with open_store(store_file, create=False) as st:
         info = st.source(source)
+        properties = st.phase_properties(())  # no phase: the table names the store's property sources
+        property_digests = [f"{p.name}:{p.info.content_sha256}" for p in st.property_sources()]
     source_name = info.name
     done, computed = run_resumable(
         compute_group,
@@ -220,13 +223,19 @@ def window_batch(
         scheduler=scheduler,
         progress=progress,
         chunk_size=chunk_size,
-        fingerprint={**batch_fingerprint(targets, stabilize, info), **uncertainty_fingerprint(uncertainty)},
+        fingerprint={
+            **batch_fingerprint(targets, stabilize, info),
+            **uncertainty_fingerprint(uncertainty),
+            "phase_properties": property_digests,  # the rows carry interphase verdicts from these
+        },
     )
     keys = [_key(f, i) for f, i in targets]
     total = len(set(keys))
     ordered = [done[k] for k in dict.fromkeys(keys)]
     # the targets span many systems: no ``chemsys``
-    provenance = Provenance(info, "", 0, conventions_summary(stabilization=stabilization_text(stabilize)))
+    provenance = with_interphase_conventions(
+        Provenance(info, "", 0, conventions_summary(stabilization=stabilization_text(stabilize))), properties
+    )
     _write_output(out, ordered, provenance)
     n_failed = sum(1 for r in ordered if r.get("error"))
     return BatchResult(out, checkpoint_path(out), total, computed, n_failed, source_name, provenance)
