@@ -41,8 +41,10 @@ def test_na3ps4_capacity_json_csv_md(snapshot_store: Store) -> None:
     assert len(stage_rows) == len(lib.profile)
     assert csv_number(stage_rows[-1]["cumulative_capacity_mAh_per_g"]) == lib.profile[-1].cumulative_capacity_mAh_per_g
     doc = parse_markdown(_run(snapshot_store, "Na3PS4", "--ion", "Na", "-f", "md"))
-    table = next(t for t in doc.tables if "capacity (mAh/g)" in t.header)
-    assert table.column("capacity (mAh/g)")[-1] == "352.3"
+    table = next(t for t in doc.tables if "cumulative capacity (mAh/g)" in t.header)
+    assert table.column("cumulative capacity (mAh/g)")[-1] == "352.3"
+    assert "capacity (mAh/g)" not in table.header  # one name, one meaning
+    assert any(item.startswith("cumulative capacity: all Na") for items in doc.lists for item in items)
 
 
 def test_at_voltages_json_csv_md(snapshot_store: Store) -> None:
@@ -53,6 +55,10 @@ def test_at_voltages_json_csv_md(snapshot_store: Store) -> None:
     at_43, at_b = data["at_voltages"]
     assert at_43["voltage_V"] == 4.3 and not at_43["on_transition"] and not at_43["stable"]
     assert len(at_43["equilibria"]) == 1
+    # at a voltage the capacity is the cumulative one (all Li from the target), and named so
+    assert "capacity_mAh_per_g" not in at_43["equilibria"][0]
+    assert at_43["equilibria"][0]["cumulative_capacity_mAh_per_g"] == lib.profile[-1].cumulative_capacity_mAh_per_g
+    assert lib.profile[-1].capacity_mAh_per_g != lib.profile[-1].cumulative_capacity_mAh_per_g
     assert at_43["equilibria"][0]["phases"] == list(lib.profile[-1].phases)
     assert at_b["on_transition"] and len(at_b["equilibria"]) == 2
     assert [e["phases"] for e in at_b["equilibria"]] == [list(lib.profile[1].phases), list(lib.profile[2].phases)]
@@ -66,6 +72,7 @@ def test_at_voltages_json_csv_md(snapshot_store: Store) -> None:
     doc = parse_markdown(_run(snapshot_store, *args, "-f", "md"))
     table = next(t for t in doc.tables if t.header[0] == "at (V)")
     assert table.column("at (V)") == ["4.30", f"{boundary:.2f}", f"{boundary:.2f}"]
+    assert table.column("cumulative capacity (mAh/g)")[0] == f"{lib.profile[-1].cumulative_capacity_mAh_per_g:.1f}"
 
 
 def test_max_voltage_lif_json(snapshot_store: Store) -> None:

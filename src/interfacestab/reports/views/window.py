@@ -147,7 +147,7 @@ def _normalisation_items(result: StabilityWindow) -> list[Item]:
 
 def _capacity_columns(result: StabilityWindow) -> tuple[Column, ...]:
     return (
-        Column(("cumulative_capacity_mAh_per_g",), "capacity", "mAh/g", align="right"),
+        Column(("cumulative_capacity_mAh_per_g",), "cumulative capacity", "mAh/g", align="right"),
         Column(("decomposition_energy_eV_per_target_atom",), "E_decomp per atom", "eV/atom", align="right"),
     )
 
@@ -162,8 +162,9 @@ def _capacity_cells(stage: WindowStage) -> tuple[str, ...]:
 def _capacity_legend(result: StabilityWindow) -> tuple[str, ...]:
     mass = f"{result.formula_mass_g_per_mol:.2f}"
     return (
-        f"capacity: {result.ion} exchanged from {result.formula} to the stage, counted from the window edge, in mAh "
-        f"per gram of {result.formula} ({mass} g/mol); the step into each stage is capacity_mAh_per_g in JSON/CSV",
+        f"cumulative capacity: all {result.ion} exchanged from {result.formula} to the stage, counted from the "
+        f"window edge, in mAh per gram of {result.formula} ({mass} g/mol); cumulative_capacity_mAh_per_g in "
+        "JSON/CSV; the step into each stage alone is capacity_mAh_per_g",
         f"E_decomp per atom: the same decomposition energy per atom of {result.formula} "
         "(the normalisation of Zhu, He & Mo 2015)",
         *_reference_legend(result),
@@ -189,7 +190,7 @@ def _at_voltage_tables(result: StabilityWindow) -> tuple[Table, ...]:
         Column(("phases",), "phases", wrap=True),
         Column(("reaction",), "reaction", wrap=True),
         Column(("ion_per_formula_unit",), f"{ion} per f.u.", align="right"),
-        Column(("cumulative_capacity_mAh_per_g",), "capacity", "mAh/g", align="right"),
+        Column(("cumulative_capacity_mAh_per_g",), "cumulative capacity", "mAh/g", align="right"),
         Column(
             ("decomposition_energy_at_voltage_eV_per_nonion_atom",), "E_decomp", f"eV/non-{ion} atom", align="right"
         ),
@@ -215,7 +216,7 @@ def _at_voltage_tables(result: StabilityWindow) -> tuple[Table, ...]:
                         fmt_phases(e.phases),
                         "stable (no reaction)" if e.is_window else e.reaction,
                         fmt_ion_amount(e.ion_per_formula_unit),
-                        fmt_capacity(e.capacity_mAh_per_g),
+                        fmt_capacity(e.cumulative_capacity_mAh_per_g),
                         fmt_energy(e.decomposition_energy_eV_per_nonion_atom),
                         fmt_energy(e.decomposition_energy_eV_per_target_atom),
                         note,
