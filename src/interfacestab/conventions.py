@@ -248,6 +248,9 @@ CAPACITY_CONVENTION = (
 )
 #: Highest voltage of the window profile and plot by default (V vs A/A+): ``--max-voltage``.
 DEFAULT_MAX_VOLTAGE_V: float = REPORT_VOLTAGES_V[1]
+#: Allowed ``--max-voltage`` (V vs A/A+): it only extends the profile above the default. A lower top would
+#: cut oxidation stages short and change their decomposition energies from those of the standard 0-5 V report.
+MAX_VOLTAGE_RANGE_V: tuple[float, float] = (DEFAULT_MAX_VOLTAGE_V, VOLTAGE_RANGE_V[1])
 
 
 def capacity_mAh_per_g(ion_per_formula_unit: float, molar_mass_g_per_mol: float, z: int = 1) -> float:

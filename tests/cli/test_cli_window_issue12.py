@@ -92,6 +92,9 @@ def test_max_voltage_lif_json(snapshot_store: Store) -> None:
         (("--at", "12"), "--at must be"),
         (("--max-voltage", "0"), "--max-voltage must be"),
         (("--max-voltage", "inf"), "--max-voltage must be"),
+        (("--max-voltage", "1"), "--max-voltage must be from 5 to 10 V"),  # below 5 V it changed the stages' energies
+        (("--max-voltage", "4.99"), "--max-voltage must be from 5 to 10 V"),
+        (("--max-voltage", "10.5"), "--max-voltage must be from 5 to 10 V"),
     ],
 )
 def test_bad_values_one_line(args: tuple[str, ...], fragment: str) -> None:
