@@ -24,7 +24,9 @@ def test_toy_two_phase_reference(formula: str, voltage: float, phases: tuple[str
     assert ref.phases == phases and ref.obtained == "computed"
 
 
-@pytest.mark.parametrize(("formula", "range_text"), [("LiS", "from 0.700 V to 2.000 V"), ("S", "from 2.000 V to any")])
+@pytest.mark.parametrize(
+    ("formula", "range_text"), [("LiS", "from 0.700 V to 2.000 V"), ("Li2S", "from 0.000 V to 0.700 V")]
+)
 def test_toy_single_phase_reference_is_an_error_naming_the_range(formula: str, range_text: str) -> None:
     with pytest.raises(AnalysisError, match=range_text):
         reference_potential(li_x_toy(), formula, "Li")
@@ -53,6 +55,17 @@ def test_reference_errors() -> None:
         reference_for("-1", "Li")
     with pytest.raises(FormulaError, match="neither a number"):
         reference_for("Xx", "Li")
+    # a composition reference must hold the ion: a Na alloy is no reference for a Li window (no store needed)
+    with pytest.raises(AnalysisError, match=r"^the reference Na0\.5Sn contains no Li: give a Li alloy or a potential"):
+        reference_for("Na0.5Sn", "Li")
+    with pytest.raises(AnalysisError, match=r"^the reference Li0\.5In contains no Na: .* V vs Na/Na\+$"):
+        reference_for("Li0.5In", "Na")
+
+
+def test_toy_reference_without_the_ion() -> None:
+    """S alone is no Li electrode (it was computed as 'a single equilibrium' vs Li/Li+)."""
+    with pytest.raises(AnalysisError, match="the reference S contains no Li"):
+        reference_potential(li_x_toy(), "S", "Li")
 
 
 # --- snapshot, with pymatgen as the oracle ----------------------------------------------------------

@@ -151,12 +151,24 @@ def test_reference_number_json(snapshot_store: Store) -> None:
         ("LiIn", "single equilibrium (LiIn) from"),
         ("nan", "finite number"),
         ("-1", "reference potential must be"),
+        ("Na0.5Sn", "the reference Na0.5Sn contains no Li: give a Li alloy or a potential in V vs Li/Li+"),
+        ("In", "the reference In contains no Li"),
     ],
 )
 def test_bad_reference_one_line(snapshot_store: Store, value: str, fragment: str) -> None:
     proc = run_script("--store", str(snapshot_store.path), "window", "Li6PS5Cl", "--reference", value)
     assert proc.returncode == 1, proc.stderr
     assert fragment in one_error_line(proc.stderr)
+
+
+def test_reference_of_the_other_ion_one_line(snapshot_store: Store) -> None:
+    """A Li alloy is no reference for a Na window (it was reported as a two-phase plateau vs Na/Na+)."""
+    proc = run_script("--store", str(snapshot_store.path), "window", "NaCl", "--ion", "Na", "--reference", "Li0.5In")
+    assert proc.returncode == 1, proc.stderr
+    assert one_error_line(proc.stderr) == (
+        "error: the reference Li0.5In contains no Na: give a Na alloy or a potential in V vs Na/Na+"
+    )
+    assert proc.stdout == ""
 
 
 # --- --compare and the caveats -----------------------------------------------------------------------------------

@@ -126,7 +126,8 @@ def reference_potential(entries: EntrySet, formula: str | Composition | ParsedFo
     """The potential of a two-phase reference electrode of composition ``formula`` on the hull of ``entries``.
 
     Raises:
-        AnalysisError: for the ion metal itself, a composition without the entries' elements, or a
+        AnalysisError: for the ion metal itself, a composition without the ion (``Na0.5Sn`` for Li),
+            a composition without the entries' elements, or a
             composition that is one equilibrium over a voltage range (the error names the range).
     """
     check_ion(ion)
@@ -137,6 +138,7 @@ def reference_potential(entries: EntrySet, formula: str | Composition | ParsedFo
     if set(comp) == {ion}:
         msg = f"--reference {name} is the {ion} metal itself, the 0 V of the {couple} scale: give --reference 0"
         raise AnalysisError(msg)
+    _check_contains_ion(comp, name, ion)
     if not set(comp) | {ion} <= set(entries.elements):
         msg = f"the entry set {entries.chemsys} lacks {sorted(set(comp) - set(entries.elements))} for {name}"
         raise AnalysisError(msg)
@@ -179,11 +181,23 @@ def reference_potential(entries: EntrySet, formula: str | Composition | ParsedFo
     )
 
 
+def _check_contains_ion(comp: Composition, name: str, ion: str) -> None:
+    """A composition reference is an alloy of the ion: it holds the ion (the ion metal alone is refused before).
+
+    Raises:
+        AnalysisError: naming the missing ion (``Na0.5Sn`` for a Li window).
+    """
+    if comp.get(ion, 0.0) <= 0.0:
+        msg = f"the reference {name} contains no {ion}: give a {ion} alloy or a potential in V vs {ion}/{ion}+"
+        raise AnalysisError(msg)
+
+
 def reference_for(value: str, ion: str, *, source: str | None = None, store: Store | None = None) -> ReferenceElectrode:
     """The reference of ``--reference VALUE``: a number (V vs A/A+) or a composition on the store's hull.
 
     Raises:
-        AnalysisError: for a bad number, the ion metal or a single-phase composition.
+        AnalysisError: for a bad number, the ion metal, a composition without the ion or a single-phase
+            composition.
         FormulaError: for a malformed formula or an unknown element.
         DataNotFoundError: when the store lacks the electrode's chemical system.
     """
@@ -201,6 +215,7 @@ def reference_for(value: str, ion: str, *, source: str | None = None, store: Sto
         raise FormulaError(msg) from exc
     if set(parsed.composition) == {ion}:
         return reference_potential(_ion_only(ion), parsed, ion)  # the same one-line error, no store needed
+    _check_contains_ion(parsed.composition, parsed.text, ion)  # before loading the system
     entries = load_system(set(parsed.composition) | {ion}, source=source, store=store)
     return reference_potential(entries, parsed, ion)
 
