@@ -161,6 +161,22 @@ def test_bad_reference_one_line(snapshot_store: Store, value: str, fragment: str
     assert fragment in one_error_line(proc.stderr)
 
 
+def test_reference_measured_only_for_its_own_plateau(snapshot_store: Store) -> None:
+    """Li3In (Li13In3 + Li2In here) quotes no measured In + LiIn potential; Li0.5In quotes it, labelled."""
+    li3in = parse_json(_run(snapshot_store, "Li6PS5Cl", "--reference", "Li3In", "-f", "json"))["reference"]
+    assert "LiIn" not in li3in["phases"]
+    assert li3in["measured"] is None and li3in["measured_voltage_V"] is None and li3in["measured_note"] == ""
+    doc = parse_markdown(_run(snapshot_store, "Li6PS5Cl", "--reference", "Li3In", "-f", "md"))
+    assert not any(item.startswith("measured:") for items in doc.lists for item in items)
+    li05 = parse_json(_run(snapshot_store, "Li6PS5Cl", "--reference", "Li0.5In", "-f", "json"))["reference"]
+    assert li05["measured"]["phases"] == ["In", "LiIn"] and li05["phases"] != ["In", "LiIn"]
+    pair = " + ".join(li05["phases"])
+    assert li05["measured_note"] == f"measured for In + LiIn (a different two-phase pair in this data: {pair})"
+    doc = parse_markdown(_run(snapshot_store, "Li6PS5Cl", "--reference", "Li0.5In", "-f", "md"))
+    (measured,) = [item for items in doc.lists for item in items if item.startswith("measured:")]
+    assert li05["measured_note"] in measured
+
+
 def test_reference_of_the_other_ion_one_line(snapshot_store: Store) -> None:
     """A Li alloy is no reference for a Na window (it was reported as a two-phase plateau vs Na/Na+)."""
     proc = run_script("--store", str(snapshot_store.path), "window", "NaCl", "--ion", "Na", "--reference", "Li0.5In")

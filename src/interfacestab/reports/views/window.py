@@ -257,7 +257,8 @@ def _reference_sections(result: StabilityWindow) -> tuple[Section, ...]:
     ]
     if ref.measured is not None:
         m = ref.measured
-        measured = f"{fmt_voltage(m.voltage_V)} V vs {couple} for {' + '.join(m.phases)} ({m.citation_status})"
+        pair = ref.measured_note or f"for {' + '.join(m.phases)}"
+        measured = f"{fmt_voltage(m.voltage_V)} V vs {couple} {pair} ({m.citation_status})"
         items.append(Item("measured", measured, f"{m.citation}" + (f", doi:{m.doi}" if m.doi else "")))
     ox = rep.oxidation_limit_V_vs_reference
     items.append(
