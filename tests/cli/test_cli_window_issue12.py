@@ -204,6 +204,20 @@ def test_compare_llzo_json_csv_md_table(snapshot_store: Store) -> None:
     assert "computed vs measured" in text and "Zhu, He, Mo" in text
 
 
+def test_compare_texts_user_facing(snapshot_store: Store) -> None:
+    """The measured row quotes no computed number; the cycling range says it is one; no internal references."""
+    data = parse_json(_run(snapshot_store, "Na3PS4", "--ion", "Na", "--compare", "-f", "json"))
+    (measured,) = data["measured_windows"]
+    assert "computed" not in measured["citation"]
+    assert measured["citation_status"] == "not checked against the original paper"
+    doc = parse_markdown(_run(snapshot_store, "Li3YCl6", "--compare", "-f", "md"))
+    table = next(t for t in doc.tables if t.header[0] == "window")
+    assert table.column("window") == ["computed", "measured"]
+    assert table.column("method")[1] == "cycled with LiCoO2 (a range survived, not a measured window)"
+    assert table.column("source")[1].endswith("[not checked against the original paper]")
+    assert not any("seed" in cell or "issue" in cell for row in table.rows for cell in row)
+
+
 def test_compare_without_a_measured_window(snapshot_store: Store) -> None:
     data = parse_json(_run(snapshot_store, "Li3PS4", "--compare", "-f", "json"))
     assert data["compared"] is True and data["measured_windows"] == []
