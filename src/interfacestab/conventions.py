@@ -279,6 +279,13 @@ WINDOW_CAVEATS: tuple[tuple[str, str], ...] = (
         "overestimate the window; electrolyte-carbon composite electrodes come closer to the computed limits",
     ),
 )
+#: The thermodynamics caveat of a window sampled with ``--sigma`` (it replaces the first of WINDOW_CAVEATS).
+WINDOW_SAMPLED_THERMODYNAMICS_CAVEAT: tuple[str, str] = (
+    "thermodynamics",
+    "0 K thermodynamics from DFT formation energies on one hull: no temperature or entropy; the interval "
+    "covers formation-energy errors under the stated model only (sigma, with a part shared per corrected "
+    "element), not errors outside it",
+)
 # -- interphase character of products (docs/conventions.md, "Interphase character") ----------------
 #: A band gap at or below this (eV) is metallic: MP stores 0 for a phase metallic in GGA/GGA+U, and the
 #: experimental sets give metals 0 (Dunn et al. 2020; Zhuo, Mansouri Tehrani, Brgoch 2018).

@@ -218,6 +218,20 @@ def test_compare_texts_user_facing(snapshot_store: Store) -> None:
     assert not any("seed" in cell or "issue" in cell for row in table.rows for cell in row)
 
 
+def test_sigma_caveat_and_interval_legend(snapshot_store: Store) -> None:
+    """With --sigma the caveat says what the interval covers, in JSON, CSV and Markdown alike."""
+    from interfacestab.conventions import WINDOW_CAVEATS, WINDOW_SAMPLED_THERMODYNAMICS_CAVEAT
+
+    args = ("Li3PS4", "--sigma", "0.03", "--samples", "20", "--confidence", "0.8")
+    caveats = parse_json(_run(snapshot_store, *args, "-f", "json"))["caveats"]
+    assert caveats == [WINDOW_SAMPLED_THERMODYNAMICS_CAVEAT[1]] + [text for _, text in WINDOW_CAVEATS[1:]]
+    _, rows = parse_csv(_run(snapshot_store, *args, "-f", "csv"), required=("caveats",))
+    assert {r["caveats"] for r in rows} == {" | ".join(caveats)}
+    items = [i for lst in parse_markdown(_run(snapshot_store, *args, "-f", "md")).lists for i in lst]
+    assert "interval: point value (low-high, 80 % interval of the sampled limit; median in JSON)" in items
+    assert f"thermodynamics: {caveats[0]}" in items
+
+
 def test_compare_without_a_measured_window(snapshot_store: Store) -> None:
     data = parse_json(_run(snapshot_store, "Li3PS4", "--compare", "-f", "json"))
     assert data["compared"] is True and data["measured_windows"] == []

@@ -39,6 +39,7 @@ from interfacestab.conventions import (
     REPORT_VOLTAGES_V,
     SCHEMA_VERSION,
     WINDOW_CAVEATS,
+    WINDOW_SAMPLED_THERMODYNAMICS_CAVEAT,
     ZERO_VOLTAGE_V,
     ENERGY_NOISE_eV_per_atom,
     EnergySource,
@@ -179,6 +180,13 @@ class StabilityWindow:
     oxidation_interphase: Interphase | None = None
     interphase_at_ion_metal: Interphase | None = None
     uncertainty: WindowUncertainty | None = None
+
+    def __post_init__(self) -> None:
+        """The thermodynamics caveat says what a sampled interval covers when ``uncertainty`` is present."""
+        plain, sampled = WINDOW_CAVEATS[0][1], WINDOW_SAMPLED_THERMODYNAMICS_CAVEAT[1]
+        old, new = (plain, sampled) if self.uncertainty is not None else (sampled, plain)
+        if old in self.caveats:
+            object.__setattr__(self, "caveats", tuple(new if c == old else c for c in self.caveats))
 
     @property
     def width_V(self) -> float | None:

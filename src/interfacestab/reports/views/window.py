@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from interfacestab.conventions import REPORT_VOLTAGES_V, WINDOW_CAVEATS, EnergySource, StabilizationPolicy
+from interfacestab.conventions import (
+    REPORT_VOLTAGES_V,
+    WINDOW_CAVEATS,
+    WINDOW_SAMPLED_THERMODYNAMICS_CAVEAT,
+    EnergySource,
+    StabilizationPolicy,
+)
 from interfacestab.reports import plots
 from interfacestab.reports.format import (
     MISSING_TEXT,
@@ -26,7 +32,7 @@ from interfacestab.reports.views.interphase_text import (
     interphase_section,
     verdict_cell,
 )
-from interfacestab.reports.views.uncertainty import window_uncertainty_items
+from interfacestab.reports.views.uncertainty import window_uncertainty_items, window_uncertainty_legend
 
 if TYPE_CHECKING:
     from interfacestab.analyses.window import StabilityWindow, WindowStage
@@ -329,7 +335,7 @@ def _comparison_tables(result: StabilityWindow) -> tuple[Table, ...]:
 
 def _caveat_sections(result: StabilityWindow) -> tuple[Section, ...]:
     """The fixed caveats of every window report."""
-    keys = {text: key for key, text in WINDOW_CAVEATS}
+    keys = {text: key for key, text in (*WINDOW_CAVEATS, WINDOW_SAMPLED_THERMODYNAMICS_CAVEAT)}
     items = tuple(Item(keys.get(text, f"caveat {i + 1}"), text) for i, text in enumerate(result.caveats))
     return (Section("caveats", items),) if items else ()
 
@@ -387,6 +393,7 @@ def window_report(result: StabilityWindow, *, top: int | None = None) -> Report:
         f"from the window (within 0-{result.max_voltage_V:g} V)",
         *_capacity_legend(result),
         VERDICT_LEGEND,
+        *window_uncertainty_legend(result),
     )
     return Report(
         title=f"{familiar_formula(result)}: stability window vs {ion}/{ion}+",
