@@ -163,8 +163,8 @@ def window(
             metavar="V",
             callback=_check_at,
             help="Also give the equilibrium at this voltage (V vs A/A+, 0 to 10; repeatable: --at 0 --at 4.3): "
-            "phases, balanced reaction with the ion, ion exchanged, capacity and decomposition energy. A voltage "
-            "on a transition gives both neighbouring stages. One FORMULA only.",
+            "phases, balanced reaction with the ion, ion exchanged, cumulative capacity and decomposition energy. "
+            "A voltage on a transition gives both neighbouring stages. One FORMULA only.",
             rich_help_panel=THERMO_PANEL,
             show_default=False,
         ),
