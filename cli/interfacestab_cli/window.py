@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from interfacestab.conventions import DEFAULT_MAX_VOLTAGE_V, VOLTAGE_RANGE_V
+from interfacestab.conventions import DEFAULT_MAX_VOLTAGE_V, MAX_VOLTAGE_RANGE_V, VOLTAGE_RANGE_V
 from interfacestab_cli.console import fail, usage_fail, user_errors
 from interfacestab_cli.options import (
     INPUT_PANEL,
@@ -163,8 +163,8 @@ def window(
             metavar="V",
             callback=_check_at,
             help="Also give the equilibrium at this voltage (V vs A/A+, 0 to 10; repeatable: --at 0 --at 4.3): "
-            "phases, balanced reaction with the ion, ion exchanged, capacity and decomposition energy. A voltage "
-            "on a transition gives both neighbouring stages. One FORMULA only.",
+            "phases, balanced reaction with the ion, ion exchanged, cumulative capacity and decomposition energy. "
+            "A voltage on a transition gives both neighbouring stages. One FORMULA only.",
             rich_help_panel=THERMO_PANEL,
             show_default=False,
         ),
@@ -175,8 +175,9 @@ def window(
             "--max-voltage",
             metavar="V",
             callback=_check_max_voltage,
-            help="Top of the voltage profile and plot (V vs A/A+, above 0, at most 10): decomposition energies "
-            "are taken up to it (the *_at_5V_* fields stay at 5 V). One FORMULA only.",
+            help="Extend the voltage profile and plot above 5 V, up to V (V vs A/A+, 5 to 10; e.g. 8 for LiF): "
+            "decomposition energies are taken up to it (the *_at_5V_* fields stay at 5 V). "
+            "One FORMULA only.",
             rich_help_panel=THERMO_PANEL,
         ),
     ] = DEFAULT_MAX_VOLTAGE_V,
@@ -281,10 +282,13 @@ def _check_at(values: list[float] | None) -> list[float] | None:
 
 
 def _check_max_voltage(value: float) -> float:
-    """``--max-voltage`` is a finite number above 0 and at most 10 V (one line and exit 2 otherwise)."""
-    low, high = VOLTAGE_RANGE_V
-    if not (math.isfinite(value) and low < value <= high):
-        usage_fail(f"--max-voltage must be a finite voltage above {low:g} and at most {high:g} V, not {value:g}")
+    """``--max-voltage`` is a finite number from 5 to 10 V (one line and exit 2 otherwise)."""
+    low, high = MAX_VOLTAGE_RANGE_V
+    if not (math.isfinite(value) and low <= value <= high):
+        usage_fail(
+            f"--max-voltage must be from {low:g} to {high:g} V (it extends the profile above the default "
+            f"{DEFAULT_MAX_VOLTAGE_V:g} V), not {value:g}"
+        )
     return value
 
 

@@ -248,6 +248,9 @@ CAPACITY_CONVENTION = (
 )
 #: Highest voltage of the window profile and plot by default (V vs A/A+): ``--max-voltage``.
 DEFAULT_MAX_VOLTAGE_V: float = REPORT_VOLTAGES_V[1]
+#: Allowed ``--max-voltage`` (V vs A/A+): it only extends the profile above the default. A lower top would
+#: cut oxidation stages short and change their decomposition energies from those of the standard 0-5 V report.
+MAX_VOLTAGE_RANGE_V: tuple[float, float] = (DEFAULT_MAX_VOLTAGE_V, VOLTAGE_RANGE_V[1])
 
 
 def capacity_mAh_per_g(ion_per_formula_unit: float, molar_mass_g_per_mol: float, z: int = 1) -> float:
@@ -275,6 +278,13 @@ WINDOW_CAVEATS: tuple[tuple[str, str], ...] = (
         "measured windows from semi-blocking cells (an ion-blocking metal electrode, small contact area) "
         "overestimate the window; electrolyte-carbon composite electrodes come closer to the computed limits",
     ),
+)
+#: The thermodynamics caveat of a window sampled with ``--sigma`` (it replaces the first of WINDOW_CAVEATS).
+WINDOW_SAMPLED_THERMODYNAMICS_CAVEAT: tuple[str, str] = (
+    "thermodynamics",
+    "0 K thermodynamics from DFT formation energies on one hull: no temperature or entropy; the interval "
+    "covers formation-energy errors under the stated model only (sigma, with a part shared per corrected "
+    "element), not errors outside it",
 )
 # -- interphase character of products (docs/conventions.md, "Interphase character") ----------------
 #: A band gap at or below this (eV) is metallic: MP stores 0 for a phase metallic in GGA/GGA+U, and the

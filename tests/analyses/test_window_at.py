@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from helpers.toy import li_x_toy
+from pymatgen.core import Composition
 
 from interfacestab.analyses.window import stability_window
 from interfacestab.analyses.window_voltages import equilibrium_at
@@ -20,7 +21,10 @@ def test_toy_inside_a_stage() -> None:
     assert eq.ion_per_formula_unit == pytest.approx(1.0)
     assert eq.decomposition_energy_eV_per_nonion_atom == pytest.approx(-0.35)
     assert eq.decomposition_energy_eV_per_target_atom == pytest.approx(-0.175)
-    assert eq.capacity_mAh_per_g == pytest.approx(w.profile[0].cumulative_capacity_mAh_per_g)
+    # one Li per LiS from the target: F / (3.6 M) with M from pymatgen; the name says it is cumulative
+    one_li = 96485.33212 / (3.6 * Composition("LiS").weight)
+    assert eq.cumulative_capacity_mAh_per_g == pytest.approx(one_li, rel=1e-6)
+    assert "cumulative_capacity_mAh_per_g" in eq.to_dict() and "capacity_mAh_per_g" not in eq.to_dict()
     assert mid.stable and not mid.on_transition
     (inside,) = mid.equilibria
     assert inside.is_window and inside.phases == ("LiS",) and inside.decomposition_energy_eV_per_nonion_atom == 0.0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from helpers.toy import li_x_toy
 
-from interfacestab.analyses.measured import all_measured_references, all_measured_windows
+from interfacestab.analyses.measured import MeasuredReference, all_measured_references, all_measured_windows
 from interfacestab.analyses.reference import given_reference, reference_for, reference_potential, with_reference
 from interfacestab.analyses.window import stability_window, window_for
 from interfacestab.chem import parse_formula
@@ -24,7 +24,9 @@ def test_toy_two_phase_reference(formula: str, voltage: float, phases: tuple[str
     assert ref.phases == phases and ref.obtained == "computed"
 
 
-@pytest.mark.parametrize(("formula", "range_text"), [("LiS", "from 0.700 V to 2.000 V"), ("S", "from 2.000 V to any")])
+@pytest.mark.parametrize(
+    ("formula", "range_text"), [("LiS", "from 0.700 V to 2.000 V"), ("Li2S", "from 0.000 V to 0.700 V")]
+)
 def test_toy_single_phase_reference_is_an_error_naming_the_range(formula: str, range_text: str) -> None:
     with pytest.raises(AnalysisError, match=range_text):
         reference_potential(li_x_toy(), formula, "Li")
@@ -53,6 +55,17 @@ def test_reference_errors() -> None:
         reference_for("-1", "Li")
     with pytest.raises(FormulaError, match="neither a number"):
         reference_for("Xx", "Li")
+    # a composition reference must hold the ion: a Na alloy is no reference for a Li window (no store needed)
+    with pytest.raises(AnalysisError, match=r"^the reference Na0\.5Sn contains no Li: give a Li alloy or a potential"):
+        reference_for("Na0.5Sn", "Li")
+    with pytest.raises(AnalysisError, match=r"^the reference Li0\.5In contains no Na: .* V vs Na/Na\+$"):
+        reference_for("Li0.5In", "Na")
+
+
+def test_toy_reference_without_the_ion() -> None:
+    """S alone is no Li electrode (it was computed as 'a single equilibrium' vs Li/Li+)."""
+    with pytest.raises(AnalysisError, match="the reference S contains no Li"):
+        reference_potential(li_x_toy(), "S", "Li")
 
 
 # --- snapshot, with pymatgen as the oracle ----------------------------------------------------------
@@ -98,7 +111,7 @@ def test_measured_table_is_consistent() -> None:
     assert windows and references
     for m in windows:
         parse_formula(m.formula)
-        assert m.citation and m.citation_status in {"literature", "seed summary of issue 12"}
+        assert m.citation and m.citation_status in {"literature", "not checked against the original paper"}
         assert m.reduction_limit_V is not None or m.oxidation_limit_V is not None
         if m.reduction_limit_V is not None and m.oxidation_limit_V is not None:
             assert m.reduction_limit_V < m.oxidation_limit_V
@@ -106,3 +119,78 @@ def test_measured_table_is_consistent() -> None:
     assert len(keys) == len(set(keys)), "one measured window per compound and ion (the CSV carries one)"
     li_in = next(r for r in references if set(parse_formula(r.formula)) == {"Li", "In"})
     assert li_in.voltage_V == 0.62 and li_in.doi
+
+
+def test_measured_texts_hold_no_computed_numbers_nor_internal_references() -> None:
+    """Citations quote the measured side only; statuses and notes are words a user understands."""
+    import re
+
+    rows = [*all_measured_windows(), *all_measured_references()]
+    for m in rows:
+        texts = " ".join((m.method, m.citation, m.note, m.citation_status))
+        assert not re.search(r"\d(\.\d+)?\s*V computed", texts), m
+        assert "seed" not in texts.lower() and "issue" not in texts.lower(), m
+        assert m.citation_status in {"literature", "not checked against the original paper"}, m
+    (lyc,) = [m for m in all_measured_windows() if m.formula == "Li3YCl6"]
+    assert lyc.method == "cycled with LiCoO2 (a range survived, not a measured window)"
+
+
+# --- which measured reference is quoted (issue 12 review) -------------------------------------------------
+def _measured_row(formula: str, phases: tuple[str, ...], voltage_V: float) -> MeasuredReference:
+    return MeasuredReference(formula, "Li", voltage_V, phases, "toy", "toy", "", "literature", "")
+
+
+@pytest.mark.parametrize(
+    ("reference", "rows", "quoted", "note"),
+    [
+        # the measured phases are the computed plateau's (as sets of reduced formulas): quoted, no note
+        ("Li0.5S", [_measured_row("Li0.25S", ("S", "LiS"), 2.1)], 2.1, ""),
+        # the measured electrode lies on the same computed plateau, with other phases: quoted, labelled
+        (
+            "Li0.5S",
+            [_measured_row("Li0.4S", ("Li2S", "S"), 1.9)],
+            1.9,
+            "measured for Li2S + S (a different two-phase pair in this data: LiS + S)",
+        ),
+        # another plateau and other phases: nothing measured is quoted
+        ("Li1.5S", [_measured_row("Li0.25S", ("S", "LiS"), 2.1)], None, ""),
+    ],
+)
+def test_toy_measured_reference_only_for_its_own_plateau(
+    monkeypatch: pytest.MonkeyPatch, reference: str, rows: list, quoted: float | None, note: str
+) -> None:
+    monkeypatch.setattr("interfacestab.analyses.reference.all_measured_references", lambda: tuple(rows))
+    ref = reference_potential(li_x_toy(), reference, "Li")
+    assert (None if ref.measured is None else ref.measured.voltage_V) == quoted
+    assert ref.measured_note == note
+    assert ref.to_dict()["measured_note"] == note
+
+
+def test_li3in_quotes_no_measured_in_lin_potential(snapshot_store) -> None:
+    """Li3In sits on another plateau than the measured In + LiIn electrode (pymatgen: its decomposition)."""
+    from helpers.oracle import pmg_phase_diagram
+    from pymatgen.core import Composition
+
+    entries = snapshot_store.entries(["Li", "In"])
+    ref = reference_potential(entries, "Li3In", "Li")
+    pd = pmg_phase_diagram(entries)
+    phases = {e.composition.reduced_formula for e in pd.get_decomposition(Composition("Li3In"))}
+    assert phases == set(ref.phases) and phases != {"In", "LiIn"}
+    assert ref.measured is None and ref.measured_note == ""
+    assert ref.to_dict()["measured_voltage_V"] is None
+
+
+def test_li0_5in_quotes_the_measured_pair_labelled_as_different(snapshot_store) -> None:
+    """These data put LiIn3 between In and LiIn, so Li0.5In computes to LiIn + LiIn3; the 0.62 V is In + LiIn."""
+    from helpers.oracle import pmg_phase_diagram
+    from pymatgen.core import Composition
+
+    entries = snapshot_store.entries(["Li", "In"])
+    ref = reference_potential(entries, "Li0.5In", "Li")
+    pd = pmg_phase_diagram(entries)
+    computed = sorted(e.composition.reduced_formula for e in pd.get_decomposition(Composition("Li0.5In")))
+    assert ref.measured is not None and set(ref.measured.phases) == {"In", "LiIn"}
+    assert set(computed) == set(ref.phases) != {"In", "LiIn"}  # these data: LiIn + LiIn3 (pymatgen agrees)
+    assert ref.measured_note == (
+        f"measured for In + LiIn (a different two-phase pair in this data: {' + '.join(ref.phases)})"
+    )

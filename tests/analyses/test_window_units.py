@@ -117,10 +117,21 @@ def test_lif_above_5V_gets_a_decomposition_energy(snapshot_store) -> None:
     assert wide.decomposition_energy_at_max_voltage_eV_per_target_atom == pytest.approx(expected / 2, abs=1e-9)
 
 
-@pytest.mark.parametrize("bad", [0.0, -1.0, float("nan"), float("inf"), 10.5])
+@pytest.mark.parametrize("bad", [0.0, -1.0, float("nan"), float("inf"), 10.5, 1.0, 4.99])
 def test_bad_max_voltage(bad: float) -> None:
-    with pytest.raises(AnalysisError, match="maximum voltage"):
+    with pytest.raises(AnalysisError, match="maximum voltage must be from 5 to 10 V"):
         stability_window(li_x_toy(), "LiS", ion="Li", max_voltage_V=bad)
+
+
+@pytest.mark.parametrize("top", [5.0, 10.0])
+def test_max_voltage_range_ends_are_accepted_and_keep_the_stages_below_5V(top: float) -> None:
+    """--max-voltage only extends the range: stages that end below 5 V keep the default's energies."""
+    default = stability_window(li_x_toy(), "LiS", ion="Li")
+    wide = stability_window(li_x_toy(), "LiS", ion="Li", max_voltage_V=top)
+    assert wide.max_voltage_V == top
+    for a, b in zip(default.profile, wide.profile, strict=True):
+        if b.voltage_high_V is not None:
+            assert b.decomposition_energy_eV_per_nonion_atom == a.decomposition_energy_eV_per_nonion_atom
 
 
 def test_atomic_masses_are_pymatgens() -> None:

@@ -41,8 +41,10 @@ def test_na3ps4_capacity_json_csv_md(snapshot_store: Store) -> None:
     assert len(stage_rows) == len(lib.profile)
     assert csv_number(stage_rows[-1]["cumulative_capacity_mAh_per_g"]) == lib.profile[-1].cumulative_capacity_mAh_per_g
     doc = parse_markdown(_run(snapshot_store, "Na3PS4", "--ion", "Na", "-f", "md"))
-    table = next(t for t in doc.tables if "capacity (mAh/g)" in t.header)
-    assert table.column("capacity (mAh/g)")[-1] == "352.3"
+    table = next(t for t in doc.tables if "cumulative capacity (mAh/g)" in t.header)
+    assert table.column("cumulative capacity (mAh/g)")[-1] == "352.3"
+    assert "capacity (mAh/g)" not in table.header  # one name, one meaning
+    assert any(item.startswith("cumulative capacity: all Na") for items in doc.lists for item in items)
 
 
 def test_at_voltages_json_csv_md(snapshot_store: Store) -> None:
@@ -53,6 +55,10 @@ def test_at_voltages_json_csv_md(snapshot_store: Store) -> None:
     at_43, at_b = data["at_voltages"]
     assert at_43["voltage_V"] == 4.3 and not at_43["on_transition"] and not at_43["stable"]
     assert len(at_43["equilibria"]) == 1
+    # at a voltage the capacity is the cumulative one (all Li from the target), and named so
+    assert "capacity_mAh_per_g" not in at_43["equilibria"][0]
+    assert at_43["equilibria"][0]["cumulative_capacity_mAh_per_g"] == lib.profile[-1].cumulative_capacity_mAh_per_g
+    assert lib.profile[-1].capacity_mAh_per_g != lib.profile[-1].cumulative_capacity_mAh_per_g
     assert at_43["equilibria"][0]["phases"] == list(lib.profile[-1].phases)
     assert at_b["on_transition"] and len(at_b["equilibria"]) == 2
     assert [e["phases"] for e in at_b["equilibria"]] == [list(lib.profile[1].phases), list(lib.profile[2].phases)]
@@ -66,6 +72,7 @@ def test_at_voltages_json_csv_md(snapshot_store: Store) -> None:
     doc = parse_markdown(_run(snapshot_store, *args, "-f", "md"))
     table = next(t for t in doc.tables if t.header[0] == "at (V)")
     assert table.column("at (V)") == ["4.30", f"{boundary:.2f}", f"{boundary:.2f}"]
+    assert table.column("cumulative capacity (mAh/g)")[0] == f"{lib.profile[-1].cumulative_capacity_mAh_per_g:.1f}"
 
 
 def test_max_voltage_lif_json(snapshot_store: Store) -> None:
@@ -85,6 +92,9 @@ def test_max_voltage_lif_json(snapshot_store: Store) -> None:
         (("--at", "12"), "--at must be"),
         (("--max-voltage", "0"), "--max-voltage must be"),
         (("--max-voltage", "inf"), "--max-voltage must be"),
+        (("--max-voltage", "1"), "--max-voltage must be from 5 to 10 V"),  # below 5 V it changed the stages' energies
+        (("--max-voltage", "4.99"), "--max-voltage must be from 5 to 10 V"),
+        (("--max-voltage", "10.5"), "--max-voltage must be from 5 to 10 V"),
     ],
 )
 def test_bad_values_one_line(args: tuple[str, ...], fragment: str) -> None:
@@ -141,12 +151,40 @@ def test_reference_number_json(snapshot_store: Store) -> None:
         ("LiIn", "single equilibrium (LiIn) from"),
         ("nan", "finite number"),
         ("-1", "reference potential must be"),
+        ("Na0.5Sn", "the reference Na0.5Sn contains no Li: give a Li alloy or a potential in V vs Li/Li+"),
+        ("In", "the reference In contains no Li"),
     ],
 )
 def test_bad_reference_one_line(snapshot_store: Store, value: str, fragment: str) -> None:
     proc = run_script("--store", str(snapshot_store.path), "window", "Li6PS5Cl", "--reference", value)
     assert proc.returncode == 1, proc.stderr
     assert fragment in one_error_line(proc.stderr)
+
+
+def test_reference_measured_only_for_its_own_plateau(snapshot_store: Store) -> None:
+    """Li3In (Li13In3 + Li2In here) quotes no measured In + LiIn potential; Li0.5In quotes it, labelled."""
+    li3in = parse_json(_run(snapshot_store, "Li6PS5Cl", "--reference", "Li3In", "-f", "json"))["reference"]
+    assert "LiIn" not in li3in["phases"]
+    assert li3in["measured"] is None and li3in["measured_voltage_V"] is None and li3in["measured_note"] == ""
+    doc = parse_markdown(_run(snapshot_store, "Li6PS5Cl", "--reference", "Li3In", "-f", "md"))
+    assert not any(item.startswith("measured:") for items in doc.lists for item in items)
+    li05 = parse_json(_run(snapshot_store, "Li6PS5Cl", "--reference", "Li0.5In", "-f", "json"))["reference"]
+    assert li05["measured"]["phases"] == ["In", "LiIn"] and li05["phases"] != ["In", "LiIn"]
+    pair = " + ".join(li05["phases"])
+    assert li05["measured_note"] == f"measured for In + LiIn (a different two-phase pair in this data: {pair})"
+    doc = parse_markdown(_run(snapshot_store, "Li6PS5Cl", "--reference", "Li0.5In", "-f", "md"))
+    (measured,) = [item for items in doc.lists for item in items if item.startswith("measured:")]
+    assert li05["measured_note"] in measured
+
+
+def test_reference_of_the_other_ion_one_line(snapshot_store: Store) -> None:
+    """A Li alloy is no reference for a Na window (it was reported as a two-phase plateau vs Na/Na+)."""
+    proc = run_script("--store", str(snapshot_store.path), "window", "NaCl", "--ion", "Na", "--reference", "Li0.5In")
+    assert proc.returncode == 1, proc.stderr
+    assert one_error_line(proc.stderr) == (
+        "error: the reference Li0.5In contains no Na: give a Na alloy or a potential in V vs Na/Na+"
+    )
+    assert proc.stdout == ""
 
 
 # --- --compare and the caveats -----------------------------------------------------------------------------------
@@ -164,6 +202,34 @@ def test_compare_llzo_json_csv_md_table(snapshot_store: Store) -> None:
     assert table.column("oxidation (V vs Li/Li+)") == [f"{data['oxidation_limit_V']:.2f}", "4.00"]
     text = _run(snapshot_store, "Li7La3Zr2O12", "--compare")
     assert "computed vs measured" in text and "Zhu, He, Mo" in text
+
+
+def test_compare_texts_user_facing(snapshot_store: Store) -> None:
+    """The measured row quotes no computed number; the cycling range says it is one; no internal references."""
+    data = parse_json(_run(snapshot_store, "Na3PS4", "--ion", "Na", "--compare", "-f", "json"))
+    (measured,) = data["measured_windows"]
+    assert "computed" not in measured["citation"]
+    assert measured["citation_status"] == "not checked against the original paper"
+    doc = parse_markdown(_run(snapshot_store, "Li3YCl6", "--compare", "-f", "md"))
+    table = next(t for t in doc.tables if t.header[0] == "window")
+    assert table.column("window") == ["computed", "measured"]
+    assert table.column("method")[1] == "cycled with LiCoO2 (a range survived, not a measured window)"
+    assert table.column("source")[1].endswith("[not checked against the original paper]")
+    assert not any("seed" in cell or "issue" in cell for row in table.rows for cell in row)
+
+
+def test_sigma_caveat_and_interval_legend(snapshot_store: Store) -> None:
+    """With --sigma the caveat says what the interval covers, in JSON, CSV and Markdown alike."""
+    from interfacestab.conventions import WINDOW_CAVEATS, WINDOW_SAMPLED_THERMODYNAMICS_CAVEAT
+
+    args = ("Li3PS4", "--sigma", "0.03", "--samples", "20", "--confidence", "0.8")
+    caveats = parse_json(_run(snapshot_store, *args, "-f", "json"))["caveats"]
+    assert caveats == [WINDOW_SAMPLED_THERMODYNAMICS_CAVEAT[1]] + [text for _, text in WINDOW_CAVEATS[1:]]
+    _, rows = parse_csv(_run(snapshot_store, *args, "-f", "csv"), required=("caveats",))
+    assert {r["caveats"] for r in rows} == {" | ".join(caveats)}
+    items = [i for lst in parse_markdown(_run(snapshot_store, *args, "-f", "md")).lists for i in lst]
+    assert "interval: point value (low-high, 80 % interval of the sampled limit; median in JSON)" in items
+    assert f"thermodynamics: {caveats[0]}" in items
 
 
 def test_compare_without_a_measured_window(snapshot_store: Store) -> None:

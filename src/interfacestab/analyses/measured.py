@@ -2,8 +2,10 @@
 
 A small, cited table for ``interfacestab window --compare`` and ``--reference``: each row says how the
 number was measured, where it comes from and how sure that citation is (``citation_status``:
-``literature`` for a reference checked against the paper, ``seed summary of issue 12`` for values
-taken as summarised in the project's seed material, not checked against the original here).
+``literature`` for a reference checked against the paper, ``not checked against the original paper`` for
+values as commonly quoted). Citation texts hold only the measured side: the computed value is the report's own
+row, never a number copied into a citation. A row that is not a window measurement (a cycling range a cell
+survived) says so in its ``method``.
 Voltages are V vs A/A+ of the row's ion. Measured windows are not equilibrium quantities: a
 semi-blocking cell (ion-blocking metal on one side) detects decomposition only once its current is
 large, so it overestimates the window, while the computed one is the 0 K thermodynamic limit.

@@ -20,15 +20,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from interfacestab.analyses.measured import MeasuredReference, measured_reference
+from interfacestab.analyses.measured import MeasuredReference, all_measured_references
 from interfacestab.analyses.targets import ParsedFormula, load_system, parse_input
 from interfacestab.analyses.window_routes import HullRoute
 from interfacestab.analyses.window_voltages import AtVoltage, check_voltage, equilibrium_at
-from interfacestab.chem import Composition, n_atoms, reduced_formula
+from interfacestab.chem import Composition, n_atoms, parse_formula, reduced_formula
 from interfacestab.conventions import BREAKPOINT_RELATIVE_TOL, ION_CHARGE, ZERO_VOLTAGE_V, check_ion, voltage_from_mu
 from interfacestab.errors import AnalysisError, FormulaError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from interfacestab.analyses.window import StabilityWindow
     from interfacestab.entries import EntrySet
     from interfacestab.store.database import Store
@@ -46,7 +48,10 @@ class ReferenceElectrode:
         how: One sentence: how the potential was obtained.
         phases: The phases of the plateau (computed), else empty.
         source: Data source of the computed plateau, else empty.
-        measured: A measured potential of the same electrode from the package's table, if any.
+        measured: A measured potential of the same electrode from the package's table, if any: quoted only
+            when its two phases are the computed plateau's, or when the measured electrode's composition lies
+            on the same computed plateau (then ``measured_note`` names both pairs).
+        measured_note: Empty when the measured phases are the computed ones; else how they differ.
     """
 
     name: str
@@ -57,6 +62,7 @@ class ReferenceElectrode:
     phases: tuple[str, ...] = ()
     source: str = ""
     measured: MeasuredReference | None = None
+    measured_note: str = ""
 
     def to_dict(self) -> dict[str, object]:
         """JSON-safe dictionary keyed by field name."""
@@ -70,6 +76,7 @@ class ReferenceElectrode:
             "source": self.source,
             "measured_voltage_V": None if self.measured is None else self.measured.voltage_V,
             "measured": None if self.measured is None else self.measured.to_dict(),
+            "measured_note": self.measured_note,
         }
 
 
@@ -126,7 +133,8 @@ def reference_potential(entries: EntrySet, formula: str | Composition | ParsedFo
     """The potential of a two-phase reference electrode of composition ``formula`` on the hull of ``entries``.
 
     Raises:
-        AnalysisError: for the ion metal itself, a composition without the entries' elements, or a
+        AnalysisError: for the ion metal itself, a composition without the ion (``Na0.5Sn`` for Li),
+            a composition without the entries' elements, or a
             composition that is one equilibrium over a voltage range (the error names the range).
     """
     check_ion(ion)
@@ -137,6 +145,7 @@ def reference_potential(entries: EntrySet, formula: str | Composition | ParsedFo
     if set(comp) == {ion}:
         msg = f"--reference {name} is the {ion} metal itself, the 0 V of the {couple} scale: give --reference 0"
         raise AnalysisError(msg)
+    _check_contains_ion(comp, name, ion)
     if not set(comp) | {ion} <= set(entries.elements):
         msg = f"the entry set {entries.chemsys} lacks {sorted(set(comp) - set(entries.elements))} for {name}"
         raise AnalysisError(msg)
@@ -164,6 +173,14 @@ def reference_potential(entries: EntrySet, formula: str | Composition | ParsedFo
     phases = set(ray.phases[j])
     phases |= set(ray.phases[j + 1]) if j + 1 < len(breakpoints) else {ion}
     names = tuple(sorted(reduced_formula({k: 1.0}) if k == ion else k for k in phases))
+
+    def plateau_of(t_other: float) -> int | None:
+        """The plateau of the ray that holds ``t_other`` (None on a breakpoint)."""
+        if np.any(np.abs(breakpoints - t_other) <= BREAKPOINT_RELATIVE_TOL * max(1.0, t_other)):
+            return None
+        return int(np.searchsorted(breakpoints, t_other)) - 1
+
+    measured, measured_note = _matching_measured(comp, ion, names, lambda t_other: plateau_of(t_other) == j)
     return ReferenceElectrode(
         name=name,
         ion=ion,
@@ -175,15 +192,69 @@ def reference_potential(entries: EntrySet, formula: str | Composition | ParsedFo
         ),
         phases=names,
         source=entries.source.name,
-        measured=measured_reference(comp, ion),
+        measured=measured,
+        measured_note=measured_note,
     )
+
+
+def _ion_on_the_ray(composition: Composition, other: Composition, ion: str) -> float | None:
+    """The ion per ``composition``'s host of ``other`` when both have the same host (non-ion part) up to scale."""
+    host = {el: a for el, a in composition.items() if el != ion}
+    other_host = {el: a for el, a in other.items() if el != ion}
+    if set(host) != set(other_host) or not host:
+        return None
+    el0 = next(iter(host))
+    k = host[el0] / other_host[el0]
+    if any(abs(other_host[el] * k - a) > BREAKPOINT_RELATIVE_TOL * max(1.0, a) for el, a in host.items()):
+        return None
+    return float(other.get(ion, 0.0) * k)
+
+
+def _matching_measured(
+    composition: Composition, ion: str, phases: tuple[str, ...], on_same_plateau: Callable[[float], bool]
+) -> tuple[MeasuredReference | None, str]:
+    """The measured reference to quote beside a computed plateau of ``phases``, and a note when phases differ.
+
+    Quoted when the measured electrode's two phases are the computed ones (compared as sets of reduced
+    formulas); or, labelled, when the measured electrode's own composition lies on the same computed plateau
+    (Li0.5In: measured as In + LiIn, while these data put LiIn3 between them). Otherwise nothing is quoted:
+    Li3In sits on another plateau, and a measured In + LiIn potential says nothing about it.
+    """
+    computed = {reduced_formula(parse_formula(p)) for p in phases}
+    for m in all_measured_references():
+        if m.ion != ion:
+            continue
+        measured_phases = {reduced_formula(parse_formula(p)) for p in m.phases}
+        t_other = _ion_on_the_ray(composition, parse_formula(m.formula), ion)
+        if t_other is None:
+            continue
+        if measured_phases == computed:
+            return m, ""
+        if on_same_plateau(t_other):
+            note = (
+                f"measured for {' + '.join(m.phases)} (a different two-phase pair in this data: {' + '.join(phases)})"
+            )
+            return m, note
+    return None, ""
+
+
+def _check_contains_ion(comp: Composition, name: str, ion: str) -> None:
+    """A composition reference is an alloy of the ion: it holds the ion (the ion metal alone is refused before).
+
+    Raises:
+        AnalysisError: naming the missing ion (``Na0.5Sn`` for a Li window).
+    """
+    if comp.get(ion, 0.0) <= 0.0:
+        msg = f"the reference {name} contains no {ion}: give a {ion} alloy or a potential in V vs {ion}/{ion}+"
+        raise AnalysisError(msg)
 
 
 def reference_for(value: str, ion: str, *, source: str | None = None, store: Store | None = None) -> ReferenceElectrode:
     """The reference of ``--reference VALUE``: a number (V vs A/A+) or a composition on the store's hull.
 
     Raises:
-        AnalysisError: for a bad number, the ion metal or a single-phase composition.
+        AnalysisError: for a bad number, the ion metal, a composition without the ion or a single-phase
+            composition.
         FormulaError: for a malformed formula or an unknown element.
         DataNotFoundError: when the store lacks the electrode's chemical system.
     """
@@ -201,6 +272,7 @@ def reference_for(value: str, ion: str, *, source: str | None = None, store: Sto
         raise FormulaError(msg) from exc
     if set(parsed.composition) == {ion}:
         return reference_potential(_ion_only(ion), parsed, ion)  # the same one-line error, no store needed
+    _check_contains_ion(parsed.composition, parsed.text, ion)  # before loading the system
     entries = load_system(set(parsed.composition) | {ion}, source=source, store=store)
     return reference_potential(entries, parsed, ion)
 

@@ -34,11 +34,12 @@ from interfacestab.conventions import (
     DEFAULT_MAX_VOLTAGE_V,
     ION_AMOUNT_TOL,
     ION_CHARGE,
+    MAX_VOLTAGE_RANGE_V,
     NARROW_WINDOW_V,
     REPORT_VOLTAGES_V,
     SCHEMA_VERSION,
-    VOLTAGE_RANGE_V,
     WINDOW_CAVEATS,
+    WINDOW_SAMPLED_THERMODYNAMICS_CAVEAT,
     ZERO_VOLTAGE_V,
     ENERGY_NOISE_eV_per_atom,
     EnergySource,
@@ -179,6 +180,13 @@ class StabilityWindow:
     oxidation_interphase: Interphase | None = None
     interphase_at_ion_metal: Interphase | None = None
     uncertainty: WindowUncertainty | None = None
+
+    def __post_init__(self) -> None:
+        """The thermodynamics caveat says what a sampled interval covers when ``uncertainty`` is present."""
+        plain, sampled = WINDOW_CAVEATS[0][1], WINDOW_SAMPLED_THERMODYNAMICS_CAVEAT[1]
+        old, new = (plain, sampled) if self.uncertainty is not None else (sampled, plain)
+        if old in self.caveats:
+            object.__setattr__(self, "caveats", tuple(new if c == old else c for c in self.caveats))
 
     @property
     def width_V(self) -> float | None:
@@ -363,13 +371,13 @@ def stability_window(
         route: ``hull`` (convex hull, then the facet envelope along the ray), ``lp`` (linear
             programmes along the ray, no hull) or ``auto``: ``lp`` from
             :data:`~interfacestab.engine.ray.LP_ROUTE_MIN_ELEMENTS` elements up, unless ``hull`` is given.
-        max_voltage_V: Top of the profile range (V vs A/A+, default 5): each stage's decomposition energy
+        max_voltage_V: Top of the profile range (V vs A/A+, 5 to 10, default 5): each stage's decomposition energy
             is taken within 0 to this voltage, and the result also gives it at this voltage.
         at_voltages_V: Voltages (V vs A/A+) at which the target's equilibrium is reported (``at_voltages``).
 
     Raises:
         AnalysisError: for an unsupported ion, a target outside the system, the ion metal itself,
-            or a ``max_voltage_V`` outside (0, 10] V.
+            or a ``max_voltage_V`` outside 5-10 V.
     """
     check_ion(ion)
     check_max_voltage(max_voltage_V)
@@ -413,14 +421,20 @@ def stability_window(
 
 
 def check_max_voltage(max_voltage_V: float) -> float:
-    """The top of a window's profile range, checked: a finite number in (0, 10] V.
+    """The top of a window's profile range, checked: a finite number from 5 to 10 V (``MAX_VOLTAGE_RANGE_V``).
+
+    It only extends the profile above the default 5 V: a lower top would cut the oxidation stages short
+    and change their decomposition energies.
 
     Raises:
         AnalysisError: for anything else.
     """
-    low, high = VOLTAGE_RANGE_V
-    if not math.isfinite(max_voltage_V) or not low < max_voltage_V <= high:
-        msg = f"the maximum voltage must be above {low:g} V and at most {high:g} V vs A/A+, not {max_voltage_V:g}"
+    low, high = MAX_VOLTAGE_RANGE_V
+    if not math.isfinite(max_voltage_V) or not low <= max_voltage_V <= high:
+        msg = (
+            f"the maximum voltage must be from {low:g} to {high:g} V vs A/A+ (it extends the profile above the "
+            f"default {DEFAULT_MAX_VOLTAGE_V:g} V), not {max_voltage_V:g}"
+        )
         raise AnalysisError(msg)
     return float(max_voltage_V)
 

@@ -33,7 +33,8 @@ class StageAtVoltage:
         phases: Reduced formulas of the phases in equilibrium.
         reaction: Balanced reaction from the target (with A) to the phases.
         ion_per_formula_unit: A taken up (+) or released (-) per formula unit of the target.
-        capacity_mAh_per_g: That A as charge, mAh per gram of the target (counted from the target).
+        cumulative_capacity_mAh_per_g: All A exchanged from the target to this stage as charge, mAh per gram of
+            the target (the stage's ``cumulative_capacity_mAh_per_g``, not the step into it).
         decomposition_energy_eV_per_nonion_atom: Grand-potential decomposition energy of the target at
             the voltage, per non-A atom (0 inside the window).
         decomposition_energy_eV_per_target_atom: The same per atom of the target.
@@ -45,7 +46,7 @@ class StageAtVoltage:
     phases: tuple[str, ...]
     reaction: str
     ion_per_formula_unit: float
-    capacity_mAh_per_g: float
+    cumulative_capacity_mAh_per_g: float
     decomposition_energy_eV_per_nonion_atom: float
     decomposition_energy_eV_per_target_atom: float
     is_window: bool
@@ -58,7 +59,7 @@ class StageAtVoltage:
             "phases": list(self.phases),
             "reaction": self.reaction,
             "ion_per_formula_unit": self.ion_per_formula_unit,
-            "capacity_mAh_per_g": self.capacity_mAh_per_g,
+            "cumulative_capacity_mAh_per_g": self.cumulative_capacity_mAh_per_g,
             "decomposition_energy_eV_per_nonion_atom": self.decomposition_energy_eV_per_nonion_atom,
             "decomposition_energy_eV_per_target_atom": self.decomposition_energy_eV_per_target_atom,
             "is_window": self.is_window,
@@ -117,7 +118,7 @@ def _stage_at(window: StabilityWindow, stage: WindowStage, voltage_V: float) -> 
         phases=stage.phases,
         reaction=stage.reaction,
         ion_per_formula_unit=stage.ion_per_formula_unit,
-        capacity_mAh_per_g=stage.cumulative_capacity_mAh_per_g,
+        cumulative_capacity_mAh_per_g=stage.cumulative_capacity_mAh_per_g,
         decomposition_energy_eV_per_nonion_atom=float(energy),
         decomposition_energy_eV_per_target_atom=float(energy * n_non / n_all),
         is_window=stage.is_window,

@@ -133,10 +133,7 @@ def window_figure(result: StabilityWindow, *, top: int | None = None) -> Figure:
     ax_n.stairs([s.ion_per_formula_unit for s in stages], edges, baseline=None, color="black", linewidth=1.5)
     ax_n.axhline(0.0, color="grey", linewidth=0.6)
     ax_n.set_ylabel(f"{ion} per f.u. (+ taken up, - released)")
-    for s, low, high in zip(stages, edges[:-1], edges[1:], strict=True):  # each stage named by its phases
-        ax_n.annotate(stage_label(s), ((low + high) / 2, s.ion_per_formula_unit), xytext=(0, 4),
-                      textcoords="offset points", rotation=90, ha="center", va="bottom", fontsize=6,
-                      gid=STAGE_LABEL_GID)  # fmt: skip
+    _label_stages(ax_n, stages, edges)
     if result.formula_mass_g_per_mol > 0:  # a second scale: the same steps as capacity per gram of the target
         per_ion = capacity_mAh_per_g(1.0, result.formula_mass_g_per_mol, ION_CHARGE.get(ion, 1))
         capacity_axis = ax_n.secondary_yaxis("right", functions=(lambda n: n * per_ion, lambda c: c / per_ion))
@@ -177,6 +174,24 @@ def window_figure(result: StabilityWindow, *, top: int | None = None) -> Figure:
     name = result.formula if not typed or typed == result.formula else f"{typed} ({result.formula})"
     ax_n.set_title(f"{name}: stability window vs {ion}/{ion}+ ({result.provenance.source.name})")
     return fig
+
+
+def _label_stages(ax: Any, stages: Sequence[WindowStage], edges: Sequence[float]) -> None:
+    """Name each stage by its phases, rotated, inside the axes: from its step towards the side with more room.
+
+    The y range gets room beyond the extreme steps, and every label is clipped to the axes, so no label
+    runs into the title or the reference's top axis.
+    """
+    n = [s.ion_per_formula_unit for s in stages]
+    n_low, n_high = min(n), max(n)
+    pad = 0.08 * max(n_high - n_low, 1.0)
+    ax.set_ylim(n_low - pad, n_high + pad)
+    for s, low, high in zip(stages, edges[:-1], edges[1:], strict=True):
+        y = s.ion_per_formula_unit
+        below = (y - n_low) > (n_high - y)  # more room under the step than above it
+        ax.annotate(stage_label(s), ((low + high) / 2, y), xytext=(0, -4 if below else 4),
+                    textcoords="offset points", rotation=90, ha="center", va="top" if below else "bottom",
+                    fontsize=6, gid=STAGE_LABEL_GID, clip_on=True)  # fmt: skip
 
 
 def _window_figure_extras(result: StabilityWindow, ax_n: Any, ax_e: Any) -> None:

@@ -61,6 +61,16 @@ def window_uncertainty_items(result: StabilityWindow) -> tuple[Item, ...]:
     return tuple(items)
 
 
+def window_uncertainty_legend(result: StabilityWindow) -> tuple[str, ...]:
+    """How to read ``1.72 (1.66-2.04) V``: the point value, then the sampled interval (its median may differ)."""
+    u = result.uncertainty
+    if u is None:
+        return ()
+    return (
+        f"interval: point value (low-high, {u.confidence * 100:g} % interval of the sampled limit; median in JSON)",
+    )
+
+
 def interface_uncertainty_items(result: InterfaceProfile, unit: str) -> tuple[Item, ...]:
     """Head lines of an interface sampled with ``--sigma`` (none otherwise)."""
     u = result.uncertainty

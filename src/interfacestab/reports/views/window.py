@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from interfacestab.conventions import REPORT_VOLTAGES_V, WINDOW_CAVEATS, EnergySource, StabilizationPolicy
+from interfacestab.conventions import (
+    REPORT_VOLTAGES_V,
+    WINDOW_CAVEATS,
+    WINDOW_SAMPLED_THERMODYNAMICS_CAVEAT,
+    EnergySource,
+    StabilizationPolicy,
+)
 from interfacestab.reports import plots
 from interfacestab.reports.format import (
     MISSING_TEXT,
@@ -26,7 +32,7 @@ from interfacestab.reports.views.interphase_text import (
     interphase_section,
     verdict_cell,
 )
-from interfacestab.reports.views.uncertainty import window_uncertainty_items
+from interfacestab.reports.views.uncertainty import window_uncertainty_items, window_uncertainty_legend
 
 if TYPE_CHECKING:
     from interfacestab.analyses.window import StabilityWindow, WindowStage
@@ -147,7 +153,7 @@ def _normalisation_items(result: StabilityWindow) -> list[Item]:
 
 def _capacity_columns(result: StabilityWindow) -> tuple[Column, ...]:
     return (
-        Column(("cumulative_capacity_mAh_per_g",), "capacity", "mAh/g", align="right"),
+        Column(("cumulative_capacity_mAh_per_g",), "cumulative capacity", "mAh/g", align="right"),
         Column(("decomposition_energy_eV_per_target_atom",), "E_decomp per atom", "eV/atom", align="right"),
     )
 
@@ -162,8 +168,9 @@ def _capacity_cells(stage: WindowStage) -> tuple[str, ...]:
 def _capacity_legend(result: StabilityWindow) -> tuple[str, ...]:
     mass = f"{result.formula_mass_g_per_mol:.2f}"
     return (
-        f"capacity: {result.ion} exchanged from {result.formula} to the stage, counted from the window edge, in mAh "
-        f"per gram of {result.formula} ({mass} g/mol); the step into each stage is capacity_mAh_per_g in JSON/CSV",
+        f"cumulative capacity: all {result.ion} exchanged from {result.formula} to the stage, counted from the "
+        f"window edge, in mAh per gram of {result.formula} ({mass} g/mol); cumulative_capacity_mAh_per_g in "
+        "JSON/CSV; the step into each stage alone is capacity_mAh_per_g",
         f"E_decomp per atom: the same decomposition energy per atom of {result.formula} "
         "(the normalisation of Zhu, He & Mo 2015)",
         *_reference_legend(result),
@@ -189,7 +196,7 @@ def _at_voltage_tables(result: StabilityWindow) -> tuple[Table, ...]:
         Column(("phases",), "phases", wrap=True),
         Column(("reaction",), "reaction", wrap=True),
         Column(("ion_per_formula_unit",), f"{ion} per f.u.", align="right"),
-        Column(("cumulative_capacity_mAh_per_g",), "capacity", "mAh/g", align="right"),
+        Column(("cumulative_capacity_mAh_per_g",), "cumulative capacity", "mAh/g", align="right"),
         Column(
             ("decomposition_energy_at_voltage_eV_per_nonion_atom",), "E_decomp", f"eV/non-{ion} atom", align="right"
         ),
@@ -215,7 +222,7 @@ def _at_voltage_tables(result: StabilityWindow) -> tuple[Table, ...]:
                         fmt_phases(e.phases),
                         "stable (no reaction)" if e.is_window else e.reaction,
                         fmt_ion_amount(e.ion_per_formula_unit),
-                        fmt_capacity(e.capacity_mAh_per_g),
+                        fmt_capacity(e.cumulative_capacity_mAh_per_g),
                         fmt_energy(e.decomposition_energy_eV_per_nonion_atom),
                         fmt_energy(e.decomposition_energy_eV_per_target_atom),
                         note,
@@ -256,7 +263,8 @@ def _reference_sections(result: StabilityWindow) -> tuple[Section, ...]:
     ]
     if ref.measured is not None:
         m = ref.measured
-        measured = f"{fmt_voltage(m.voltage_V)} V vs {couple} for {' + '.join(m.phases)} ({m.citation_status})"
+        pair = ref.measured_note or f"for {' + '.join(m.phases)}"
+        measured = f"{fmt_voltage(m.voltage_V)} V vs {couple} {pair} ({m.citation_status})"
         items.append(Item("measured", measured, f"{m.citation}" + (f", doi:{m.doi}" if m.doi else "")))
     ox = rep.oxidation_limit_V_vs_reference
     items.append(
@@ -327,7 +335,7 @@ def _comparison_tables(result: StabilityWindow) -> tuple[Table, ...]:
 
 def _caveat_sections(result: StabilityWindow) -> tuple[Section, ...]:
     """The fixed caveats of every window report."""
-    keys = {text: key for key, text in WINDOW_CAVEATS}
+    keys = {text: key for key, text in (*WINDOW_CAVEATS, WINDOW_SAMPLED_THERMODYNAMICS_CAVEAT)}
     items = tuple(Item(keys.get(text, f"caveat {i + 1}"), text) for i, text in enumerate(result.caveats))
     return (Section("caveats", items),) if items else ()
 
@@ -385,6 +393,7 @@ def window_report(result: StabilityWindow, *, top: int | None = None) -> Report:
         f"from the window (within 0-{result.max_voltage_V:g} V)",
         *_capacity_legend(result),
         VERDICT_LEGEND,
+        *window_uncertainty_legend(result),
     )
     return Report(
         title=f"{familiar_formula(result)}: stability window vs {ion}/{ion}+",
