@@ -127,3 +127,26 @@ def test_bad_values_one_line(toy_data_store, args: list[str], code: int, fragmen
     assert result.returncode == code, result.stderr
     assert result.stdout == ""
     assert fragment in one_error_line(result.stderr)
+
+
+def test_anode_screen_interphase_fields_json_csv_markdown(snapshot_store, anode_json: dict) -> None:
+    """The installed script: gap/gate/verdict fields filled, ``anode_interphase`` in JSON and CSV, el/anode column."""
+    rows = {r["formula"]: r for r in anode_json["results"]}
+    assert rows["LiF"]["band_gap_gate"] == "pass" and rows["LiF"]["coating_band_gap_min_eV"] is not None
+    assert rows["LiAg"]["band_gap_gate"] == "fail" and rows["LiAg"]["coating_electronic_class"] == "metal"
+    assert rows["Li2O"]["electrolyte_interphase"] in {"passivating", "mixed-conducting", "uncertain"}
+    assert all("anode_interphase" in r for r in anode_json["results"])
+    assert rows["Li3PO4"]["anode_interphase"] in {"passivating", "mixed-conducting", "uncertain"}
+    store = str(snapshot_store.path)
+    out = _ok("--store", store, "screen", "--electrolyte", "Li6PS5Cl", "--anode", "Li", "--workers", "2",
+              "--format", "csv").stdout  # fmt: skip
+    for row in csv.DictReader(io.StringIO(out)):
+        assert row["anode_interphase"] == rows[row["formula"]]["anode_interphase"]
+        assert row["band_gap_gate"] == rows[row["formula"]]["band_gap_gate"]
+    md = _ok("--store", store, "screen", "--electrolyte", "Li6PS5Cl", "--anode", "Li", "--workers", "2",
+             "--format", "md").stdout  # fmt: skip
+    header = next(line for line in md.splitlines() if line.startswith("|") and "formula" in line)
+    cells = [c.strip() for c in header.strip("|").split("|")]
+    assert any(c.startswith("interphase el/anode") for c in cells), cells
+    assert not any("el/cath/chg" in c for c in cells)
+    assert "charged cathode" not in md.split("criteria")[0]

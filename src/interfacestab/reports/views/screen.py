@@ -264,13 +264,36 @@ def _anode_table(screen: CoatingScreen, shown: tuple[CoatingResult, ...]) -> Tab
     at = next(i for i, col in enumerate(columns) if "failed_criteria" in col.fields)
     anode_column = Column(("anode_reaction_eV_per_atom",), "dE anode", "eV/atom", align="right")
     new_columns = [columns[i] for i in keep if i < at] + [anode_column] + [columns[i] for i in keep if i >= at]
+    verdicts = next(i for i, col in enumerate(new_columns) if "electrolyte_interphase" in col.fields)
+    new_columns[verdicts] = Column(("electrolyte_interphase", "anode_interphase"), "interphase el/anode")
     rows = []
     for rank, r in enumerate(shown, start=1):
         cells = _row(screen, rank, r).cells
         anode_cell = fmt_energy(r.anode_reaction_eV_per_atom)
         new_cells = [cells[i] for i in keep if i < at] + [anode_cell] + [cells[i] for i in keep if i >= at]
+        new_cells[verdicts] = _anode_verdict_cell(r)
         rows.append(Row(tuple(new_cells), emphasis=r.passed))
     return Table("ranked candidates", tuple(new_columns), tuple(rows), empty="no candidate")
+
+
+def _anode_verdict_cell(r: CoatingResult) -> str:
+    """``P/–``: the verdicts of the reactions with the electrolyte and with the anode."""
+    if r.error:
+        return "–"
+    return "/".join(VERDICT_LETTERS.get(v, v) for v in (r.electrolyte_interphase, r.anode_interphase))
+
+
+def _anode_interphase_legend(screen: CoatingScreen) -> list[str]:
+    """The interphase lines of an anode screen's legend (the el/anode verdicts, the interlayer's own gap)."""
+    cathode_lines = _interphase_legend(screen)
+    return [
+        cathode_lines[0].replace("coating", "interlayer"),
+        f"interphase el/anode: verdict of the most negative reaction with the electrolyte {screen.electrolyte} and "
+        f"with the anode {screen.anode}: P passivating, M mixed-conducting, U uncertain, – no reaction "
+        "(reduction_interphase in JSON/CSV: the interlayer's own reduction products at its reduction limit)",
+        "flags: metallic products of those reactions (the interphase conducts electrons); interdiff.: products "
+        "carrying one side's transition metal into the other side's anion framework (interdiffusion)",
+    ]
 
 
 def _anode_report(screen: CoatingScreen, shown: tuple[CoatingResult, ...]) -> Report:
@@ -280,7 +303,11 @@ def _anode_report(screen: CoatingScreen, shown: tuple[CoatingResult, ...]) -> Re
         f"dE el., dE anode: most negative reaction energy (eV/atom of the mixture, closed system) with the "
         f"electrolyte {screen.electrolyte} and with the anode {screen.anode}",
     ]
-    legend += [line for line in _legend(screen)[2:] if not line.startswith("dE el. open")]
+    cathode_interphase = set(_interphase_legend(screen))
+    legend += [
+        line for line in _legend(screen)[2:] if not line.startswith("dE el. open") and line not in cathode_interphase
+    ]
+    legend += _anode_interphase_legend(screen)
     return Report(
         title=f"interlayers for {screen.electrolyte} | anode {screen.anode}: {len(screen.passed)} of "
         f"{len(screen.results)} pass" + (f" · top {len(shown)} shown" if len(shown) < len(screen.results) else ""),
