@@ -150,3 +150,21 @@ def test_anode_screen_interphase_fields_json_csv_markdown(snapshot_store, anode_
     assert any(c.startswith("interphase el/anode") for c in cells), cells
     assert not any("el/cath/chg" in c for c in cells)
     assert "charged cathode" not in md.split("criteria")[0]
+
+
+def test_cathode_screen_conducting_products_json_csv(snapshot_store) -> None:
+    """The installed script: every mixed-conducting verdict has its conducting phases named, in JSON and CSV."""
+    store = str(snapshot_store.path)
+    args = ("--store", store, "screen", "--electrolyte", "Li6PS5Cl", "--cathode", "LiCoO2", "--workers", "2")
+    data = json.loads(_ok(*args, "--format", "json").stdout)
+    verdict_keys = ("electrolyte_interphase", "cathode_interphase", "charged_cathode_interphase")
+    for r in data["results"]:
+        mixed = any(r[k] == "mixed-conducting" for k in verdict_keys)
+        assert r["conducting_interphase"] is mixed and bool(r["conducting_products"]) is mixed, r["formula"]
+        assert set(r["metallic_products"]) <= set(r["conducting_products"])
+    assert any(r["conducting_interphase"] and not r["metallic_interphase"] for r in data["results"])
+    rows = list(csv.DictReader(io.StringIO(_ok(*args, "--format", "csv").stdout)))
+    by = {r["formula"]: r for r in data["results"]}
+    for row in rows:
+        assert row["conducting_interphase"] == str(by[row["formula"]]["conducting_interphase"])
+        assert [p for p in row["conducting_products"].split(";") if p] == by[row["formula"]]["conducting_products"]

@@ -81,6 +81,10 @@ class CoatingResult:
     pass_probability: dict[str, float] | None = None
     #: anode side: the verdict of the most negative reaction with the anode (empty without a reaction)
     anode_interphase: str = ""
+    #: every product that makes one of those reactions mixed-conducting (metals and small-gap phases, e.g.
+    #: Li(CoO2)2 at 0.08-0.22 eV) and the flag (any); ``metallic_products`` are the metals among them
+    conducting_products: tuple[str, ...] = ()
+    conducting_interphase: bool = False
 
     def to_dict(self) -> dict[str, object]:
         """JSON-safe dictionary keyed by field name.
@@ -204,6 +208,7 @@ class CoatingScreen:
         "coating_ion_conductor", "band_gap_gate", "reduction_interphase", "oxidation_interphase",
         "electrolyte_interphase", "cathode_interphase", "charged_cathode_interphase", "metallic_products",
         "interdiffusion_products", "metallic_interphase", "anode_interphase",
+        "conducting_products", "conducting_interphase",
     )  # fmt: skip
 
     def to_rows(self) -> list[dict[str, object]]:

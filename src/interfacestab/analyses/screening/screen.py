@@ -241,6 +241,8 @@ def coating_interphase_fields(
     if anode_side:
         anode, cathode = cathode, None
     metallic = tuple(dict.fromkeys(f for k in kinks if k is not None for f in k.metallic_phases))
+    # every phase that makes a reaction mixed-conducting: the metals and the small-gap phases
+    conducting = tuple(dict.fromkeys(f for k in kinks if k is not None for f in k.conducting_phases))
 
     def verdict_of(phase: interphase.Interphase | None) -> str:
         return "" if phase is None else str(phase.verdict)
@@ -263,6 +265,8 @@ def coating_interphase_fields(
         ),
         "metallic_interphase": bool(metallic),
         "anode_interphase": verdict_of(anode),
+        "conducting_products": conducting,
+        "conducting_interphase": bool(conducting),
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from interfacestab.conventions import SMALL_GAP_MAX_eV
 from interfacestab.reports import plots
 from interfacestab.reports.format import (
     FAIL_MARK,
@@ -104,6 +105,13 @@ def _columns(screen: CoatingScreen) -> tuple[Column, ...]:
     return tuple(columns)
 
 
+#: The flags column in the legend (cathode and anode screens).
+_FLAGS_LEGEND = (
+    "flags: the products that make those reactions mixed-conducting (the interphase conducts electrons): "
+    f"metallic: metals; small gap: a band gap of at most {SMALL_GAP_MAX_eV:g} eV (see interphase in the provenance); "
+    "interdiff.: products carrying one side's transition metal into the other side's anion framework (interdiffusion)"
+)
+
 #: Short forms of the interphase verdicts in the screen table (the legend says them).
 VERDICT_LETTERS = {"passivating": "P", "mixed-conducting": "M", "uncertain": "U", "": "–"}
 
@@ -114,7 +122,7 @@ def _interphase_columns() -> list[Column]:
         Column(
             ("electrolyte_interphase", "cathode_interphase", "charged_cathode_interphase"), "interphase el/cath/chg"
         ),
-        Column(("metallic_products", "interdiffusion_products"), "flags", wrap=True),
+        Column(("conducting_products", "metallic_products", "interdiffusion_products"), "flags", wrap=True),
     ]
 
 
@@ -131,12 +139,22 @@ def _interphase_cells(r: CoatingResult) -> list[str]:
     if r.error:
         return ["–", "–", ""]
     verdicts = (r.electrolyte_interphase, r.cathode_interphase, r.charged_cathode_interphase)
-    flags = []
-    if r.metallic_products:
-        flags.append(f"metallic: {', '.join(r.metallic_products)}")
+    flags = _conducting_flags(r)
     if r.interdiffusion_products:
         flags.append(f"interdiff.: {', '.join(r.interdiffusion_products)}")
     return [_gap_cell(r), "/".join(VERDICT_LETTERS.get(v, v) for v in verdicts), "; ".join(flags)]
+
+
+def _conducting_flags(r: CoatingResult) -> list[str]:
+    """``metallic: Co9S8``, ``small gap: Li(CoO2)2``: the phases that make a reaction mixed-conducting."""
+    metals = r.metallic_products
+    small = [f for f in r.conducting_products if f not in r.metallic_products]
+    flags = []
+    if metals:
+        flags.append(f"metallic: {', '.join(metals)}")
+    if small:
+        flags.append(f"small gap: {', '.join(small)}")
+    return flags
 
 
 def _interphase_legend(screen: CoatingScreen) -> list[str]:
@@ -146,8 +164,7 @@ def _interphase_legend(screen: CoatingScreen) -> list[str]:
         "(band-gap gate, beside the criteria, not in the score), ✗ below or metallic, ? no data",
         "interphase el/cath/chg: verdict of the most negative reaction with the electrolyte, the cathode and the "
         "charged cathode: P passivating, M mixed-conducting, U uncertain, – no reaction",
-        "flags: metallic products of those reactions (the interphase conducts electrons); interdiff.: products "
-        "carrying one side's transition metal into the other side's anion framework (interdiffusion)",
+        _FLAGS_LEGEND,
     ]
 
 
@@ -291,8 +308,7 @@ def _anode_interphase_legend(screen: CoatingScreen) -> list[str]:
         f"interphase el/anode: verdict of the most negative reaction with the electrolyte {screen.electrolyte} and "
         f"with the anode {screen.anode}: P passivating, M mixed-conducting, U uncertain, – no reaction "
         "(reduction_interphase in JSON/CSV: the interlayer's own reduction products at its reduction limit)",
-        "flags: metallic products of those reactions (the interphase conducts electrons); interdiff.: products "
-        "carrying one side's transition metal into the other side's anion framework (interdiffusion)",
+        _FLAGS_LEGEND,
     ]
 
 
