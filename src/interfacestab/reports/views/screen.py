@@ -112,8 +112,11 @@ _FLAGS_LEGEND = (
     "interdiff.: products carrying one side's transition metal into the other side's anion framework (interdiffusion)"
 )
 
+#: The verdict letters in the legend.
+_VERDICT_KEY = "P passivating, M mixed-conducting, U uncertain, G only gas evolved (no layer), – no reaction"
+
 #: Short forms of the interphase verdicts in the screen table (the legend says them).
-VERDICT_LETTERS = {"passivating": "P", "mixed-conducting": "M", "uncertain": "U", "": "–"}
+VERDICT_LETTERS = {"passivating": "P", "mixed-conducting": "M", "uncertain": "U", "no-layer": "G", "": "–"}
 
 
 def _interphase_columns() -> list[Column]:
@@ -163,7 +166,7 @@ def _interphase_legend(screen: CoatingScreen) -> list[str]:
         f"gap: the coating's own band gap (preferred source; a range over polymorphs); ✓ at least {gap:g} eV "
         "(band-gap gate, beside the criteria, not in the score), ✗ below or metallic, ? no data",
         "interphase el/cath/chg: verdict of the most negative reaction with the electrolyte, the cathode and the "
-        "charged cathode: P passivating, M mixed-conducting, U uncertain, – no reaction",
+        f"charged cathode: {_VERDICT_KEY}",
         _FLAGS_LEGEND,
     ]
 
@@ -306,7 +309,7 @@ def _anode_interphase_legend(screen: CoatingScreen) -> list[str]:
     return [
         cathode_lines[0].replace("coating", "interlayer"),
         f"interphase el/anode: verdict of the most negative reaction with the electrolyte {screen.electrolyte} and "
-        f"with the anode {screen.anode}: P passivating, M mixed-conducting, U uncertain, – no reaction "
+        f"with the anode {screen.anode}: {_VERDICT_KEY} "
         "(reduction_interphase in JSON/CSV: the interlayer's own reduction products at its reduction limit)",
         _FLAGS_LEGEND,
     ]
