@@ -168,3 +168,22 @@ def test_cathode_screen_conducting_products_json_csv(snapshot_store) -> None:
     for row in rows:
         assert row["conducting_interphase"] == str(by[row["formula"]]["conducting_interphase"])
         assert [p for p in row["conducting_products"].split(";") if p] == by[row["formula"]]["conducting_products"]
+
+
+def test_charge_voltage_is_said_in_the_screen_legend_and_interface_head(snapshot_store) -> None:
+    """The installed script: --charge-voltage 4.2 is named as such (not the fraction) in Markdown and the table."""
+    store = str(snapshot_store.path)
+    md = _ok("--store", store, "screen", "--electrolyte", "Li6PS5Cl", "--cathode", "LiCoO2", "--charge-voltage", "4.2",
+             "--workers", "2", "--format", "md").stdout  # fmt: skip
+    line = next(ln for ln in md.splitlines() if "dE el., dE cath., dE chg." in ln)
+    assert "charged to 4.2 V" in line and "its equilibrium at 4.2 V vs Li/Li+" in line
+    assert "--charged-fraction" not in line and "by removing" not in line
+    out = _ok("--store", store, "interface", "Li6PS5Cl", "LiCoO2", "--charge-voltage", "4.2", "--format", "md").stdout
+    title = next(ln for ln in out.splitlines() if ln.startswith("#"))
+    assert title.startswith("## Li6PS5Cl | CoO2 (LiCoO2 charged to 4.2 V)"), title
+    head = next(ln for ln in out.splitlines() if ln.startswith("- charged cathode:"))
+    assert "LiCoO2 charged to 4.2 V vs Li/Li+" in head and "(CoO2)" in head
+    table = _ok("--store", store, "interface", "Li6PS5Cl", "LiCoO2", "--charge-voltage", "4.2").stdout
+    assert "(LiCoO2 charged to 4.2 V)" in table
+    plain = _ok("--store", store, "interface", "Li6PS5Cl", "LiCoO2", "--format", "md").stdout
+    assert "charged" not in plain.split("\n### ")[0]  # no charge voltage: no such line

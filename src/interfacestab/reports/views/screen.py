@@ -200,7 +200,7 @@ def _legend(screen: CoatingScreen) -> tuple[str, ...]:
         f"✓: passes every criterion; window: reduction – oxidation limit (V vs {ion}/{ion}+)",
         f"dE el., dE cath., dE chg.: most negative reaction energy (eV/atom of the mixture, closed system) with the "
         f"electrolyte {screen.electrolyte}, the cathode {screen.cathode} and the charged cathode "
-        f"{screen.charged_cathode} (made from {screen.cathode} by removing {ion}; --charged-fraction)",
+        f"{screen.charged_cathode} ({_charged_how(screen)})",
     ]
     if screen.voltage_V is not None:
         lines.append(
@@ -335,6 +335,15 @@ def _anode_report(screen: CoatingScreen, shown: tuple[CoatingResult, ...]) -> Re
         sections=(Section("criteria", anode_criteria_items(screen)),),
         provenance=provenance_lines(screen.provenance),
     )
+
+
+def _charged_how(screen: CoatingScreen) -> str:
+    """How the charged cathode was made: by a voltage (``--charge-voltage``) or by removing the ion."""
+    ion = screen.ion
+    if screen.charge_voltage_V is None:
+        return f"made from {screen.cathode} by removing {ion}; --charged-fraction"
+    v = f"{screen.charge_voltage_V:g}"
+    return f"{screen.cathode} charged to {v} V: its equilibrium at {v} V vs {ion}/{ion}+; --charge-voltage"
 
 
 def charge_voltage_line(screen: CoatingScreen) -> str | None:
