@@ -276,8 +276,8 @@ def interface_figure(result: InterfaceProfile, *, top: int | None = None, x_axis
     system = "closed" if result.voltage_V is None else f"open to {result.ion} at {fmt_voltage(result.voltage_V)} V"
     charged = result.charged_b
     charged_text = (
-        "" if not charged else f"\n({tex(str(charged['cathode']))} charged to {float(charged['voltage_V']):g} V)"
-    )  # type: ignore[arg-type]
+        "" if not charged else f"\n({tex(str(charged['cathode']))} charged to {float(str(charged['voltage_V'])):g} V)"
+    )
     ax.set_title(f"{a} | {b} ({system}; {result.provenance.source.name}){charged_text}")
     for i, k in enumerate(kinks, start=1):
         energy = k.reaction_energy_eV_per_normalising_atom
