@@ -293,3 +293,6 @@ def test_snapshot_lif_oxidation_is_not_uncertain_because_of_f2(snapshot_store) -
     oxidation = data["oxidation_interphase"]
     assert oxidation["verdict"] == "no-layer" and oxidation["not_counted_reasons"] == ["gas"]
     assert "not counted" in data["provenance"]["conventions"]["interphase"]
+    md = _run(snapshot_store.path, "window", "LiF", "--format", "md").stdout
+    row = next(ln for ln in md.splitlines() if ln.startswith("|") and "F2" in ln and "->" in ln)
+    assert "no-layer: F2 gas" in [c.strip() for c in row.strip("|").split("|")], row

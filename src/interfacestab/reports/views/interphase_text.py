@@ -25,9 +25,14 @@ VERDICT_LEGEND = (
 
 
 def verdict_cell(interphase: Interphase | None) -> str:
-    """``passivating``, ``mixed-conducting: Li15Ge4``, ``uncertain: Li3P`` or ``–`` (no reaction)."""
+    """``passivating``, ``mixed-conducting: Li15Ge4``, ``uncertain: Li3P``, ``no-layer: F2 gas``, ``–`` (none)."""
     if interphase is None:
         return "–"
+    if str(interphase.verdict) == "no-layer":  # only gases evolved: name them
+        gases = [
+            f for f, why in zip(interphase.not_counted, interphase.not_counted_reasons, strict=False) if why == "gas"
+        ]
+        return f"{interphase.verdict}: {', '.join(gases)} gas"
     named = interphase.conducting_phases or interphase.uncertain_phases
     return (
         f"{interphase.verdict}: {', '.join(named)}"
