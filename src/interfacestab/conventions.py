@@ -310,6 +310,12 @@ GGA_GAP_NOTE = (
 #: (:data:`INSULATOR_MIN_GAP_eV`), stated as ours.
 SCREEN_MIN_COATING_BAND_GAP_eV: float = INSULATOR_MIN_GAP_eV
 
+#: Elemental gases (reduced formulas) a reaction can evolve (O2 and F2 from oxides and fluorides oxidized,
+#: Cl2, N2, H2): an evolved gas leaves the interface and forms no layer, so it is not counted in an
+#: interphase verdict (listed under ``not_counted`` with the reason ``gas``); a reaction that evolves only
+#: gases forms no solid layer at all (verdict ``no-layer``).
+INTERPHASE_GASES: frozenset[str] = frozenset({"H2", "N2", "O2", "F2", "Cl2"})
+
 #: Well-documented fast alkali-ion conductors (reduced formula -> reference), flagged as ion
 #: conductors when they appear as products or coatings; a user's ``ion_conductor`` value overrides.
 ION_CONDUCTORS: dict[str, str] = {
@@ -335,5 +341,7 @@ def interphase_thresholds_text(
         f"metal: gap <= {metal_max_gap_eV:g} eV or an experimental metal label; insulator: gap >= "
         f"{insulator_min_gap_eV:g} eV; semiconductor in between (a polymorph range across a threshold: "
         f"uncertain); interphase passivating if every product is an insulator, mixed-conducting if any "
-        f"is a metal or has a gap <= {small_gap_max_eV:g} eV, else uncertain; {GGA_GAP_NOTE}"
+        f"is a metal or has a gap <= {small_gap_max_eV:g} eV, else uncertain; evolved elemental gases "
+        f"({', '.join(sorted(INTERPHASE_GASES))}) form no layer and are not counted (only gases: no-layer); "
+        f"{GGA_GAP_NOTE}"
     )

@@ -207,3 +207,42 @@ def test_anode_screen_resumes_and_refuses_another_side(toy_store_path: str, tmp_
     assert [r.to_dict() for r in again.results] == [r.to_dict() for r in first.results]
     with pytest.raises(InterfaceStabError, match="other settings"):
         screen_interlayers(["LiF", "LiS"], "Li2S", "Li", store_path=toy_store_path, output=out, resume=True, workers=1)
+
+
+# -- the interphase fields of an anode screen (band gap, gate, verdicts with the electrolyte and the anode) --
+def _expt_gap(shared_data: Path, formula: str) -> float:
+    """Oracle: the measured band gap of ``formula`` in the Matbench experimental file."""
+    import csv
+
+    with (shared_data / "band_gaps_matbench" / "expt_band_gap.csv").open(encoding="utf-8") as fh:
+        (gap,) = [float(row["band_gap_eV"]) for row in csv.DictReader(fh) if row["formula"] == formula]
+    return gap
+
+
+def test_snapshot_anode_screen_has_the_interlayer_gap_and_gate(li_screen, shared_data: Path) -> None:
+    by = {r.formula: r for r in li_screen.results}
+    lif = by["LiF"]
+    gap = _expt_gap(shared_data, "LiF")
+    assert (lif.coating_band_gap_min_eV, lif.coating_band_gap_max_eV) == (gap, gap)
+    assert lif.coating_band_gap_source == "experimental" and lif.coating_electronic_class == "insulator"
+    assert lif.band_gap_gate == "pass"
+    alloys = [f for f in ("LiAg", "Li13In3", "Li9Al4") if f in by]
+    assert alloys
+    for formula in alloys:  # a Li-M alloy conducts: a metal, and the gate fails
+        assert by[formula].coating_electronic_class == "metal", formula
+        assert by[formula].band_gap_gate == "fail", formula
+    for r in li_screen.results:
+        assert r.cathode_interphase == "" and r.charged_cathode_interphase == ""
+
+
+def test_snapshot_anode_screen_verdicts_match_interface(snapshot_store, li_screen) -> None:
+    """The el/anode verdicts are those of the minimum kinks of interface_for with each partner."""
+    by = {r.formula: r for r in li_screen.results}
+    for formula in ("Li2O", "LiAg", "Li3PO4"):
+        for partner, got in (("Li6PS5Cl", by[formula].electrolyte_interphase), ("Li", by[formula].anode_interphase)):
+            phase = interface_for(formula, partner, store=snapshot_store).minimum.interphase
+            assert got == ("" if phase is None else str(phase.verdict)), (formula, partner)
+    assert by["Li2O"].electrolyte_interphase != ""  # Li2O reacts with Li6PS5Cl (-0.2 eV/atom): a verdict
+    assert by["Li3PO4"].anode_interphase != ""  # Li3PO4 is reduced by Li metal
+    reduction = window_for("Li3PO4", store=snapshot_store).reduction_interphase
+    assert reduction is not None and by["Li3PO4"].reduction_interphase == str(reduction.verdict)

@@ -231,3 +231,37 @@ def test_screen_names_the_data_compound_of_a_fractional_cathode(snapshot_store) 
     assert len(resolved) == 1
     assert f"is {window.formula} ({window.material_id}) in the data" in resolved[0]
     assert not [n for n in screen.notes if n.startswith("electrolyte ") and "in the data" in n]
+
+
+@pytest.mark.parametrize("coating", ["Li2SiO3", "LiNbO3", "Li3PO4"])
+def test_conducting_products_name_every_conducting_phase(snapshot_store, seed_screen, coating: str) -> None:
+    """conducting_products: the union of the conducting phases of the three reactions (interface_for minima)."""
+    from interfacestab.analyses.interface import interface_for
+
+    row = {r.formula: r for r in seed_screen.results}[coating]
+    expected: dict[str, None] = {}
+    verdicts = []
+    for partner in ("Li6PS5Cl", "LiCoO2", seed_screen.charged_cathode):
+        phase = interface_for(coating, partner, store=snapshot_store).minimum.interphase
+        verdicts.append("" if phase is None else str(phase.verdict))
+        expected.update(dict.fromkeys(() if phase is None else phase.conducting_phases))
+    assert verdicts == [row.electrolyte_interphase, row.cathode_interphase, row.charged_cathode_interphase]
+    assert set(row.conducting_products) == set(expected)
+    assert set(row.metallic_products) <= set(row.conducting_products)
+    assert row.conducting_interphase == ("mixed-conducting" in verdicts)
+
+
+def test_small_gap_cobalt_oxide_is_named_conducting_not_metallic(snapshot_store, seed_screen) -> None:
+    """Li(CoO2)2 (a small PBE gap) makes the charged-cathode reactions mixed-conducting: named, not a metal."""
+    from interfacestab.conventions import SMALL_GAP_MAX_eV
+    from interfacestab.reports.views.screen import screen_report
+
+    row = {r.formula: r for r in seed_screen.results}["Li2SiO3"]
+    assert row.charged_cathode_interphase == "mixed-conducting" and row.conducting_interphase
+    assert "Li(CoO2)2" in row.conducting_products and "Li(CoO2)2" not in row.metallic_products
+    gap = snapshot_store.phase_properties(["Li(CoO2)2"]).get("Li(CoO2)2").band_gap
+    assert gap is not None and 0 < gap.min_eV <= gap.max_eV <= SMALL_GAP_MAX_eV
+    table = screen_report(seed_screen).tables[0]
+    flags = table.columns.index(next(c for c in table.columns if "conducting_products" in c.fields))
+    cells = {r.cells[1]: r.cells[flags] for r in table.rows}
+    assert "small gap: Li(CoO2)2" in cells["Li2SiO3"] and "metallic" not in cells["Li2SiO3"]

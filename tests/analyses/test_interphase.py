@@ -203,3 +203,27 @@ def test_missing_volume_names_the_phases_and_the_volume_sources() -> None:
     phase = interphase_of([(1.0, {"S": 1.0}, "S")], ["Li2S"], table, ion="Li", open_ion=True, source_name="src")
     assert phase is not None and phase.volume_change_percent is None
     assert phase.volume_note == "n/a (no volume for S in vols; none in source src)"
+
+
+# -- evolved elemental gases form no layer -----------------------------------------------------------
+def test_evolved_gas_is_not_counted_in_the_verdict() -> None:
+    """Li2SiO3 -> SiO2 + O2 (+ Li to the reservoir): O2 (a toy 1 eV gap, 'uncertain' if counted) is not counted."""
+    table = PropertyTable.from_records([_props("SiO2", 5.0), _props("O2", 1.0), _props("Li2SiO3", 5.0)])
+    phase = interphase_of([(1.0, {"Li": 2.0, "Si": 1.0, "O": 3.0}, "Li2SiO3")], ["SiO2", "O2"], table, ion="Li")
+    assert phase is not None
+    assert [p.formula for p in phase.products] == ["SiO2"]
+    assert phase.verdict == Verdict.PASSIVATING and phase.uncertain_phases == ()
+    assert phase.not_counted == ("O2",) and phase.not_counted_reasons == ("gas",)
+    assert phase.to_dict()["not_counted_reasons"] == ["gas"]
+
+
+def test_only_gas_evolved_is_no_layer() -> None:
+    """LiF -> 1/2 F2 + Li (reservoir): no solid forms: ``no-layer``, not ``uncertain`` because of F2."""
+    table = PropertyTable.from_records([_props("F2", 0.9, 2.0, n=5), _props("LiF", 11.7)])
+    phase = interphase_of([(1.0, {"Li": 1.0, "F": 1.0}, "LiF")], ["F2", "Li"], table, ion="Li", open_ion=True)
+    assert phase is not None
+    assert phase.verdict == Verdict.NO_LAYER and phase.products == () and phase.uncertain_phases == ()
+    assert dict(zip(phase.not_counted, phase.not_counted_reasons, strict=True)) == {"F2": "gas", "Li": "ion metal"}
+    assert phase.summary() == "no-layer (only gas evolved: F2)"
+    for gas in ("H2", "N2", "O2", "F2", "Cl2"):  # every elemental gas, as the reduced formula reads it
+        assert interphase_of([(1.0, {"Li": 1.0}, "X")], [gas], table).verdict == Verdict.NO_LAYER  # type: ignore[union-attr]

@@ -280,3 +280,19 @@ def test_cli_sweep_json_and_csv_carry_the_interphase(snapshot_store) -> None:
     points = [r for r in rows if r["row_type"] == "point"]
     assert [r["interphase_verdict"] for r in points] == verdicts
     assert all(r["interphase_verdict"] == "" for r in rows if r["row_type"] == "transition")
+
+
+def test_snapshot_lif_oxidation_is_not_uncertain_because_of_f2(snapshot_store) -> None:
+    """LiF is oxidized to F2 gas (Li to the reservoir): the gas forms no layer; installed script JSON too."""
+    w = window_for("LiF", store=snapshot_store)
+    assert w.oxidation_products == ("F2",)
+    phase = w.oxidation_interphase
+    assert phase is not None and phase.verdict == "no-layer" and "F2" not in phase.uncertain_phases
+    assert phase.not_counted == ("F2",) and phase.not_counted_reasons == ("gas",)
+    data = json.loads(_run(snapshot_store.path, "window", "LiF", "--format", "json").stdout)
+    oxidation = data["oxidation_interphase"]
+    assert oxidation["verdict"] == "no-layer" and oxidation["not_counted_reasons"] == ["gas"]
+    assert "not counted" in data["provenance"]["conventions"]["interphase"]
+    md = _run(snapshot_store.path, "window", "LiF", "--format", "md").stdout
+    row = next(ln for ln in md.splitlines() if ln.startswith("|") and "F2" in ln and "->" in ln)
+    assert "no-layer: F2 gas" in [c.strip() for c in row.strip("|").split("|")], row

@@ -127,3 +127,63 @@ def test_bad_values_one_line(toy_data_store, args: list[str], code: int, fragmen
     assert result.returncode == code, result.stderr
     assert result.stdout == ""
     assert fragment in one_error_line(result.stderr)
+
+
+def test_anode_screen_interphase_fields_json_csv_markdown(snapshot_store, anode_json: dict) -> None:
+    """The installed script: gap/gate/verdict fields filled, ``anode_interphase`` in JSON and CSV, el/anode column."""
+    rows = {r["formula"]: r for r in anode_json["results"]}
+    assert rows["LiF"]["band_gap_gate"] == "pass" and rows["LiF"]["coating_band_gap_min_eV"] is not None
+    assert rows["LiAg"]["band_gap_gate"] == "fail" and rows["LiAg"]["coating_electronic_class"] == "metal"
+    assert rows["Li2O"]["electrolyte_interphase"] in {"passivating", "mixed-conducting", "uncertain"}
+    assert all("anode_interphase" in r for r in anode_json["results"])
+    assert rows["Li3PO4"]["anode_interphase"] in {"passivating", "mixed-conducting", "uncertain"}
+    store = str(snapshot_store.path)
+    out = _ok("--store", store, "screen", "--electrolyte", "Li6PS5Cl", "--anode", "Li", "--workers", "2",
+              "--format", "csv").stdout  # fmt: skip
+    for row in csv.DictReader(io.StringIO(out)):
+        assert row["anode_interphase"] == rows[row["formula"]]["anode_interphase"]
+        assert row["band_gap_gate"] == rows[row["formula"]]["band_gap_gate"]
+    md = _ok("--store", store, "screen", "--electrolyte", "Li6PS5Cl", "--anode", "Li", "--workers", "2",
+             "--format", "md").stdout  # fmt: skip
+    header = next(line for line in md.splitlines() if line.startswith("|") and "formula" in line)
+    cells = [c.strip() for c in header.strip("|").split("|")]
+    assert any(c.startswith("interphase el/anode") for c in cells), cells
+    assert not any("el/cath/chg" in c for c in cells)
+    assert "charged cathode" not in md.split("criteria")[0]
+
+
+def test_cathode_screen_conducting_products_json_csv(snapshot_store) -> None:
+    """The installed script: every mixed-conducting verdict has its conducting phases named, in JSON and CSV."""
+    store = str(snapshot_store.path)
+    args = ("--store", store, "screen", "--electrolyte", "Li6PS5Cl", "--cathode", "LiCoO2", "--workers", "2")
+    data = json.loads(_ok(*args, "--format", "json").stdout)
+    verdict_keys = ("electrolyte_interphase", "cathode_interphase", "charged_cathode_interphase")
+    for r in data["results"]:
+        mixed = any(r[k] == "mixed-conducting" for k in verdict_keys)
+        assert r["conducting_interphase"] is mixed and bool(r["conducting_products"]) is mixed, r["formula"]
+        assert set(r["metallic_products"]) <= set(r["conducting_products"])
+    assert any(r["conducting_interphase"] and not r["metallic_interphase"] for r in data["results"])
+    rows = list(csv.DictReader(io.StringIO(_ok(*args, "--format", "csv").stdout)))
+    by = {r["formula"]: r for r in data["results"]}
+    for row in rows:
+        assert row["conducting_interphase"] == str(by[row["formula"]]["conducting_interphase"])
+        assert [p for p in row["conducting_products"].split(";") if p] == by[row["formula"]]["conducting_products"]
+
+
+def test_charge_voltage_is_said_in_the_screen_legend_and_interface_head(snapshot_store) -> None:
+    """The installed script: --charge-voltage 4.2 is named as such (not the fraction) in Markdown and the table."""
+    store = str(snapshot_store.path)
+    md = _ok("--store", store, "screen", "--electrolyte", "Li6PS5Cl", "--cathode", "LiCoO2", "--charge-voltage", "4.2",
+             "--workers", "2", "--format", "md").stdout  # fmt: skip
+    line = next(ln for ln in md.splitlines() if "dE el., dE cath., dE chg." in ln)
+    assert "charged to 4.2 V" in line and "its equilibrium at 4.2 V vs Li/Li+" in line
+    assert "--charged-fraction" not in line and "by removing" not in line
+    out = _ok("--store", store, "interface", "Li6PS5Cl", "LiCoO2", "--charge-voltage", "4.2", "--format", "md").stdout
+    title = next(ln for ln in out.splitlines() if ln.startswith("#"))
+    assert title.startswith("## Li6PS5Cl | CoO2 (LiCoO2 charged to 4.2 V)"), title
+    head = next(ln for ln in out.splitlines() if ln.startswith("- charged cathode:"))
+    assert "LiCoO2 charged to 4.2 V vs Li/Li+" in head and "(CoO2)" in head
+    table = _ok("--store", store, "interface", "Li6PS5Cl", "LiCoO2", "--charge-voltage", "4.2").stdout
+    assert "(LiCoO2 charged to 4.2 V)" in table
+    plain = _ok("--store", store, "interface", "Li6PS5Cl", "LiCoO2", "--format", "md").stdout
+    assert "charged" not in plain.split("\n### ")[0]  # no charge voltage: no such line

@@ -142,3 +142,31 @@ def test_scan_template_is_written_with_subscripts(snapshot_store) -> None:
     fig = scan_figure(window_scan("Li6+xP1-xGexS5I", "x=0:0.2:0.1", store=snapshot_store))
     assert fig.axes[0].get_title().startswith("Li$_{6+x}$P$_{1-x}$Ge$_{x}$S$_{5}$I")
     _draws(fig)
+
+
+def test_charged_cathode_plot_names_the_voltage_and_kink_numbers_do_not_overlap(snapshot_store) -> None:
+    """Li6PS5Cl | LiCoO2 charged to 4.2 V: the title says so; no two kink numbers overlap; the key lists every kink."""
+    from interfacestab.analyses.charging import charged_cathode_for, with_charged_b
+
+    charged = charged_cathode_for("LiCoO2", 4.2, store=snapshot_store)
+    result = with_charged_b(interface_for("Li6PS5Cl", charged.parsed, store=snapshot_store), charged)
+    fig = interface_figure(result)
+    ax, ax_key = fig.axes[0], fig.axes[1]
+    assert "(LiCoO$_{2}$ charged to 4.2 V)" in ax.get_title()
+    fig.canvas.draw()
+    labels = [t for t in ax.texts if t.get_gid() == KINK_LABEL_GID]
+    assert len(labels) >= 2
+    for label in labels:  # each number sits on its own kink
+        kink = result.kinks[int(label.get_text()) - 1]
+        assert label.xy == pytest.approx((kink.x_atomic_a, kink.reaction_energy_eV_per_atom))
+    to_pt = 72.0 / fig.dpi
+    points = [[float(v) * to_pt for v in ax.transData.transform(t.xy)] for t in labels]
+    for i, (ax_pt, ay_pt) in enumerate(points):  # two kinks within a few points: only one is numbered
+        for bx_pt, by_pt in points[i + 1 :]:
+            assert abs(ax_pt - bx_pt) >= 8.0 or abs(ay_pt - by_pt) >= 8.0, labels
+    boxes = [t.get_window_extent() for t in labels]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not a.overlaps(b), (a, b)
+    assert len(ax_key.texts) == len(result.kinks)
+    _draws(fig)

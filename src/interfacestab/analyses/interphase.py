@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from interfacestab.chem import Composition, n_atoms, parse_formula
 from interfacestab.conventions import (
     AVOGADRO_PER_MOL,
+    INTERPHASE_GASES,
     ION_CONDUCTORS,
     INSULATOR_MIN_GAP_eV,
     METAL_MAX_GAP_eV,
@@ -102,6 +103,7 @@ class Verdict(StrEnum):
     PASSIVATING = "passivating"
     MIXED_CONDUCTING = "mixed-conducting"
     UNCERTAIN = "uncertain"
+    NO_LAYER = "no-layer"  # only elemental gases evolve: no solid layer forms
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,7 +207,9 @@ class Interphase:
         reactant_volume_mL_per_mol: V_reactants per mole of the reaction as written (mL/mol).
         volume_note: Why there is no volume change (``n/a (no volumes in source ...)``), else empty.
         interdiffusion_phases: Products carrying one reactant's transition metal into the other's framework.
-        not_counted: Phases of the product side not counted (a reactant left over, the ion metal).
+        not_counted: Phases of the product side not counted (a reactant left over, the ion metal, an
+            evolved elemental gas).
+        not_counted_reasons: Why, parallel to ``not_counted``: ``reactant``, ``ion metal`` or ``gas``.
     """
 
     products: tuple[ProductCharacter, ...]
@@ -218,6 +222,7 @@ class Interphase:
     volume_note: str
     interdiffusion_phases: tuple[str, ...] = ()
     not_counted: tuple[str, ...] = ()
+    not_counted_reasons: tuple[str, ...] = ()
 
     @property
     def metallic_phases(self) -> tuple[str, ...]:
@@ -231,6 +236,9 @@ class Interphase:
             named = self.conducting_phases
         elif self.verdict == Verdict.UNCERTAIN:
             named = self.uncertain_phases
+        elif self.verdict == Verdict.NO_LAYER:
+            gases = [f for f, why in zip(self.not_counted, self.not_counted_reasons, strict=True) if why == "gas"]
+            return f"{self.verdict} (only gas evolved: {', '.join(gases)})"
         else:
             return str(self.verdict)
         reasons = ", ".join(f"{f}: {_why(by[f])}" for f in named)
@@ -267,6 +275,7 @@ class Interphase:
             "reactant_volume_mL_per_mol": self.reactant_volume_mL_per_mol,
             "volume_note": self.volume_note,
             "not_counted": list(self.not_counted),
+            "not_counted_reasons": list(self.not_counted_reasons),
             "products": [p.to_dict() for p in self.products],
         }
 
@@ -483,16 +492,21 @@ def interphase_of(
 ) -> Interphase | None:
     """The interphase of ``reactants`` (coefficient, composition, formula) -> ``products``.
 
-    Reactants left over among the products and the ion metal (the electrode at the alkali-metal end,
-    or the reservoir) are not counted. ``open_ion`` exchanges the ion with a reservoir (window stages,
-    open interfaces). ``interdiffusion_pairs`` are (carried transition metals, framework elements)
-    of an interface. None when nothing but reactants remains (no reaction).
+    Reactants left over among the products, the ion metal (the electrode at the alkali-metal end,
+    or the reservoir) and evolved elemental gases (:data:`INTERPHASE_GASES`: they leave, forming no
+    layer) are not counted; a reaction that evolves only gases is ``no-layer``. ``open_ion``
+    exchanges the ion with a reservoir (window stages, open interfaces). ``interdiffusion_pairs`` are
+    (carried transition metals, framework elements) of an interface. None when nothing but reactants
+    remains (no reaction).
     """
     reactant_keys = {_key(f) for _, _, f in reactants if f}
     skip = reactant_keys | ({ion} if ion else set())
-    counted = tuple(p for p in products if _key(p) not in skip)
-    not_counted = tuple(p for p in products if _key(p) in skip)
-    if not counted:
+    gases = tuple(p for p in products if _key(p) not in skip and _key(p) in INTERPHASE_GASES)
+    counted = tuple(p for p in products if _key(p) not in skip and _key(p) not in INTERPHASE_GASES)
+    left = tuple(p for p in products if _key(p) in skip)
+    not_counted = left + gases
+    reasons = tuple("reactant" if _key(p) in reactant_keys else "ion metal" for p in left) + ("gas",) * len(gases)
+    if not counted and not gases:
         return None
     characters = []
     for p in counted:
@@ -500,7 +514,7 @@ def interphase_of(
         if any(_carries(p, carried, framework) for carried, framework in interdiffusion_pairs):
             ch = dataclasses.replace(ch, interdiffusion=True)
         characters.append(ch)
-    verdict = verdict_of(characters, thresholds)
+    verdict = verdict_of(characters, thresholds) if characters else Verdict.NO_LAYER
     conducting = tuple(c.formula for c in characters if is_conducting(c, thresholds))
     uncertain = tuple(
         c.formula
@@ -530,6 +544,7 @@ def interphase_of(
         volume_note=vol[3],
         interdiffusion_phases=tuple(c.formula for c in characters if c.interdiffusion),
         not_counted=not_counted,
+        not_counted_reasons=reasons,
     )
 
 

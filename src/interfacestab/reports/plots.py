@@ -268,9 +268,6 @@ def interface_figure(result: InterfaceProfile, *, top: int | None = None, x_axis
         mutual = [k.mutual_reaction_energy_eV_per_normalising_atom for k in kinks]
         ax.plot(xs, mutual, color="tab:orange", linewidth=1.2, linestyle="--", marker=".", gid=MUTUAL_GID,
                 label="mutual (interface only: each reactant's own reaction with the reservoir removed)")  # fmt: skip
-    for i, (x, y) in enumerate(zip(xs, ys, strict=True), start=1):
-        ax.annotate(str(i), (x, y), xytext=(0, 5 if i % 2 else -11), textcoords="offset points", ha="center",
-                    fontsize=7, color="tab:blue", gid=KINK_LABEL_GID)  # fmt: skip
     m = result.minimum
     m_energy = m.reaction_energy_eV_per_normalising_atom
     ax.plot([x_of(m)], [m_energy], marker="*", markersize=14, color="tab:red", linestyle="", label="minimum")
@@ -292,7 +289,11 @@ def interface_figure(result: InterfaceProfile, *, top: int | None = None, x_axis
     ax.set_ylabel(f"reaction energy ({unit})")
     ax.legend(loc="lower right", frameon=False, fontsize=7)
     system = "closed" if result.voltage_V is None else f"open to {result.ion} at {fmt_voltage(result.voltage_V)} V"
-    ax.set_title(f"{a} | {b} ({system}; {result.provenance.source.name})")
+    charged = result.charged_b
+    charged_text = (
+        "" if not charged else f"\n({tex(str(charged['cathode']))} charged to {float(str(charged['voltage_V'])):g} V)"
+    )
+    ax.set_title(f"{a} | {b} ({system}; {result.provenance.source.name}){charged_text}")
     for i, k in enumerate(kinks, start=1):
         energy = k.reaction_energy_eV_per_normalising_atom
         ax_key.text(
@@ -300,7 +301,36 @@ def interface_figure(result: InterfaceProfile, *, top: int | None = None, x_axis
             f"{i:>2}  x = {fmt_fraction(x_of(k))}   {fmt_energy(energy)} {unit}   {tex(k.reaction)}",
             transform=ax_key.transAxes, fontsize=6.5, va="center",
         )  # fmt: skip
+    _number_kinks(ax, fig, xs, ys)
     return fig
+
+
+#: Two kink numbers whose centres are closer than this (points, horizontally and vertically) overlap: the later
+#: one goes to the other side of the curve, or is left out when both sides are taken; a kink this close to a
+#: numbered one is not numbered (the key lists every kink).
+KINK_LABEL_MIN_SEPARATION_PT = (8.0, 8.0)
+
+
+def _number_kinks(ax: Any, fig: Figure, xs: list[float], ys: list[float]) -> None:
+    """Number the kinks, alternately above and below the curve, never two numbers on top of each other."""
+    fig.canvas.draw()  # fixes the layout, so data -> points is the drawn one
+    to_pt = 72.0 / fig.dpi
+    sep_x, sep_y = KINK_LABEL_MIN_SEPARATION_PT
+    centres: list[tuple[float, float]] = []
+    labelled: list[tuple[float, float]] = []  # the kinks numbered so far (points)
+    for i, (x, y) in enumerate(zip(xs, ys, strict=True), start=1):
+        px, py = (float(v) * to_pt for v in ax.transData.transform((x, y)))
+        if any(abs(px - qx) < sep_x and abs(py - qy) < sep_y for qx, qy in labelled):
+            continue  # on top of a numbered kink: its number would be ambiguous (the key lists it)
+        sides = (5.0, -11.0) if len(centres) % 2 == 0 else (-11.0, 5.0)  # offsets of the text's baseline
+        for offset in sides:
+            centre = (px, py + offset + 3.0)
+            if all(abs(centre[0] - cx) >= sep_x or abs(centre[1] - cy) >= sep_y for cx, cy in centres):
+                ax.annotate(str(i), (x, y), xytext=(0, offset), textcoords="offset points", ha="center",
+                            fontsize=7, color="tab:blue", gid=KINK_LABEL_GID)  # fmt: skip
+                centres.append(centre)
+                labelled.append((px, py))
+                break
 
 
 def scan_figure(result: WindowScan, *, top: int | None = None) -> Figure:

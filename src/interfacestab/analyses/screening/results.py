@@ -32,7 +32,8 @@ class CoatingResult:
     (``pass``/``fail``/``unknown`` against ``criteria.min_coating_band_gap_eV``, reported beside the
     criteria, not in the score); the verdict (``passivating``/``mixed-conducting``/``uncertain``, empty
     without a reaction) of the window's two limits and of the most negative reaction with the
-    electrolyte, the cathode and the charged cathode; ``metallic_products`` of those three reactions
+    electrolyte, the cathode and the charged cathode (on the anode side: the electrolyte and the anode,
+    ``anode_interphase``); ``metallic_products`` of those reactions
     and ``metallic_interphase`` (flag: any), ``interdiffusion_products`` (the cathode's transition metal
     in the electrolyte's framework).
     """
@@ -78,6 +79,12 @@ class CoatingResult:
     interdiffusion_products: tuple[str, ...] = ()
     metallic_interphase: bool = False
     pass_probability: dict[str, float] | None = None
+    #: anode side: the verdict of the most negative reaction with the anode (empty without a reaction)
+    anode_interphase: str = ""
+    #: every product that makes one of those reactions mixed-conducting (metals and small-gap phases, e.g.
+    #: Li(CoO2)2 at 0.08-0.22 eV) and the flag (any); ``metallic_products`` are the metals among them
+    conducting_products: tuple[str, ...] = ()
+    conducting_interphase: bool = False
 
     def to_dict(self) -> dict[str, object]:
         """JSON-safe dictionary keyed by field name.
@@ -200,7 +207,8 @@ class CoatingScreen:
         "coating_band_gap_min_eV", "coating_band_gap_max_eV", "coating_band_gap_source", "coating_electronic_class",
         "coating_ion_conductor", "band_gap_gate", "reduction_interphase", "oxidation_interphase",
         "electrolyte_interphase", "cathode_interphase", "charged_cathode_interphase", "metallic_products",
-        "interdiffusion_products", "metallic_interphase",
+        "interdiffusion_products", "metallic_interphase", "anode_interphase",
+        "conducting_products", "conducting_interphase",
     )  # fmt: skip
 
     def to_rows(self) -> list[dict[str, object]]:

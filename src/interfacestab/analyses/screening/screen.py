@@ -104,7 +104,10 @@ def screen_candidate(
     e_ely, p_ely = reaction(electrolyte)
     if setup.anode is not None:
         e_an, p_an = reaction(setup.anode.composition)
-        return _interlayer_result(window, setup.criteria, (e_ely, p_ely), (e_an, p_an))
+        interphase_fields = coating_interphase_fields(
+            window, minima, setup.criteria.min_coating_band_gap_eV, store, anode_side=True
+        )
+        return _interlayer_result(window, setup.criteria, (e_ely, p_ely), (e_an, p_an), interphase_fields)
     assert setup.cathode is not None, "a cathode screen has its cathode"
     assert setup.charged_cathode is not None, "a cathode screen has its charged cathode"
     cathode = setup.cathode.composition
@@ -157,8 +160,13 @@ def _interlayer_result(
     criteria: ScreeningCriteria,
     electrolyte: tuple[float | None, tuple[str, ...]],
     anode: tuple[float | None, tuple[str, ...]],
+    interphase_fields: dict[str, Any] | None = None,
 ) -> CoatingResult:
-    """An interlayer's row: e_above_hull, reduction limit vs the anode, reactions with electrolyte and anode."""
+    """An interlayer's row: e_above_hull, reduction limit vs the anode, reactions with electrolyte and anode.
+
+    ``interphase_fields`` (:func:`coating_interphase_fields` with ``anode_side=True``): the interlayer's own
+    band gap and gate, the verdicts of its reduction limit and of its reactions with the electrolyte and the anode.
+    """
     values: dict[str, float | None] = {
         "e_above_hull": window.e_above_hull_eV_per_atom,
         "reduction_limit": window.reduction_limit_V,
@@ -191,6 +199,7 @@ def _interlayer_result(
         failed_criteria=tuple(k for k, ok in passes.items() if not ok),
         anode_reaction_eV_per_atom=anode[0],
         anode_products=anode[1],
+        **(interphase_fields or {}),
     )
 
 
@@ -199,8 +208,14 @@ def coating_interphase_fields(
     minima: list[tuple[InterfaceProfile, InterfaceKink]],
     min_gap_eV: float,
     store: Store,
+    *,
+    anode_side: bool = False,
 ) -> dict[str, Any]:
-    """The interphase fields of a coating's result: its own gap and gate, each reaction's verdict, flags."""
+    """The interphase fields of a coating's result: its own gap and gate, each reaction's verdict, flags.
+
+    ``minima`` are the closed reactions in order: with the electrolyte, the cathode and the charged cathode;
+    on the anode side (``anode_side``) with the electrolyte and the anode (``anode_interphase``).
+    """
     from interfacestab.analyses import interphase
 
     formulas = interphase.window_formulas(window) | {
@@ -222,7 +237,12 @@ def coating_interphase_fields(
         for profile, kink in minima
     ]
     electrolyte, cathode, charged = [*kinks, None, None, None][:3]
+    anode = None
+    if anode_side:
+        anode, cathode = cathode, None
     metallic = tuple(dict.fromkeys(f for k in kinks if k is not None for f in k.metallic_phases))
+    # every phase that makes a reaction mixed-conducting: the metals and the small-gap phases
+    conducting = tuple(dict.fromkeys(f for k in kinks if k is not None for f in k.conducting_phases))
 
     def verdict_of(phase: interphase.Interphase | None) -> str:
         return "" if phase is None else str(phase.verdict)
@@ -244,6 +264,9 @@ def coating_interphase_fields(
             dict.fromkeys(f for k in kinks if k is not None for f in k.interdiffusion_phases)
         ),
         "metallic_interphase": bool(metallic),
+        "anode_interphase": verdict_of(anode),
+        "conducting_products": conducting,
+        "conducting_interphase": bool(conducting),
     }
 
 

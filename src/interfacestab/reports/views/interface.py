@@ -64,6 +64,29 @@ def _head(result: InterfaceProfile, unit: str) -> tuple[Item, ...]:
     return tuple(items)
 
 
+def charged_text(result: InterfaceProfile) -> str:
+    """``LiCoO2 charged to 4.2 V`` when reactant B is a cathode charged to a voltage, else empty."""
+    charged = result.charged_b
+    if not charged:
+        return ""
+    return f"{charged['cathode']} charged to {float(charged['voltage_V']):g} V"  # type: ignore[arg-type]
+
+
+def _charged_head(result: InterfaceProfile) -> tuple[Item, ...]:
+    """Reactant B as a cathode charged to a voltage (``--charge-voltage``): its equilibrium assemblage."""
+    charged = result.charged_b
+    if not charged:
+        return ()
+    ion = charged.get("ion", result.ion)
+    phases = " + ".join(str(p) for p in charged.get("phases", ()))  # type: ignore[attr-defined]
+    return (
+        Item(
+            "charged cathode",
+            f"{charged_text(result)} vs {ion}/{ion}+: its equilibrium assemblage there, {result.reactant_b} ({phases})",
+        ),
+    )
+
+
 def _interphase_head(result: InterfaceProfile) -> tuple[Item, ...]:
     """The interphase at the minimum: verdict, products' gaps and flags, volume change, interdiffusion."""
     if result.minimum.interphase is None:
@@ -120,8 +143,10 @@ def interface_report(result: InterfaceProfile, *, top: int | None = None) -> Rep
         )
     )
     return Report(
-        title=f"{result.reactant_a} | {result.reactant_b}: interface reactions",
-        head=(*_head(result, unit), *_interphase_head(result)),
+        title=f"{result.reactant_a} | {result.reactant_b}"
+        + (f" ({charged_text(result)})" if result.charged_b else "")
+        + ": interface reactions",
+        head=(*_head(result, unit), *_interphase_head(result), *_charged_head(result)),
         tables=(Table(f"kinks of the reaction energy (x = fraction of {result.reactant_a})", columns, rows),),
         legend=legend,
         sections=(Section("reactants", tuple(energies)),),

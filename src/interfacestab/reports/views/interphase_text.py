@@ -18,15 +18,21 @@ VERDICT_COLUMN = Column(("interphase_verdict", "interphase_conducting_phases"), 
 #: Legend line of the verdict column.
 VERDICT_LEGEND = (
     "interphase: passivating (every product an electronic insulator), mixed-conducting (a metal or "
-    "small-gap product, named) or uncertain (no band gap, or a gap between the thresholds); thresholds "
+    "small-gap product, named) or uncertain (no band gap, or a gap between the thresholds); evolved elemental "
+    "gases (O2, F2, Cl2, N2, H2) form no layer and are not counted (only gases: no-layer); thresholds "
     "and sources under provenance"
 )
 
 
 def verdict_cell(interphase: Interphase | None) -> str:
-    """``passivating``, ``mixed-conducting: Li15Ge4``, ``uncertain: Li3P`` or ``–`` (no reaction)."""
+    """``passivating``, ``mixed-conducting: Li15Ge4``, ``uncertain: Li3P``, ``no-layer: F2 gas``, ``–`` (none)."""
     if interphase is None:
         return "–"
+    if str(interphase.verdict) == "no-layer":  # only gases evolved: name them
+        gases = [
+            f for f, why in zip(interphase.not_counted, interphase.not_counted_reasons, strict=False) if why == "gas"
+        ]
+        return f"{interphase.verdict}: {', '.join(gases)} gas"
     named = interphase.conducting_phases or interphase.uncertain_phases
     return (
         f"{interphase.verdict}: {', '.join(named)}"
@@ -39,7 +45,11 @@ def interphase_item(key: str, interphase: Interphase | None, *, none: str = NONE
     """One line: the verdict with its reasons; the products' gaps, flags and the volume change under it."""
     if interphase is None:
         return Item(key, none)
-    detail = f"{interphase.products_text()}; {interphase.volume_text()}"
+    parts = [interphase.products_text()]
+    gases = [f for f, why in zip(interphase.not_counted, interphase.not_counted_reasons, strict=False) if why == "gas"]
+    if gases:
+        parts.append(f"not counted: {', '.join(gases)} (gas, forms no layer)")
+    detail = "; ".join([p for p in parts if p] + [interphase.volume_text()])
     if interphase.interdiffusion_phases:
         detail += f"; interdiffusion: {', '.join(interphase.interdiffusion_phases)}"
     return Item(key, interphase.summary(), detail)

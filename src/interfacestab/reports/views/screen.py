@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from interfacestab.conventions import SMALL_GAP_MAX_eV
 from interfacestab.reports import plots
 from interfacestab.reports.format import (
     FAIL_MARK,
@@ -104,8 +105,18 @@ def _columns(screen: CoatingScreen) -> tuple[Column, ...]:
     return tuple(columns)
 
 
+#: The flags column in the legend (cathode and anode screens).
+_FLAGS_LEGEND = (
+    "flags: the products that make those reactions mixed-conducting (the interphase conducts electrons): "
+    f"metallic: metals; small gap: a band gap of at most {SMALL_GAP_MAX_eV:g} eV (see interphase in the provenance); "
+    "interdiff.: products carrying one side's transition metal into the other side's anion framework (interdiffusion)"
+)
+
+#: The verdict letters in the legend.
+_VERDICT_KEY = "P passivating, M mixed-conducting, U uncertain, G only gas evolved (no layer), – no reaction"
+
 #: Short forms of the interphase verdicts in the screen table (the legend says them).
-VERDICT_LETTERS = {"passivating": "P", "mixed-conducting": "M", "uncertain": "U", "": "–"}
+VERDICT_LETTERS = {"passivating": "P", "mixed-conducting": "M", "uncertain": "U", "no-layer": "G", "": "–"}
 
 
 def _interphase_columns() -> list[Column]:
@@ -114,7 +125,7 @@ def _interphase_columns() -> list[Column]:
         Column(
             ("electrolyte_interphase", "cathode_interphase", "charged_cathode_interphase"), "interphase el/cath/chg"
         ),
-        Column(("metallic_products", "interdiffusion_products"), "flags", wrap=True),
+        Column(("conducting_products", "metallic_products", "interdiffusion_products"), "flags", wrap=True),
     ]
 
 
@@ -131,12 +142,22 @@ def _interphase_cells(r: CoatingResult) -> list[str]:
     if r.error:
         return ["–", "–", ""]
     verdicts = (r.electrolyte_interphase, r.cathode_interphase, r.charged_cathode_interphase)
-    flags = []
-    if r.metallic_products:
-        flags.append(f"metallic: {', '.join(r.metallic_products)}")
+    flags = _conducting_flags(r)
     if r.interdiffusion_products:
         flags.append(f"interdiff.: {', '.join(r.interdiffusion_products)}")
     return [_gap_cell(r), "/".join(VERDICT_LETTERS.get(v, v) for v in verdicts), "; ".join(flags)]
+
+
+def _conducting_flags(r: CoatingResult) -> list[str]:
+    """``metallic: Co9S8``, ``small gap: Li(CoO2)2``: the phases that make a reaction mixed-conducting."""
+    metals = r.metallic_products
+    small = [f for f in r.conducting_products if f not in r.metallic_products]
+    flags = []
+    if metals:
+        flags.append(f"metallic: {', '.join(metals)}")
+    if small:
+        flags.append(f"small gap: {', '.join(small)}")
+    return flags
 
 
 def _interphase_legend(screen: CoatingScreen) -> list[str]:
@@ -145,9 +166,8 @@ def _interphase_legend(screen: CoatingScreen) -> list[str]:
         f"gap: the coating's own band gap (preferred source; a range over polymorphs); ✓ at least {gap:g} eV "
         "(band-gap gate, beside the criteria, not in the score), ✗ below or metallic, ? no data",
         "interphase el/cath/chg: verdict of the most negative reaction with the electrolyte, the cathode and the "
-        "charged cathode: P passivating, M mixed-conducting, U uncertain, – no reaction",
-        "flags: metallic products of those reactions (the interphase conducts electrons); interdiff.: products "
-        "carrying one side's transition metal into the other side's anion framework (interdiffusion)",
+        f"charged cathode: {_VERDICT_KEY}",
+        _FLAGS_LEGEND,
     ]
 
 
@@ -180,7 +200,7 @@ def _legend(screen: CoatingScreen) -> tuple[str, ...]:
         f"✓: passes every criterion; window: reduction – oxidation limit (V vs {ion}/{ion}+)",
         f"dE el., dE cath., dE chg.: most negative reaction energy (eV/atom of the mixture, closed system) with the "
         f"electrolyte {screen.electrolyte}, the cathode {screen.cathode} and the charged cathode "
-        f"{screen.charged_cathode} (made from {screen.cathode} by removing {ion}; --charged-fraction)",
+        f"{screen.charged_cathode} ({_charged_how(screen)})",
     ]
     if screen.voltage_V is not None:
         lines.append(
@@ -264,13 +284,35 @@ def _anode_table(screen: CoatingScreen, shown: tuple[CoatingResult, ...]) -> Tab
     at = next(i for i, col in enumerate(columns) if "failed_criteria" in col.fields)
     anode_column = Column(("anode_reaction_eV_per_atom",), "dE anode", "eV/atom", align="right")
     new_columns = [columns[i] for i in keep if i < at] + [anode_column] + [columns[i] for i in keep if i >= at]
+    verdicts = next(i for i, col in enumerate(new_columns) if "electrolyte_interphase" in col.fields)
+    new_columns[verdicts] = Column(("electrolyte_interphase", "anode_interphase"), "interphase el/anode")
     rows = []
     for rank, r in enumerate(shown, start=1):
         cells = _row(screen, rank, r).cells
         anode_cell = fmt_energy(r.anode_reaction_eV_per_atom)
         new_cells = [cells[i] for i in keep if i < at] + [anode_cell] + [cells[i] for i in keep if i >= at]
+        new_cells[verdicts] = _anode_verdict_cell(r)
         rows.append(Row(tuple(new_cells), emphasis=r.passed))
     return Table("ranked candidates", tuple(new_columns), tuple(rows), empty="no candidate")
+
+
+def _anode_verdict_cell(r: CoatingResult) -> str:
+    """``P/–``: the verdicts of the reactions with the electrolyte and with the anode."""
+    if r.error:
+        return "–"
+    return "/".join(VERDICT_LETTERS.get(v, v) for v in (r.electrolyte_interphase, r.anode_interphase))
+
+
+def _anode_interphase_legend(screen: CoatingScreen) -> list[str]:
+    """The interphase lines of an anode screen's legend (the el/anode verdicts, the interlayer's own gap)."""
+    cathode_lines = _interphase_legend(screen)
+    return [
+        cathode_lines[0].replace("coating", "interlayer"),
+        f"interphase el/anode: verdict of the most negative reaction with the electrolyte {screen.electrolyte} and "
+        f"with the anode {screen.anode}: {_VERDICT_KEY} "
+        "(reduction_interphase in JSON/CSV: the interlayer's own reduction products at its reduction limit)",
+        _FLAGS_LEGEND,
+    ]
 
 
 def _anode_report(screen: CoatingScreen, shown: tuple[CoatingResult, ...]) -> Report:
@@ -280,7 +322,11 @@ def _anode_report(screen: CoatingScreen, shown: tuple[CoatingResult, ...]) -> Re
         f"dE el., dE anode: most negative reaction energy (eV/atom of the mixture, closed system) with the "
         f"electrolyte {screen.electrolyte} and with the anode {screen.anode}",
     ]
-    legend += [line for line in _legend(screen)[2:] if not line.startswith("dE el. open")]
+    cathode_interphase = set(_interphase_legend(screen))
+    legend += [
+        line for line in _legend(screen)[2:] if not line.startswith("dE el. open") and line not in cathode_interphase
+    ]
+    legend += _anode_interphase_legend(screen)
     return Report(
         title=f"interlayers for {screen.electrolyte} | anode {screen.anode}: {len(screen.passed)} of "
         f"{len(screen.results)} pass" + (f" · top {len(shown)} shown" if len(shown) < len(screen.results) else ""),
@@ -289,6 +335,15 @@ def _anode_report(screen: CoatingScreen, shown: tuple[CoatingResult, ...]) -> Re
         sections=(Section("criteria", anode_criteria_items(screen)),),
         provenance=provenance_lines(screen.provenance),
     )
+
+
+def _charged_how(screen: CoatingScreen) -> str:
+    """How the charged cathode was made: by a voltage (``--charge-voltage``) or by removing the ion."""
+    ion = screen.ion
+    if screen.charge_voltage_V is None:
+        return f"made from {screen.cathode} by removing {ion}; --charged-fraction"
+    v = f"{screen.charge_voltage_V:g}"
+    return f"{screen.cathode} charged to {v} V: its equilibrium at {v} V vs {ion}/{ion}+; --charge-voltage"
 
 
 def charge_voltage_line(screen: CoatingScreen) -> str | None:
