@@ -110,8 +110,15 @@ class SampledLP:
             self._highs = h
         return self._highs
 
-    def _lp_basis(self, cost: np.ndarray) -> Basis | None:
-        """Solve one sample with HiGHS; its optimal basis (None when the LP is infeasible)."""
+    def _lp_basis(self, cost: np.ndarray) -> tuple[Basis, bool]:
+        """Solve one sample with HiGHS: its optimal basis, and whether that basis can certify others.
+
+        When HiGHS's basis cannot be completed into r independent columns (rows basic at a degenerate
+        optimum), the solution is returned as a one-off record of its support and amounts.
+
+        Raises:
+            AnalysisError: when the LP is infeasible or fails.
+        """
         import highspy
 
         h = self._model()
@@ -123,7 +130,8 @@ class SampledLP:
             h.run()
             status = h.getModelStatus()
         if status == highspy.HighsModelStatus.kInfeasible:
-            return None
+            msg = "linear programme infeasible for a sample"
+            raise AnalysisError(msg)
         if status != highspy.HighsModelStatus.kOptimal:
             msg = f"linear programme failed: {h.modelStatusToString(status)}"
             raise AnalysisError(msg)
@@ -131,7 +139,11 @@ class SampledLP:
         z = np.asarray(h.getSolution().col_value)
         basic = highspy.HighsBasisStatus.kBasic
         first = [j for j in range(self.cols) if col_status[j] == basic]
-        return self._complete(first, z, np.asarray(h.getSolution().col_dual))
+        basis = self._complete(first, z, np.asarray(h.getSolution().col_dual))
+        if basis is not None:
+            return basis, True
+        support = np.flatnonzero(z > _AMOUNT_TOL)
+        return Basis(support, np.zeros((0, 0)), z[support].copy()), False
 
     def _complete(self, basic: list[int], z: np.ndarray, dual: np.ndarray) -> Basis | None:
         """A full basis from HiGHS's basic columns (plus zero-reduced-cost columns when rows are basic)."""
@@ -189,23 +201,25 @@ class SampledLP:
             if ok.any():
                 assign(k, todo[ok])
         solves = 0
+        one_off: list[Basis] = []  # solutions HiGHS found whose basis could not be completed (keys -1, -2, ...)
         while True:
             todo = np.flatnonzero(basis_of < 0)
             if len(todo) == 0:
                 break
             pick = int(todo[0])
-            basis = self._lp_basis(costs[pick])
+            basis, reusable = self._lp_basis(costs[pick])
             solves += 1
-            if basis is None:
-                msg = "linear programme infeasible for a sample"
-                raise AnalysisError(msg)
+            if not reusable:
+                one_off.append(basis)
+                assign(-len(one_off), np.array([pick]))
+                continue
             self._bases.append(basis)
             k = len(self._bases) - 1
             ok = self._certify(basis, costs[todo])
             ok[0] = True  # HiGHS proved this one; its basis is optimal up to HiGHS's tolerances
             assign(k, todo[ok])
         order = sorted(used, key=used.__getitem__)
-        bases = tuple(self._bases[k] for k in order)
+        bases = tuple(self._bases[k] if k >= 0 else one_off[-k - 1] for k in order)
         values = np.zeros(s)
         for k, basis in enumerate(bases):
             rows = np.flatnonzero(basis_of == k)
