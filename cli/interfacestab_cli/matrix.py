@@ -28,6 +28,15 @@ from interfacestab_cli.options import (
 from interfacestab_cli.output import output_format, report
 from interfacestab_cli.progress import interrupted, progress_bar, stop_workers_on_interrupt
 from interfacestab_cli.state import state
+from interfacestab_cli.uncertainty_options import (
+    DEFAULT_CONFIDENCE,
+    DEFAULT_SAMPLES,
+    ConfidenceOption,
+    SamplesOption,
+    SeedOption,
+    SigmaOption,
+    uncertainty_settings,
+)
 
 HELP = "\n\n".join(
     [
@@ -40,6 +49,9 @@ HELP = "\n\n".join(
         "(interface-only) energy, and energies are grand potentials per non-A atom. Closed system by default.",
         "The table shows electrolytes as rows and electrodes as columns, coloured by energy; JSON has one object per "
         "pair in `cells`; --plot draws the heatmap with the values in the cells.",
+        "--sigma E samples formation-energy errors (eV/atom): each cell gets an interval on its minimum reaction "
+        "energy and how often its products are the ones at the minimum, as `interface --sigma` gives for the pair "
+        "(the same seed gives the same cells on any number of workers).",
         "Runs on all cores (--workers) or a Dask cluster (--scheduler); with --output it is checkpointed: after "
         "an interruption rerun with --resume (refused if the checkpoint was computed with other settings).",
         "[bold]Exit codes[/]: 0 done (pairs that could not be computed are counted on stderr); 1 an error, or "
@@ -152,6 +164,10 @@ def matrix(
             show_default=False,
         ),
     ] = None,
+    sigma: SigmaOption = None,
+    samples: SamplesOption = DEFAULT_SAMPLES,
+    seed: SeedOption = 0,
+    confidence: ConfidenceOption = DEFAULT_CONFIDENCE,
 ) -> None:
     """Interface reactions of every electrolyte with every electrode (help text: ``HELP``)."""
     if workers is not None and scheduler is not None:
@@ -160,6 +176,7 @@ def matrix(
         usage_error(ctx, "give either --soc (a fraction of the electrodes' A removed) or --charge-voltage, not both")
     if resume and output is None:
         usage_error(ctx, "--resume continues the run checkpointed beside --output PATH; give the same --output")
+    sampling = uncertainty_settings(ctx, sigma, samples, seed, confidence)
     fmt_name = output_format(ctx, fmt.value, output)
     tracker = None
     try:
@@ -184,6 +201,7 @@ def matrix(
                     scheduler=scheduler,
                     progress=tracker,
                     charge_voltage_V=charge_voltage,
+                    uncertainty=sampling,
                 )
             for note in result.notes:
                 info(note)

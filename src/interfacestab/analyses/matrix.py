@@ -25,7 +25,9 @@ from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from interfacestab.analyses.matrix_uncertainty import uncertainty_from_dict
 from interfacestab.analyses.targets import ParsedFormula, parse_input
+from interfacestab.analyses.uncertainty_fields import uncertainty_json
 from interfacestab.chem import chemsys
 from interfacestab.conventions import SCHEMA_VERSION
 from interfacestab.errors import AnalysisError, DataNotFoundError, InterfaceStabError
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
     from interfacestab.analyses.interface import InterfaceProfile
     from interfacestab.analyses.interface_kinks import PhasePoints
     from interfacestab.analyses.targets import Target
+    from interfacestab.analyses.uncertainty import InterfaceUncertainty, UncertaintySettings
     from interfacestab.chem import Composition
     from interfacestab.entries import EntrySet
     from interfacestab.phase_properties import PropertyTable
@@ -111,6 +114,8 @@ class MatrixCell:
     uncertain_phases: tuple[str, ...] = ()
     interdiffusion_products: tuple[str, ...] = ()
     interphase_summary: str = ""
+    #: With ``--sigma``: the interval of the minimum, what ``interface --sigma`` gives for the pair; None otherwise.
+    uncertainty: InterfaceUncertainty | None = None
 
     @property
     def reaction_energy_eV_per_normalising_atom(self) -> float | None:
@@ -188,6 +193,7 @@ class MatrixCell:
             "uncertain_phases": list(self.uncertain_phases),
             "interdiffusion_products": list(self.interdiffusion_products),
             "interphase_summary": self.interphase_summary,
+            **uncertainty_json(self.uncertainty),
         }
 
     @classmethod
@@ -200,6 +206,7 @@ class MatrixCell:
             values[key] = tuple(values.get(key) or ())
         values["open_system"] = open_system
         values.setdefault(f"reaction_energy{per}", None)
+        values["uncertainty"] = uncertainty_from_dict(values.get("uncertainty"))
         return cls(**values)
 
 
@@ -235,6 +242,8 @@ class InterfaceMatrix:
     #: With ``charge_voltage_V``: per electrode (column order) ``{"electrode": name, **ChargedCathode.to_dict()}``,
     #: or ``{"electrode": name, "error": why}`` when it could not be charged (its cells fail).
     charged_electrodes: tuple[dict[str, object], ...] = ()
+    #: With ``--sigma``: the sampling settings; every computed cell then has its ``uncertainty``.
+    uncertainty: UncertaintySettings | None = None
 
     @property
     def open_system(self) -> bool:
@@ -265,12 +274,26 @@ class InterfaceMatrix:
             "voltage_V": self.voltage_V,
             "state_of_charge": self.state_of_charge,
             "energy_unit": "eV per non-ion atom (grand potential)" if self.open_system else "eV per atom of mixture",
-            "cells": [c.to_dict() for c in self.cells],
+            "cells": self._cell_dicts(),
             "notes": list(self.notes),
             "provenance": self.provenance.to_dict(),
             "charge_voltage_V": self.charge_voltage_V,
             "charged_electrodes": [dict(c) for c in self.charged_electrodes],
+            **self._settings_json(),
         }
+
+    def _cell_dicts(self) -> list[dict[str, object]]:
+        """The cells' objects; sampled, every one has ``uncertainty`` (null for a failed pair)."""
+        if self.uncertainty is None:
+            return [c.to_dict() for c in self.cells]
+        return [{**c.to_dict(), "uncertainty": None if c.uncertainty is None else c.uncertainty.to_dict()}
+                for c in self.cells]  # fmt: skip
+
+    def _settings_json(self) -> dict[str, object]:
+        """``{"uncertainty": {...}}`` (settings, model) when sampled, else nothing."""
+        from interfacestab.analyses.matrix_uncertainty import settings_dict
+
+        return {} if self.uncertainty is None else {"uncertainty": settings_dict(self.uncertainty)}
 
     #: Columns of :meth:`to_rows` (the CSV): the pair, the minimum, the mutual energies, the provenance.
     ROW_FIELDS: ClassVar[tuple[str, ...]] = (
@@ -301,7 +324,19 @@ class InterfaceMatrix:
                 if hasattr(c, name):
                     row[name] = getattr(c, name)
             rows.append({k: row.get(k) for k in self.ROW_FIELDS})
-        return rows
+        return self._interval_rows(rows)
+
+    def _interval_rows(self, rows: list[dict[str, object]]) -> list[dict[str, object]]:
+        """Sampled: each row with the interval columns of ``interface --sigma`` after its own (empty when failed)."""
+        if self.uncertainty is None:
+            return rows
+        from interfacestab.analyses.matrix_uncertainty import interval_columns
+
+        blank = dict.fromkeys(interval_columns(self.open_system))
+        return [
+            {**row, **(blank if c.uncertainty is None else c.uncertainty.to_columns())}
+            for row, c in zip(rows, self.cells, strict=True)
+        ]
 
 
 # -- the interphase at each cell's minimum ----------------------------------------------------------
@@ -350,6 +385,8 @@ class MatrixSetup:
     voltage_V: float | None
     source: str
     store_path: str
+    #: ``--sigma``: sample each pair's minimum with these settings; None: no sampling.
+    uncertainty: UncertaintySettings | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -633,11 +670,16 @@ def pair_profile(
     if pair.b is None:
         raise AnalysisError(pair.error)
     open_system = setup.voltage_V is not None
-    elements = set(pair.a.composition) | set(pair.b.composition) | ({setup.ion} if open_system else set())
-    entries = systems.get(elements)
+    entries = systems.get(pair_elements(pair, setup))
     pair_type = _shared_pair_class()
     prepared = pair_type(shared or SharedModels(), entries, pair.a, pair.b, ion=setup.ion, open_system=open_system)
     return prepared.profile(setup.voltage_V)
+
+
+def pair_elements(pair: MatrixPair, setup: MatrixSetup) -> set[str]:
+    """The elements of a pair's system: both reactants' (as reacted), and open the ion's."""
+    assert pair.b is not None
+    return set(pair.a.composition) | set(pair.b.composition) | ({setup.ion} if setup.voltage_V is not None else set())
 
 
 #: Stores opened by a run, by (path, process, thread): its pairs computed in the same thread read them.
@@ -658,8 +700,10 @@ def _lend_store(path: str, store: Store) -> Iterator[None]:
 def matrix_chunk(pairs: list[MatrixPair], setup: MatrixSetup) -> list[dict[str, Any]]:
     """Task run by a worker: a chunk of pairs with one store connection, one system cache and one property lookup."""
     from interfacestab.analyses.interphase import load_properties
+    from interfacestab.analyses.matrix_uncertainty import cell_uncertainty
     from interfacestab.store import open_store
 
+    sampled: dict[str, InterfaceUncertainty | None] = {}
     done: list[tuple[MatrixPair, InterfaceProfile | MatrixCell]] = []
     open_system = setup.voltage_V is not None
     lent = _LENT_STORES.get((setup.store_path, os.getpid(), threading.get_ident()))
@@ -672,7 +716,11 @@ def matrix_chunk(pairs: list[MatrixPair], setup: MatrixSetup) -> list[dict[str, 
                 shared.forget_systems()
                 current = system
             try:
-                done.append((pair, pair_profile(pair, setup, systems, shared)))
+                profile = pair_profile(pair, setup, systems, shared)
+                sampled[pair.key] = cell_uncertainty(
+                    systems.get(pair_elements(pair, setup)), profile, setup.uncertainty
+                )
+                done.append((pair, profile))
             except InterfaceStabError as exc:
                 done.append((pair, MatrixCell(pair.electrolyte, pair.electrode, open_system, error=str(exc))))
         formulas = {f for _, p in done if not isinstance(p, MatrixCell) for f in minimum_formulas(p)}
@@ -680,6 +728,8 @@ def matrix_chunk(pairs: list[MatrixPair], setup: MatrixSetup) -> list[dict[str, 
     rows = []
     for pair, p in done:
         cell = p if isinstance(p, MatrixCell) else MatrixCell.of_profile(pair.electrolyte, pair.electrode, p, table)
+        if sampled.get(pair.key) is not None:
+            cell = dataclasses.replace(cell, uncertainty=sampled[pair.key])
         rows.append({"key": pair.key, **cell.to_dict()})
     return rows
 
@@ -712,6 +762,7 @@ def interface_matrix(
     progress: Callable[[int, int], None] | None = None,
     chunk_size: int | None = None,
     charge_voltage_V: float | None = None,
+    uncertainty: UncertaintySettings | None = None,
 ) -> InterfaceMatrix:
     """Interface reactions of every electrolyte with every electrode (each pair as ``interface A B`` gives it).
 
@@ -736,6 +787,11 @@ def interface_matrix(
             (:func:`~interfacestab.analyses.charging.charged_cathode_for`, what ``interface --charge-voltage``
             reacts); the result's ``charged_electrodes`` names the composition and phases used. An electrode
             that cannot be charged (no A) fails its cells. Not with ``state_of_charge``.
+        uncertainty: Sample formation-energy errors (``--sigma``): every computed cell gets the ``uncertainty``
+            of its minimum, what ``interface --sigma`` gives for the pair
+            (:func:`~interfacestab.analyses.uncertainty.interface_uncertainty`); the same seed gives the same
+            cells on any number of workers and after a resume (the settings are part of the checkpoint's
+            fingerprint).
 
     Raises:
         FormulaError: a malformed formula.
@@ -748,6 +804,7 @@ def interface_matrix(
     from interfacestab.analyses.interphase import DEFAULT_THRESHOLDS, with_interphase_conventions
     from interfacestab.analyses.runner import checkpoint_path, run_resumable
     from interfacestab.analyses.targets import require_data
+    from interfacestab.analyses.uncertainty_fields import uncertainty_fingerprint
     from interfacestab.conventions import MIXING_CONVENTION, check_ion, conventions_summary
     from interfacestab.fileio import check_output_path
     from interfacestab.phase_properties import PropertyTable
@@ -804,7 +861,7 @@ def interface_matrix(
         pairs = [
             MatrixPair(e, x, parsed[e], reacted[x][0], reacted[x][1]) for e in ely_names for x in ele_names
         ]  # electrolyte-major
-        setup = MatrixSetup(ion, voltage_V, info.name, store_file)
+        setup = MatrixSetup(ion, voltage_V, info.name, store_file, uncertainty)
         open_system = voltage_V is not None
         fingerprint = {
             "run": "interface matrix",
@@ -818,6 +875,7 @@ def interface_matrix(
         }
         if charge_voltage_V is not None:
             fingerprint["charge_voltage_V"] = charge_voltage_V
+        fingerprint.update(uncertainty_fingerprint(uncertainty))  # a run with other sampling is not resumed into
         if chunk_size is None:  # each task opens the store once (a full integrity check): few, large tasks
             n_workers = max(1, workers or os.cpu_count() or 1) if scheduler is None else 8
             # checkpointed or large: rows reach the checkpoint and the progress bar chunk by chunk
@@ -861,6 +919,10 @@ def interface_matrix(
         "each cell's verdict is the interphase of its minimum, as `interface` reports it (open: the ion exchanged "
         "with the reservoir is not counted)"
     )
+    if uncertainty is not None:
+        from interfacestab.analyses.matrix_uncertainty import sampling_convention
+
+        conventions["uncertainty"] = sampling_convention(uncertainty)
     # the pairs span many systems: no chemsys
     provenance = with_interphase_conventions(Provenance(info, "", 0, conventions), properties)
     return InterfaceMatrix(
@@ -879,6 +941,7 @@ def interface_matrix(
         )
         if charge_voltage_V is not None
         else (),
+        uncertainty=uncertainty,
     )
 
 

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from interfacestab.analyses.batch import BatchResult
     from interfacestab.analyses.interface import InterfaceProfile
     from interfacestab.analyses.interface_scan import InterfaceScan
-    from interfacestab.analyses.matrix import InterfaceMatrix
+    from interfacestab.analyses.matrix import InterfaceMatrix, MatrixCell
     from interfacestab.analyses.scan import WindowScan
     from interfacestab.analyses.screening import CoatingScreen
     from interfacestab.analyses.sweep import InterfaceSweep
@@ -521,6 +521,7 @@ def matrix_figures(result: InterfaceMatrix) -> tuple[InteractiveFigure, ...]:
                     ("reaction", _escape(cell.reaction)),
                     ("interphase", _escape(cell.interphase_summary or "none (no reaction)")),
                 ]
+                lines += _matrix_interval_lines(cell, unit)
             else:
                 lines.append(("not computed", _escape(cell.error or "no reaction energy")))
             text_row.append(_hover(lines))
@@ -554,6 +555,22 @@ def matrix_figures(result: InterfaceMatrix) -> tuple[InteractiveFigure, ...]:
             {"data": data, "layout": layout},
         ),
     )
+
+
+def _matrix_interval_lines(cell: MatrixCell, unit: str) -> list[tuple[str, str]]:
+    """Hover lines of a cell sampled with ``--sigma``: the interval of its minimum and its product-set frequencies."""
+    from interfacestab.reports.views.uncertainty import interval_text, matrix_cell_interval_cells
+
+    u = cell.uncertainty
+    if u is None:
+        return []
+    point = cell.reaction_energy_eV_per_normalising_atom
+    share = f"{u.confidence * 100:g}%"
+    return [
+        (f"E_rxn {share} interval ({unit})", interval_text(point, u.reaction_energy, fmt_energy)),
+        ("products in the samples", matrix_cell_interval_cells(cell)[1]),
+        ("sampling", f"{u.samples} samples, sigma = {u.sigma_eV_per_atom:g} eV/atom, seed {u.seed}"),
+    ]
 
 
 @register_interactive("interfacestab.analyses.interface_scan.InterfaceScan")

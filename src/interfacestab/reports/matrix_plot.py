@@ -48,7 +48,7 @@ def matrix_heatmap(result: InterfaceMatrix) -> Figure:
             ax.text(j, i, "error", ha="center", va="center", fontsize=8, color="black")
             continue
         dark = value < 0.6 * low
-        ax.text(j, i, fmt_energy(float(value)), ha="center", va="center", fontsize=9,
+        ax.text(j, i, fmt_energy(float(value)) + _interval_label(result, k), ha="center", va="center", fontsize=9,
                 color="white" if dark else "black")  # fmt: skip
     ax.set_xticks(range(cols), [_electrode_label(result, j) for j in range(cols)], rotation=30, ha="right")
     ax.set_yticks(range(rows), [_label(e) for e in result.electrolytes])
@@ -64,6 +64,18 @@ def matrix_heatmap(result: InterfaceMatrix) -> Figure:
     ax.set_title(what, fontsize=10)
     fig.colorbar(image, ax=ax, label=f"reaction energy ({unit})")
     return fig
+
+
+def _interval_label(result: InterfaceMatrix, k: int) -> str:
+    """With ``--sigma``, closed: the cell's sampled interval on a second line; else nothing.
+
+    Open cells are graded by the mutual energy, which is not sampled.
+    """
+    u = result.cells[k].uncertainty
+    if u is None or result.open_system:
+        return ""
+    sep = " to " if u.reaction_energy.low < 0 or u.reaction_energy.high < 0 else "-"
+    return f"\n({fmt_energy(u.reaction_energy.low)}{sep}{fmt_energy(u.reaction_energy.high)})"
 
 
 def _cmap():  # type: ignore[no-untyped-def]

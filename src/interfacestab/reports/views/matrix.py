@@ -14,6 +14,7 @@ from interfacestab.reports.format import (
 )
 from interfacestab.reports.model import Column, Report, Row, Table
 from interfacestab.reports.registry import View, register
+from interfacestab.reports.views.uncertainty import matrix_cell_interval_text, matrix_uncertainty_legend
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -55,6 +56,8 @@ def grid_cell_text(result: InterfaceMatrix, cell: MatrixCell) -> str:
     """Closed: the minimum reaction energy; open: ``total / mutual``; ``error`` for a failed pair."""
     if cell.error:
         return ERROR_TEXT
+    if cell.uncertainty is not None:  # --sigma: the point value and its interval
+        return matrix_cell_interval_text(cell)
     if result.open_system:
         return (
             f"{fmt_energy(cell.reaction_energy_eV_per_normalising_atom)} / "
@@ -99,6 +102,7 @@ def _pairs(result: InterfaceMatrix) -> Table:
         columns.append(Column((f"most_negative_mutual_reaction_energy{per}",), "mutual min", unit, align="right"))
     columns.append(Column(("products", "error"), "products at the minimum", wrap=True))
     columns.append(Column(("interphase_summary", "interdiffusion_products"), "interphase at the minimum", wrap=True))
+    columns += interval_columns(result)
     rows = []
     for c in result.cells:
         electrode = (
@@ -107,8 +111,9 @@ def _pairs(result: InterfaceMatrix) -> Table:
             else (f"{c.electrode} ({c.electrode_formula})")
         )
         if c.error:
-            blank = ["–"] * (len(columns) - 3)
-            rows.append(Row((c.electrolyte, electrode, *blank[:-1], f"error: {c.error}", "–")))
+            extra = len(interval_columns(result))
+            blank = ["–"] * (len(columns) - 3 - extra)
+            rows.append(Row((c.electrolyte, electrode, *blank[:-1], f"error: {c.error}", "–", *["–"] * extra)))
             continue
         assert c.reaction_energy_kJ_per_mol is not None
         assert c.x_atomic_electrolyte is not None
@@ -125,6 +130,7 @@ def _pairs(result: InterfaceMatrix) -> Table:
             cells.append(fmt_energy(c.most_negative_mutual_reaction_energy_eV_per_normalising_atom))
         cells.append(fmt_phases(c.products))
         cells.append(interphase_text(c))
+        cells += interval_cells(result, c)
         rows.append(Row(tuple(cells)))
     return Table("every pair", tuple(columns), tuple(rows))
 
@@ -150,6 +156,7 @@ def _legend(result: InterfaceMatrix) -> tuple[str, ...]:
         )
     lines += _charged_lines(result)
     lines += _interphase_legend(result)
+    lines += matrix_uncertainty_legend(result)
     good, bad = TONE_BOUNDS_eV
     lines.append(
         f"colours: green ≥ {good:g}, yellow {good:g} to {bad:g}, red < {bad:g} {energy_unit(result)} "
@@ -159,6 +166,28 @@ def _legend(result: InterfaceMatrix) -> tuple[str, ...]:
     if failed:
         lines.append(f"{len(failed)} of {len(result.cells)} pairs could not be computed (error)")
     return tuple(lines)
+
+
+def interval_columns(result: InterfaceMatrix) -> list[Column]:
+    """With ``--sigma``: the interval of each pair's minimum and how often its products are the minimum's."""
+    if result.uncertainty is None:
+        return []
+    per = "_eV_per_nonion_atom" if result.open_system else "_eV_per_atom"
+    share = f"{result.uncertainty.confidence * 100:g}%"
+    return [
+        Column((f"minimum_reaction_energy_low{per}", f"minimum_reaction_energy_high{per}"), f"dE min {share} interval",
+               energy_unit(result), align="right"),
+        Column(("point_products_frequency",), "products at the minimum in the samples", wrap=True),
+    ]  # fmt: skip
+
+
+def interval_cells(result: InterfaceMatrix, cell: MatrixCell) -> list[str]:
+    """The cells of :func:`interval_columns` for one computed pair."""
+    from interfacestab.reports.views.uncertainty import matrix_cell_interval_cells
+
+    if result.uncertainty is None:
+        return []
+    return matrix_cell_interval_cells(cell)
 
 
 def interphase_text(cell: MatrixCell) -> str:

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from interfacestab.analyses.interface import InterfaceProfile
+    from interfacestab.analyses.matrix import InterfaceMatrix, MatrixCell
     from interfacestab.analyses.screening.results import CoatingResult, CoatingScreen
     from interfacestab.analyses.uncertainty import Interval
     from interfacestab.analyses.window import StabilityWindow
@@ -118,3 +119,46 @@ def screen_probability_tables(screen: CoatingScreen, shown: Sequence[CoatingResu
         f"{u['sigma_eV_per_atom']:g} eV/atom, seed {u['seed']}; ranked by {u['ranked_by']})"
     )
     return (Table(title, columns, rows, empty="no candidate"),)
+
+
+# -- interface matrix (``matrix --sigma``) ------------------------------------------------------
+def _range_text(interval: Interval) -> str:
+    """``-0.150 to -0.101`` (or ``0.01-0.02``): the sampled interval alone, energies at the report's precision."""
+    sep = " to " if interval.low < 0 or interval.high < 0 else "-"
+    return f"{fmt_energy(interval.low)}{sep}{fmt_energy(interval.high)}"
+
+
+def matrix_cell_interval_text(cell: MatrixCell) -> str:
+    """A sampled grid cell: ``-0.123 (-0.150 to -0.101)``; open ``total (low to high) / mutual`` (not sampled)."""
+    u = cell.uncertainty
+    point = cell.reaction_energy_eV_per_normalising_atom
+    if u is None:
+        return NONE_TEXT if point is None else fmt_energy(point)
+    text = interval_text(point, u.reaction_energy, fmt_energy)
+    if cell.open_system:
+        return f"{text} / {fmt_energy(cell.most_negative_mutual_reaction_energy_eV_per_normalising_atom)}"
+    return text
+
+
+def matrix_cell_interval_cells(cell: MatrixCell) -> list[str]:
+    """The interval of a pair's minimum and how often each product set is at it (``–`` when not sampled)."""
+    u = cell.uncertainty
+    if u is None:
+        return ["–", "–"]
+    return [_range_text(u.reaction_energy), _frequencies_text(u.products_frequency)]
+
+
+def matrix_uncertainty_legend(result: InterfaceMatrix) -> tuple[str, ...]:
+    """How to read a sampled matrix, and the sampling settings (none when not sampled)."""
+    if result.uncertainty is None:
+        return ()
+    u = next((c.uncertainty for c in result.cells if c.uncertainty is not None), None)
+    s = result.uncertainty
+    what = "the total minimum; the mutual energy is not sampled" if result.open_system else "the minimum"
+    lines = [
+        f"interval: point value (low to high, {s.confidence * 100:g} % interval of the sampled reaction energy of "
+        f"{what}; median in JSON), as `interface --sigma` gives for the pair; the colours grade the point value",
+    ]
+    if u is not None:
+        lines.append(f"sampling: {_settings_text(u)}")
+    return tuple(lines)
