@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 
 #: Colours (plotly's default sequence, by role).
 BLUE, RED, GREEN, GREY, ORANGE = "#1f77b4", "#d62728", "#2ca02c", "#7f7f7f", "#ff7f0e"
+CYAN, PURPLE = "#17becf", "#9467bd"
 #: Top of the voltage axis when a window or profile has no upper end (V).
 OPEN_TOP_V = 5.0
 
@@ -202,6 +203,7 @@ def window_figures(result: StabilityWindow) -> tuple[InteractiveFigure, ...]:
     if window_low is not None:
         high = v_top if window_high is None else max(window_high, window_low + 0.01)
         shapes = [_window_shape(window_low, high, "y domain"), _window_shape(window_low, high, "y2 domain", "x2")]
+    shapes += _window_interval_shapes(result)
     data = [
         {
             "type": "scatter",
@@ -241,7 +243,7 @@ def window_figures(result: StabilityWindow) -> tuple[InteractiveFigure, ...]:
         },
     ]
     layout = _layout(
-        f"{result.formula}: stability window vs {ion}/{ion}+ (green)",
+        f"{result.formula}: stability window vs {ion}/{ion}+ (green)" + _window_interval_title(result),
         height=620,
         grid={"rows": 2, "columns": 1, "pattern": "independent", "roworder": "top to bottom"},
         xaxis=_axis("", range=[0, v_top], matches="x2"),
@@ -256,6 +258,60 @@ def window_figures(result: StabilityWindow) -> tuple[InteractiveFigure, ...]:
             {"data": data, "layout": layout},
         ),
     )
+
+
+def _window_interval_shapes(result: StabilityWindow) -> list[dict[str, Any]]:
+    """With ``--sigma``: the sampled interval of each limit as a cyan band on both panels."""
+    u = result.uncertainty
+    if u is None:
+        return []
+    shapes = []
+    for interval in (u.reduction_limit_V, u.oxidation_limit_V):
+        if interval is None:
+            continue
+        for xref, yref in (("x", "y domain"), ("x2", "y2 domain")):
+            band = _window_shape(interval.low, max(interval.high, interval.low + 0.005), yref, xref)
+            shapes.append({**band, "fillcolor": CYAN, "opacity": 0.3, "name": "sampled interval"})
+    return shapes
+
+
+def _window_interval_title(result: StabilityWindow) -> str:
+    u = result.uncertainty
+    return "" if u is None else f"; cyan: sampled {u.confidence * 100:g}% interval of each limit"
+
+
+def _interface_interval_trace(result: InterfaceProfile) -> list[dict[str, Any]]:
+    """With ``--sigma``: error bars of the sampled interval on the minimum (energy, and x)."""
+    u = result.uncertainty
+    if u is None:
+        return []
+    m = result.minimum
+    y = m.reaction_energy_eV_per_normalising_atom
+    e, x = u.reaction_energy, u.x_atomic_a
+    text = _hover(
+        [
+            ("", f"sampled {u.confidence * 100:g}% interval"),
+            ("", f"{u.samples} samples, sigma {u.sigma_eV_per_atom:g} eV/atom, seed {u.seed}"),
+            ("dE", f"{fmt_energy(e.low)} to {fmt_energy(e.high)} (median {fmt_energy(e.median)})"),
+            ("x_atomic", f"{fmt_fraction(x.low)} to {fmt_fraction(x.high)}"),
+        ]
+    )
+    return [
+        {
+            "type": "scatter",
+            "x": [m.x_atomic_a],
+            "y": [y],
+            "mode": "markers",
+            "marker": {"size": 1, "color": PURPLE},
+            "error_y": {"type": "data", "symmetric": False, "array": [max(e.high - y, 0.0)],
+                        "arrayminus": [max(y - e.low, 0.0)], "color": PURPLE, "thickness": 3},
+            "error_x": {"type": "data", "symmetric": False, "array": [max(x.high - m.x_atomic_a, 0.0)],
+                        "arrayminus": [max(m.x_atomic_a - x.low, 0.0)], "color": PURPLE, "thickness": 2},
+            "name": f"minimum: sampled {u.confidence * 100:g}% interval",
+            "text": [text],
+            "hovertemplate": "%{text}<extra></extra>",
+        }
+    ]  # fmt: skip
 
 
 # -- interface reaction profile ----------------------------------------------------------------
@@ -303,6 +359,7 @@ def interface_figures(result: InterfaceProfile) -> tuple[InteractiveFigure, ...]
             "text": [texts[kinks.index(m)]] if m in kinks else [""],
             "hovertemplate": "%{text}<extra></extra>",
         },
+        *_interface_interval_trace(result),
     ]
     system = "closed" if result.voltage_V is None else f"open to {result.ion} at {fmt_voltage(result.voltage_V)} V"
     layout = _layout(

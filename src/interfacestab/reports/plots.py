@@ -168,6 +168,7 @@ def window_figure(result: StabilityWindow, *, top: int | None = None) -> Figure:
         else:
             ax.axvspan(red, v_top if ox is None else ox, color="tab:green", alpha=0.2, label=label)
     _window_figure_extras(result, ax_n, ax_e)
+    _window_figure_bands(result, ax_n, ax_e)
     _mark_metallic_stages(ax_n, stages, v_top)
     ax_n.legend(loc="best", frameon=False)
     typed = result.input_formula
@@ -207,6 +208,14 @@ def _window_figure_extras(result: StabilityWindow, ax_n: Any, ax_e: Any) -> None
     top.set_xlabel(f"voltage (V vs {ref.name})")
     for ax in (ax_n, ax_e):
         ax.axvline(v_ref, color="tab:purple", linestyle="--", linewidth=1.2, label=f"reference {ref.name}")
+
+
+def _window_figure_bands(result: StabilityWindow, ax_n: Any, ax_e: Any) -> None:
+    """With ``--sigma``: the sampled interval of each limit as a hatched band on both panels."""
+    from interfacestab.reports.plot_uncertainty import uncertainty_band
+
+    uncertainty_band(ax_n, result)
+    uncertainty_band(ax_e, result)
 
 
 def _mark_metallic_stages(ax: Any, stages: Sequence[WindowStage], v_top: float) -> None:
@@ -281,6 +290,7 @@ def interface_figure(result: InterfaceProfile, *, top: int | None = None, x_axis
         arrowprops={"arrowstyle": "->", "color": "tab:red"},
     )
     _mark_metallic_kinks(ax, result, x_axis)
+    _interface_interval(ax, result, x_of(m), x_axis)
     ax.axhline(0.0, color="grey", linewidth=0.6)
     ax.set_xlim(0.0, 1.0)
     a, b = tex(result.reactant_a), tex(result.reactant_b)
@@ -303,6 +313,13 @@ def interface_figure(result: InterfaceProfile, *, top: int | None = None, x_axis
         )  # fmt: skip
     _number_kinks(ax, fig, xs, ys)
     return fig
+
+
+def _interface_interval(ax: Any, result: InterfaceProfile, x: float, x_axis: str) -> None:
+    """With ``--sigma``: error bars of the sampled interval on the minimum."""
+    from interfacestab.reports.plot_uncertainty import interface_interval_marks
+
+    interface_interval_marks(ax, result, x, x_axis=x_axis)
 
 
 #: Two kink numbers whose centres are closer than this (points, horizontally and vertically) overlap: the later

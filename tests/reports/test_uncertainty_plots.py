@@ -1,0 +1,76 @@
+"""With --sigma the figures draw the sampled intervals: bands on window limits, error bars on the interface minimum."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+
+import pytest
+
+from interfacestab.analyses.interface import interface_for
+from interfacestab.analyses.uncertainty import UncertaintySettings, add_interface_uncertainty, add_window_uncertainty
+from interfacestab.analyses.window import window_for
+from interfacestab.reports.interactive import interface_figures, window_figures
+from interfacestab.reports.plots import interface_figure, window_figure
+
+SETTINGS = UncertaintySettings(0.03, 60, 4)
+
+
+@pytest.fixture(scope="module")
+def window(toy_data_store):
+    return add_window_uncertainty(window_for("Li3PS4", store=toy_data_store), SETTINGS, store=toy_data_store)
+
+
+@pytest.fixture(scope="module")
+def interface(toy_data_store):
+    return add_interface_uncertainty(interface_for("Li3PS4", "LiCoO2", store=toy_data_store), SETTINGS,
+                                     store=toy_data_store)  # fmt: skip
+
+
+def _spans(ax) -> list[tuple[float, float]]:
+    """x extents of the full-height rectangles (axvspan) of an axes."""
+    out = []
+    for patch in ax.patches:
+        ext = patch.get_path().get_extents(patch.get_transform() - ax.transData)
+        out.append((round(ext.x0, 9), round(ext.x1, 9)))
+    return out
+
+
+def test_window_figure_has_a_band_per_limit_on_both_panels(window) -> None:
+    u = window.uncertainty
+    assert u is not None and u.oxidation_limit_V is not None
+    fig = window_figure(window)
+    expected = {(round(i.low, 9), round(i.high, 9)) for i in (u.reduction_limit_V, u.oxidation_limit_V)}
+    for ax in fig.axes[:2]:
+        assert expected <= set(_spans(ax))
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert f"sampled {u.confidence * 100:g}% interval of each limit" in labels
+    fig.savefig(io.BytesIO(), format="png", dpi=40)
+    plain = window_figure(replace(window, uncertainty=None))
+    assert not expected & set(_spans(plain.axes[0]))
+
+
+def test_interface_figure_has_error_bars_on_the_minimum(interface) -> None:
+    u = interface.uncertainty
+    assert u is not None
+    fig = interface_figure(interface)
+    ax = fig.axes[0]
+    bars = [c for c in ax.containers if c.get_label().startswith("minimum: sampled")]
+    assert len(bars) == 1
+    segments = [seg for coll in bars[0].lines[2] for seg in coll.get_segments()]
+    ys = sorted({round(float(y), 9) for seg in segments for _, y in seg})
+    assert round(u.reaction_energy.low, 9) in ys and round(u.reaction_energy.high, 9) in ys
+
+
+def test_interactive_window_shapes_and_interface_error_bars(window, interface) -> None:
+    u = window.uncertainty
+    (fig,) = window_figures(window)
+    bands = [s for s in fig.spec["layout"]["shapes"] if s.get("name") == "sampled interval"]
+    assert {(s["x0"], s["xref"]) for s in bands} == {
+        (i.low, ref) for i in (u.reduction_limit_V, u.oxidation_limit_V) for ref in ("x", "x2")
+    }
+    (ifig,) = interface_figures(interface)
+    trace = next(t for t in ifig.spec["data"] if t["name"].startswith("minimum: sampled"))
+    y = interface.minimum.reaction_energy_eV_per_normalising_atom
+    assert y - trace["error_y"]["arrayminus"][0] == pytest.approx(interface.uncertainty.reaction_energy.low)
+    assert y + trace["error_y"]["array"][0] == pytest.approx(interface.uncertainty.reaction_energy.high)
