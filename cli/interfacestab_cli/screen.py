@@ -364,7 +364,7 @@ def screen(
         if resume:
             usage_error(ctx, "--resume continues a run checkpointed beside a .json or .csv --output, not an .html page")
         output = None
-    sampling = uncertainty_settings(ctx, sigma, samples, seed, confidence)
+    sampling = uncertainty_settings(ctx, sigma, samples, seed, confidence, intervals=False)
     if rank_by is RankBy.probability and sampling is None:
         usage_error(ctx, "--rank-by probability needs --sigma E (eV/atom)")
     if sampling is not None and anode is not None:

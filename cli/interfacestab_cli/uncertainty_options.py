@@ -89,9 +89,14 @@ ConfidenceOption = Annotated[
 
 
 def uncertainty_settings(
-    ctx: typer.Context, sigma: float | None, samples: int, seed: int, confidence: float
+    ctx: typer.Context, sigma: float | None, samples: int, seed: int, confidence: float, *, intervals: bool = True
 ) -> UncertaintySettings | None:
-    """The settings of ``--sigma`` (None when off); ``--samples/--seed/--confidence`` without it are a usage error."""
+    """The settings of ``--sigma`` (None when off); ``--samples/--seed/--confidence`` without it are a usage error.
+
+    ``intervals``: the command reports central intervals, so it needs at least ``2 / (1 - confidence)`` samples
+    (one sample beyond each end of the interval); a command that reports probabilities (``screen``) refuses
+    ``--confidence`` instead.
+    """
     if sigma is None:
         given = [
             f"--{name}"
@@ -102,6 +107,23 @@ def uncertainty_settings(
             msg = f"{', '.join(given)} {'needs' if len(given) == 1 else 'need'} --sigma E (eV/atom)"
             raise typer.BadParameter(msg, ctx=ctx)
         return None
+    if not intervals and _given(ctx, "confidence"):
+        msg = (
+            "--confidence sets the width of intervals; a screen reports pass probabilities (shares of samples) instead"
+        )
+        raise typer.BadParameter(msg, ctx=ctx)
+    least = math.ceil(2 / (1 - confidence) - 1e-9)
+    if intervals and samples < least:
+        msg = (
+            f"--samples {samples} is too few for a {confidence * 100:g}% interval: give at least {least} "
+            "(2 / (1 - confidence), so that a sample lies beyond each end)"
+        )
+        raise typer.BadParameter(msg, ctx=ctx)
     from interfacestab.analyses.uncertainty import UncertaintySettings
 
     return UncertaintySettings(sigma, samples, seed, confidence)
+
+
+def _given(ctx: typer.Context, name: str) -> bool:
+    src = ctx.get_parameter_source(name)
+    return src is not None and src.name not in ("DEFAULT", "DEFAULT_MAP")

@@ -40,8 +40,14 @@ def test_probabilities_are_consistent_and_rank_the_screen(snapshot_store) -> Non
     d = screen.to_dict()
     assert d["uncertainty"]["ranked_by"] == "probability"
     assert d["results"][0]["pass_probability"]["all"] == alls[0]
+    assert d["uncertainty"]["model"] == "global"  # the legacy snapshot carries no per-entry uncertainties
     rows = screen.to_rows()
     assert rows[0]["pass_probability_all"] == alls[0]
+    # every CSV row says how it was sampled and ranked; a screen reports probabilities, not intervals
+    for row in rows:
+        assert (row["sigma_eV_per_atom"], row["samples"], row["seed"], row["ranked_by"]) == (0.03, 40, 2, "probability")
+        assert row["uncertainty_model"] == d["uncertainty"]["model"]
+    assert "confidence" not in d["uncertainty"]
     # the same seed gives the same probabilities, whatever the number of workers
     two = screen_coatings(CANDIDATES, "Li6PS5Cl", "LiCoO2", store_path=snapshot_store.path, workers=2,
                           uncertainty=settings, rank_by="probability")  # fmt: skip

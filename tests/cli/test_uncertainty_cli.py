@@ -77,6 +77,12 @@ def test_interface_sigma_json(store_path: str) -> None:
         (["window", "Li3PS4", "--sigma", "0.1", "--energy-above-hull", "0"], "--sigma"),
         (["interface", "Li3PS4", "LiCoO2", "--sigma", "inf"], "--sigma"),
         (["interface", "Li3PS4", "LiCoO2", "--sigma", "0.1", "--sweep", "0:1:0.5"], "--sigma"),
+        (["window", "Li3PS4", "--sigma", "0.1", "--samples", "19"], "--samples 19 is too few for a 90% interval"),
+        (["interface", "Li3PS4", "LiCoO2", "--sigma", "0.1", "--samples", "9", "--confidence", "0.8"], "at least 10"),
+        (
+            ["screen", "--electrolyte", "Li3PS4", "--cathode", "LiCoO2", "--sigma", "0.1", "--confidence", "0.5"],
+            "a screen reports pass probabilities",
+        ),
     ],
 )
 def test_bad_uncertainty_options_are_one_line(store_path: str, args: list[str], fragment: str) -> None:
@@ -98,8 +104,12 @@ def test_screen_sigma_through_the_script(snapshot_store, tmp_path) -> None:
     alls = [r["pass_probability"]["all"] for r in data["results"]]
     assert alls == sorted(alls, reverse=True)
     assert data["uncertainty"]["samples"] == 30
+    assert data["uncertainty"]["model"] == "global"
     rows = list(csv.DictReader(io.StringIO(run_script(*args, "-f", "csv", timeout=300).stdout)))
     assert [float(r["pass_probability_all"]) for r in rows] == alls
+    for row in rows:  # every row says how it was sampled and ranked
+        assert (row["sigma_eV_per_atom"], row["samples"], row["seed"]) == ("0.02", "30", "0")
+        assert (row["uncertainty_model"], row["ranked_by"]) == ("global", "probability")
     bad = run_script("--store", str(snapshot_store.path), "screen", "--electrolyte", "Li6PS5Cl", "--cathode",
                      "LiCoO2", "--rank-by", "probability")  # fmt: skip
     assert bad.returncode == 2

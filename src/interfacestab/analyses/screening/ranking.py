@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from interfacestab.analyses.screening.results import CoatingResult
+    from interfacestab.analyses.uncertainty import UncertaintySettings
 
 RANK_BY = ("score", "probability")
 #: CSV columns of the probabilities, in this order (criteria a candidate lacks are empty).
@@ -42,11 +43,46 @@ def rank_results(results: Sequence[CoatingResult], rank_by: str) -> list[Coating
     return sorted(results, key=key)
 
 
-def probability_columns(rows: list[dict[str, object]], results: Sequence[CoatingResult]) -> list[dict[str, object]]:
-    """CSV rows with ``pass_probability_<criterion>`` columns appended (when the screen sampled errors)."""
-    if not any(r.pass_probability for r in results):
+def screen_uncertainty(settings: UncertaintySettings, rank_by: str) -> dict[str, object]:
+    """The ``uncertainty`` object of a screen: how it sampled and how it ranked.
+
+    A screen reports pass probabilities (fractions of samples), not intervals, so it has no confidence.
+    """
+    from interfacestab.analyses.uncertainty import MODEL_NAME
+
+    return {
+        "sigma_eV_per_atom": settings.sigma_eV_per_atom,
+        "samples": settings.samples,
+        "seed": settings.seed,
+        "model": MODEL_NAME,
+        "method": "joint samples of the window (enumerated reactions or certified LPs), the energy above the hull "
+        "and the three reaction minima (LPs) per candidate; each criterion judged per sample",
+        "ranked_by": rank_by,
+    }
+
+
+#: The sampling settings repeated on every CSV row of a screen run with ``--sigma`` (after the probabilities).
+SETTINGS_COLUMNS = ("sigma_eV_per_atom", "samples", "seed", "uncertainty_model", "ranked_by")
+
+
+def probability_columns(
+    rows: list[dict[str, object]], results: Sequence[CoatingResult], settings: dict[str, object] | None = None
+) -> list[dict[str, object]]:
+    """CSV rows with ``pass_probability_<criterion>`` columns and the sampling settings appended (when sampled).
+
+    ``settings`` is the screen's ``uncertainty`` object (sigma, samples, seed, model, ranked_by).
+    """
+    if settings is None and not any(r.pass_probability for r in results):
         return rows
+    given = settings or {}
+    extra = {
+        "sigma_eV_per_atom": given.get("sigma_eV_per_atom"),
+        "samples": given.get("samples"),
+        "seed": given.get("seed"),
+        "uncertainty_model": given.get("model"),
+        "ranked_by": given.get("ranked_by"),
+    }
     return [
-        {**row, **{f"pass_probability_{k}": (r.pass_probability or {}).get(k) for k in PROBABILITY_KEYS}}
+        {**row, **{f"pass_probability_{k}": (r.pass_probability or {}).get(k) for k in PROBABILITY_KEYS}, **extra}
         for row, r in zip(rows, results, strict=True)
     ]

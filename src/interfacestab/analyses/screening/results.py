@@ -217,7 +217,9 @@ class CoatingScreen:
         head.update({k: getattr(self, k) for k in _SIDE_FIELDS})
         prov = self.provenance.to_columns()
         rows = [{**head, "rank": rank, **r.to_dict(), **prov} for rank, r in enumerate(self.results, start=1)]
-        return probability_columns([{c: row.get(c) for c in self.ROW_FIELDS} for row in rows], self.results)
+        return probability_columns(
+            [{c: row.get(c) for c in self.ROW_FIELDS} for row in rows], self.results, self.uncertainty
+        )
 
 
 def write_screen(screen: CoatingScreen, out: Path) -> None:

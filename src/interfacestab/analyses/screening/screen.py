@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from interfacestab.analyses.runner import checkpoint_path, run_resumable
 from interfacestab.analyses.screening.anode import is_ion_metal
 from interfacestab.analyses.screening.criteria import ScreeningCriteria, verdict
-from interfacestab.analyses.screening.ranking import check_rank_by, rank_results
+from interfacestab.analyses.screening.ranking import check_rank_by, rank_results, screen_uncertainty
 from interfacestab.analyses.screening.results import CoatingResult, CoatingScreen, write_screen
 from interfacestab.analyses.targets import ParsedFormula, parse_input, require_data, resolve_target, source_covers
 from interfacestab.chem import Composition, chemsys, format_composition
@@ -502,7 +502,7 @@ def screen_coatings(
         anode_phases=() if anode_state is None else anode_state.phases,
         charge_voltage_V=charge_voltage_V,
         charged_cathode_phases=() if charge is None else charge.phases,
-        uncertainty=None if uncertainty is None else {**asdict(uncertainty), "ranked_by": rank_by},
+        uncertainty=None if uncertainty is None else screen_uncertainty(uncertainty, rank_by),
     )
     if out is not None:
         write_screen(screen, out)

@@ -23,7 +23,7 @@ from interfacestab.reports.views.interphase_text import (
     interphase_item,
     verdict_cell,
 )
-from interfacestab.reports.views.uncertainty import interface_uncertainty_items
+from interfacestab.reports.views.uncertainty import interface_uncertainty_items, interface_uncertainty_legend
 
 if TYPE_CHECKING:
     from interfacestab.analyses.interface import InterfaceProfile
@@ -131,6 +131,7 @@ def interface_report(result: InterfaceProfile, *, top: int | None = None) -> Rep
         + ("" if result.voltage_V is None else " with the reservoir"),
         "kJ/mol: per mole of the printed reaction (reactant coefficients x_molar and 1 - x_molar)",
         VERDICT_LEGEND,
+        *interface_uncertainty_legend(result),
     )
     basis = "entry energies as stored" if result.use_entry_energies else "hull (stabilized) energies"
     no_mixing = result.no_mixing_energies_eV_per_normalising_atom

@@ -28,18 +28,41 @@ def interval_text(point: float | None, interval: Interval | None, fmt: Callable[
     return f"{fmt(point)} ({fmt(interval.low)}{sep}{fmt(interval.high)})"
 
 
+#: What each error model and sampling route is, in a few words (the legend of every sampled report).
+MODEL_TEXT = {
+    "global": "one sigma for every compound: a part shared per corrected element plus a part smooth in composition",
+    "mp2020": "MP2020 correction uncertainties shared per correction, plus sigma smooth in composition",
+}
+METHOD_TEXT = {
+    "reactions": "every candidate reaction enumerated once, evaluated per sample",
+    "lp": "linear programmes per sample, optimal bases certified for all samples at once",
+    "resampling": "a full window per sample",
+}
+
+
 def _settings_text(u: object) -> str:
+    model, method = u.model, u.method  # type: ignore[attr-defined]
     return (
         f"{u.confidence * 100:g}% interval of {u.samples} samples, sigma = {u.sigma_eV_per_atom:g} eV/atom, "  # type: ignore[attr-defined]
-        f"seed {u.seed}, model {u.model} (correlated per corrected element), {u.method}"  # type: ignore[attr-defined]
+        f"seed {u.seed}; model {model} ({MODEL_TEXT.get(model, model)}); method {method} "  # type: ignore[attr-defined]
+        f"({METHOD_TEXT.get(method, method)})"
     )
 
 
+def share_text(value: float) -> str:
+    """A share of samples as a percentage: ``<1%`` and ``>99%`` rather than a rounded 0 or 100."""
+    if 0 < value < 0.01:
+        return "<1%"
+    if 0.99 < value < 1:
+        return ">99%"
+    return f"{value * 100:.0f}%"
+
+
 def _frequencies_text(freq: tuple[tuple[tuple[str, ...], float], ...]) -> str:
-    shown = [f"{fmt_phases(p) if p else NONE_TEXT} {f * 100:.0f}%" for p, f in freq[:MAX_PRODUCT_SETS]]
+    shown = [f"{fmt_phases(p) if p else NONE_TEXT} {share_text(f)}" for p, f in freq[:MAX_PRODUCT_SETS]]
     rest = sum(f for _, f in freq[MAX_PRODUCT_SETS:])
     if rest > 0:
-        shown.append(f"others {rest * 100:.0f}%")
+        shown.append(f"others {share_text(rest)}")
     return ", ".join(shown)
 
 
@@ -55,10 +78,10 @@ def window_uncertainty_items(result: StabilityWindow) -> tuple[Item, ...]:
         limits += f", oxidation {interval_text(result.oxidation_limit_V, u.oxidation_limit_V)} V"
     items = [
         Item("interval", limits, _settings_text(u), emphasis=True),
-        Item("reduction products", _frequencies_text(u.reduction_products_frequency)),
+        Item("reduction products (share of samples)", _frequencies_text(u.reduction_products_frequency)),
     ]
     if u.oxidation_limit_V is not None:
-        items.append(Item("oxidation products", _frequencies_text(u.oxidation_products_frequency)))
+        items.append(Item("oxidation products (share of samples)", _frequencies_text(u.oxidation_products_frequency)))
     return tuple(items)
 
 
@@ -68,7 +91,7 @@ def window_uncertainty_legend(result: StabilityWindow) -> tuple[str, ...]:
     if u is None:
         return ()
     return (
-        f"interval: point value (low-high, {u.confidence * 100:g} % interval of the sampled limit; median in JSON)",
+        f"interval: point value (low-high, {u.confidence * 100:g}% interval of the sampled limit; median in JSON)",
     )
 
 
@@ -83,8 +106,20 @@ def interface_uncertainty_items(result: InterfaceProfile, unit: str) -> tuple[It
             "interval", f"{interval_text(point, u.reaction_energy, fmt_energy)} {unit}", _settings_text(u),
             emphasis=True,
         ),
-        Item("products at minimum", _frequencies_text(u.products_frequency)),
+        Item("products at minimum (share of samples)", _frequencies_text(u.products_frequency)),
     )  # fmt: skip
+
+
+def interface_uncertainty_legend(result: InterfaceProfile) -> tuple[str, ...]:
+    """How to read the interval of an interface sampled with ``--sigma``, and what it does not cover."""
+    u = result.uncertainty
+    if u is None:
+        return ()
+    return (
+        f"interval: point value (low to high, {u.confidence * 100:g}% interval of the sampled minimum; median in "
+        "JSON); it covers formation-energy errors under the stated model only, not missing phases, kinetics or "
+        "finite temperature",
+    )
 
 
 _PROBABILITY_COLUMNS = (
@@ -94,7 +129,7 @@ _PROBABILITY_COLUMNS = (
 
 
 def _percent(value: float | None) -> str:
-    return NONE_TEXT if value is None else f"{value * 100:.0f}%"
+    return NONE_TEXT if value is None else share_text(value)
 
 
 def screen_probability_tables(screen: CoatingScreen, shown: Sequence[CoatingResult]) -> tuple[Table, ...]:
@@ -114,9 +149,11 @@ def screen_probability_tables(screen: CoatingScreen, shown: Sequence[CoatingResu
         )
         for rank, r in enumerate(shown, start=1)
     )
+    model = str(u.get("model", ""))
     title = (
         f"probability of passing each criterion and all of them ({u['samples']} samples, sigma = "
-        f"{u['sigma_eV_per_atom']:g} eV/atom, seed {u['seed']}; ranked by {u['ranked_by']})"
+        f"{u['sigma_eV_per_atom']:g} eV/atom, seed {u['seed']}, model {model}: {MODEL_TEXT.get(model, model)}; "
+        f"ranked by {u['ranked_by']})"
     )
     return (Table(title, columns, rows, empty="no candidate"),)
 
@@ -156,7 +193,7 @@ def matrix_uncertainty_legend(result: InterfaceMatrix) -> tuple[str, ...]:
     s = result.uncertainty
     what = "the total minimum; the mutual energy is not sampled" if result.open_system else "the minimum"
     lines = [
-        f"interval: point value (low to high, {s.confidence * 100:g} % interval of the sampled reaction energy of "
+        f"interval: point value (low to high, {s.confidence * 100:g}% interval of the sampled reaction energy of "
         f"{what}; median in JSON), as `interface --sigma` gives for the pair; the colours grade the point value",
     ]
     if u is not None:
