@@ -90,9 +90,7 @@ def window_uncertainty_legend(result: StabilityWindow) -> tuple[str, ...]:
     u = result.uncertainty
     if u is None:
         return ()
-    return (
-        f"interval: point value (low-high, {u.confidence * 100:g}% interval of the sampled limit; median in JSON)",
-    )
+    return (f"interval: point value (low-high, {u.confidence * 100:g}% interval of the sampled limit; median in JSON)",)
 
 
 def interface_uncertainty_items(result: InterfaceProfile, unit: str) -> tuple[Item, ...]:
