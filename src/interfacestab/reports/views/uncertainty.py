@@ -30,8 +30,17 @@ def interval_text(point: float | None, interval: Interval | None, fmt: Callable[
 def _settings_text(u: object) -> str:
     return (
         f"{u.confidence * 100:g}% interval of {u.samples} samples, sigma = {u.sigma_eV_per_atom:g} eV/atom, "  # type: ignore[attr-defined]
-        f"seed {u.seed}, model {u.model} (correlated per corrected element), {u.method}"  # type: ignore[attr-defined]
+        f"seed {u.seed}, {_model_text(u)}, {u.method}"  # type: ignore[attr-defined]
     )
+
+
+def _model_text(u: object) -> str:
+    """Which error model was sampled: ``global`` (correlated per corrected element) or ``mp2020`` (its corrections)."""
+    model = getattr(u, "model", "")
+    if model == "mp2020":
+        corrections = getattr(u, "corrections_sampled", ())
+        return f"model mp2020 (uncertainties of {len(corrections)} MP2020 corrections, each shared by its compounds)"
+    return f"model {model} (correlated per corrected element)"
 
 
 def _frequencies_text(freq: tuple[tuple[tuple[str, ...], float], ...]) -> str:
