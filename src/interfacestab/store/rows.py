@@ -104,25 +104,46 @@ def encode_corrections(corrections: tuple[Correction, ...] | None) -> str | None
     return json.dumps([[c.name, c.share, c.uncertainty_eV_per_atom] for c in corrections], separators=(",", ":"))
 
 
+#: Corrections texts already decoded (entries of one system often share them): text -> corrections.
+_CORRECTIONS: dict[object, tuple[Correction, ...]] = {}
+
+
 def _decode_corrections(path: Path, where: str, text: object) -> tuple[Correction, ...] | None:
     if text is None:
         return None
+    if isinstance(text, str) and (known := _CORRECTIONS.get(text)) is not None:
+        return known
+    corrections = _parse_corrections(path, where, text)
+    if len(_CORRECTIONS) >= _DECODED_MAX:
+        _CORRECTIONS.clear()
+    if isinstance(text, str):
+        _CORRECTIONS[text] = corrections
+    return corrections
+
+
+def _parse_corrections(path: Path, where: str, text: object) -> tuple[Correction, ...]:
     try:
         items = json.loads(text) if isinstance(text, (str, bytes)) else None
     except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
         items = None
+    if not isinstance(items, list):
+        raise corrupt(path, f"{where}: the corrections {str(text)[:60]!r} are not valid")
     out = []
-    for item in items if isinstance(items, list) else [None]:
-        if not (
-            isinstance(item, list)
-            and len(item) == 3
-            and isinstance(item[0], str)
-            and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in item[1:])
-            and 0 <= item[1] <= 1e6
-            and 0 <= item[2] <= 1e3
-        ):
+    for item in items:
+        try:
+            name, share, u = item
+            valid = (
+                type(name) is str
+                and type(share) in (int, float)
+                and type(u) in (int, float)
+                and 0 <= share <= 1e6
+                and 0 <= u <= 1e3
+            )
+        except (TypeError, ValueError):
+            valid = False
+        if not valid:  # NaN fails the range checks; infinities are out of range
             raise corrupt(path, f"{where}: the corrections {str(text)[:60]!r} are not valid")
-        out.append(Correction(item[0], float(item[1]), float(item[2])))
+        out.append(Correction(name, float(share), float(u)))
     return tuple(out)
 
 
