@@ -12,6 +12,7 @@ import pytest
 from helpers.cli_helpers import import_toy_store, one_error_line, run_script
 
 if TYPE_CHECKING:
+    import subprocess
     from pathlib import Path
 
 SET = "mp2020_chemsys_matterviz/Li-Co-Ni-O.json.gz"
@@ -80,6 +81,31 @@ def test_mp2020_on_a_legacy_store_is_one_error_line(tmp_path: Path) -> None:
     assert "--error-model mp2020" in one_error_line(done.stderr)
     assert done.stdout == ""
     assert _window(store)["uncertainty"]["model"] == "global"  # auto: the store has no corrections
+
+
+def _screen(store: Path, tmp_path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    candidates = tmp_path / "candidates.txt"
+    candidates.write_text("NiO\nLiNiO2\n")
+    args = ("--store", str(store), "screen", "--electrolyte", "Li2O", "--cathode", "LiCoO2", "--candidates",
+            str(candidates), "--sigma", "0.02", "--samples", "10", "--workers", "1")  # fmt: skip
+    return run_script(*args, *extra)
+
+
+def test_screen_says_which_model(mp2020_store: Path, tmp_path: Path) -> None:
+    done = _screen(mp2020_store, tmp_path, "-f", "json")
+    assert done.returncode == 0, done.stderr
+    u = json.loads(done.stdout)["uncertainty"]
+    assert (u["model"], u["error_model"]) == ("mp2020", "auto")
+    done = _screen(mp2020_store, tmp_path, "--error-model", "global", "-f", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["uncertainty"]["model"] == "global"
+
+
+def test_screen_mp2020_on_data_without_corrections_is_one_error_line(tmp_path: Path) -> None:
+    store = import_toy_store(tmp_path, TOY_CSV + "NiO,-1.2\nLiNiO2,-1.4\n")
+    done = _screen(store, tmp_path, "--error-model", "mp2020")
+    assert done.returncode == 1
+    assert "--error-model mp2020" in one_error_line(done.stderr)
 
 
 @pytest.mark.parametrize(

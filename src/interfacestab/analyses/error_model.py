@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
     from interfacestab.entries import Entry
+    from interfacestab.store.database import Store
 
 #: Elements whose MP2020 energy corrections are fitted per atom: anions (O, S, F, Cl, Br, I, N, H, Se,
 #: Si, Sb, Te) and, in oxides and fluorides, the +U metals. Compounds sharing one share its error term.
@@ -136,6 +137,30 @@ def system_model(entries: Iterable[Entry], elements: Iterable[str], requested: s
     """:func:`resolve_model` on the entries whose elements all lie within ``elements`` (the sampled system)."""
     keep = set(elements)
     return resolve_model([e for e in entries if set(e.composition) <= keep], requested)
+
+
+def source_model(store: Store, source: str, requested: str = "auto") -> str:
+    """The model a whole source gets (a screen's systems): ``global``, ``mp2020`` or ``mixed``.
+
+    ``mixed`` (under ``auto``): only some of its compounds carry correction uncertainties, so each system
+    gets its own model (:func:`resolve_model`).
+
+    Raises:
+        AnalysisError: ``mp2020`` asked for on a source without correction uncertainties on every compound.
+    """
+    check_error_model(requested)
+    if requested == GLOBAL_MODEL:
+        return GLOBAL_MODEL
+    with_corrections, without = store.corrections_coverage(source)
+    if requested == MP2020_MODEL and without:
+        msg = (
+            f"--error-model mp2020 needs entries that carry MP2020 correction uncertainties; {without} compounds "
+            f"of source {source} do not (use --error-model global or auto)"
+        )
+        raise AnalysisError(msg)
+    if not without:
+        return MP2020_MODEL
+    return "mixed" if with_corrections else GLOBAL_MODEL
 
 
 # --- sampling ----------------------------------------------------------------------------------------------

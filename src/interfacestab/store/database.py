@@ -225,6 +225,15 @@ class Store:
         rows = self._query("SELECT 1 FROM entries WHERE source = ? AND corrections IS NOT NULL LIMIT 1", (source,))
         return bool(rows)
 
+    def corrections_coverage(self, source: str) -> tuple[int, int]:
+        """(entries of ``source`` that carry their corrections, entries that do not)."""
+        if self._corrections != "corrections":
+            return 0, self.count(source)
+        row = self._query(
+            "SELECT COUNT(corrections), COUNT(*) - COUNT(corrections) FROM entries WHERE source = ?", (source,)
+        )[0]
+        return int(row[0]), int(row[1])
+
     def count(self, source: str | None = None) -> int:
         """Number of entries of a source (all sources when None)."""
         if source is None:
