@@ -202,3 +202,32 @@ def test_which_model() -> None:
         UncertaintySettings(0.02, error_model="bogus")
     global_errors = entry_errors(entries, UncertaintySettings(0.02, samples=10, seed=1, error_model="global"))
     assert not np.array_equal(global_errors, entry_errors(entries, UncertaintySettings(0.02, samples=10, seed=1)))
+
+
+def test_fast_window_route_under_mp2020_equals_a_window_per_sample(shared_data: Path) -> None:
+    """On the MP2020 set, the sampled window (auto: mp2020) equals a full window rebuilt per sample on the same
+    perturbed energies, limit by limit and product set by product set."""
+    from dataclasses import replace
+
+    from interfacestab.analyses.uncertainty import sample_window, window_uncertainty
+    from interfacestab.analyses.window import stability_window
+    from interfacestab.entries import EntrySet
+
+    info, all_entries = read_file(shared_data / SET)
+    entries = EntrySet(("Co", "Li", "O"), tuple(all_entries), info).subset(["Co", "Li", "O"])
+    settings = UncertaintySettings(0.01, samples=12, seed=4)
+    point = stability_window(entries, "LiCoO2", ion="Li")
+    errors = entry_errors(entries.entries, settings)
+    sampled = sample_window(entries, point, settings)
+    for s in range(settings.samples):
+        perturbed = tuple(
+            replace(e, e_form_eV_per_atom=e.e_form_eV_per_atom + errors[s, j]) for j, e in enumerate(entries.entries)
+        )
+        w = stability_window(EntrySet(entries.elements, perturbed, info), "LiCoO2", ion="Li")
+        assert sampled.reduction_V[s] == pytest.approx(w.reduction_limit_V, abs=1e-6)
+        assert sampled.oxidation_V is not None
+        assert sampled.oxidation_V[s] == pytest.approx(w.oxidation_limit_V, abs=1e-6)
+        assert sampled.reduction_products[s] == tuple(sorted(w.reduction_products))
+    u = window_uncertainty(entries, point, settings)
+    assert u.model == "mp2020"
+    assert dict(u.corrections_sampled)["MP2020 GGA/GGA+U mixing correction (Co)"] == pytest.approx(0.006)
