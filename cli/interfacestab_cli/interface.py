@@ -30,6 +30,7 @@ from interfacestab_cli.uncertainty_options import (
     DEFAULT_CONFIDENCE,
     DEFAULT_SAMPLES,
     ConfidenceOption,
+    ErrorModelOption,
     SamplesOption,
     SeedOption,
     SigmaOption,
@@ -176,6 +177,7 @@ def interface(
     samples: SamplesOption = DEFAULT_SAMPLES,
     seed: SeedOption = 0,
     confidence: ConfidenceOption = DEFAULT_CONFIDENCE,
+    error_model: ErrorModelOption = "auto",
 ) -> None:
     """Interface reactions of A | B: reaction energy at every kink of the mixing line, and its minimum.
 
@@ -200,7 +202,7 @@ def interface(
         usage_error(ctx, "--scan and --sweep cannot be used together: --scan varies a composition, --sweep the voltage")
     if scan is not None and (charge_voltage is not None or operating_voltage is not None):
         usage_error(ctx, "--charge-voltage and --operating-voltage are not available with --scan")
-    sampling = uncertainty_settings(ctx, sigma, samples, seed, confidence)
+    sampling = uncertainty_settings(ctx, sigma, samples, seed, confidence, error_model)
     if sampling is not None and sweep is not None:
         usage_error(ctx, "--sigma applies to one interface (closed or at --voltage), not to --sweep")
     if sampling is not None and scan is not None:

@@ -42,6 +42,7 @@ from interfacestab_cli.uncertainty_options import (
     DEFAULT_SAMPLES,
     UNCERTAINTY_PANEL,
     ConfidenceOption,
+    ErrorModelOption,
     SamplesOption,
     SeedOption,
     SigmaOption,
@@ -348,6 +349,7 @@ def screen(
             rich_help_panel=UNCERTAINTY_PANEL,
         ),
     ] = RankBy.score,
+    error_model: ErrorModelOption = "auto",
 ) -> None:
     """Screen coating materials between a solid electrolyte and a cathode (help text: ``HELP``)."""
     if candidates is not None and auto:
@@ -364,7 +366,7 @@ def screen(
         if resume:
             usage_error(ctx, "--resume continues a run checkpointed beside a .json or .csv --output, not an .html page")
         output = None
-    sampling = uncertainty_settings(ctx, sigma, samples, seed, confidence, intervals=False)
+    sampling = uncertainty_settings(ctx, sigma, samples, seed, confidence, error_model, intervals=False)
     if rank_by is RankBy.probability and sampling is None:
         usage_error(ctx, "--rank-by probability needs --sigma E (eV/atom)")
     if sampling is not None and anode is not None:

@@ -18,6 +18,8 @@ DEFAULT_SAMPLES = 300
 DEFAULT_CONFIDENCE = 0.9
 MAX_SAMPLES = 100_000
 MAX_SEED = 2**63 - 1
+#: Mirror ``interfacestab.analyses.error_model.ERROR_MODELS`` (a test keeps them equal).
+ERROR_MODELS = ("auto", "global", "mp2020")
 
 
 def _sigma(value: float | None) -> float | None:
@@ -41,6 +43,12 @@ def _seed(value: int) -> int:
 def _confidence(value: float) -> float:
     if not (math.isfinite(value) and 0 < value < 1):
         usage_fail(f"--confidence must be a number between 0 and 1 (e.g. 0.9), not {value:g}")
+    return value
+
+
+def _error_model(value: str) -> str:
+    if value not in ERROR_MODELS:
+        usage_fail(f"--error-model must be one of {', '.join(ERROR_MODELS)}, not {value!r}")
     return value
 
 
@@ -88,10 +96,31 @@ ConfidenceOption = Annotated[
 ]
 
 
+ErrorModelOption = Annotated[
+    str,
+    typer.Option(
+        "--error-model",
+        metavar="[auto|global|mp2020]",
+        callback=_error_model,
+        help="Error model with --sigma: mp2020 samples each entry's MP2020 correction uncertainties (shared by the "
+        "compounds a correction applies to) plus sigma per compound; global spreads sigma over a per-compound and "
+        "a per-corrected-element term; auto takes mp2020 when every compound carries correction uncertainties.",
+        rich_help_panel=UNCERTAINTY_PANEL,
+    ),
+]
+
+
 def uncertainty_settings(
-    ctx: typer.Context, sigma: float | None, samples: int, seed: int, confidence: float, *, intervals: bool = True
+    ctx: typer.Context,
+    sigma: float | None,
+    samples: int,
+    seed: int,
+    confidence: float,
+    error_model: str = "auto",
+    *,
+    intervals: bool = True,
 ) -> UncertaintySettings | None:
-    """The settings of ``--sigma`` (None when off); ``--samples/--seed/--confidence`` without it are a usage error.
+    """The settings of ``--sigma`` (None when off); its companion options without it are a usage error.
 
     ``intervals``: the command reports central intervals, so it needs at least ``2 / (1 - confidence)`` samples
     (one sample beyond each end of the interval); a command that reports probabilities (``screen``) refuses
@@ -99,8 +128,8 @@ def uncertainty_settings(
     """
     if sigma is None:
         given = [
-            f"--{name}"
-            for name in ("samples", "seed", "confidence")
+            f"--{name.replace('_', '-')}"
+            for name in ("samples", "seed", "confidence", "error_model")
             if (src := ctx.get_parameter_source(name)) is not None and src.name not in ("DEFAULT", "DEFAULT_MAP")
         ]
         if given:

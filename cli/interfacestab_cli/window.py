@@ -34,6 +34,7 @@ from interfacestab_cli.uncertainty_options import (
     DEFAULT_CONFIDENCE,
     DEFAULT_SAMPLES,
     ConfidenceOption,
+    ErrorModelOption,
     SamplesOption,
     SeedOption,
     SigmaOption,
@@ -206,6 +207,7 @@ def window(
     samples: SamplesOption = DEFAULT_SAMPLES,
     seed: SeedOption = 0,
     confidence: ConfidenceOption = DEFAULT_CONFIDENCE,
+    error_model: ErrorModelOption = "auto",
 ) -> None:
     """Stability window of FORMULA vs A/A+ (V): limits, products and reactions at both limits, voltage profile.
 
@@ -233,7 +235,7 @@ def window(
         usage_error(ctx, "--workers, --scheduler and --resume apply to --batch and --all-compounds only")
     if workers is not None and scheduler is not None:
         usage_error(ctx, "give either --workers (local processes) or --scheduler (a Dask cluster), not both")
-    sampling = _uncertainty(ctx, sigma, samples, seed, confidence, scan, many, energy_above_hull)
+    sampling = _uncertainty(ctx, sigma, samples, seed, confidence, scan, many, energy_above_hull, error_model)
 
     if many:
         assert output is not None  # checked above
@@ -321,9 +323,10 @@ def _uncertainty(
     scan: str | None,
     many: bool,
     energy_above_hull: float | None,
+    error_model: str = "auto",
 ) -> UncertaintySettings | None:
     """The --sigma settings, refused where they do not apply yet."""
-    settings = uncertainty_settings(ctx, sigma, samples, seed, confidence)
+    settings = uncertainty_settings(ctx, sigma, samples, seed, confidence, error_model)
     if settings is not None and scan is not None:
         usage_error(ctx, "--sigma applies to one FORMULA, --batch or --all-compounds, not to --scan")
     if settings is not None and energy_above_hull is not None:

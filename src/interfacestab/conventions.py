@@ -283,8 +283,8 @@ WINDOW_CAVEATS: tuple[tuple[str, str], ...] = (
 WINDOW_SAMPLED_THERMODYNAMICS_CAVEAT: tuple[str, str] = (
     "thermodynamics",
     "0 K thermodynamics from DFT formation energies on one hull: no temperature or entropy; the interval "
-    "covers formation-energy errors under the stated model only (sigma, with a part shared per corrected "
-    "element), not errors outside it",
+    "covers formation-energy errors under the stated model only (sigma per compound, with a part shared per "
+    "corrected element or, under mp2020, per MP2020 correction), not errors outside it",
 )
 # -- interphase character of products (docs/conventions.md, "Interphase character") ----------------
 #: A band gap at or below this (eV) is metallic: MP stores 0 for a phase metallic in GGA/GGA+U, and the

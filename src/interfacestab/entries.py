@@ -21,6 +21,25 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True, slots=True)
+class Correction:
+    """One fitted energy correction applied to an entry, with its published uncertainty.
+
+    Attributes:
+        name: The correction's name as its scheme writes it (e.g. ``MP2020 anion correction (oxide)``).
+        share: Atoms it corrects over the atoms of the entry (``n_atoms / N_atoms``, 0-1).
+        uncertainty_eV_per_atom: Uncertainty of the fitted correction per corrected atom (eV/atom).
+    """
+
+    name: str
+    share: float
+    uncertainty_eV_per_atom: float
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-safe dictionary keyed by field name."""
+        return {"name": self.name, "share": self.share, "uncertainty_eV_per_atom": self.uncertainty_eV_per_atom}
+
+
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One phase as stored.
 
@@ -30,6 +49,8 @@ class Entry:
         e_form_eV_per_atom: Formation energy per atom (eV/atom).
         material_id: Database id when known (e.g. ``mp-1234``), else empty.
         source: Name of the data source.
+        corrections: The fitted energy corrections applied to the entry with their uncertainties, when
+            its source records them (``()``: recorded, none applied); None when the source does not.
     """
 
     formula: str
@@ -37,6 +58,7 @@ class Entry:
     e_form_eV_per_atom: float
     material_id: str = ""
     source: str = ""
+    corrections: tuple[Correction, ...] | None = None
 
     def to_dict(self) -> dict[str, object]:
         """JSON-safe dictionary keyed by field name."""

@@ -79,7 +79,13 @@ def import_file(
         msg = f"{p}: no compounds to import (elements alone are implied at 0 eV/atom)"
         raise SourceError(msg)
     existing = {s.name: s for s in store.sources()}.get(info.name)
-    if existing is not None and existing.content_sha256 == info.content_sha256 and existing.n_entries == len(entries):
+    if (
+        existing is not None
+        and existing.content_sha256 == info.content_sha256
+        and existing.n_entries == len(entries)
+        # rows stored before the store kept corrections are refreshed once (same content, now with them)
+        and (all(e.corrections is None for e in entries) or store.records_corrections(info.name))
+    ):
         return existing, False
     if existing is not None and not replace and existing.origin != info.origin:
         msg = (

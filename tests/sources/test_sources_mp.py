@@ -24,11 +24,20 @@ from interfacestab.store.database import open_store
 # corrected total energies per atom of the references (eV/atom)
 E_LI, E_O = -1.90, -4.90
 O_OXIDE, O_PEROXIDE = -0.687, -0.465  # made-up MP2020-style anion corrections (eV per O atom)
+U_OXIDE, U_PEROXIDE = 0.002, 0.0172  # and their uncertainties (eV per O atom)
+OXIDE, PEROXIDE = "MP2020 anion correction (oxide)", "MP2020 anion correction (peroxide)"
 LIVE_KEY = os.environ.get("MP_API_KEY")  # read before the fixtures below clear the environment
 
 
 def _entry(
-    mid: str, species: list[str], coords: list[list[float]], a: float, energy: float, o_corr: float = 0.0
+    mid: str,
+    species: list[str],
+    coords: list[list[float]],
+    a: float,
+    energy: float,
+    o_corr: float = 0.0,
+    o_name: str = OXIDE,
+    o_uncertainty: float = U_OXIDE,
 ) -> dict[str, Any]:
     """A ComputedStructureEntry dict as MP serves it; ``energy`` is the corrected total energy (eV)."""
     from pymatgen.core import Lattice, Structure
@@ -36,7 +45,7 @@ def _entry(
 
     structure = Structure(Lattice.cubic(a), species, coords)
     n_o = species.count("O")
-    adjustment = CompositionEnergyAdjustment(o_corr, n_o, 0.002, name="MP2020 anion correction (oxide)")
+    adjustment = CompositionEnergyAdjustment(o_corr, n_o, o_uncertainty, name=o_name)
     adjustments = [adjustment] if o_corr else []
     entry = ComputedStructureEntry(
         structure,
@@ -62,7 +71,9 @@ def toy_docs(e_li2o: float = -2.0) -> list[dict[str, Any]]:
         thermo_doc([_entry("mp-1002", ["Li"] * 4, _grid(4), 4.3, 4 * (E_LI + 0.01))]),  # metastable Li
         thermo_doc([_entry("mp-1003", ["O"] * 2, [[0, 0, 0], [0.12, 0, 0]], 10.0, 2 * E_O)]),
         thermo_doc([_entry("mp-1004", ["Li"] * 8 + ["O"] * 4, _grid(12), 4.6, li2o_total, O_OXIDE)]),
-        thermo_doc([_entry("mp-1005", ["Li"] * 4 + ["O"] * 4, _grid(8), 5.0, li2o2_total, O_PEROXIDE)]),
+        thermo_doc(
+            [_entry("mp-1005", ["Li"] * 4 + ["O"] * 4, _grid(8), 5.0, li2o2_total, O_PEROXIDE, PEROXIDE, U_PEROXIDE)]
+        ),
         thermo_doc([_entry("mp-2001", ["Na"] * 2, _grid(2), 4.2, 2 * -1.30)]),
         thermo_doc([_entry("mp-2002", ["Na"] * 8 + ["O"] * 4, _grid(12), 5.5, 12 * -1.40 + 8 * -1.30 + 4 * E_O)]),
     ]
@@ -130,6 +141,18 @@ def test_fetch_stores_formation_energies_and_provenance(mp: FakeMP, store: Any) 
     assert set(req.params["chemsys"].split(",")) == {"Li", "O", "Li-O"}
     assert req.params["thermo_types"] == "GGA_GGA+U"
     assert set(req.params["_fields"].split(",")) == {"entries", "thermo_type"}
+
+
+def test_fetch_records_each_entrys_corrections(mp: FakeMP, store: Any) -> None:
+    """The MP2020 corrections of live entries, with their shares and uncertainties, reach the store."""
+    from interfacestab.analyses.error_model import resolve_model
+    from interfacestab.entries import Correction
+
+    info, _ = _fetch(store, mp)
+    got = {e.formula: e.corrections for e in store.entries(["Li", "O"], info.name).entries}
+    # Li8O4 cell: 4 oxide O of 12 atoms; Li4O4 cell: 4 peroxide O of 8 atoms
+    assert got == {"Li2O": (Correction(OXIDE, 4 / 12, U_OXIDE),), "Li2O2": (Correction(PEROXIDE, 4 / 8, U_PEROXIDE),)}
+    assert resolve_model(store.entries(["Li", "O"], info.name).entries).name == "mp2020"
 
 
 def test_elements_as_string_and_custom_source_name(mp: FakeMP, store: Any) -> None:

@@ -11,6 +11,10 @@ MP2020 correction scheme, see :data:`CORRECTED_ELEMENTS`), ``w_ik`` the share of
 corrected atoms of i and ``rho`` = :data:`SHARED_FRACTION`. A compound without a corrected element
 gets ``sigma * eps_i``. Elements are the references and stay at 0 eV/atom.
 
+That is the ``global`` model. When every compound of the system carries the MP2020 corrections applied
+to it with their fitted uncertainties (MP2020 entry sets, live MP entries), the ``mp2020`` model is used
+instead: see :mod:`interfacestab.analyses.error_model`, where both are sampled.
+
 Samples are reproducible: the numbers of each compound come from a generator seeded by
 ``(seed, its identity)`` and those of each shared term from ``(seed, the element)``, so the same seed
 gives the same energies to the same compound in every analysis, whatever the order of the work
@@ -23,7 +27,6 @@ interface per sample, ours and pymatgen's) in the tests.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -31,6 +34,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from interfacestab.analyses import error_model
+from interfacestab.analyses.error_model import (  # noqa: F401 (the sampling primitives, kept importable from here)
+    CORRECTED_ANIONS,
+    CORRECTED_ELEMENTS,
+    GLOBAL_MODEL,
+    SHARED_FRACTION,
+    U_METALS,
+    corrected_weights,
+    entry_key,
+    system_model,
+)
 from interfacestab.chem import n_atoms, reduced_formula
 from interfacestab.conventions import STABILIZATION_EPSILON_eV_per_atom
 from interfacestab.entries import Entry, EntrySet
@@ -43,14 +57,7 @@ if TYPE_CHECKING:
     from interfacestab.analyses.window import StabilityWindow
     from interfacestab.store.database import Store
 
-#: Elements whose MP2020 energy corrections are fitted per atom: anions (O, S, F, Cl, Br, I, N, H, Se,
-#: Si, Sb, Te) and, in oxides and fluorides, the +U metals. Compounds sharing one share its error term.
-CORRECTED_ANIONS = ("Br", "Cl", "F", "H", "I", "N", "O", "S", "Sb", "Se", "Si", "Te")
-U_METALS = ("Co", "Cr", "Fe", "Mn", "Mo", "Ni", "V", "W")
-CORRECTED_ELEMENTS = CORRECTED_ANIONS + U_METALS
-#: Share of the error variance carried by the shared per-element terms (the rest is per compound).
-SHARED_FRACTION = 0.5
-MODEL_NAME = "global"
+MODEL_NAME = GLOBAL_MODEL
 DEFAULT_SAMPLES = 300
 DEFAULT_CONFIDENCE = 0.9
 MAX_SAMPLES = 100_000
@@ -62,15 +69,20 @@ ENUMERATION_PER_SAMPLE = 500
 
 @dataclass(frozen=True, slots=True)
 class UncertaintySettings:
-    """What to sample: ``sigma_eV_per_atom`` (per compound), ``samples``, ``seed`` and the interval ``confidence``."""
+    """What to sample: ``sigma_eV_per_atom`` (per compound), ``samples``, ``seed``, ``confidence``, ``error_model``.
+
+    ``error_model`` is ``auto``, ``global`` or ``mp2020`` (see :mod:`interfacestab.analyses.error_model`).
+    """
 
     sigma_eV_per_atom: float
     samples: int = DEFAULT_SAMPLES
     seed: int = 0
     confidence: float = DEFAULT_CONFIDENCE
+    error_model: str = "auto"
 
     def __post_init__(self) -> None:
         check_settings(self.sigma_eV_per_atom, self.samples, self.seed, self.confidence)
+        error_model.check_error_model(self.error_model)
 
 
 def check_settings(sigma: float, samples: int, seed: int, confidence: float) -> None:
@@ -94,52 +106,9 @@ def check_settings(sigma: float, samples: int, seed: int, confidence: float) -> 
 
 
 # --- sampling ---------------------------------------------------------------------------------------
-def _words(text: str) -> list[int]:
-    digest = hashlib.blake2b(text.encode(), digest_size=16).digest()
-    return [int.from_bytes(digest[i : i + 4], "little") for i in range(0, 16, 4)]
-
-
-def _normals(seed: int, key: str, samples: int) -> np.ndarray:
-    gen = np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, *_words(key)])))
-    return gen.standard_normal(samples)
-
-
-def entry_key(entry: Entry) -> str:
-    """The identity of an entry for its random numbers: source, material id (or formula) and energy."""
-    return f"{entry.source}|{entry.material_id or entry.formula}|{entry.e_form_eV_per_atom!r}"
-
-
-def corrected_weights(composition: dict[str, float]) -> dict[str, float]:
-    """The corrected elements of a compound and each one's share of its corrected atoms."""
-    present = [el for el in composition if el in CORRECTED_ANIONS]
-    if "O" in composition or "F" in composition:
-        present += [el for el in composition if el in U_METALS]
-    total = sum(composition[el] for el in present)
-    return {el: composition[el] / total for el in present} if total > 0 else {}
-
-
 def entry_errors(entries: Sequence[Entry], settings: UncertaintySettings) -> np.ndarray:
-    """(samples, len(entries)) energy errors in eV/atom under the global model; elements get 0."""
-    s, sigma = settings.samples, settings.sigma_eV_per_atom
-    out = np.zeros((s, len(entries)))
-    if sigma == 0:
-        return out
-    shared: dict[str, np.ndarray] = {}
-    for j, entry in enumerate(entries):
-        if len(entry.composition) < 2:
-            continue
-        eps = _normals(settings.seed, entry_key(entry), s)
-        weights = corrected_weights(entry.composition)
-        if not weights:
-            out[:, j] = sigma * eps
-            continue
-        common = np.zeros(s)
-        for el, w in weights.items():
-            if el not in shared:
-                shared[el] = _normals(settings.seed, f"element|{el}", s)
-            common += w * shared[el]
-        out[:, j] = sigma * (math.sqrt(1 - SHARED_FRACTION) * eps + math.sqrt(SHARED_FRACTION) * common)
-    return out
+    """(samples, len(entries)) energy errors in eV/atom: :func:`interfacestab.analyses.error_model.entry_errors`."""
+    return error_model.entry_errors(entries, settings)
 
 
 # --- results -------------------------------------------------------------------------------------------
@@ -170,6 +139,15 @@ def frequencies(product_sets: Sequence[tuple[str, ...]]) -> tuple[tuple[tuple[st
     return tuple(sorted(((k, v / total) for k, v in counts.items()), key=lambda kv: (-kv[1], kv[0])))
 
 
+def _with_corrections(
+    model: str, corrections: tuple[tuple[str, float], ...], d: dict[str, object]
+) -> dict[str, object]:
+    """``d`` with ``corrections_sampled`` (name, ``uncertainty_eV_per_corrected_atom``) under the mp2020 model."""
+    if model == error_model.MP2020_MODEL:
+        d["corrections_sampled"] = [{"name": n, "uncertainty_eV_per_corrected_atom": u} for n, u in corrections]
+    return d
+
+
 def _freq_dicts(freq: tuple[tuple[tuple[str, ...], float], ...]) -> list[dict[str, object]]:
     return [{"products": list(k), "frequency": f} for k, f in freq]
 
@@ -195,10 +173,12 @@ class WindowUncertainty:
     oxidation_products_frequency: tuple[tuple[tuple[str, ...], float], ...]
     point_reduction_products_frequency: float
     point_oxidation_products_frequency: float | None
+    #: mp2020 model: the corrections sampled, (name, uncertainty per corrected atom in eV/atom).
+    corrections_sampled: tuple[tuple[str, float], ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         """JSON-safe dictionary (the ``uncertainty`` object of a window)."""
-        return {
+        d: dict[str, object] = {
             "sigma_eV_per_atom": self.sigma_eV_per_atom,
             "samples": self.samples,
             "seed": self.seed,
@@ -213,6 +193,7 @@ class WindowUncertainty:
             "point_reduction_products_frequency": self.point_reduction_products_frequency,
             "point_oxidation_products_frequency": self.point_oxidation_products_frequency,
         }
+        return _with_corrections(self.model, self.corrections_sampled, d)
 
     #: Extra CSV columns of a window with an interval (after its own columns).
     COLUMNS = (
@@ -541,6 +522,7 @@ def window_uncertainty(
 ) -> WindowUncertainty:
     """Intervals on both limits of ``result`` and the frequency of each product set at each limit."""
     sampled = sample_window(entries, result, settings, stabilize=stabilize)
+    model = system_model(entries.entries, set(result.composition) | {result.ion}, settings.error_model)
     c = settings.confidence
     red_f = frequencies(sampled.reduction_products)
     ox_f = frequencies(sampled.oxidation_products) if sampled.oxidation_V is not None else ()
@@ -551,7 +533,7 @@ def window_uncertainty(
         samples=settings.samples,
         seed=settings.seed,
         confidence=c,
-        model=MODEL_NAME,
+        model=model.name,
         method=sampled.method,
         phases_sampled=sampled.phases_sampled,
         reduction_limit_V=Interval.of(sampled.reduction_V, c),
@@ -560,6 +542,7 @@ def window_uncertainty(
         oxidation_products_frequency=ox_f,
         point_reduction_products_frequency=dict(red_f).get(point_red, 0.0),
         point_oxidation_products_frequency=None if sampled.oxidation_V is None else dict(ox_f).get(point_ox, 0.0),
+        corrections_sampled=model.corrections,
     )
 
 
@@ -590,10 +573,12 @@ class InterfaceUncertainty:
     x_atomic_a: Interval
     products_frequency: tuple[tuple[tuple[str, ...], float], ...]
     point_products_frequency: float
+    #: mp2020 model: the corrections sampled, (name, uncertainty per corrected atom in eV/atom).
+    corrections_sampled: tuple[tuple[str, float], ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         """JSON-safe dictionary (the ``uncertainty`` object of an interface)."""
-        return {
+        d: dict[str, object] = {
             "sigma_eV_per_atom": self.sigma_eV_per_atom,
             "samples": self.samples,
             "seed": self.seed,
@@ -605,6 +590,7 @@ class InterfaceUncertainty:
             "products_frequency": _freq_dicts(self.products_frequency),
             "point_products_frequency": self.point_products_frequency,
         }
+        return _with_corrections(self.model, self.corrections_sampled, d)
 
     def to_columns(self) -> dict[str, object]:
         """Extra CSV columns (after the profile's own columns)."""
@@ -721,6 +707,9 @@ def interface_uncertainty(
 ) -> InterfaceUncertainty:
     """Interval on the minimum reaction energy of ``profile`` and the frequency of each product set there."""
     sampled = sample_interface(entries, profile, settings)
+    ion = {profile.ion} if profile.voltage_V is not None and profile.ion else set()
+    needed = set(profile.composition_a) | set(profile.composition_b) | ion
+    model = system_model(entries.entries, needed, settings.error_model)
     freq = frequencies(sampled.products)
     key = "reaction_energy" + profile.energy_basis.suffix
     return InterfaceUncertainty(
@@ -728,13 +717,14 @@ def interface_uncertainty(
         samples=settings.samples,
         seed=settings.seed,
         confidence=settings.confidence,
-        model=MODEL_NAME,
+        model=model.name,
         method="lp",
         energy_key=key,
         reaction_energy=Interval.of(sampled.energy, settings.confidence),
         x_atomic_a=Interval.of(sampled.x_atomic_a, settings.confidence),
         products_frequency=freq,
         point_products_frequency=dict(freq).get(tuple(sorted(profile.minimum.products)), 0.0),
+        corrections_sampled=model.corrections,
     )
 
 

@@ -55,4 +55,7 @@ def uncertainty_fingerprint(settings: Any) -> dict[str, object]:
     if settings is None:
         return {}
     keys = ("sigma_eV_per_atom", "samples", "seed", "confidence")
-    return {"uncertainty": {k: getattr(settings, k) for k in keys}}
+    fingerprint = {k: getattr(settings, k) for k in keys}
+    if (model := getattr(settings, "error_model", "auto")) != "auto":  # auto: as checkpoints made before the option
+        fingerprint["error_model"] = model
+    return {"uncertainty": fingerprint}

@@ -11,10 +11,10 @@ import hashlib
 from typing import TYPE_CHECKING
 
 from interfacestab.chem import n_atoms, reduced_composition, reduced_formula
-from interfacestab.entries import Entry
+from interfacestab.entries import Correction, Entry
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
 #: One input row: composition (element -> amount), energy (eV total, or eV/atom once converted), material id.
 Row = tuple[dict[str, float], float, str]
@@ -43,14 +43,20 @@ def formation_energies(rows: Iterable[Row], refs: dict[str, float]) -> list[Row]
     return [(c, (e - sum(refs[el] * amt for el, amt in c.items())) / n_atoms(c), mid) for c, e, mid in rows]
 
 
-def to_entries(rows: Iterable[Row], name: str) -> list[Entry]:
-    """Entries with reduced formulas; elemental rows are dropped (the hull adds elements at 0 eV/atom)."""
+def to_entries(
+    rows: Iterable[Row], name: str, corrections: Sequence[tuple[Correction, ...] | None] | None = None
+) -> list[Entry]:
+    """Entries with reduced formulas; elemental rows are dropped (the hull adds elements at 0 eV/atom).
+
+    ``corrections``, when given, holds each row's corrections with their uncertainties (same order as ``rows``).
+    """
     out = []
-    for comp, e_form, mid in rows:
+    for i, (comp, e_form, mid) in enumerate(rows):
         if len(comp) == 1:
             continue
         unit = reduced_composition(comp)
-        out.append(Entry(reduced_formula(comp), unit, float(e_form), mid, name))
+        corr = None if corrections is None else corrections[i]
+        out.append(Entry(reduced_formula(comp), unit, float(e_form), mid, name, corr))
     return out
 
 

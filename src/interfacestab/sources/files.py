@@ -22,9 +22,10 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from interfacestab.chem import parse_formula
+from interfacestab.chem import n_atoms, parse_formula
 from interfacestab.errors import FormulaError, SourceError
 from interfacestab.provenance import SourceInfo
+from interfacestab.sources.corrections import corrections_of, records_uncertainties
 from interfacestab.sources.energies import (
     Row,
     elemental_references,
@@ -35,7 +36,7 @@ from interfacestab.sources.energies import (
 from interfacestab.sources.snapshot import SNAPSHOT_COLUMNS, SNAPSHOT_SOURCE_NAME, file_sha256, read_snapshot_csv
 
 if TYPE_CHECKING:
-    from interfacestab.entries import Entry
+    from interfacestab.entries import Correction, Entry
 
 FileFormat = Literal["snapshot", "entries", "user"]
 EnergyType = Literal["formation_per_atom", "total_per_formula_unit"]
@@ -220,6 +221,18 @@ def _safe_entry(d: object, what: str) -> Row:
     return comp, energy + correction, str(mid) if isinstance(mid, (str, int)) else ""
 
 
+def _entry_corrections(d: dict[str, Any], comp: dict[str, float], what: str) -> tuple[Correction, ...] | None:
+    """The corrections of an entry dict with their uncertainties (None when not known; see sources/corrections.py).
+
+    A legacy ``correction`` without energy adjustments has no uncertainty: None.
+    """
+    adjustments = d.get("energy_adjustments") or []
+    if not adjustments:
+        legacy = d.get("correction")
+        return None if legacy not in (None, 0, 0.0) else ()
+    return corrections_of(adjustments, n_atoms(comp), what)
+
+
 def _text_field(d: dict[str, Any], *keys: str) -> str:
     """A short text value at a nested key path ('' when absent or not text)."""
     value: object = d
@@ -237,18 +250,21 @@ def _read_entries_json(path: Path, name: str) -> tuple[SourceInfo, list[Entry]]:
         msg = f"{path}: expected a JSON list of pymatgen entries"
         raise SourceError(msg)
     rows: list[Row] = []
+    corrections: list[tuple[Correction, ...] | None] = []
     updated: list[str] = []
     thermo: set[str] = set()
     corrected = False
     for i, d in enumerate(rows_in):
         rows.append(_safe_entry(d, f"{path}: entry {i}"))
+        corrections.append(_entry_corrections(d, rows[-1][0], f"{path}: entry {i}"))
         stamp = _text_field(d, "last_updated") or _text_field(d, "data", "last_updated")
         if stamp:
             updated.append(stamp[:10])
         if run_type := _text_field(d, "parameters", "run_type"):
             thermo.add(run_type)
         corrected = corrected or bool(d.get("energy_adjustments"))
-    entries = to_entries(_formation_energies(rows, path), name)
+    recorded = records_uncertainties(corrections)
+    entries = to_entries(_formation_energies(rows, path), name, corrections if recorded else None)
     _check_range(entries, path)
     info = SourceInfo(
         name=name,

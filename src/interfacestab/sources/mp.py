@@ -35,6 +35,7 @@ from interfacestab.chem import parse_chemsys
 from interfacestab.errors import MPError
 from interfacestab.provenance import SourceInfo, package_version
 from interfacestab.settings import load_settings
+from interfacestab.sources.corrections import adjustment_dict, corrections_of, records_uncertainties
 from interfacestab.sources.energies import (
     Row,
     content_hash,
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
 
     import requests
 
-    from interfacestab.entries import Entry
+    from interfacestab.entries import Correction, Entry
     from interfacestab.phase_properties import PropertyRow, PropertySource
 
 THERMO_TYPES: tuple[str, ...] = ("GGA_GGA+U", "GGA_GGA+U_R2SCAN")
@@ -142,7 +143,9 @@ def fetch_entries(
     timeout = resolve_timeout(timeout_s)
     retries = max(retries, 0)
 
-    rows, db_version = _retrying(lambda: _query(els, thermo_type, key, url, timeout), url, retries, backoff_s)
+    rows, corrections, db_version = _retrying(
+        lambda: _query(els, thermo_type, key, url, timeout), url, retries, backoff_s
+    )
 
     if not rows:
         msg = f"the Materials Project has no {thermo_type} entries in the {system} system"
@@ -151,7 +154,8 @@ def fetch_entries(
         msg = f"malformed response from {url}: entries with {', '.join(outside)} outside {system}"
         raise MPError(msg)
     name = source_name or f"mp_live_{thermo_type}"
-    entries = to_entries(_formation_energies(rows, system), name)
+    recorded = records_uncertainties(corrections)
+    entries = to_entries(_formation_energies(rows, system), name, corrections if recorded else None)
     canonical = json.dumps(sorted(rows, key=lambda r: (r[2], r[1])), sort_keys=True)
     info = SourceInfo(
         name=name,
@@ -183,8 +187,10 @@ def _retrying(call: Callable[[], _T], url: str, retries: int, backoff_s: float) 
     raise AssertionError  # pragma: no cover (the loop returns or raises)
 
 
-def _query(els: tuple[str, ...], thermo_type: str, key: str, url: str, timeout_s: float) -> tuple[list[Row], str]:
-    """One ``get_entries_in_chemsys`` call; returns the rows and the database version."""
+def _query(
+    els: tuple[str, ...], thermo_type: str, key: str, url: str, timeout_s: float
+) -> tuple[list[Row], list[tuple[Correction, ...] | None], str]:
+    """One ``get_entries_in_chemsys`` call; returns the rows, their corrections and the database version."""
     from mp_api.client import MPRester
 
     try:
@@ -193,7 +199,8 @@ def _query(els: tuple[str, ...], thermo_type: str, key: str, url: str, timeout_s
             with MPRester(api_key=key, endpoint=url, session=session, mute_progress_bars=True) as mpr:
                 fetched = mpr.get_entries_in_chemsys(list(els), additional_criteria={"thermo_types": [thermo_type]})
                 rows = [_row(e) for e in fetched]
-                return rows, str(mpr.db_version or "")
+                corrections = [_corrections(e, row[0]) for e, row in zip(fetched, rows, strict=True)]
+                return rows, corrections, str(mpr.db_version or "")
     except Exception as exc:
         raise _classify(exc, url, timeout_s) from exc
 
@@ -221,6 +228,14 @@ def _row(entry: Any) -> Row:
     comp = {str(el): float(amt) for el, amt in entry.composition.get_el_amt_dict().items()}
     mid = (entry.data or {}).get("material_id") or str(entry.entry_id or "").rsplit("-", 1)[0]
     return comp, float(entry.energy), str(mid)
+
+
+def _corrections(entry: Any, comp: dict[str, float]) -> tuple[Correction, ...] | None:
+    """The entry's corrections with their uncertainties (sources/corrections.py), None when not known."""
+    adjustments = [adjustment_dict(a) for a in (getattr(entry, "energy_adjustments", None) or [])]
+    if not adjustments:
+        return () if not getattr(entry, "correction", 0.0) else None
+    return corrections_of(adjustments, sum(comp.values()), f"entry {getattr(entry, 'entry_id', '')}")
 
 
 def _session(key: str, timeout_s: float) -> requests.Session:

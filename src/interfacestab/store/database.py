@@ -43,7 +43,16 @@ from interfacestab.store import integrity
 from interfacestab.store import properties as _properties
 from interfacestab.store.connection import CHECKED, connect_read_only, file_state
 from interfacestab.store.connection import is_writable as _is_writable
-from interfacestab.store.rows import SCHEMA, SCHEMA_VERSION, corrupt, decode_row, rebuild_hint
+from interfacestab.store.rows import (
+    SCHEMA,
+    SCHEMA_VERSION,
+    corrections_column,
+    corrupt,
+    decode_row,
+    encode_corrections,
+    migrate,
+    rebuild_hint,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -58,12 +67,14 @@ _INSERT_SOURCE = (
     ":content_sha256, :imported_at, :n_entries, :citation)"
 )
 _INSERT_ENTRY = (
-    "INSERT INTO entries (source, chemsys, formula, composition, e_form_eV_per_atom, material_id) "
-    "VALUES (?, ?, ?, ?, ?, ?)"
+    "INSERT INTO entries (source, chemsys, formula, composition, e_form_eV_per_atom, material_id, corrections) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
+#: Schema versions this interfacestab opens: the current one, and version 1 (migrated when writable).
+_READABLE_VERSIONS = (1, SCHEMA_VERSION)
 
 
-def _entry_rows(source: str, entries: Iterable[Entry]) -> list[tuple[str, str, str, str, float, str]]:
+def _entry_rows(source: str, entries: Iterable[Entry]) -> list[tuple[str, str, str, str, float, str, str | None]]:
     """Rows of the ``entries`` table (``_INSERT_ENTRY`` order) for a source's entries."""
     return [
         (
@@ -73,6 +84,7 @@ def _entry_rows(source: str, entries: Iterable[Entry]) -> list[tuple[str, str, s
             json.dumps(e.composition, separators=(",", ":")),
             float(e.e_form_eV_per_atom),
             e.material_id,
+            encode_corrections(e.corrections),
         )
         for e in entries
     ]
@@ -96,6 +108,8 @@ class Store:
         self.read_only = read_only
         self.default_source = default_source
         self._has_digests: dict[str, bool] = {}
+        #: The corrections value in SELECTs (NULL on a version-1 store opened read-only).
+        self._corrections = corrections_column(conn)
 
     # -- lifecycle ---------------------------------------------------------------
     def close(self) -> None:
@@ -157,8 +171,8 @@ class Store:
                 chunk = keys[start : start + 900]
                 marks = ",".join("?" * len(chunk))
                 rows += self._query(
-                    f"SELECT formula, composition, e_form_eV_per_atom, material_id, chemsys FROM entries "
-                    f"WHERE source = ? AND chemsys IN ({marks})",
+                    f"SELECT formula, composition, e_form_eV_per_atom, material_id, chemsys, {self._corrections} "
+                    f"FROM entries WHERE source = ? AND chemsys IN ({marks})",
                     (info.name, *chunk),
                 )
             self._verify(info.name, keys, rows)
@@ -167,16 +181,13 @@ class Store:
             rows = [
                 r
                 for r in self._query(
-                    "SELECT formula, composition, e_form_eV_per_atom, material_id, chemsys "
+                    f"SELECT formula, composition, e_form_eV_per_atom, material_id, chemsys, {self._corrections} "
                     "FROM entries WHERE source = ?",
                     (info.name,),
                 )
                 if set(str(r["chemsys"]).split("-")) <= allowed
             ]
-        entries = tuple(
-            decode_row(self.path, info.name, r["formula"], r["composition"], r["e_form_eV_per_atom"], r["material_id"])
-            for r in rows
-        )
+        entries = tuple(decode_row(self.path, info.name, r[0], r[1], r[2], r[3], r[5]) for r in rows)
         return EntrySet(els, entries, info)
 
     def covered_elements(self, source: str | None = None) -> frozenset[str]:
@@ -189,23 +200,39 @@ class Store:
         """Entries with this reduced formula."""
         info = self.source(source)
         rows = self._query(
-            "SELECT formula, composition, e_form_eV_per_atom, material_id "
+            f"SELECT formula, composition, e_form_eV_per_atom, material_id, {self._corrections} "
             "FROM entries WHERE source = ? AND formula = ?",
             (info.name, formula),
         )
-        return [decode_row(self.path, info.name, r[0], r[1], r[2], r[3]) for r in rows]
+        return [decode_row(self.path, info.name, r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
     def iter_entries(self, source: str | None = None, containing: str | None = None) -> Iterator[Entry]:
         """All entries of a source, optionally only those containing an element."""
         info = self.source(source)
         for r in self._query(
-            "SELECT formula, composition, e_form_eV_per_atom, material_id, chemsys FROM entries WHERE source = ? "
-            "ORDER BY chemsys, formula",
+            f"SELECT formula, composition, e_form_eV_per_atom, material_id, chemsys, {self._corrections} "
+            "FROM entries WHERE source = ? ORDER BY chemsys, formula",
             (info.name,),
         ):
             if containing and containing not in str(r["chemsys"]).split("-"):
                 continue
-            yield decode_row(self.path, info.name, r[0], r[1], r[2], r[3])
+            yield decode_row(self.path, info.name, r[0], r[1], r[2], r[3], r[5])
+
+    def records_corrections(self, source: str) -> bool:
+        """Whether the stored entries of ``source`` carry their corrections (False for rows stored before them)."""
+        if self._corrections != "corrections":
+            return False
+        rows = self._query("SELECT 1 FROM entries WHERE source = ? AND corrections IS NOT NULL LIMIT 1", (source,))
+        return bool(rows)
+
+    def corrections_coverage(self, source: str) -> tuple[int, int]:
+        """(entries of ``source`` that carry their corrections, entries that do not)."""
+        if self._corrections != "corrections":
+            return 0, self.count(source)
+        row = self._query(
+            "SELECT COUNT(corrections), COUNT(*) - COUNT(corrections) FROM entries WHERE source = ?", (source,)
+        )[0]
+        return int(row[0]), int(row[1])
 
     def count(self, source: str | None = None) -> int:
         """Number of entries of a source (all sources when None)."""
@@ -441,13 +468,15 @@ def open_store(path: str | Path | None = None, *, create: bool = True) -> Store:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.executescript(SCHEMA)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        elif version != SCHEMA_VERSION or not {"sources", "entries"} <= tables:
+        elif version not in _READABLE_VERSIONS or not {"sources", "entries"} <= tables:
             conn.close()
             msg = (
                 f"the store at {store_path} has schema version {version}, this interfacestab needs "
                 f"{SCHEMA_VERSION} (or it is not an interfacestab store); {rebuild_hint(store_path)}"
             )
             raise StoreError(msg)
+        elif version != SCHEMA_VERSION and not read_only:
+            migrate(conn)
         state = file_state(store_path)
         if state not in CHECKED:
             problems = [str(r[0]) for r in conn.execute("PRAGMA quick_check")]

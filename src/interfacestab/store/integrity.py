@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from interfacestab._periodic import ELEMENTS
 from interfacestab.errors import StoreError
-from interfacestab.store.rows import DIGEST_SCHEMA, corrupt, decode_row, digest, row_text
+from interfacestab.store.rows import DIGEST_SCHEMA, corrections_column, corrupt, decode_row, digest, row_text
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -66,10 +66,10 @@ def verify_systems(conn: sqlite3.Connection, path: Path, source: str, keys: list
 
 
 def compare_rows(path: Path, source: str, rows: list[Any], stored: dict[str, str]) -> None:
-    """Rows are (formula, composition, energy, material_id, chemsys) sequences; ``stored``: chemsys -> checksum."""
+    """Rows: (formula, composition, energy, material_id, chemsys[, corrections]); ``stored``: chemsys -> checksum."""
     texts: dict[str, list[str]] = {}
     for r in rows:
-        texts.setdefault(str(r[4]), []).append(row_text(r[0], r[1], r[2], r[3]))
+        texts.setdefault(str(r[4]), []).append(row_text(r[0], r[1], r[2], r[3], r[5] if len(r) > 5 else None))
     for key in sorted(set(texts) | set(stored)):
         if stored.get(key) != (digest(texts[key]) if key in texts else None):
             raise corrupt(path, f"the rows of source '{source}' in {key} do not match their checksum")
@@ -89,7 +89,8 @@ def check_store(conn: sqlite3.Connection, path: Path, digested: list[str]) -> No
         cursor.row_factory = None  # plain tuples: about twice as fast as sqlite3.Row here
         try:
             rows = cursor.execute(
-                "SELECT formula, composition, e_form_eV_per_atom, material_id, chemsys FROM entries WHERE source = ?",
+                "SELECT formula, composition, e_form_eV_per_atom, material_id, chemsys, "
+                f"{corrections_column(conn)} FROM entries WHERE source = ?",
                 (name,),
             ).fetchall()
         except sqlite3.DatabaseError as exc:
@@ -122,7 +123,8 @@ def store_checksums(conn: sqlite3.Connection, source: str, keys: list[str] | Non
     if keys is None:
         conn.execute("DELETE FROM chemsys_digests WHERE source = ?", (source,))
         selected = conn.execute(
-            "SELECT chemsys, formula, composition, e_form_eV_per_atom, material_id FROM entries WHERE source = ?",
+            "SELECT chemsys, formula, composition, e_form_eV_per_atom, material_id, corrections FROM entries "
+            "WHERE source = ?",
             (source,),
         ).fetchall()
     else:
@@ -132,13 +134,13 @@ def store_checksums(conn: sqlite3.Connection, source: str, keys: list[str] | Non
             marks = ",".join("?" * len(chunk))
             conn.execute(f"DELETE FROM chemsys_digests WHERE source = ? AND chemsys IN ({marks})", (source, *chunk))
             selected += conn.execute(
-                "SELECT chemsys, formula, composition, e_form_eV_per_atom, material_id FROM entries "
+                "SELECT chemsys, formula, composition, e_form_eV_per_atom, material_id, corrections FROM entries "
                 f"WHERE source = ? AND chemsys IN ({marks})",
                 (source, *chunk),
             ).fetchall()
     texts: dict[str, list[str]] = {}
     for r in selected:
-        texts.setdefault(str(r[0]), []).append(row_text(r[1], r[2], r[3], r[4]))
+        texts.setdefault(str(r[0]), []).append(row_text(r[1], r[2], r[3], r[4], r[5]))
     conn.executemany(
         "INSERT INTO chemsys_digests (source, chemsys, rows_sha256) VALUES (?, ?, ?)",
         [(source, key, digest(t)) for key, t in texts.items()],

@@ -8,14 +8,17 @@ import math
 from typing import TYPE_CHECKING
 
 from interfacestab._periodic import ELEMENTS
-from interfacestab.entries import Entry
+from interfacestab.entries import Correction, Entry
 from interfacestab.errors import StoreError
 
 if TYPE_CHECKING:
+    import sqlite3
     from collections.abc import Iterable
     from pathlib import Path
 
-SCHEMA_VERSION = 1
+#: 2: ``entries.corrections`` (per-entry MP2020 corrections and their uncertainties); a version-1 store
+#: gets the column when a writable copy is opened (:func:`migrate`) and is read as it is otherwise.
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sources (
@@ -37,7 +40,8 @@ CREATE TABLE IF NOT EXISTS entries (
     formula TEXT NOT NULL,
     composition TEXT NOT NULL,
     e_form_eV_per_atom REAL NOT NULL,
-    material_id TEXT NOT NULL DEFAULT ''
+    material_id TEXT NOT NULL DEFAULT '',
+    corrections TEXT
 );
 CREATE INDEX IF NOT EXISTS entries_by_chemsys ON entries(source, chemsys);
 CREATE INDEX IF NOT EXISTS entries_by_formula ON entries(source, formula);
@@ -56,9 +60,91 @@ CREATE TABLE IF NOT EXISTS chemsys_digests (
 """
 
 
-def row_text(formula: object, composition: object, energy: object, mid: object) -> str:
-    """One stored row as the text its system's checksum covers."""
-    return f"{formula!r}\x1f{composition!r}\x1f{energy!r}\x1f{mid!r}"
+def row_text(formula: object, composition: object, energy: object, mid: object, corrections: object = None) -> str:
+    """One stored row as the text its system's checksum covers.
+
+    The corrections are in it only when recorded, so rows without them have the checksums of version-1 stores.
+    """
+    text = f"{formula!r}\x1f{composition!r}\x1f{energy!r}\x1f{mid!r}"
+    return text if corrections is None else f"{text}\x1f{corrections!r}"
+
+
+def has_corrections_column(conn: sqlite3.Connection) -> bool:
+    """Whether the ``entries`` table has the ``corrections`` column (schema version 2)."""
+    return any(r[1] == "corrections" for r in conn.execute("PRAGMA table_info(entries)"))
+
+
+def corrections_column(conn: sqlite3.Connection) -> str:
+    """The SQL of the corrections value in a SELECT: the column, or NULL on a version-1 store read as it is."""
+    return "corrections" if has_corrections_column(conn) else "NULL AS corrections"
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Bring a version-1 store to version 2 in one transaction (the column added, the version set).
+
+    Another process may have migrated it meanwhile: the version is read again inside the transaction.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if conn.execute("PRAGMA user_version").fetchone()[0] == 1:
+            if not has_corrections_column(conn):
+                conn.execute("ALTER TABLE entries ADD COLUMN corrections TEXT")
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+def encode_corrections(corrections: tuple[Correction, ...] | None) -> str | None:
+    """The stored text of an entry's corrections: ``[[name, share, uncertainty_eV_per_atom], ...]`` or NULL."""
+    if corrections is None:
+        return None
+    return json.dumps([[c.name, c.share, c.uncertainty_eV_per_atom] for c in corrections], separators=(",", ":"))
+
+
+#: Corrections texts already decoded (entries of one system often share them): text -> corrections.
+_CORRECTIONS: dict[object, tuple[Correction, ...]] = {}
+
+
+def _decode_corrections(path: Path, where: str, text: object) -> tuple[Correction, ...] | None:
+    if text is None:
+        return None
+    if isinstance(text, str) and (known := _CORRECTIONS.get(text)) is not None:
+        return known
+    corrections = _parse_corrections(path, where, text)
+    if len(_CORRECTIONS) >= _DECODED_MAX:
+        _CORRECTIONS.clear()
+    if isinstance(text, str):
+        _CORRECTIONS[text] = corrections
+    return corrections
+
+
+def _parse_corrections(path: Path, where: str, text: object) -> tuple[Correction, ...]:
+    try:
+        items = json.loads(text) if isinstance(text, (str, bytes)) else None
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+        items = None
+    if not isinstance(items, list):
+        raise corrupt(path, f"{where}: the corrections {str(text)[:60]!r} are not valid")
+    out = []
+    for item in items:
+        try:
+            name, share, u = item
+            valid = (
+                type(name) is str
+                and type(share) in (int, float)
+                and type(u) in (int, float)
+                and 0 <= share <= 1e6
+                and 0 <= u <= 1e3
+            )
+        except (TypeError, ValueError):
+            valid = False
+        if not valid:  # NaN fails the range checks; infinities are out of range
+            raise corrupt(path, f"{where}: the corrections {str(text)[:60]!r} are not valid")
+        out.append(Correction(name, float(share), float(u)))
+    return tuple(out)
 
 
 def digest(texts: Iterable[str]) -> str:
@@ -85,27 +171,37 @@ _DECODED: dict[tuple[object, ...], Entry] = {}
 _DECODED_MAX = 400_000
 
 
-def decode_row(path: Path, source: str, formula: object, composition: object, energy: object, mid: object) -> Entry:
+def decode_row(
+    path: Path,
+    source: str,
+    formula: object,
+    composition: object,
+    energy: object,
+    mid: object,
+    corrections: object = None,
+) -> Entry:
     """An :class:`Entry` from a stored row, validated (a damaged row raises :class:`StoreError`).
 
     Systems that share subsystems load the same rows again; a row whose values were decoded before
     in this process is not parsed again (the key is the values themselves, so a changed row is new).
     """
-    key = (source, formula, composition, type(energy), repr(energy), mid)
+    key = (source, formula, composition, type(energy), repr(energy), mid, corrections)
     try:
         found = _DECODED.get(key)
     except TypeError:  # an unhashable value: only a damaged row; decode it to say so
         found = None
     if found is not None:
         return found
-    entry = _decode_row(path, source, formula, composition, energy, mid)
+    entry = _decode_row(path, source, formula, composition, energy, mid, corrections)
     if len(_DECODED) >= _DECODED_MAX:
         _DECODED.clear()
     _DECODED[key] = entry
     return entry
 
 
-def _decode_row(path: Path, source: str, formula: object, composition: object, energy: object, mid: object) -> Entry:
+def _decode_row(
+    path: Path, source: str, formula: object, composition: object, energy: object, mid: object, corrections: object
+) -> Entry:
     where = f"source '{source}', formula {formula!r}"
     if not isinstance(formula, str) or not formula:
         raise corrupt(path, f"{where}: the formula is not text")
@@ -128,4 +224,5 @@ def _decode_row(path: Path, source: str, formula: object, composition: object, e
         raise corrupt(path, f"{where}: the composition {str(composition)[:60]!r} is not valid")
     if isinstance(energy, bool) or not isinstance(energy, (int, float)) or not math.isfinite(energy):
         raise corrupt(path, f"{where}: the formation energy {str(energy)[:30]!r} is not a finite number")
-    return Entry(formula, {k: float(v) for k, v in comp.items()}, float(energy), str(mid or ""), source)
+    corr = _decode_corrections(path, where, corrections)
+    return Entry(formula, {k: float(v) for k, v in comp.items()}, float(energy), str(mid or ""), source, corr)

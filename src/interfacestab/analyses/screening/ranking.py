@@ -43,18 +43,18 @@ def rank_results(results: Sequence[CoatingResult], rank_by: str) -> list[Coating
     return sorted(results, key=key)
 
 
-def screen_uncertainty(settings: UncertaintySettings, rank_by: str) -> dict[str, object]:
+def screen_uncertainty(settings: UncertaintySettings, rank_by: str, model: str | None) -> dict[str, object]:
     """The ``uncertainty`` object of a screen: how it sampled and how it ranked.
 
+    ``model`` is the error model the source's entries resolve to (``global``, ``mp2020`` or ``mixed``).
     A screen reports pass probabilities (fractions of samples), not intervals, so it has no confidence.
     """
-    from interfacestab.analyses.uncertainty import MODEL_NAME
-
     return {
         "sigma_eV_per_atom": settings.sigma_eV_per_atom,
         "samples": settings.samples,
         "seed": settings.seed,
-        "model": MODEL_NAME,
+        "error_model": settings.error_model,
+        "model": model,
         "method": "joint samples of the window (enumerated reactions or certified LPs), the energy above the hull "
         "and the three reaction minima (LPs) per candidate; each criterion judged per sample",
         "ranked_by": rank_by,

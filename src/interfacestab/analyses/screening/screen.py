@@ -288,6 +288,12 @@ def _reactants(profile: InterfaceProfile) -> tuple[str, str]:
     return profile.reactant_a, profile.reactant_b
 
 
+def _source_model(store: Store, source: str, requested: str) -> str:
+    from interfacestab.analyses.error_model import source_model
+
+    return source_model(store, source, requested)
+
+
 def _pass_probability(coating: ParsedFormula, window: Any, setup: ScreeningSetup, store: Store) -> dict[str, float]:
     from interfacestab.analyses.screening.probability import pass_probability
 
@@ -409,6 +415,7 @@ def screen_coatings(
     charge = anode_state = None
     with open_store(store_file, create=False) as st:
         info = st.source(source)
+        error_model = None if uncertainty is None else _source_model(st, info.name, uncertainty.error_model)
         property_conventions = screen_property_conventions(st, crit)
         property_digests = [f"{p.name}:{p.info.content_sha256}" for p in st.property_sources()]
         for role, given in (("electrolyte", ely), (side_role, cat)):
@@ -502,7 +509,7 @@ def screen_coatings(
         anode_phases=() if anode_state is None else anode_state.phases,
         charge_voltage_V=charge_voltage_V,
         charged_cathode_phases=() if charge is None else charge.phases,
-        uncertainty=None if uncertainty is None else screen_uncertainty(uncertainty, rank_by),
+        uncertainty=None if uncertainty is None else screen_uncertainty(uncertainty, rank_by, error_model),
     )
     if out is not None:
         write_screen(screen, out)

@@ -44,7 +44,7 @@ def _settings_text(u: object) -> str:
     model, method = u.model, u.method  # type: ignore[attr-defined]
     return (
         f"{u.confidence * 100:g}% interval of {u.samples} samples, sigma = {u.sigma_eV_per_atom:g} eV/atom, "  # type: ignore[attr-defined]
-        f"seed {u.seed}; model {model} ({MODEL_TEXT.get(model, model)}); method {method} "  # type: ignore[attr-defined]
+        f"seed {u.seed}; {_model_text(u)}; method {method} "  # type: ignore[attr-defined]
         f"({METHOD_TEXT.get(method, method)})"
     )
 
@@ -56,6 +56,18 @@ def share_text(value: float) -> str:
     if 0.99 < value < 1:
         return ">99%"
     return f"{value * 100:.0f}%"
+
+
+def _model_text(u: object) -> str:
+    """Which error model was sampled, in words (mp2020: how many corrections)."""
+    model = getattr(u, "model", "")
+    if model == "mp2020":
+        corrections = getattr(u, "corrections_sampled", ())
+        return (
+            f"model mp2020 (uncertainties of {len(corrections)} MP2020 corrections, each shared by its compounds, "
+            "plus sigma smooth in composition)"
+        )
+    return f"model {model} ({MODEL_TEXT.get(model, model)})"
 
 
 def _frequencies_text(freq: tuple[tuple[tuple[str, ...], float], ...]) -> str:
