@@ -150,7 +150,7 @@ def uncertainty_settings(
         raise typer.BadParameter(msg, ctx=ctx)
     from interfacestab.analyses.uncertainty import UncertaintySettings
 
-    return UncertaintySettings(sigma, samples, seed, confidence)
+    return UncertaintySettings(sigma, samples, seed, confidence, error_model)
 
 
 def _given(ctx: typer.Context, name: str) -> bool:

@@ -41,7 +41,7 @@ METHOD_TEXT = {
 
 
 def _settings_text(u: object) -> str:
-    model, method = u.model, u.method  # type: ignore[attr-defined]
+    method = u.method  # type: ignore[attr-defined]
     return (
         f"{u.confidence * 100:g}% interval of {u.samples} samples, sigma = {u.sigma_eV_per_atom:g} eV/atom, "  # type: ignore[attr-defined]
         f"seed {u.seed}; {_model_text(u)}; method {method} "  # type: ignore[attr-defined]
