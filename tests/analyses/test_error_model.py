@@ -142,29 +142,37 @@ def _toy() -> list[Entry]:
     ]
 
 
-def _model_covariance(entries: list[Entry], sigma: float) -> np.ndarray:
-    """Cov(delta_i, delta_j) = sum_k c_ik c_jk + sigma^2 [i == j] for compounds (c_ik = share * u), 0 for elements."""
+def _model_covariance(entries: list[Entry], sigma: float, seed: int) -> np.ndarray:
+    """Cov(delta_i, delta_j) = sum_k c_ik c_jk + sigma^2 phi_i . phi_j for compounds (c_ik = share * u), 0 for elements.
+
+    phi: the unit feature vectors of the composition field (its exact covariance for the seed's features).
+    """
+    from interfacestab.analyses.error_field import features
+
     names = sorted({c.name for e in entries for c in e.corrections or ()})
     coeff = np.array([[sum(c.share * c.uncertainty_eV_per_atom for c in e.corrections or () if c.name == k)
                        for k in names] for e in entries])  # fmt: skip
     compound = np.array([len(e.composition) >= 2 for e in entries], dtype=float)
-    return coeff @ coeff.T + sigma**2 * np.diag(compound)
+    phi = features([e.composition for e in entries], seed) * compound[:, None]
+    return coeff @ coeff.T + sigma**2 * (phi @ phi.T)
 
 
 def test_sampled_errors_have_the_models_covariance() -> None:
     entries, sigma, n = _toy(), 0.01, 40_000
     errors = entry_errors(entries, UncertaintySettings(sigma, samples=n, seed=5))
-    expected = _model_covariance(entries, sigma)
+    expected = _model_covariance(entries, sigma, 5)
     got = np.cov(errors, rowvar=False)
     # Monte Carlo standard error of a sample covariance of normals: sqrt((var_i var_j + cov_ij^2) / n)
     var = np.diag(expected)
     se = np.sqrt((np.outer(var, var) + expected**2) / n)
     assert np.all(np.abs(got - expected) <= 4 * se + 1e-15)
     assert np.all(errors[:, 3] == 0)  # the element
-    # the shared oxide term makes the two oxides correlated; LiCo is independent of both
-    assert expected[0, 1] == pytest.approx((1 / 3) * (4 / 7) * U_OXIDE**2)
+    # the shared oxide term makes the two oxides correlated beyond what their distant compositions share
+    from interfacestab.analyses.error_field import features
+
+    phi = features([e.composition for e in entries[:2]], 5)
+    assert expected[0, 1] == pytest.approx((1 / 3) * (4 / 7) * U_OXIDE**2 + sigma**2 * float(phi[0] @ phi[1]))
     assert np.corrcoef(errors[:, 0], errors[:, 1])[0, 1] > 0.2
-    assert abs(np.corrcoef(errors[:, 0], errors[:, 2])[0, 1]) < 4 / math.sqrt(n)
 
 
 def test_shared_terms_are_keyed_by_seed_and_correction_name() -> None:

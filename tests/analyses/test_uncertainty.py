@@ -226,13 +226,22 @@ def test_errors_of_an_entry_do_not_depend_on_the_other_entries_or_their_order(lp
 
 
 def test_error_model_variance_and_correlation() -> None:
-    """Total sd = sigma for one-anion compounds; correlation SHARED_FRACTION between two sulfides; elements 0."""
+    """Total sd = sigma for one-anion compounds; two sulfides share SHARED_FRACTION plus their field's share.
+
+    The rest of the correlation is the composition field's (phi_i . phi_j: near 1 for near compositions).
+    """
+    from interfacestab.analyses.error_field import features
+
     entries = [Entry(f"Li{i}S", {"Li": float(i + 1), "S": 1.0}, -1.0, f"s-{i}") for i in range(2)]
     entries += [Entry("Li2O", {"Li": 2.0, "O": 1.0}, -2.0, "o"), Entry("S", {"S": 1.0}, 0.0, "el")]
     err = entry_errors(entries, UncertaintySettings(0.05, samples=20000, seed=1))
+    phi = features([e.composition for e in entries[:3]], 1)
     assert err[:, 0].std() == pytest.approx(0.05, rel=0.03)
-    assert np.corrcoef(err[:, 0], err[:, 1])[0, 1] == pytest.approx(SHARED_FRACTION, abs=0.03)
-    assert abs(np.corrcoef(err[:, 0], err[:, 2])[0, 1]) < 0.03  # a sulfide and an oxide share nothing
+    field_01, field_02 = float(phi[0] @ phi[1]), float(phi[0] @ phi[2])
+    expected_01 = SHARED_FRACTION + (1 - SHARED_FRACTION) * field_01
+    assert np.corrcoef(err[:, 0], err[:, 1])[0, 1] == pytest.approx(expected_01, abs=0.03)
+    # a sulfide and an oxide share no corrected element: only the field (their compositions are far apart)
+    assert np.corrcoef(err[:, 0], err[:, 2])[0, 1] == pytest.approx((1 - SHARED_FRACTION) * field_02, abs=0.03)
     assert (err[:, 3] == 0).all()
     assert "S" in CORRECTED_ELEMENTS
     assert corrected_weights({"Li": 1.0, "Fe": 1.0, "P": 1.0, "O": 4.0}) == {"O": 0.8, "Fe": 0.2}

@@ -51,20 +51,45 @@ def _weights(seed: int, samples: int) -> np.ndarray:
     return gen.standard_normal((samples, FEATURES))  # row s is the same for any number of samples
 
 
+def _fractions(composition: Mapping[str, float]) -> tuple[tuple[str, float], ...]:
+    """The composition as sorted (element, atomic fraction rounded to 12 digits): its identity in the field."""
+    total = sum(composition.values())
+    return tuple(sorted((el, round(amount / total, 12)) for el, amount in composition.items() if amount))
+
+
+def _feature(fractions: tuple[tuple[str, float], ...], seed: int) -> np.ndarray:
+    w, b = _frequencies(seed)
+    cols = [_COLUMN[el] for el, _ in fractions]
+    phi = np.cos(w[:, cols] @ np.array([x for _, x in fractions]) + b)
+    return phi / np.linalg.norm(phi)
+
+
 def features(compositions: Sequence[Mapping[str, float]], seed: int) -> np.ndarray:
     """(m, FEATURES) unit feature vectors of the compositions (amounts, normalised here to fractions)."""
-    w, b = _frequencies(seed)
-    x = np.zeros((len(compositions), len(_COLUMN)))
-    for i, comp in enumerate(compositions):
-        total = sum(comp.values())
-        for el, amount in comp.items():
-            x[i, _COLUMN[el]] = amount / total
-    phi = np.cos(x @ w.T + b)
-    return phi / np.linalg.norm(phi, axis=1, keepdims=True)
+    return np.array([_feature(_fractions(c), seed) for c in compositions]).reshape(len(compositions), FEATURES)
+
+
+#: Field values already computed in this process, by (seed, samples, composition); bounded by _CACHE_FLOATS.
+_CACHE: dict[tuple[int, int, tuple[tuple[str, float], ...]], np.ndarray] = {}
+_CACHE_FLOATS = 20_000_000
 
 
 def field(compositions: Sequence[Mapping[str, float]], seed: int, samples: int) -> np.ndarray:
-    """(samples, m) values of the unit-variance field at each composition in each sample."""
-    if not compositions:
-        return np.zeros((samples, 0))
-    return _weights(seed, samples) @ features(compositions, seed).T
+    """(samples, m) values of the unit-variance field at each composition in each sample.
+
+    Each composition's values are computed on their own (one matrix-vector product), so they are the same
+    bits whatever other compositions are asked for with it, and kept for the next call in this process.
+    """
+    out = np.empty((samples, len(compositions)))
+    z = _weights(seed, samples) if compositions else None
+    for i, comp in enumerate(compositions):
+        key = (seed, samples, _fractions(comp))
+        values = _CACHE.get(key)
+        if values is None:
+            assert z is not None
+            values = z @ _feature(key[2], seed)
+            if len(_CACHE) * samples > _CACHE_FLOATS:
+                _CACHE.clear()
+            _CACHE[key] = values
+        out[:, i] = values
+    return out

@@ -4,26 +4,29 @@ Both models give, for a list of entries, a (samples, entries) array of errors in
 interval routes of :mod:`interfacestab.analyses.uncertainty` add to the formation energies
 (docs/conventions.md, 'Uncertainty from energy errors'). Elements are the references and get 0.
 
-``global``: with ``eps_i`` an independent standard normal per compound and ``s_k`` one standard normal
-per corrected element k (the anions and, in oxides and fluorides, the +U metals of the MP2020 scheme),
+``global``: with ``f(x_i)`` the value at i's composition of a unit-variance random field that varies
+smoothly with composition (:mod:`interfacestab.analyses.error_field`: nearly equal compositions get
+nearly equal values, distant ones nearly independent values) and ``s_k`` one standard normal per
+corrected element k (the anions and, in oxides and fluorides, the +U metals of the MP2020 scheme),
 
-    delta_i = sigma * ( sqrt(1 - rho) * eps_i + sqrt(rho) * sum_k w_ik s_k )
+    delta_i = sigma * ( sqrt(1 - rho) * f(x_i) + sqrt(rho) * sum_k w_ik s_k )
 
 with ``w_ik`` k's share of the corrected atoms of i and ``rho`` = :data:`SHARED_FRACTION`.
 
 ``mp2020``: for entries that carry the energy corrections applied to them with their fitted
 uncertainties (Wang et al., Sci. Rep. 11, 15496 (2021)),
 
-    delta_i = sum_k (n_ik u_k / N_i) s_k  +  sigma * eps_i
+    delta_i = sum_k (n_ik u_k / N_i) s_k  +  sigma * f(x_i)
 
 with k the corrections of i (by name), ``n_ik / N_i`` the share of i's atoms that k corrects, ``u_k``
 the published uncertainty per corrected atom and ``s_k`` one standard normal per correction shared by
 every compound it corrects (the fitted constant is one number, so its error is the same in all of them).
 
-Samples are reproducible: ``eps_i`` comes from a generator seeded by ``(seed, the entry's identity)``,
-``s_k`` from ``(seed, "element|" + element)`` (global) or ``(seed, "correction|" + name)`` (mp2020), so
-the same seed gives the same numbers to the same compound in every analysis, whatever the order of
-the work or the number of worker processes.
+Samples are reproducible: the field depends only on the seed and the composition, ``s_k`` on
+``(seed, "element|" + element)`` (global) or ``(seed, "correction|" + name)`` (mp2020), so the same seed
+gives the same numbers to the same compound in every analysis, whatever the order of the work or the
+number of worker processes. Polymorphs of one composition get the same field value (their relative
+energies are far more accurate than their formation energies), so sampling never reorders them.
 """
 
 from __future__ import annotations
@@ -173,26 +176,32 @@ def corrected_weights(composition: dict[str, float]) -> dict[str, float]:
     return {el: composition[el] / total for el in present} if total > 0 else {}
 
 
+def _compound_field(entries: Sequence[Entry], samples: int, seed: int) -> tuple[list[int], np.ndarray]:
+    """The compounds' columns and the composition field at them, (samples, compounds)."""
+    from interfacestab.analyses.error_field import field
+
+    compounds = [j for j, e in enumerate(entries) if len(e.composition) >= 2]
+    return compounds, field([entries[j].composition for j in compounds], seed, samples)
+
+
 def global_errors(entries: Sequence[Entry], sigma: float, samples: int, seed: int) -> np.ndarray:
     """(samples, len(entries)) errors in eV/atom under the global model; elements get 0."""
     out = np.zeros((samples, len(entries)))
     if sigma == 0:
         return out
+    compounds, smooth = _compound_field(entries, samples, seed)
     shared: dict[str, np.ndarray] = {}
-    for j, entry in enumerate(entries):
-        if len(entry.composition) < 2:
-            continue
-        eps = _normals(seed, entry_key(entry), samples)
-        weights = corrected_weights(entry.composition)
+    for col, j in enumerate(compounds):
+        weights = corrected_weights(entries[j].composition)
         if not weights:
-            out[:, j] = sigma * eps
+            out[:, j] = sigma * smooth[:, col]
             continue
         common = np.zeros(samples)
         for el, w in weights.items():
             if el not in shared:
                 shared[el] = _normals(seed, f"element|{el}", samples)
             common += w * shared[el]
-        out[:, j] = sigma * (math.sqrt(1 - SHARED_FRACTION) * eps + math.sqrt(SHARED_FRACTION) * common)
+        out[:, j] = sigma * (math.sqrt(1 - SHARED_FRACTION) * smooth[:, col] + math.sqrt(SHARED_FRACTION) * common)
     return out
 
 
@@ -200,15 +209,16 @@ def mp2020_errors(entries: Sequence[Entry], sigma: float, samples: int, seed: in
     """(samples, len(entries)) errors in eV/atom under the mp2020 model; elements get 0.
 
     ``sigma`` is the per-compound part not covered by the fitted corrections. Entries must carry
-    their corrections (:attr:`Entry.corrections` not None); a compound without corrections gets ``sigma * eps_i``.
+    their corrections (:attr:`Entry.corrections` not None); a compound without corrections gets ``sigma * f(x_i)``.
     """
     out = np.zeros((samples, len(entries)))
     shared: dict[str, np.ndarray] = {}
+    if sigma > 0:
+        compounds, smooth = _compound_field(entries, samples, seed)
+        out[:, compounds] = sigma * smooth
     for j, entry in enumerate(entries):
         if len(entry.composition) < 2:
             continue
-        if sigma > 0:
-            out[:, j] = sigma * _normals(seed, entry_key(entry), samples)
         for c in entry.corrections or ():
             coefficient = c.share * c.uncertainty_eV_per_atom
             if coefficient == 0:

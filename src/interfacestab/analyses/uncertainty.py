@@ -1,24 +1,13 @@
 """How sure is a window or an interface reaction? Intervals from sampled formation-energy errors.
 
-Error model (docs/conventions.md, 'Uncertainty from energy errors'): the formation energy of every
-compound i (eV/atom) is perturbed by
+Error models (docs/conventions.md, 'Uncertainty from energy errors'): ``global`` (a part shared per
+corrected element plus a part smooth in composition) and ``mp2020`` (the MP2020 correction
+uncertainties the entries carry, plus the smooth part); both are sampled in
+:mod:`interfacestab.analyses.error_model`.
 
-    delta_i = sigma * ( sqrt(1 - rho) * eps_i + sqrt(rho) * sum_k w_ik s_k )
-
-with ``eps_i`` an independent standard normal per compound, ``s_k`` a standard normal shared by
-every compound that contains the corrected element k (the anions and the +U metals of the
-MP2020 correction scheme, see :data:`CORRECTED_ELEMENTS`), ``w_ik`` the share of k among the
-corrected atoms of i and ``rho`` = :data:`SHARED_FRACTION`. A compound without a corrected element
-gets ``sigma * eps_i``. Elements are the references and stay at 0 eV/atom.
-
-That is the ``global`` model. When every compound of the system carries the MP2020 corrections applied
-to it with their fitted uncertainties (MP2020 entry sets, live MP entries), the ``mp2020`` model is used
-instead: see :mod:`interfacestab.analyses.error_model`, where both are sampled.
-
-Samples are reproducible: the numbers of each compound come from a generator seeded by
-``(seed, its identity)`` and those of each shared term from ``(seed, the element)``, so the same seed
-gives the same energies to the same compound in every analysis, whatever the order of the work
-or the number of worker processes.
+Samples are reproducible: a compound's numbers depend only on the seed, its composition and its
+corrected elements (or corrections), so the same seed gives the same energies to the same compound in
+every analysis, whatever the order of the work or the number of worker processes.
 
 Windows use the reaction enumeration of :mod:`interfacestab.engine.perturb` (no hull per sample);
 interfaces one warm-started LP per sample. Both are checked against resampling (a full window or
