@@ -187,7 +187,7 @@ def interface(
     change (to 1 mV or better), and the reaction at each voltage of the grid.
 
     --sigma E samples formation-energy errors (eV/atom): an interval on the minimum reaction energy and
-    how often each product set is the one at the minimum (not with --sweep).
+    how often each product set is the one at the minimum (not with --sweep or --scan).
     """
     if voltage is not None and sweep is not None:
         usage_error(ctx, "--voltage and --sweep cannot be used together: --voltage opens the system at one voltage, "

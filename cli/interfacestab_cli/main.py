@@ -26,10 +26,20 @@ app = typer.Typer(
     help="Electrochemical stability windows and interface reactions of solid electrolytes "
     "from Materials Project thermodynamics.",
 )
-app.command("setup", rich_help_panel="Data management")(data.setup)
+
+
+def flowed(doc: str | None) -> str:
+    """A docstring as help text: each paragraph on one line, so the terminal wraps it (rich keeps newlines)."""
+    import inspect
+
+    paragraphs = inspect.cleandoc(doc or "").split("\n\n")
+    return "\n\n".join(" ".join(line.strip() for line in p.splitlines()) for p in paragraphs)
+
+
+app.command("setup", rich_help_panel="Data management", help=flowed(data.setup.__doc__))(data.setup)
 app.add_typer(data.app, name="data", rich_help_panel="Data management")
-app.command("window", rich_help_panel="Analyses")(window.window)
-app.command("interface", rich_help_panel="Analyses")(interface.interface)
+app.command("window", rich_help_panel="Analyses", help=flowed(window.window.__doc__))(window.window)
+app.command("interface", rich_help_panel="Analyses", help=flowed(interface.interface.__doc__))(interface.interface)
 app.command("screen", rich_help_panel="Analyses", help=screen.HELP)(screen.screen)
 app.command("matrix", rich_help_panel="Analyses", help=matrix.HELP)(matrix.matrix)
 

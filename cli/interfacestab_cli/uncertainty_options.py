@@ -58,8 +58,9 @@ SigmaOption = Annotated[
         "--sigma",
         metavar="E",
         callback=_sigma,
-        help="Standard deviation of formation-energy errors (eV/atom, e.g. 0.02): sample energies and report "
-        "intervals (see docs/conventions.md, 'Uncertainty from energy errors'). Off by default.",
+        help="Standard deviation of formation-energy errors (eV/atom, 0 to 1, e.g. 0.02): sample energies and report "
+        "intervals (screen: pass probabilities, cathode screens only) (see docs/conventions.md, 'Uncertainty from "
+        "energy errors'). Off by default.",
         rich_help_panel=UNCERTAINTY_PANEL,
         show_default=False,
     ),

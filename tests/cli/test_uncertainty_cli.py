@@ -136,3 +136,16 @@ def test_batch_sigma_same_numbers_with_one_and_two_workers(store_path: str, tmp_
     for formula, u in outputs["1"].items():
         assert float(rows[formula]["reduction_limit_low_V"]) == u["reduction_limit_V"]["low"]
         assert float(rows[formula]["reduction_limit_V"]) >= u["reduction_limit_V"]["low"] - 1e-9
+
+
+@pytest.mark.parametrize("command", ["window", "interface"])
+def test_help_paragraphs_wrap_at_the_terminal_not_at_the_docstring(command: str) -> None:
+    """A paragraph of a command's help is one flowing text: on a wide terminal the --sigma sentence is one line."""
+    from interfacestab_cli.main import flowed
+
+    assert flowed("A b\n    c d.\n\n    E f\n    g.") == "A b c d.\n\nE f g."
+    proc = run_script(command, "--help")
+    assert proc.returncode == 0, proc.stderr
+    line = next(x for x in proc.stdout.splitlines() if "--sigma E samples formation-energy errors" in x)
+    paragraph = line.strip()
+    assert paragraph.endswith(").") or paragraph.endswith("--sweep)."), paragraph  # the whole sentence
