@@ -218,7 +218,7 @@ def window(
     --scan gives one window per value of a template's variable (Li6+xP1-xGexS5I --scan x=0:0.8:0.1).
 
     --sigma E samples formation-energy errors (eV/atom) and adds intervals on both limits and how often
-    each product set is the equilibrium one (one FORMULA, --batch or --all-compounds).
+    each product set is the equilibrium one (one FORMULA, --scan, --batch or --all-compounds).
 
     --batch FILE and --all-compounds run many targets on all cores (or a Dask cluster),
     checkpointed beside --output: after Ctrl-C, rerun with --resume (refused if the checkpoint
@@ -250,8 +250,9 @@ def window(
                 from interfacestab.analyses.scan import window_scan
 
                 result: WindowScan | StabilityWindow = window_scan(
-                    formula, scan, ion=ion_values[0], stabilize=stabilize, source=source, store=store
-                )
+                    formula, scan, ion=ion_values[0], stabilize=stabilize, source=source, store=store,
+                    uncertainty=sampling,
+                )  # fmt: skip
             else:
                 from interfacestab.analyses.window import window_for
 
@@ -327,8 +328,6 @@ def _uncertainty(
 ) -> UncertaintySettings | None:
     """The --sigma settings, refused where they do not apply yet."""
     settings = uncertainty_settings(ctx, sigma, samples, seed, confidence, error_model)
-    if settings is not None and scan is not None:
-        usage_error(ctx, "--sigma applies to one FORMULA, --batch or --all-compounds, not to --scan")
     if settings is not None and energy_above_hull is not None:
         usage_error(ctx, "--sigma samples the data's energies; it does not combine with --energy-above-hull")
     return settings

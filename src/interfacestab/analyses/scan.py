@@ -13,6 +13,7 @@ import numpy as np
 
 from interfacestab._periodic import ELEMENTS
 from interfacestab.analyses.targets import load_system
+from interfacestab.analyses.uncertainty_fields import uncertainty_json, uncertainty_rows
 from interfacestab.analyses.window import VIRTUAL_WARNING_PREFIX, StabilityWindow, stability_window
 from interfacestab.chem import MAX_FORMULA_AMOUNT, Composition, format_composition, token_pattern
 from interfacestab.conventions import COMPOSITION_TOL, NARROW_WINDOW_V, SCHEMA_VERSION, EnergySource
@@ -24,6 +25,7 @@ from interfacestab.provenance import Provenance
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from interfacestab.analyses.uncertainty import UncertaintySettings
     from interfacestab.store.database import Store
 
 #: Most values a scan (``--scan``) or a voltage sweep (``--sweep``) may have; a larger grid is refused.
@@ -271,6 +273,7 @@ class ScanRow:
             "material_id": w.material_id,
             "stabilized": w.stabilized,
             "stabilization_policy": str(w.stabilization_policy),
+            **uncertainty_json(w.uncertainty),
         }
 
 
@@ -315,12 +318,12 @@ class WindowScan:
     )  # fmt: skip
 
     def to_rows(self) -> list[dict[str, object]]:
-        """Flat rows, one per value of the scan variable, keyed by ``ROW_FIELDS``."""
+        """Flat rows, one per value of the scan variable, keyed by ``ROW_FIELDS`` (then the interval columns)."""
         rows = []
         for r in self.rows:
             row = {"template": self.template, "variable": self.variable, "ion": self.ion, **r.to_dict()}
             row |= r.window.provenance.to_columns()
-            rows.append({c: row[c] for c in self.ROW_FIELDS})
+            rows.extend(uncertainty_rows([{c: row[c] for c in self.ROW_FIELDS}], r.window.uncertainty))
         return rows
 
 
@@ -349,6 +352,7 @@ def window_scan(
     stabilize: bool = True,
     source: str | None = None,
     store: Store | None = None,
+    uncertainty: UncertaintySettings | None = None,
 ) -> WindowScan:
     """Stability windows along ``template`` for each value of its variable (one hull for the series).
 
@@ -359,6 +363,9 @@ def window_scan(
         stabilize: Stabilization policy (virtual compositions are always placed on the hull).
         source: Data source name.
         store: An open store (default: the configured one).
+        uncertainty: Sample energy errors (``--sigma``): every row's window gets its ``uncertainty``, the same
+            as ``window FORMULA --sigma`` gives for that composition (a composition's errors do not depend
+            on the rest of the series).
     """
     variable, values = parse_scan_range(scan) if isinstance(scan, str) else (scan[0], list(scan[1]))
     if variable not in template:
@@ -372,6 +379,10 @@ def window_scan(
     for value, comp in zip(values, comps, strict=True):
         try:
             w = stability_window(entries, comp, ion=ion, stabilize=stabilize, hull=hull)
+            if uncertainty is not None:
+                from interfacestab.analyses.uncertainty import with_window_uncertainty
+
+                w = with_window_uncertainty(entries, w, uncertainty, stabilize=stabilize)
         except AnalysisError as exc:
             msg = f"{template} at {variable}={value}: {exc}"
             raise AnalysisError(msg) from exc

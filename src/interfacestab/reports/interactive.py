@@ -532,6 +532,7 @@ def scan_figures(result: WindowScan) -> tuple[InteractiveFigure, ...]:
             "text": texts,
             "hovertemplate": "%{text}<extra></extra>",
         },
+        *_scan_interval_traces(result, xs),
     ]
     layout = _layout(
         f"{result.template}: stability window vs {ion}/{ion}+",
@@ -544,6 +545,40 @@ def scan_figures(result: WindowScan) -> tuple[InteractiveFigure, ...]:
             {"data": data, "layout": layout},
         ),
     )
+
+
+def _scan_interval_traces(result: WindowScan, xs: list[float]) -> list[dict[str, Any]]:
+    """With ``--sigma``: each limit's sampled interval as error bars at every value of the scan."""
+    sampled = [r.window.uncertainty for r in result.rows]
+    if not sampled or any(u is None for u in sampled):
+        return []
+    traces = []
+    for name, colour, attr, points in (
+        ("reduction", BLUE, "reduction_limit_V", [r.window.reduction_limit_V for r in result.rows]),
+        ("oxidation", RED, "oxidation_limit_V", [r.window.oxidation_limit_V for r in result.rows]),
+    ):
+        intervals = [getattr(u, attr) for u in sampled]
+        if any(i is None for i in intervals) or any(p is None for p in points):
+            continue
+        traces.append(
+            {
+                "type": "scatter",
+                "x": xs,
+                "y": points,
+                "mode": "markers",
+                "marker": {"size": 1, "color": colour},
+                "error_y": {
+                    "type": "data",
+                    "symmetric": False,
+                    "array": [max(i.high - p, 0.0) for i, p in zip(intervals, points, strict=True)],
+                    "arrayminus": [max(p - i.low, 0.0) for i, p in zip(intervals, points, strict=True)],
+                    "color": colour,
+                },
+                "name": f"{name} limit: sampled {sampled[0].confidence * 100:g}% interval",  # type: ignore[union-attr]
+                "hoverinfo": "skip",
+            }
+        )
+    return traces
 
 
 def _or_none(value: float | None, fmt: Callable[[float], str]) -> str:

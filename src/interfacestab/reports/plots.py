@@ -366,6 +366,7 @@ def scan_figure(result: WindowScan, *, top: int | None = None) -> Figure:
         ax.vlines(xs, red, ox, color="tab:green", alpha=0.4, linewidth=8, label="stability window")
     ax.plot(xs, red, color="tab:blue", linewidth=1.5, label="reduction limit")
     ax.plot(xs, ox, color="tab:red", linewidth=1.5, label="oxidation limit")
+    _scan_interval_bands(ax, result, xs)
     for r, x, lo, hi in zip(result.rows, xs, red, ox, strict=True):
         filled = r.window.in_database
         for y, colour in ((lo, "tab:blue"), (hi, "tab:red")):
@@ -384,6 +385,27 @@ def scan_figure(result: WindowScan, *, top: int | None = None) -> Figure:
     source = result.rows[0].window.provenance.source.name if result.rows else ""
     ax.set_title(f"{tex_template(result.template, var)}: stability window vs {ion}/{ion}+ ({source})")
     return fig
+
+
+def _scan_interval_bands(ax: Any, result: WindowScan, xs: list[float]) -> None:
+    """With ``--sigma``: the sampled interval of each limit as a band along the scan (error bars for one value)."""
+    sampled = [r.window.uncertainty for r in result.rows]
+    if not sampled or any(u is None for u in sampled):
+        return
+    pct = f"{sampled[0].confidence * 100:g}%"  # type: ignore[union-attr]
+    for name, colour, attr in (("reduction", "tab:blue", "reduction_limit_V"), ("oxidation", "tab:red",
+                                                                                "oxidation_limit_V")):  # fmt: skip
+        intervals = [getattr(u, attr) for u in sampled]
+        if any(i is None for i in intervals):
+            continue
+        low, high = [i.low for i in intervals], [i.high for i in intervals]
+        label = f"{name} limit: sampled {pct} interval"
+        if len(xs) > 1:
+            ax.fill_between(xs, low, high, color=colour, alpha=0.18, linewidth=0, hatch="..", label=label)
+        else:
+            ax.errorbar(xs, [(lo + hi) / 2 for lo, hi in zip(low, high, strict=True)],
+                        yerr=[(hi - lo) / 2 for lo, hi in zip(low, high, strict=True)], fmt="none", ecolor=colour,
+                        capsize=4, label=label)  # fmt: skip
 
 
 def _sweep_curve(result: InterfaceSweep) -> tuple[list[float], list[float]]:

@@ -15,6 +15,7 @@ from interfacestab.reports.format import (
 )
 from interfacestab.reports.model import Column, Report, Row, Table
 from interfacestab.reports.registry import View, register
+from interfacestab.reports.views.uncertainty import interval_text, settings_text
 
 if TYPE_CHECKING:
     from interfacestab.analyses.scan import WindowScan
@@ -36,6 +37,31 @@ def scan_entry_text(window: StabilityWindow) -> str:
     return window.material_id or "in the data"
 
 
+def _limit_cells(w: StabilityWindow) -> tuple[str, str]:
+    """V_red and V_ox: the point values, with ``(low-high)`` when the scan sampled energy errors."""
+    u = w.uncertainty
+    if u is None:
+        return fmt_voltage(w.reduction_limit_V), fmt_voltage(w.oxidation_limit_V)
+    ox = fmt_voltage(w.oxidation_limit_V) if u.oxidation_limit_V is None else None
+    return (
+        interval_text(w.reduction_limit_V, u.reduction_limit_V),
+        ox if ox is not None else interval_text(w.oxidation_limit_V, u.oxidation_limit_V),
+    )
+
+
+def _sampling_legend(result: WindowScan) -> tuple[str, ...]:
+    """With ``--sigma``: how to read the intervals and how they were sampled (the same for every row)."""
+    sampled = [r.window.uncertainty for r in result.rows if r.window.uncertainty is not None]
+    if not sampled:
+        return ()
+    u = sampled[0]
+    return (
+        f"V_red, V_ox with --sigma: point value (low-high, {u.confidence * 100:g}% interval of the sampled limit; "
+        "median and product-set shares in JSON)",
+        f"sampling: {settings_text(u)}",
+    )
+
+
 def _row(result: WindowScan, value: float, formula: str, w: StabilityWindow) -> Row:
     return Row(
         (
@@ -43,8 +69,7 @@ def _row(result: WindowScan, value: float, formula: str, w: StabilityWindow) -> 
             formula,
             scan_entry_text(w),
             MISSING_TEXT if w.e_above_hull_eV_per_atom is None else fmt_meV(w.e_above_hull_eV_per_atom),
-            fmt_voltage(w.reduction_limit_V),
-            fmt_voltage(w.oxidation_limit_V),
+            *_limit_cells(w),
             fmt_voltage(w.width_V),
             fmt_phases(w.reduction_products),
             fmt_phases(w.oxidation_products) if w.oxidation_limit_V is not None else f"none (no {result.ion})",
@@ -86,6 +111,7 @@ def scan_report(result: WindowScan, *, top: int | None = None) -> Report:
         f"E_above_hull: of the composition in the data (before stabilization); policy: {policy}; "
         "all rows share one hull",
         *_virtual_legend(result),
+        *_sampling_legend(result),
     )
     return Report(
         title=f"{result.template}: stability windows vs {ion}/{ion}+, {scan_range_text(result)}",

@@ -40,7 +40,8 @@ METHOD_TEXT = {
 }
 
 
-def _settings_text(u: object) -> str:
+def settings_text(u: object) -> str:
+    """How a result was sampled, in words: confidence, samples, sigma, seed, model and method."""
     method = u.method  # type: ignore[attr-defined]
     return (
         f"{u.confidence * 100:g}% interval of {u.samples} samples, sigma = {u.sigma_eV_per_atom:g} eV/atom, "  # type: ignore[attr-defined]
@@ -89,7 +90,7 @@ def window_uncertainty_items(result: StabilityWindow) -> tuple[Item, ...]:
     else:
         limits += f", oxidation {interval_text(result.oxidation_limit_V, u.oxidation_limit_V)} V"
     items = [
-        Item("interval", limits, _settings_text(u), emphasis=True),
+        Item("interval", limits, settings_text(u), emphasis=True),
         Item("reduction products (share of samples)", _frequencies_text(u.reduction_products_frequency)),
     ]
     if u.oxidation_limit_V is not None:
@@ -113,7 +114,7 @@ def interface_uncertainty_items(result: InterfaceProfile, unit: str) -> tuple[It
     point = result.minimum.reaction_energy_eV_per_normalising_atom
     return (
         Item(
-            "interval", f"{interval_text(point, u.reaction_energy, fmt_energy)} {unit}", _settings_text(u),
+            "interval", f"{interval_text(point, u.reaction_energy, fmt_energy)} {unit}", settings_text(u),
             emphasis=True,
         ),
         Item("products at minimum (share of samples)", _frequencies_text(u.products_frequency)),
@@ -207,5 +208,5 @@ def matrix_uncertainty_legend(result: InterfaceMatrix) -> tuple[str, ...]:
         f"{what}; median in JSON), as `interface --sigma` gives for the pair; the colours grade the point value",
     ]
     if u is not None:
-        lines.append(f"sampling: {_settings_text(u)}")
+        lines.append(f"sampling: {settings_text(u)}")
     return tuple(lines)
