@@ -40,6 +40,10 @@ MAX_SUBSETS = 250_000
 _DET_TOL = 1e-12  # a subset whose non-A composition matrix has a smaller |det| spans no simplex
 _WEIGHT_TOL = 1e-10  # amounts down to -this (atoms per formula unit) still count as a non-negative combination
 _T_TOL = 1e-9  # relative: |t_D - t_c| below this (times max(1, t_c)) is "no A exchanged"
+#: :meth:`MixingMinimum.solve_many` tries certified bases on this many samples first ...
+MIXING_PROBE = 40
+#: ... and keeps them for the rest when they needed a new LP for at most this share of those samples.
+MIXING_BASIS_SHARE = 0.35
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,6 +293,7 @@ class MixingMinimum:
         h.passModel(lp)
         self._h = h
         self._m = m
+        self._a, self._b = np.asarray(a, dtype=float), bb
         self._cols = np.arange(m + 1, dtype=np.int32)
 
     def solve(self, energies: np.ndarray, e_a: float, e_b: float) -> tuple[float, float, dict[int, float]]:
@@ -311,6 +316,64 @@ class MixingMinimum:
         active = np.flatnonzero(weights > DECOMPOSITION_TOL)
         value = float(weights[active] @ np.asarray(energies)[active]) - x * e_a - (1.0 - x) * e_b
         return value, x, {int(i): float(weights[i]) for i in active}
+
+    def solve_many(self, energies: np.ndarray, e_a: np.ndarray, e_b: np.ndarray) -> MixingMinima:
+        """:meth:`solve` for every row of ``energies`` (S, m) with reactant energies ``e_a``, ``e_b`` (S,).
+
+        The first :data:`MIXING_PROBE` samples go through :class:`~interfacestab.engine.basis.SampledLP`
+        (optimal bases certified for many samples at once by their reduced costs). When that needed a
+        new LP for more than :data:`MIXING_BASIS_SHARE` of them (many phases close to the hull near the
+        mixing line, e.g. a layered cathode), the rest are solved one warm-started LP each; otherwise the
+        rest go through the same certified bases.
+        """
+        energies = np.atleast_2d(np.asarray(energies, dtype=float))
+        e_a, e_b = np.asarray(e_a, dtype=float), np.asarray(e_b, dtype=float)
+        s, m = energies.shape
+        values, xs = np.zeros(s), np.zeros(s)
+        supports: list[tuple[int, ...]] = [()] * s
+        lp = self._sampled_lp()
+        costs = np.zeros((s, m + 2))
+        costs[:, :m] = energies
+        costs[:, m] = -(e_a - e_b)
+        probe = min(s, MIXING_PROBE)
+
+        def certified(rows: np.ndarray) -> int:
+            sol = lp.solve(costs[rows])
+            values[rows] = sol.values - e_b[rows]
+            xs[rows] = sol.amounts(m)
+            for k, sup in zip(rows, sol.supports(DECOMPOSITION_TOL), strict=True):
+                supports[k] = tuple(c for c in sup if c < m)
+            return int(sol.lp_solves)
+
+        first_solves = certified(np.arange(probe))
+        rest = np.arange(probe, s)
+        if len(rest) and first_solves <= MIXING_BASIS_SHARE * probe:
+            certified(rest)
+        else:
+            for k in rest:
+                value, x, weights = self.solve(energies[k], float(e_a[k]), float(e_b[k]))
+                values[k], xs[k], supports[k] = value, x, tuple(sorted(weights))
+        return MixingMinima(values, xs, supports)
+
+    def _sampled_lp(self) -> Any:
+        from interfacestab.engine.basis import SampledLP
+
+        m, n = self.fractions.shape
+        # z = (phase amounts, x, slack of x <= 1); rows: the elements, then x + slack = 1
+        mat = np.zeros((n + 1, m + 2))
+        mat[:n, :m] = self.fractions.T
+        mat[:n, m] = -(self._a - self._b)
+        mat[n, m] = mat[n, m + 1] = 1.0
+        return SampledLP(mat, np.append(self._b, 1.0))
+
+
+@dataclass(frozen=True, slots=True)
+class MixingMinima:
+    """Per-sample mixing minima: reaction energy (eV/atom of the mixture), x at it, phases of the products."""
+
+    values: np.ndarray
+    x: np.ndarray
+    supports: list[tuple[int, ...]]
 
 
 class PointHull:

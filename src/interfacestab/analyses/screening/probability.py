@@ -16,11 +16,15 @@ from interfacestab.analyses.screening.criteria import verdict
 from interfacestab.errors import AnalysisError
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import numpy as np
 
+    from interfacestab.analyses.interface import InterfaceProfile
     from interfacestab.analyses.screening.screen import ScreeningSetup
     from interfacestab.analyses.targets import ParsedFormula
     from interfacestab.analyses.window import StabilityWindow
+    from interfacestab.chem import Composition
     from interfacestab.store.database import Store
 
 #: The key of the probability that every criterion passes.
@@ -28,11 +32,19 @@ ALL = "all"
 
 
 def pass_probability(
-    coating: ParsedFormula, window: StabilityWindow, setup: ScreeningSetup, store: Store
+    coating: ParsedFormula,
+    window: StabilityWindow,
+    setup: ScreeningSetup,
+    store: Store,
+    profiles: Mapping[str, InterfaceProfile] | None = None,
 ) -> dict[str, float]:
-    """Probability of passing each criterion and all of them (``"all"``), from ``setup.uncertainty``'s samples."""
+    """Probability of passing each criterion and all of them (``"all"``), from ``setup.uncertainty``'s samples.
+
+    ``profiles``: the closed point profiles the screen already has (keys ``electrolyte_reaction``,
+    ``cathode_reaction``, ``charged_cathode_reaction``); those missing are computed here.
+    """
     from interfacestab.analyses.interface import interface_reactions
-    from interfacestab.analyses.uncertainty import sample_e_above_hull, sample_interface, sample_window
+    from interfacestab.analyses.uncertainty import sample_e_above_hull, sample_interfaces, sample_window
 
     settings = setup.uncertainty
     assert settings is not None
@@ -46,15 +58,25 @@ def pass_probability(
     e_above: np.ndarray | None = None
     if window.e_above_hull_eV_per_atom is not None:
         e_above = sample_e_above_hull(store.entries(set(comp), setup.source), comp, settings)
-    reactions = {}
-    for key, partner in (
+    partners = (
         ("electrolyte_reaction", setup.electrolyte.composition),
         ("cathode_reaction", setup.cathode.composition),
         ("charged_cathode_reaction", setup.charged_cathode),
-    ):
-        pair = store.entries(set(comp) | set(partner), setup.source)
-        profile = interface_reactions(pair, comp, partner, ion=ion)
-        reactions[key] = sample_interface(pair, profile, settings).energy
+    )
+    given = profiles or {}
+    systems: dict[tuple[str, ...], list[tuple[str, Composition]]] = {}  # the cathode pairs share theirs
+    for key, partner in partners:
+        systems.setdefault(tuple(sorted(set(comp) | set(partner))), []).append((key, partner))
+    found = {}
+    for elements, pairs in systems.items():
+        entries_ab = store.entries(elements, setup.source)
+        points = [
+            given[key] if key in given else interface_reactions(entries_ab, comp, partner, ion=ion)
+            for key, partner in pairs
+        ]
+        for (key, _), sampled in zip(pairs, sample_interfaces(entries_ab, points, settings), strict=True):
+            found[key] = sampled.energy
+    reactions = {key: found[key] for key, _ in partners}
     counts: dict[str, int] = {}
     every = 0
     for s in range(n):

@@ -1,0 +1,129 @@
+"""The fast routes of interface sampling give the same samples as the plain per-sample linear programmes.
+
+- reactant hull energies computed on the reactant's own face, kept between calls: equal to a fresh
+  computation (exactly) and to one LP per sample on the whole pair system;
+- ``MixingMinimum.solve_many`` (certified bases, or warm-started LPs after the probe): equal to one LP per
+  sample, on random pairs, with each route forced.
+"""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from interfacestab.analyses import uncertainty as unc
+from interfacestab.analyses.interface import interface_reactions
+from interfacestab.analyses.uncertainty import UncertaintySettings, entry_errors, sample_interface
+from interfacestab.chem import parse_formula
+from interfacestab.engine import perturb
+from interfacestab.engine.perturb import MixingMinimum, PointHull
+from interfacestab.errors import AnalysisError
+
+
+def _pairs(store, count: int, seed: int) -> list[tuple[str, str]]:
+    rng = random.Random(seed)
+    li = sorted({e.formula for e in store.iter_entries(containing="Li") if 3 <= len(e.composition) <= 4})
+    others = sorted({e.formula for e in store.iter_entries(containing="O") if 2 <= len(e.composition) <= 4})
+    pairs: list[tuple[str, str]] = []
+    while len(pairs) < count:
+        a, b = rng.choice(li), rng.choice(others)
+        if a != b:
+            pairs.append((a, b))
+    return pairs
+
+
+def _vec(system, formula: str) -> np.ndarray:
+    comp = parse_formula(formula)
+    v = np.array([comp.get(el, 0.0) for el in system.elements])
+    return v / v.sum()
+
+
+def test_cached_partner_hull_energies_equal_fresh_ones_and_per_sample_lps(snapshot_store) -> None:
+    """The cathode's sampled hull energies are the same array whatever the coating it is paired with."""
+    settings = UncertaintySettings(0.02, samples=60, seed=3)
+    cathode = "LiNi1/3Mn1/3Co1/3O2"
+    arrays = []
+    for coating in ("LiNbO3", "Li3PO4", "Li2ZrO3"):
+        system = snapshot_store.entries(set(parse_formula(coating)) | set(parse_formula(cathode)))
+        groups = unc._groups(system, entry_errors(system.entries, settings))
+        vec = _vec(system, cathode)
+        unc._HULL_ENERGIES.clear()
+        fresh = unc._sampled_hull_energy(system, groups, vec, settings)
+        cached = unc._sampled_hull_energy(system, groups, vec, settings)
+        assert cached is fresh  # the second call is the kept one
+        arrays.append(fresh)
+        # one LP per sample on the whole pair system (no face restriction)
+        hull = PointHull(groups.fractions, vec)
+        expected = np.array([hull.energy(groups.sampled[k]) for k in range(settings.samples)])
+        np.testing.assert_allclose(fresh, expected, rtol=0, atol=1e-9)
+    for other in arrays[1:]:
+        assert np.array_equal(other, arrays[0])  # exactly equal, not only close
+    # other settings are other samples, not a stale hit
+    system = snapshot_store.entries(set(parse_formula("LiNbO3")) | set(parse_formula(cathode)))
+    other = UncertaintySettings(0.02, samples=60, seed=4)
+    groups = unc._groups(system, entry_errors(system.entries, other))
+    assert not np.array_equal(unc._sampled_hull_energy(system, groups, _vec(system, cathode), other), arrays[0])
+
+
+@pytest.mark.parametrize("share", [0.0, 1.0])
+def test_solve_many_equals_one_lp_per_sample_on_random_pairs(snapshot_store, monkeypatch, share: float) -> None:
+    """24 random pairs, 24 samples: certified bases (share 1) and warm-started LPs after the probe (share 0)."""
+    monkeypatch.setattr(perturb, "MIXING_PROBE", 8)
+    monkeypatch.setattr(perturb, "MIXING_BASIS_SHARE", share)
+    settings = UncertaintySettings(0.03, samples=24, seed=5)
+    checked = 0
+    for a, b in _pairs(snapshot_store, 24, 11):
+        system = snapshot_store.entries(set(parse_formula(a)) | set(parse_formula(b)))
+        groups = unc._groups(system, entry_errors(system.entries, settings))
+        va, vb = _vec(system, a), _vec(system, b)
+        e_a = np.array([PointHull(groups.fractions, va).energy(groups.sampled[k]) for k in range(settings.samples)])
+        e_b = np.array([PointHull(groups.fractions, vb).energy(groups.sampled[k]) for k in range(settings.samples)])
+        if np.allclose(va, vb):
+            continue
+        fast = MixingMinimum(groups.fractions, va, vb).solve_many(groups.sampled, e_a, e_b)
+        lp = MixingMinimum(groups.fractions, va, vb)
+        for k in range(settings.samples):
+            value, x, weights = lp.solve(groups.sampled[k], float(e_a[k]), float(e_b[k]))
+            assert fast.values[k] == pytest.approx(value, abs=1e-9), (a, b, k)
+            assert fast.values[k] <= 1e-12
+            # the reported phases at x give back the mixture (checked through the LP's own answer)
+            if abs(fast.x[k] - x) < 1e-9:
+                assert set(fast.supports[k]) == set(weights) or value == pytest.approx(0.0, abs=1e-12)
+        checked += 1
+    assert checked >= 20
+
+
+def test_sample_interface_equals_per_sample_interfaces_with_both_routes(snapshot_store, monkeypatch) -> None:
+    """20 random pairs: the sampled minimum equals a full interface per sample on perturbed entries."""
+    from dataclasses import replace
+
+    from interfacestab.entries import EntrySet
+
+    monkeypatch.setattr(perturb, "MIXING_PROBE", 2)
+    monkeypatch.setattr(perturb, "MIXING_BASIS_SHARE", 0.0)  # the third sample on: warm-started LPs
+    settings = UncertaintySettings(0.03, samples=4, seed=8)
+    checked = 0
+    for a, b in _pairs(snapshot_store, 22, 23):
+        entries = snapshot_store.entries(set(parse_formula(a)) | set(parse_formula(b)))
+        try:
+            point = interface_reactions(entries, a, b, ion="Li")
+        except AnalysisError:
+            continue
+        unc._HULL_ENERGIES.clear()
+        fast = sample_interface(entries, point, settings)
+        again = sample_interface(entries, point, settings)  # reactant energies kept: same numbers
+        assert np.array_equal(fast.energy, again.energy)
+        errors = entry_errors(entries.entries, settings)
+        for s in range(settings.samples):
+            perturbed = EntrySet(
+                entries.elements,
+                tuple(replace(e, e_form_eV_per_atom=e.e_form_eV_per_atom + errors[s, j]) for j, e in
+                      enumerate(entries.entries)),
+                entries.source,
+            )  # fmt: skip
+            ref = interface_reactions(perturbed, a, b, ion="Li")
+            assert fast.energy[s] == pytest.approx(ref.minimum.reaction_energy_eV_per_normalising_atom, abs=1e-7)
+        checked += 1
+    assert checked >= 20
