@@ -127,3 +127,47 @@ def test_sample_interface_equals_per_sample_interfaces_with_both_routes(snapshot
             assert fast.energy[s] == pytest.approx(ref.minimum.reaction_energy_eV_per_normalising_atom, abs=1e-7)
         checked += 1
     assert checked >= 20
+
+
+def test_threshold_bounds_decide_the_same_side_as_the_exact_minimum(snapshot_store) -> None:
+    """24 random pairs, thresholds at quantiles of the exact minima: a bound is only given on the right side."""
+    settings = UncertaintySettings(0.03, samples=40, seed=6)
+    decided = checked = 0
+    for a, b in _pairs(snapshot_store, 24, 31):
+        system = snapshot_store.entries(set(parse_formula(a)) | set(parse_formula(b)))
+        groups = unc._groups(system, entry_errors(system.entries, settings))
+        va, vb = _vec(system, a), _vec(system, b)
+        if np.allclose(va, vb):
+            continue
+        e_a = unc._sampled_hull_energy(system, groups, va, settings)
+        e_b = unc._sampled_hull_energy(system, groups, vb, settings)
+        exact = MixingMinimum(groups.fractions, va, vb).solve_many(groups.sampled, e_a, e_b)
+        assert exact.exact.all()
+        for q in (0.1, 0.5, 0.9):
+            t = float(np.quantile(exact.values, q)) - 1e-6
+            fast = MixingMinimum(groups.fractions, va, vb).solve_many(groups.sampled, e_a, e_b, at_least=t)
+            on = fast.exact
+            np.testing.assert_allclose(fast.values[on], exact.values[on], rtol=0, atol=1e-9)
+            assert ((fast.values >= t) == (exact.values >= t)).all(), (a, b, q)
+            assert np.isnan(fast.x[~on]).all()
+            decided += int((~on).sum())
+        checked += 1
+    assert checked >= 20
+    assert decided > 0  # the bounds do decide samples
+
+
+def test_pass_probabilities_equal_without_threshold_bounds(snapshot_store, monkeypatch) -> None:
+    """The screen's probabilities are the same whether bounds decide samples or every sample gets its LP."""
+    from interfacestab.analyses.screening.screen import screen_coatings
+
+    settings = UncertaintySettings(0.03, samples=60, seed=2)
+    names = ["Li3PO4", "LiNbO3", "Li2ZrO3", "LiAlO2", "Li4SiO4", "LiTaO3"]
+
+    def run() -> list:
+        screen = screen_coatings(names, "Li6PS5Cl", "LiNi1/3Mn1/3Co1/3O2", store_path=snapshot_store.path,
+                                 workers=1, uncertainty=settings)  # fmt: skip
+        return [(r.formula, r.pass_probability) for r in screen.results]
+
+    fast = run()
+    monkeypatch.setattr(perturb, "BOUND_MARGIN", float("inf"))  # nothing decided by bounds
+    assert run() == fast

@@ -631,6 +631,9 @@ class SampledInterface:
     energy: np.ndarray
     x_atomic_a: np.ndarray
     products: list[tuple[str, ...]]
+    #: (S,) False where ``energy`` is only a bound that decides a threshold (``at_least`` of
+    #: :func:`sample_interfaces`; x NaN, no products there); None: every sample exact.
+    exact: np.ndarray | None = None
 
 
 def sample_interface(entries: EntrySet, profile: InterfaceProfile, settings: UncertaintySettings) -> SampledInterface:
@@ -639,7 +642,10 @@ def sample_interface(entries: EntrySet, profile: InterfaceProfile, settings: Unc
 
 
 def sample_interfaces(
-    entries: EntrySet, profiles: Sequence[InterfaceProfile], settings: UncertaintySettings
+    entries: EntrySet,
+    profiles: Sequence[InterfaceProfile],
+    settings: UncertaintySettings,
+    at_least: Sequence[float | None] | None = None,
 ) -> list[SampledInterface]:
     """Per-sample minimum of the reaction energy of each profile, one linear programme per sample.
 
@@ -647,15 +653,19 @@ def sample_interfaces(
     sampled entry energies when the profile uses the entry energies. The minima go through
     :meth:`~interfacestab.engine.perturb.MixingMinimum.solve_many` (certified bases or warm-started LPs).
     Profiles in the same chemical system share their sampled energies.
+
+    ``at_least`` (one per profile, None: exact): only whether each sample's minimum is at least this
+    value is wanted (a screening threshold); samples that bounds already decide get a deciding bound
+    instead of their minimum (see ``exact`` of :class:`SampledInterface`).
     """
     out: list[SampledInterface] = []
     shared: dict[tuple[str, ...], tuple[EntrySet, _Groups]] = {}
-    for profile in profiles:
+    for i, profile in enumerate(profiles):
         needed = _needed_elements(profile)
         if needed not in shared:
             system = entries if set(entries.elements) == set(needed) else entries.subset(list(needed))
             shared[needed] = (system, _groups(system, entry_errors(system.entries, settings)))
-        out.append(_sample_pair(*shared[needed], profile, settings))
+        out.append(_sample_pair(*shared[needed], profile, settings, None if at_least is None else at_least[i]))
     return out
 
 
@@ -665,7 +675,11 @@ def _needed_elements(profile: InterfaceProfile) -> tuple[str, ...]:
 
 
 def _sample_pair(
-    system: EntrySet, groups: _Groups, profile: InterfaceProfile, settings: UncertaintySettings
+    system: EntrySet,
+    groups: _Groups,
+    profile: InterfaceProfile,
+    settings: UncertaintySettings,
+    at_least: float | None = None,
 ) -> SampledInterface:
     from interfacestab.conventions import ION_CHARGE, mu_from_voltage
     from interfacestab.engine.perturb import MixingMinimum
@@ -702,11 +716,11 @@ def _sample_pair(
         nonion_a, nonion_b = 1.0 - vec_a[ia], 1.0 - vec_b[ia]
         pa, pb = np.delete(vec_a, ia) / nonion_a, np.delete(vec_b, ia) / nonion_b
         phi_a, phi_b = (e_a - vec_a[ia] * mu) / nonion_a, (e_b - vec_b[ia] * mu) / nonion_b
-    minima = MixingMinimum(fractions, pa, pb).solve_many(energies, phi_a, phi_b)
+    minima = MixingMinimum(fractions, pa, pb).solve_many(energies, phi_a, phi_b, at_least=at_least)
     m = minima.x  # x in atoms of the non-ion mixture: back to atomic fractions of a
     out_x = np.where((m > 0) & (m < 1), (m / nonion_a) / (m / nonion_a + (1 - m) / nonion_b), m)
     out_p = [tuple(sorted({formulas[i] for i in sup})) for sup in minima.supports]
-    return SampledInterface(minima.values, out_x, out_p)
+    return SampledInterface(minima.values, out_x, out_p, None if minima.exact.all() else minima.exact)
 
 
 #: Sampled hull energies of reactants, kept between calls in one process (see :func:`_sampled_hull_energy`).

@@ -44,6 +44,10 @@ _T_TOL = 1e-9  # relative: |t_D - t_c| below this (times max(1, t_c)) is "no A e
 MIXING_PROBE = 40
 #: ... and keeps them for the rest when they needed a new LP for at most this share of those samples.
 MIXING_BASIS_SHARE = 0.35
+#: With a threshold (``at_least``), the probe is this many samples: their bases bound the others.
+MIXING_BOUND_PROBE = 10
+#: A bound decides a threshold only when it clears it by this much (eV/atom; rounding of the bounds).
+BOUND_MARGIN = 1e-9
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,7 +321,9 @@ class MixingMinimum:
         value = float(weights[active] @ np.asarray(energies)[active]) - x * e_a - (1.0 - x) * e_b
         return value, x, {int(i): float(weights[i]) for i in active}
 
-    def solve_many(self, energies: np.ndarray, e_a: np.ndarray, e_b: np.ndarray) -> MixingMinima:
+    def solve_many(
+        self, energies: np.ndarray, e_a: np.ndarray, e_b: np.ndarray, *, at_least: float | None = None
+    ) -> MixingMinima:
         """:meth:`solve` for every row of ``energies`` (S, m) with reactant energies ``e_a``, ``e_b`` (S,).
 
         The first :data:`MIXING_PROBE` samples go through :class:`~interfacestab.engine.basis.SampledLP`
@@ -325,17 +331,25 @@ class MixingMinimum:
         new LP for more than :data:`MIXING_BASIS_SHARE` of them (many phases close to the hull near the
         mixing line, e.g. a layered cathode), the rest are solved one warm-started LP each; otherwise the
         rest go through the same certified bases.
+
+        ``at_least``: only whether each minimum is >= this value is wanted (a screening threshold). The
+        probe is then :data:`MIXING_BOUND_PROBE` samples, and a sample whose bounds from the probe's
+        bases (:meth:`_bounds`) already tell gets no LP: its value is the deciding bound (the lower bound
+        when that is >= ``at_least``, else the upper bound, which is then below it), its x NaN, its
+        products empty and ``exact`` False.
         """
         energies = np.atleast_2d(np.asarray(energies, dtype=float))
         e_a, e_b = np.asarray(e_a, dtype=float), np.asarray(e_b, dtype=float)
         s, m = energies.shape
         values, xs = np.zeros(s), np.zeros(s)
+        exact = np.ones(s, dtype=bool)
         supports: list[tuple[int, ...]] = [()] * s
         lp = self._sampled_lp()
         costs = np.zeros((s, m + 2))
         costs[:, :m] = energies
         costs[:, m] = -(e_a - e_b)
-        probe = min(s, MIXING_PROBE)
+        probe = min(s, MIXING_PROBE if at_least is None else MIXING_BOUND_PROBE)
+        found: list[Any] = []
 
         def certified(rows: np.ndarray) -> int:
             sol = lp.solve(costs[rows])
@@ -343,17 +357,54 @@ class MixingMinimum:
             xs[rows] = sol.amounts(m)
             for k, sup in zip(rows, sol.supports(DECOMPOSITION_TOL), strict=True):
                 supports[k] = tuple(c for c in sup if c < m)
+            found.extend(b for b in sol.bases if b.inverse.size)
             return int(sol.lp_solves)
 
         first_solves = certified(np.arange(probe))
         rest = np.arange(probe, s)
+        if len(rest) and at_least is not None and found:
+            low, high = self._bounds(lp.a, lp.b, found, costs[rest], e_b[rest])
+            sure_pass = low >= at_least + BOUND_MARGIN
+            sure_fail = ~sure_pass & (high < at_least - BOUND_MARGIN)
+            values[rest[sure_pass]] = low[sure_pass]
+            values[rest[sure_fail]] = high[sure_fail]
+            decided = rest[sure_pass | sure_fail]
+            exact[decided] = False
+            xs[decided] = np.nan
+            rest = rest[~(sure_pass | sure_fail)]
         if len(rest) and first_solves <= MIXING_BASIS_SHARE * probe:
             certified(rest)
         else:
             for k in rest:
                 value, x, weights = self.solve(energies[k], float(e_a[k]), float(e_b[k]))
                 values[k], xs[k], supports[k] = value, x, tuple(sorted(weights))
-        return MixingMinima(values, xs, supports)
+        return MixingMinima(values, xs, supports, exact)
+
+    def _bounds(
+        self, a: np.ndarray, b: np.ndarray, bases: list[Any], costs: np.ndarray, e_b: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Lower and upper bounds of the minimum of each row of ``costs`` from known bases (weak duality).
+
+        Upper: the basis's solution is feasible for every sample, so its cost bounds the minimum from
+        above. Lower: the basis's duals for the sample's own costs, ``y = c_B B^-1``, made dual feasible
+        by lowering every element's dual by the largest violation t of a phase column (a phase's atomic
+        fractions add up to 1, so its ``y . A_j`` falls by exactly t; the x column's entries ``-(a - b)``
+        add up to 0 and do not move) and by lowering the dual of ``x + slack = 1`` to at most 0 and to the
+        x column's limit. Any dual feasible y gives ``y . b <= minimum``. Best bound over the bases.
+        """
+        m = self._m
+        n = a.shape[0] - 1
+        low = np.full(len(costs), -np.inf)
+        high = np.zeros(len(costs))  # x = 0, the reactants themselves: no reaction
+        ab = a[:n, m]  # -(a - b)
+        for basis in bases:
+            y = costs[:, basis.columns] @ basis.inverse  # (S, n + 1)
+            high = np.minimum(high, costs[:, basis.columns] @ basis.amounts - e_b)
+            y_el = y[:, :n]
+            t = np.maximum((y_el @ a[:n, :m] - costs[:, :m]).max(axis=1), 0.0)
+            y_x = np.minimum(np.minimum(y[:, n], 0.0), costs[:, m] - y_el @ ab)
+            low = np.maximum(low, y_el @ b[:n] - t + y_x - e_b)
+        return low, high
 
     def _sampled_lp(self) -> Any:
         from interfacestab.engine.basis import SampledLP
@@ -374,6 +425,7 @@ class MixingMinima:
     values: np.ndarray
     x: np.ndarray
     supports: list[tuple[int, ...]]
+    exact: np.ndarray  # (S,) bool: False where ``values`` is only a bound deciding a threshold (``at_least``)
 
 
 class PointHull:

@@ -74,7 +74,9 @@ def pass_probability(
             given[key] if key in given else interface_reactions(entries_ab, comp, partner, ion=ion)
             for key, partner in pairs
         ]
-        for (key, _), sampled in zip(pairs, sample_interfaces(entries_ab, points, settings), strict=True):
+        # only the side of each criterion's threshold matters: samples decided by bounds need no LP
+        limits = [-_limit(setup, key) for key, _ in pairs]
+        for (key, _), sampled in zip(pairs, sample_interfaces(entries_ab, points, settings, limits), strict=True):
             found[key] = sampled.energy
     reactions = {key: found[key] for key, _ in partners}
     counts: dict[str, int] = {}
@@ -91,3 +93,13 @@ def pass_probability(
             counts[k] = counts.get(k, 0) + int(ok)
         every += int(all(passes.values()))
     return {**{k: c / n for k, c in counts.items()}, ALL: every / n}
+
+
+def _limit(setup: ScreeningSetup, key: str) -> float:
+    """The largest |reaction energy| (eV/atom) that passes the criterion ``key``."""
+    c = setup.criteria
+    return (
+        c.max_abs_electrolyte_reaction_eV_per_atom
+        if key == "electrolyte_reaction"
+        else c.max_abs_cathode_reaction_eV_per_atom
+    )
