@@ -394,16 +394,16 @@ class MixingMinimum:
         """
         m = self._m
         n = a.shape[0] - 1
-        low = np.full(len(costs), -np.inf)
-        high = np.zeros(len(costs))  # x = 0, the reactants themselves: no reaction
-        ab = a[:n, m]  # -(a - b)
-        for basis in bases:
-            y = costs[:, basis.columns] @ basis.inverse  # (S, n + 1)
-            high = np.minimum(high, costs[:, basis.columns] @ basis.amounts - e_b)
-            y_el = y[:, :n]
-            t = np.maximum((y_el @ a[:n, :m] - costs[:, :m]).max(axis=1), 0.0)
-            y_x = np.minimum(np.minimum(y[:, n], 0.0), costs[:, m] - y_el @ ab)
-            low = np.maximum(low, y_el @ b[:n] - t + y_x - e_b)
+        s = len(costs)
+        # every basis's duals for every sample, (B, S, n + 1); then one product with the phase columns
+        y = np.stack([costs[:, basis.columns] @ basis.inverse for basis in bases])
+        vertex = np.stack([costs[:, basis.columns] @ basis.amounts for basis in bases])  # (B, S)
+        high = np.minimum(vertex.min(axis=0) - e_b, 0.0)  # x = 0 (no reaction) is a vertex too
+        y_el = y[:, :, :n]
+        priced = (y_el.reshape(-1, n) @ np.ascontiguousarray(a[:n, :m])).reshape(len(bases), s, m)
+        t = np.maximum((priced - costs[None, :, :m]).max(axis=2), 0.0)  # (B, S)
+        y_x = np.minimum(np.minimum(y[:, :, n], 0.0), costs[None, :, m] - y_el @ a[:n, m])
+        low = (y_el @ b[:n] - t + y_x).max(axis=0) - e_b
         return low, high
 
     def _sampled_lp(self) -> Any:
