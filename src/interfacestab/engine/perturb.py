@@ -263,11 +263,23 @@ class MixingMinimum:
     """
 
     def __init__(self, fractions: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
+        self.fractions = np.asarray(fractions, dtype=float)
+        self._m = len(self.fractions)
+        self._a, self._b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+        self._highs: Any = None  # built on the first :meth:`solve` (``solve_many`` may need none)
+        self._cols = np.arange(self._m + 1, dtype=np.int32)
+
+    @property
+    def _h(self) -> Any:
+        if self._highs is None:
+            self._highs = self._build()
+        return self._highs
+
+    def _build(self) -> Any:
         import highspy
 
         from interfacestab.engine.lp import new_highs
 
-        self.fractions = np.asarray(fractions, dtype=float)
         m, n = self.fractions.shape
         h = new_highs()
         h.setOptionValue("primal_feasibility_tolerance", 1e-10)
@@ -280,10 +292,10 @@ class MixingMinimum:
         upper = np.full(m + 1, highspy.kHighsInf)
         upper[m] = 1.0
         lp.col_upper_ = upper
-        bb = np.asarray(b, dtype=float)
+        bb = self._b
         lp.row_lower_ = bb
         lp.row_upper_ = bb
-        mat = np.column_stack([self.fractions.T, -(np.asarray(a, dtype=float) - bb)])  # (n, m+1)
+        mat = np.column_stack([self.fractions.T, -(self._a - bb)])  # (n, m+1)
         starts, index, values = [0], [], []
         for j in range(m + 1):
             rows = np.flatnonzero(np.abs(mat[:, j]) > 0)
@@ -295,10 +307,7 @@ class MixingMinimum:
         lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
         lp.a_matrix_.value_ = np.array(values, dtype=float)
         h.passModel(lp)
-        self._h = h
-        self._m = m
-        self._a, self._b = np.asarray(a, dtype=float), bb
-        self._cols = np.arange(m + 1, dtype=np.int32)
+        return h
 
     def solve(self, energies: np.ndarray, e_a: float, e_b: float) -> tuple[float, float, dict[int, float]]:
         """(minimum reaction energy per atom of the mixture, x at it, phase -> atomic fraction) for one sample."""
