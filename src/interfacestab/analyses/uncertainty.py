@@ -17,8 +17,10 @@ gives the same energies to the same compound in every analysis, whatever the ord
 or the number of worker processes.
 
 Windows use the reaction enumeration of :mod:`interfacestab.engine.perturb` (no hull per sample);
-interfaces one warm-started LP per sample. Both are checked against resampling (a full window or
-interface per sample, ours and pymatgen's) in the tests.
+interfaces one linear programme per sample, through bases certified for many samples at once where
+that pays (docs/engine.md, 'Interface minima for many samples, and screens under --sigma'). Both
+are checked against resampling (a full window or interface per sample, ours and pymatgen's) in the
+tests.
 """
 
 from __future__ import annotations

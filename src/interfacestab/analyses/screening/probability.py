@@ -6,6 +6,10 @@ Every criterion is judged per sample with the same rule as the point verdict
 closed reaction minima (:func:`~interfacestab.analyses.uncertainty.sample_interface`). The samples of
 one candidate are joint (the same energies for the same compound in every number), so "all criteria"
 is the fraction of samples in which every criterion passes, not a product of probabilities.
+
+Only the side of each reaction threshold matters here, so a sample whose reaction-minimum bounds
+already decide it gets no linear programme (``at_least`` of
+:func:`~interfacestab.analyses.uncertainty.sample_interfaces`); the verdicts are the same.
 """
 
 from __future__ import annotations
