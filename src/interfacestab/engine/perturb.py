@@ -45,7 +45,7 @@ MIXING_PROBE = 40
 #: ... and keeps them for the rest when they needed a new LP for at most this share of those samples.
 MIXING_BASIS_SHARE = 0.35
 #: With a threshold (``at_least``), the probe is this many samples: their bases bound the others.
-MIXING_BOUND_PROBE = 10
+MIXING_BOUND_PROBE = 5
 #: A bound decides a threshold only when it clears it by this much (eV/atom; rounding of the bounds).
 BOUND_MARGIN = 1e-9
 
