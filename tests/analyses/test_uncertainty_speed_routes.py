@@ -143,6 +143,16 @@ def test_threshold_bounds_decide_the_same_side_as_the_exact_minimum(snapshot_sto
         e_b = unc._sampled_hull_energy(system, groups, vb, settings)
         exact = MixingMinimum(groups.fractions, va, vb).solve_many(groups.sampled, e_a, e_b)
         assert exact.exact.all()
+        # the bounds themselves: lower <= minimum <= upper in every sample, from the bases of 5 samples
+        mm = MixingMinimum(groups.fractions, va, vb)
+        lp = mm._sampled_lp()
+        m = len(groups.formulas)
+        costs = np.zeros((settings.samples, m + 2))
+        costs[:, :m] = groups.sampled
+        costs[:, m] = -(e_a - e_b)
+        bases = [b for b in lp.solve(costs[:5]).bases if b.inverse.size]
+        low, high = mm._bounds(lp.a, lp.b, bases, costs, e_b)
+        assert (low <= exact.values + 1e-9).all() and (exact.values <= high + 1e-9).all(), (a, b)
         for q in (0.1, 0.5, 0.9):
             t = float(np.quantile(exact.values, q)) - 1e-6
             fast = MixingMinimum(groups.fractions, va, vb).solve_many(groups.sampled, e_a, e_b, at_least=t)
