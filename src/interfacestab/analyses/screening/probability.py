@@ -61,7 +61,8 @@ def pass_probability(
     n = settings.samples
     e_above: np.ndarray | None = None
     if window.e_above_hull_eV_per_atom is not None:
-        e_above = sample_e_above_hull(store.entries(set(comp), setup.source), comp, settings)
+        own = entries if ion in comp else store.entries(set(comp), setup.source)  # a coating with the ion: the same
+        e_above = sample_e_above_hull(own, comp, settings)
     partners = (
         ("electrolyte_reaction", setup.electrolyte.composition),
         ("cathode_reaction", setup.cathode.composition),
