@@ -181,3 +181,31 @@ def test_pass_probabilities_equal_without_threshold_bounds(snapshot_store, monke
     fast = run()
     monkeypatch.setattr(perturb, "BOUND_MARGIN", float("inf"))  # nothing decided by bounds
     assert run() == fast
+
+
+def test_batches_of_samples_give_the_same_minima(snapshot_store, monkeypatch) -> None:
+    """Certified bases and bounds in batches of 7 samples (large --samples): the same numbers and decisions."""
+    settings = UncertaintySettings(0.03, samples=30, seed=12)
+    cases = []
+    for a, b in [*_pairs(snapshot_store, 4, 41), ("Li3PO4", "LiNi1/3Mn1/3Co1/3O2")]:
+        entries = snapshot_store.entries(set(parse_formula(a)) | set(parse_formula(b)))
+        try:
+            cases.append((entries, interface_reactions(entries, a, b, ion="Li")))
+        except AnalysisError:
+            continue
+
+    def run() -> list:
+        unc._HULL_ENERGIES.clear()
+        out = []
+        for entries, point in cases:
+            exact = sample_interface(entries, point, settings).energy
+            decided = unc.sample_interfaces(entries, [point], settings, [-0.05])[0].energy
+            out.append((exact, decided >= -0.05))
+        return out
+
+    whole = run()
+    monkeypatch.setattr(perturb, "SAMPLE_CHUNK", 7)
+    for (exact, side), (exact7, side7) in zip(whole, run(), strict=True):
+        np.testing.assert_allclose(exact7, exact, rtol=0, atol=1e-9)
+        assert (side7 == side).all()
+        assert (side == (exact >= -0.05)).all()

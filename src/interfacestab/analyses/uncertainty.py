@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
     from interfacestab.analyses.interface import InterfaceProfile
     from interfacestab.analyses.window import StabilityWindow
+    from interfacestab.engine.basis import SampledLP
     from interfacestab.store.database import Store
 
 #: Elements whose MP2020 energy corrections are fitted per atom: anions (O, S, F, Cl, Br, I, N, H, Se,
@@ -770,12 +771,23 @@ def _sampled_hull_energy(
     face_fr = fr[np.ix_(face, cols)]
     order = sorted(range(len(face)), key=lambda i: np.round(face_fr[i], 12).tolist())
     face, face_fr = face[order], face_fr[order]
-    values = SampledLP(face_fr.T, target).solve(groups.sampled[:, face]).values
+    values = _solve_in_chunks(SampledLP(face_fr.T, target), groups.sampled[:, face])
     values.setflags(write=False)
     _HULL_ENERGIES[key] = values
     while len(_HULL_ENERGIES) > _HULL_ENERGIES_SIZE:
         _HULL_ENERGIES.popitem(last=False)
     return values
+
+
+def _solve_in_chunks(lp: SampledLP, costs: np.ndarray) -> np.ndarray:
+    """Optimal values of a :class:`~interfacestab.engine.basis.SampledLP` for every row, a batch at a time.
+
+    The model keeps its bases between batches, so batching costs no LPs, only bounds the memory of
+    the reduced costs (samples x columns) for large ``--samples``.
+    """
+    from interfacestab.engine.perturb import SAMPLE_CHUNK
+
+    return np.concatenate([lp.solve(costs[i : i + SAMPLE_CHUNK]).values for i in range(0, len(costs), SAMPLE_CHUNK)])
 
 
 def interface_uncertainty(
@@ -853,5 +865,5 @@ def sample_e_above_hull(entries: EntrySet, composition: dict[str, float], settin
         raise AnalysisError(msg)
     others = [i for i in range(len(groups.formulas)) if i != own]
     # the others' hull at its composition in every sample, by certified bases (engine/basis.py)
-    hull = SampledLP(groups.fractions[others].T, groups.fractions[own]).solve(groups.sampled[:, others]).values
+    hull = _solve_in_chunks(SampledLP(groups.fractions[others].T, groups.fractions[own]), groups.sampled[:, others])
     return np.maximum(groups.sampled[:, own] - hull, 0.0)

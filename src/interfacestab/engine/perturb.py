@@ -46,6 +46,8 @@ MIXING_PROBE = 40
 MIXING_BASIS_SHARE = 0.35
 #: With a threshold (``at_least``), the probe is this many samples: their bases bound the others.
 MIXING_BOUND_PROBE = 5
+#: Samples per batch of certified bases or bounds (bounded memory for large ``--samples``).
+SAMPLE_CHUNK = 2048
 #: A bound decides a threshold only when it clears it by this much (eV/atom; rounding of the bounds).
 BOUND_MARGIN = 1e-9
 
@@ -360,19 +362,26 @@ class MixingMinimum:
         probe = min(s, MIXING_PROBE if at_least is None else MIXING_BOUND_PROBE)
         found: list[Any] = []
 
-        def certified(rows: np.ndarray) -> int:
-            sol = lp.solve(costs[rows])
-            values[rows] = sol.values - e_b[rows]
-            xs[rows] = sol.amounts(m)
-            for k, sup in zip(rows, sol.supports(DECOMPOSITION_TOL), strict=True):
-                supports[k] = tuple(c for c in sup if c < m)
-            found.extend(b for b in sol.bases if b.inverse.size)
-            return int(sol.lp_solves)
+        def certified(all_rows: np.ndarray) -> int:
+            solves = 0
+            for start in range(0, len(all_rows), SAMPLE_CHUNK):  # bounded memory for many samples
+                rows = all_rows[start : start + SAMPLE_CHUNK]
+                sol = lp.solve(costs[rows])
+                values[rows] = sol.values - e_b[rows]
+                xs[rows] = sol.amounts(m)
+                for k, sup in zip(rows, sol.supports(DECOMPOSITION_TOL), strict=True):
+                    supports[k] = tuple(c for c in sup if c < m)
+                found.extend(b for b in sol.bases if b.inverse.size)
+                solves += int(sol.lp_solves)
+            return solves
 
         first_solves = certified(np.arange(probe))
         rest = np.arange(probe, s)
         if len(rest) and at_least is not None and found:
-            low, high = self._bounds(lp.a, lp.b, found, costs[rest], e_b[rest])
+            probe_bases = list(found)
+            chunks = [rest[i : i + SAMPLE_CHUNK] for i in range(0, len(rest), SAMPLE_CHUNK)]
+            parts = [self._bounds(lp.a, lp.b, probe_bases, costs[c], e_b[c]) for c in chunks]
+            low, high = np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
             sure_pass = low >= at_least + BOUND_MARGIN
             sure_fail = ~sure_pass & (high < at_least - BOUND_MARGIN)
             values[rest[sure_pass]] = low[sure_pass]
