@@ -209,3 +209,22 @@ def test_batches_of_samples_give_the_same_minima(snapshot_store, monkeypatch) ->
         np.testing.assert_allclose(exact7, exact, rtol=0, atol=1e-9)
         assert (side7 == side).all()
         assert (side == (exact >= -0.05)).all()
+
+
+@pytest.mark.parametrize("formula", ["LiNi1/3Mn1/3Co1/3O2", "Li6PS5Cl", "LiVFeP2(HO5)2"])
+def test_hull_values_by_bases_equal_warm_started_lps(snapshot_store, monkeypatch, formula: str) -> None:
+    """Both routes of the sampled hull energy (certified bases; LPs after the probe) give the same values."""
+    settings = UncertaintySettings(0.02, samples=50, seed=9)
+    comp = parse_formula(formula)
+    system = snapshot_store.entries(set(comp))
+    groups = unc._groups(system, entry_errors(system.entries, settings))
+    vec = _vec(system, formula)
+    monkeypatch.setattr(perturb, "MIXING_PROBE", 10)
+    runs = []
+    for share in (0.0, 1.0):
+        monkeypatch.setattr(perturb, "MIXING_BASIS_SHARE", share)
+        runs.append(unc._hull_values(groups.fractions, vec, groups.sampled))
+    hull = PointHull(groups.fractions, vec)
+    expected = [hull.energy(groups.sampled[k]) for k in range(settings.samples)]
+    for values in runs:
+        np.testing.assert_allclose(values, expected, rtol=0, atol=1e-9)

@@ -43,7 +43,6 @@ if TYPE_CHECKING:
 
     from interfacestab.analyses.interface import InterfaceProfile
     from interfacestab.analyses.window import StabilityWindow
-    from interfacestab.engine.basis import SampledLP
     from interfacestab.store.database import Store
 
 #: Elements whose MP2020 energy corrections are fitted per atom: anions (O, S, F, Cl, Br, I, N, H, Se,
@@ -739,12 +738,10 @@ def _sampled_hull_energy(
     Only the compositions of ``vec``'s own elements (its face) can be in its decomposition, and the
     sampled energy of each entry depends on that entry and the settings only (:func:`entry_errors`).
     So the answer depends on the face's entries alone, whatever the rest of the system: it is computed
-    on the face, in an order fixed by the compositions, with one
-    :class:`~interfacestab.engine.basis.SampledLP` (certified bases), and kept for the next call with
+    on the face, in an order fixed by the compositions, by :func:`_hull_values` (certified
+    bases or warm-started LPs), and kept for the next call with
     the same face entries and settings (the electrolyte and the cathodes of a screen, for every candidate).
     """
-    from interfacestab.engine.basis import SampledLP
-
     els = system.elements
     support = sorted((el for el, v in zip(els, vec, strict=True) if v > 0), key=str)
     cols = np.array([els.index(el) for el in support], dtype=int)
@@ -771,7 +768,7 @@ def _sampled_hull_energy(
     face_fr = fr[np.ix_(face, cols)]
     order = sorted(range(len(face)), key=lambda i: np.round(face_fr[i], 12).tolist())
     face, face_fr = face[order], face_fr[order]
-    values = _solve_in_chunks(SampledLP(face_fr.T, target), groups.sampled[:, face])
+    values = _hull_values(face_fr, target, groups.sampled[:, face])
     values.setflags(write=False)
     _HULL_ENERGIES[key] = values
     while len(_HULL_ENERGIES) > _HULL_ENERGIES_SIZE:
@@ -779,15 +776,29 @@ def _sampled_hull_energy(
     return values
 
 
-def _solve_in_chunks(lp: SampledLP, costs: np.ndarray) -> np.ndarray:
-    """Optimal values of a :class:`~interfacestab.engine.basis.SampledLP` for every row, a batch at a time.
+def _hull_values(fractions: np.ndarray, target: np.ndarray, costs: np.ndarray) -> np.ndarray:
+    """The hull energy at ``target`` of the points ``fractions`` (m, n) with each row of ``costs`` (S, m).
 
-    The model keeps its bases between batches, so batching costs no LPs, only bounds the memory of
-    the reduced costs (samples x columns) for large ``--samples``.
+    Certified bases (:class:`~interfacestab.engine.basis.SampledLP`, in batches of ``SAMPLE_CHUNK``
+    samples: bounded memory) where they pay; when the first ``MIXING_PROBE`` samples needed a new LP
+    for more than ``MIXING_BASIS_SHARE`` of them (many phases close to the hull there), the rest are
+    one warm-started LP each (:class:`~interfacestab.engine.perturb.PointHull`), which is then cheaper.
     """
-    from interfacestab.engine.perturb import SAMPLE_CHUNK
+    from interfacestab.engine.basis import SampledLP
+    from interfacestab.engine.perturb import MIXING_BASIS_SHARE, MIXING_PROBE, SAMPLE_CHUNK, PointHull
 
-    return np.concatenate([lp.solve(costs[i : i + SAMPLE_CHUNK]).values for i in range(0, len(costs), SAMPLE_CHUNK)])
+    lp = SampledLP(fractions.T, target)
+    probe = min(len(costs), MIXING_PROBE)
+    first = lp.solve(costs[:probe])
+    out = np.empty(len(costs))
+    out[:probe] = first.values
+    if first.lp_solves <= MIXING_BASIS_SHARE * probe:
+        for i in range(probe, len(costs), SAMPLE_CHUNK):
+            out[i : i + SAMPLE_CHUNK] = lp.solve(costs[i : i + SAMPLE_CHUNK]).values
+    elif probe < len(costs):
+        hull = PointHull(fractions, target)
+        out[probe:] = [hull.energy(costs[k]) for k in range(probe, len(costs))]
+    return out
 
 
 def interface_uncertainty(
@@ -852,8 +863,6 @@ def sample_e_above_hull(entries: EntrySet, composition: dict[str, float], settin
     Raises:
         AnalysisError: when the data hold no entry of that composition.
     """
-    from interfacestab.engine.basis import SampledLP
-
     elements = tuple(sorted(composition))
     system = entries if set(entries.elements) == set(elements) else entries.subset(list(elements))
     groups = _groups(system, entry_errors(system.entries, settings))
@@ -864,6 +873,6 @@ def sample_e_above_hull(entries: EntrySet, composition: dict[str, float], settin
         msg = "no entry of this composition in the data"
         raise AnalysisError(msg)
     others = [i for i in range(len(groups.formulas)) if i != own]
-    # the others' hull at its composition in every sample, by certified bases (engine/basis.py)
-    hull = _solve_in_chunks(SampledLP(groups.fractions[others].T, groups.fractions[own]), groups.sampled[:, others])
+    # the others' hull at its composition in every sample (certified bases or warm-started LPs)
+    hull = _hull_values(groups.fractions[others], groups.fractions[own], groups.sampled[:, others])
     return np.maximum(groups.sampled[:, own] - hull, 0.0)
