@@ -228,3 +228,22 @@ def test_hull_values_by_bases_equal_warm_started_lps(snapshot_store, monkeypatch
     expected = [hull.energy(groups.sampled[k]) for k in range(settings.samples)]
     for values in runs:
         np.testing.assert_allclose(values, expected, rtol=0, atol=1e-9)
+
+
+def test_energy_above_hull_threshold_bounds_decide_the_same_side(snapshot_store) -> None:
+    """30 random Li compounds, thresholds around their sampled energies above the hull: same side as exact."""
+    from interfacestab.analyses.uncertainty import sample_e_above_hull
+
+    settings = UncertaintySettings(0.03, samples=40, seed=14)
+    pool = sorted({e.formula for e in snapshot_store.iter_entries(containing="Li") if 2 <= len(e.composition) <= 4})
+    decided = 0
+    for formula in random.Random(17).sample(pool, 30):
+        comp = parse_formula(formula)
+        entries = snapshot_store.entries(set(comp))
+        exact = sample_e_above_hull(entries, comp, settings)
+        for limit in (0.0, 0.025, 0.1, float(np.median(exact)) + 1e-6):
+            fast = sample_e_above_hull(entries, comp, settings, limit)
+            assert ((fast <= limit) == (exact <= limit)).all(), (formula, limit)
+            same = np.isclose(fast, exact, rtol=0, atol=1e-9)
+            decided += int((~same).sum())
+    assert decided > 0

@@ -857,12 +857,22 @@ def add_interface_uncertainty(
     return with_interface_uncertainty(load_system(elements, source=source, store=store), profile, settings)
 
 
-def sample_e_above_hull(entries: EntrySet, composition: dict[str, float], settings: UncertaintySettings) -> np.ndarray:
+def sample_e_above_hull(
+    entries: EntrySet, composition: dict[str, float], settings: UncertaintySettings, at_most: float | None = None
+) -> np.ndarray:
     """Per-sample energy above the hull (eV/atom) of the lowest entry of ``composition`` (0 when on the hull).
+
+    ``at_most``: only whether each sample's energy above the hull is at most this is wanted (a screening
+    threshold). Samples that bounds already decide get the deciding bound instead (an upper bound that
+    is <= ``at_most``, or a lower bound that is above it): the hull of the other phases lies below the
+    perturbed energy of its unperturbed decomposition and above its tangent plane lowered by the
+    largest drop of a phase below it (:meth:`~interfacestab.engine.perturb.PointHull.lower_bounds`).
 
     Raises:
         AnalysisError: when the data hold no entry of that composition.
     """
+    from interfacestab.engine.perturb import BOUND_MARGIN, PointHull
+
     elements = tuple(sorted(composition))
     system = entries if set(entries.elements) == set(elements) else entries.subset(list(elements))
     groups = _groups(system, entry_errors(system.entries, settings))
@@ -873,6 +883,24 @@ def sample_e_above_hull(entries: EntrySet, composition: dict[str, float], settin
         msg = "no entry of this composition in the data"
         raise AnalysisError(msg)
     others = [i for i in range(len(groups.formulas)) if i != own]
-    # the others' hull at its composition in every sample (certified bases or warm-started LPs)
-    hull = _hull_values(groups.fractions[others], groups.fractions[own], groups.sampled[:, others])
-    return np.maximum(groups.sampled[:, own] - hull, 0.0)
+    fr, x, sampled, e_own = (
+        groups.fractions[others],
+        groups.fractions[own],
+        groups.sampled[:, others],
+        groups.sampled[:, own],
+    )
+    out = np.full(settings.samples, np.nan)
+    todo = np.arange(settings.samples)
+    if at_most is not None:
+        point = PointHull(fr, x)
+        low_hull = point.lower_bounds(groups.energies[others], sampled)
+        high_hull = sampled @ point.weights(groups.energies[others])
+        upper, lower = np.maximum(e_own - low_hull, 0.0), np.maximum(e_own - high_hull, 0.0)
+        sure_pass = upper <= at_most - BOUND_MARGIN
+        sure_fail = ~sure_pass & (lower > at_most + BOUND_MARGIN)
+        out[sure_pass], out[sure_fail] = upper[sure_pass], lower[sure_fail]
+        todo = np.flatnonzero(~(sure_pass | sure_fail))
+    if len(todo):
+        # the others' hull at its composition in every sample left (certified bases or warm-started LPs)
+        out[todo] = np.maximum(e_own[todo] - _hull_values(fr, x, sampled[todo]), 0.0)
+    return out

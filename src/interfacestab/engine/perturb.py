@@ -472,6 +472,11 @@ class PointHull:
         below = self._fractions @ mu - np.asarray(sampled, dtype=float)  # (S, m)
         return value - np.maximum(below.max(axis=1), 0.0)
 
+    def weights(self, energies: np.ndarray) -> np.ndarray:
+        """(m,) amounts of the phases in the hull's decomposition at the composition with these energies."""
+        self.energy(energies)
+        return np.clip(np.asarray(self._h.getSolution().col_value, dtype=float), 0.0, None)
+
     def energy(self, energies: np.ndarray) -> float:
         """Hull energy (eV/atom) with these phase energies."""
         import highspy

@@ -62,7 +62,7 @@ def pass_probability(
     e_above: np.ndarray | None = None
     if window.e_above_hull_eV_per_atom is not None:
         own = entries if ion in comp else store.entries(set(comp), setup.source)  # a coating with the ion: the same
-        e_above = sample_e_above_hull(own, comp, settings)
+        e_above = sample_e_above_hull(own, comp, settings, setup.criteria.max_e_above_hull_eV_per_atom)
     partners = (
         ("electrolyte_reaction", setup.electrolyte.composition),
         ("cathode_reaction", setup.cathode.composition),
