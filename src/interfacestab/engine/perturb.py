@@ -416,7 +416,7 @@ class MixingMinimum:
         # every basis's duals for every sample, (B, S, n + 1); then one product with the phase columns
         y = np.stack([costs[:, basis.columns] @ basis.inverse for basis in bases])
         vertex = np.stack([costs[:, basis.columns] @ basis.amounts for basis in bases])  # (B, S)
-        high = np.minimum(vertex.min(axis=0) - e_b, 0.0)  # x = 0 (no reaction) is a vertex too
+        high = vertex.min(axis=0) - e_b
         y_el = y[:, :, :n]
         priced = (y_el.reshape(-1, n) @ np.ascontiguousarray(a[:n, :m])).reshape(len(bases), s, m)
         t = np.maximum((priced - costs[None, :, :m]).max(axis=2), 0.0)  # (B, S)
