@@ -10,14 +10,16 @@ corrected elements (or corrections), so the same seed gives the same energies to
 every analysis, whatever the order of the work or the number of worker processes.
 
 Windows use the reaction enumeration of :mod:`interfacestab.engine.perturb` (no hull per sample);
-interfaces one warm-started LP per sample. Both are checked against resampling (a full window or
-interface per sample, ours and pymatgen's) in the tests.
+interfaces one linear programme per sample, through bases certified for many samples at once where
+that pays (docs/engine.md, 'Interface minima for many samples, and screens under --sigma'). Both
+are checked against resampling (a full window or interface per sample, ours and pymatgen's) in the
+tests.
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -606,22 +608,60 @@ class SampledInterface:
     energy: np.ndarray
     x_atomic_a: np.ndarray
     products: list[tuple[str, ...]]
+    #: (S,) False where ``energy`` is only a bound that decides a threshold (``at_least`` of
+    #: :func:`sample_interfaces`; x NaN, no products there); None: every sample exact.
+    exact: np.ndarray | None = None
 
 
 def sample_interface(entries: EntrySet, profile: InterfaceProfile, settings: UncertaintySettings) -> SampledInterface:
-    """Per-sample minimum of the reaction energy of ``profile``: one warm-started LP per sample.
+    """Per-sample minimum of the reaction energy of ``profile`` (see :func:`sample_interfaces`)."""
+    return sample_interfaces(entries, [profile], settings)[0]
 
-    The reactants' energies are their sampled hull energies (one LP each per sample), or their own
-    sampled entry energies when the profile uses the entry energies.
+
+def sample_interfaces(
+    entries: EntrySet,
+    profiles: Sequence[InterfaceProfile],
+    settings: UncertaintySettings,
+    at_least: Sequence[float | None] | None = None,
+) -> list[SampledInterface]:
+    """Per-sample minimum of the reaction energy of each profile, one linear programme per sample.
+
+    The reactants' energies are their sampled hull energies (:func:`_sampled_hull_energy`), or their own
+    sampled entry energies when the profile uses the entry energies. The minima go through
+    :meth:`~interfacestab.engine.perturb.MixingMinimum.solve_many` (certified bases or warm-started LPs).
+    Profiles in the same chemical system share their sampled energies.
+
+    ``at_least`` (one per profile, None: exact): only whether each sample's minimum is at least this
+    value is wanted (a screening threshold); samples that bounds already decide get a deciding bound
+    instead of their minimum (see ``exact`` of :class:`SampledInterface`).
     """
+    out: list[SampledInterface] = []
+    shared: dict[tuple[str, ...], tuple[EntrySet, _Groups]] = {}
+    for i, profile in enumerate(profiles):
+        needed = _needed_elements(profile)
+        if needed not in shared:
+            system = entries if set(entries.elements) == set(needed) else entries.subset(list(needed))
+            shared[needed] = (system, _groups(system, entry_errors(system.entries, settings)))
+        out.append(_sample_pair(*shared[needed], profile, settings, None if at_least is None else at_least[i]))
+    return out
+
+
+def _needed_elements(profile: InterfaceProfile) -> tuple[str, ...]:
+    ion = {profile.ion} if profile.voltage_V is not None and profile.ion else set()
+    return tuple(sorted(set(profile.composition_a) | set(profile.composition_b) | ion))
+
+
+def _sample_pair(
+    system: EntrySet,
+    groups: _Groups,
+    profile: InterfaceProfile,
+    settings: UncertaintySettings,
+    at_least: float | None = None,
+) -> SampledInterface:
     from interfacestab.conventions import ION_CHARGE, mu_from_voltage
     from interfacestab.engine.perturb import MixingMinimum
 
     a, b, ion, voltage = dict(profile.composition_a), dict(profile.composition_b), profile.ion, profile.voltage_V
-    needed = set(a) | set(b) | ({ion} if voltage is not None and ion else set())
-    system = entries if set(entries.elements) == needed else entries.subset(sorted(needed))
-    errors = entry_errors(system.entries, settings)
-    groups = _groups(system, errors)
     els = system.elements
     vec_a = np.array([a.get(el, 0.0) for el in els]) / sum(a.values())
     vec_b = np.array([b.get(el, 0.0) for el in els]) / sum(b.values())
@@ -633,13 +673,12 @@ def sample_interface(entries: EntrySet, profile: InterfaceProfile, settings: Unc
                 return groups.sampled[:, i]
         return None
 
-    s = settings.samples
     e_a = own_energy(vec_a) if profile.use_entry_energies else None
     e_b = own_energy(vec_b) if profile.use_entry_energies else None
     if e_a is None:
-        e_a = _sampled_hull_energy(groups, vec_a, s)
+        e_a = _sampled_hull_energy(system, groups, vec_a, settings)
     if e_b is None:
-        e_b = _sampled_hull_energy(groups, vec_b, s)
+        e_b = _sampled_hull_energy(system, groups, vec_b, settings)
     fractions, energies, formulas = groups.fractions, groups.sampled, list(groups.formulas)
     pa, pb, phi_a, phi_b, nonion_a, nonion_b = vec_a, vec_b, e_a, e_b, 1.0, 1.0
     if voltage is not None and ion is not None:
@@ -654,40 +693,86 @@ def sample_interface(entries: EntrySet, profile: InterfaceProfile, settings: Unc
         nonion_a, nonion_b = 1.0 - vec_a[ia], 1.0 - vec_b[ia]
         pa, pb = np.delete(vec_a, ia) / nonion_a, np.delete(vec_b, ia) / nonion_b
         phi_a, phi_b = (e_a - vec_a[ia] * mu) / nonion_a, (e_b - vec_b[ia] * mu) / nonion_b
-    lp = MixingMinimum(fractions, pa, pb)
-    out_e, out_x, out_p = np.zeros(s), np.zeros(s), []
-    for k in range(s):
-        value, m, weights = lp.solve(energies[k], float(phi_a[k]), float(phi_b[k]))
-        out_e[k] = value
-        out_x[k] = m / nonion_a / (m / nonion_a + (1 - m) / nonion_b) if 0 < m < 1 else m
-        out_p.append(tuple(sorted({formulas[i] for i in weights})))
-    return SampledInterface(out_e, out_x, out_p)
+    minima = MixingMinimum(fractions, pa, pb).solve_many(energies, phi_a, phi_b, at_least=at_least)
+    m = minima.x  # x in atoms of the non-ion mixture: back to atomic fractions of a
+    out_x = np.where((m > 0) & (m < 1), (m / nonion_a) / (m / nonion_a + (1 - m) / nonion_b), m)
+    out_p = [tuple(sorted({formulas[i] for i in sup})) for sup in minima.supports]
+    return SampledInterface(minima.values, out_x, out_p, None if minima.exact.all() else minima.exact)
 
 
-def _sampled_hull_energy(groups: _Groups, vec: np.ndarray, samples: int) -> np.ndarray:
-    """The hull energy at ``vec`` in every sample.
+#: Sampled hull energies of reactants, kept between calls in one process (see :func:`_sampled_hull_energy`).
+_HULL_ENERGIES: OrderedDict[tuple[object, ...], np.ndarray] = OrderedDict()
+_HULL_ENERGIES_SIZE = 64
 
-    Where the composition's own entry is surely below the others' hull (a lower bound from one LP), that
-    is its energy; elsewhere one warm-started LP per sample.
+
+def _sampled_hull_energy(
+    system: EntrySet, groups: _Groups, vec: np.ndarray, settings: UncertaintySettings
+) -> np.ndarray:
+    """The hull energy at ``vec`` (atomic fractions over ``system.elements``) in every sample (read-only).
+
+    Only the compositions of ``vec``'s own elements (its face) can be in its decomposition, and the
+    sampled energy of each entry depends on that entry and the settings only (:func:`entry_errors`).
+    So the answer depends on the face's entries alone, whatever the rest of the system: it is computed
+    on the face, in an order fixed by the compositions, by :func:`_hull_values` (certified
+    bases or warm-started LPs), and kept for the next call with
+    the same face entries and settings (the electrolyte and the cathodes of a screen, for every candidate).
     """
-    from interfacestab.engine.perturb import PointHull
-
-    key = np.round(vec, 10).tobytes()
-    own = next(
-        (i for i, fr in enumerate(groups.fractions) if np.round(fr, 10).tobytes() == key and groups.members[i]), None
+    els = system.elements
+    support = sorted((el for el, v in zip(els, vec, strict=True) if v > 0), key=str)
+    cols = np.array([els.index(el) for el in support], dtype=int)
+    outside = np.array([i for i in range(len(els)) if i not in set(cols.tolist())], dtype=int)
+    face_entries = sorted(
+        entry_key(e) for e in system.entries if len(e.composition) >= 2 and set(e.composition) <= set(support)
     )
-    out = np.full(samples, np.nan)
-    if own is not None:
-        others = np.array([i for i in range(len(groups.formulas)) if i != own], dtype=int)
-        lower = PointHull(groups.fractions[others], vec).lower_bounds(
-            groups.energies[others], groups.sampled[:, others]
-        )
-        sure = groups.sampled[:, own] < lower - 1e-12
-        out[sure] = groups.sampled[sure, own]
-    todo = np.flatnonzero(np.isnan(out))
-    if len(todo):
-        hull = PointHull(groups.fractions, vec)
-        out[todo] = [hull.energy(groups.sampled[k]) for k in todo]
+    target = np.asarray(vec, dtype=float)[cols]
+    key = (
+        settings.sigma_eV_per_atom,
+        settings.samples,
+        settings.seed,
+        tuple(support),
+        tuple(np.round(target, 12).tolist()),
+        tuple(face_entries),
+    )
+    hit = _HULL_ENERGIES.get(key)
+    if hit is not None:
+        _HULL_ENERGIES.move_to_end(key)
+        return hit
+    fr = groups.fractions
+    in_face = np.all(np.abs(fr[:, outside]) <= 0, axis=1) if len(outside) else np.ones(len(fr), dtype=bool)
+    face = np.flatnonzero(in_face & np.array([i < len(els) or bool(m) for i, m in enumerate(groups.members)]))
+    face_fr = fr[np.ix_(face, cols)]
+    order = sorted(range(len(face)), key=lambda i: np.round(face_fr[i], 12).tolist())
+    face, face_fr = face[order], face_fr[order]
+    values = _hull_values(face_fr, target, groups.sampled[:, face])
+    values.setflags(write=False)
+    _HULL_ENERGIES[key] = values
+    while len(_HULL_ENERGIES) > _HULL_ENERGIES_SIZE:
+        _HULL_ENERGIES.popitem(last=False)
+    return values
+
+
+def _hull_values(fractions: np.ndarray, target: np.ndarray, costs: np.ndarray) -> np.ndarray:
+    """The hull energy at ``target`` of the points ``fractions`` (m, n) with each row of ``costs`` (S, m).
+
+    Certified bases (:class:`~interfacestab.engine.basis.SampledLP`, in batches of ``SAMPLE_CHUNK``
+    samples: bounded memory) where they pay; when the first ``MIXING_PROBE`` samples needed a new LP
+    for more than ``MIXING_BASIS_SHARE`` of them (many phases close to the hull there), the rest are
+    one warm-started LP each (:class:`~interfacestab.engine.perturb.PointHull`), which is then cheaper.
+    """
+    from interfacestab.engine.basis import SampledLP
+    from interfacestab.engine.perturb import MIXING_BASIS_SHARE, MIXING_PROBE, SAMPLE_CHUNK, PointHull
+
+    lp = SampledLP(fractions.T, target)
+    probe = min(len(costs), MIXING_PROBE)
+    first = lp.solve(costs[:probe])
+    out = np.empty(len(costs))
+    out[:probe] = first.values
+    if first.lp_solves <= MIXING_BASIS_SHARE * probe:
+        for i in range(probe, len(costs), SAMPLE_CHUNK):
+            out[i : i + SAMPLE_CHUNK] = lp.solve(costs[i : i + SAMPLE_CHUNK]).values
+    elif probe < len(costs):
+        hull = PointHull(fractions, target)
+        out[probe:] = [hull.energy(costs[k]) for k in range(probe, len(costs))]
     return out
 
 
@@ -751,13 +836,21 @@ def add_interface_uncertainty(
     return with_interface_uncertainty(load_system(elements, source=source, store=store), profile, settings)
 
 
-def sample_e_above_hull(entries: EntrySet, composition: dict[str, float], settings: UncertaintySettings) -> np.ndarray:
+def sample_e_above_hull(
+    entries: EntrySet, composition: dict[str, float], settings: UncertaintySettings, at_most: float | None = None
+) -> np.ndarray:
     """Per-sample energy above the hull (eV/atom) of the lowest entry of ``composition`` (0 when on the hull).
+
+    ``at_most``: only whether each sample's energy above the hull is at most this is wanted (a screening
+    threshold). Samples that bounds already decide get the deciding bound instead (an upper bound that
+    is <= ``at_most``, or a lower bound that is above it): the hull of the other phases lies below the
+    perturbed energy of its unperturbed decomposition and above its tangent plane lowered by the
+    largest drop of a phase below it (:meth:`~interfacestab.engine.perturb.PointHull.lower_bounds`).
 
     Raises:
         AnalysisError: when the data hold no entry of that composition.
     """
-    from interfacestab.engine.perturb import PointHull
+    from interfacestab.engine.perturb import BOUND_MARGIN, PointHull
 
     elements = tuple(sorted(composition))
     system = entries if set(entries.elements) == set(elements) else entries.subset(list(elements))
@@ -769,10 +862,24 @@ def sample_e_above_hull(entries: EntrySet, composition: dict[str, float], settin
         msg = "no entry of this composition in the data"
         raise AnalysisError(msg)
     others = [i for i in range(len(groups.formulas)) if i != own]
-    hull = PointHull(groups.fractions[others], groups.fractions[own])
-    # on the hull (0) wherever its energy is below a lower bound of the others' hull; else one LP
-    lower = hull.lower_bounds(groups.energies[others], groups.sampled[:, others])
-    out = np.zeros(settings.samples)
-    for k in np.flatnonzero(groups.sampled[:, own] >= lower - 1e-12):
-        out[k] = max(groups.sampled[k, own] - hull.energy(groups.sampled[k, others]), 0.0)
+    fr, x, sampled, e_own = (
+        groups.fractions[others],
+        groups.fractions[own],
+        groups.sampled[:, others],
+        groups.sampled[:, own],
+    )
+    out = np.full(settings.samples, np.nan)
+    todo = np.arange(settings.samples)
+    if at_most is not None:
+        point = PointHull(fr, x)
+        low_hull = point.lower_bounds(groups.energies[others], sampled)
+        high_hull = sampled @ point.weights(groups.energies[others])
+        upper, lower = np.maximum(e_own - low_hull, 0.0), np.maximum(e_own - high_hull, 0.0)
+        sure_pass = upper <= at_most - BOUND_MARGIN
+        sure_fail = ~sure_pass & (lower > at_most + BOUND_MARGIN)
+        out[sure_pass], out[sure_fail] = upper[sure_pass], lower[sure_fail]
+        todo = np.flatnonzero(~(sure_pass | sure_fail))
+    if len(todo):
+        # the others' hull at its composition in every sample left (certified bases or warm-started LPs)
+        out[todo] = np.maximum(e_own[todo] - _hull_values(fr, x, sampled[todo]), 0.0)
     return out

@@ -40,6 +40,16 @@ MAX_SUBSETS = 250_000
 _DET_TOL = 1e-12  # a subset whose non-A composition matrix has a smaller |det| spans no simplex
 _WEIGHT_TOL = 1e-10  # amounts down to -this (atoms per formula unit) still count as a non-negative combination
 _T_TOL = 1e-9  # relative: |t_D - t_c| below this (times max(1, t_c)) is "no A exchanged"
+#: :meth:`MixingMinimum.solve_many` tries certified bases on this many samples first ...
+MIXING_PROBE = 40
+#: ... and keeps them for the rest when they needed a new LP for at most this share of those samples.
+MIXING_BASIS_SHARE = 0.35
+#: With a threshold (``at_least``), the probe is this many samples: their bases bound the others.
+MIXING_BOUND_PROBE = 5
+#: Samples per batch of certified bases or bounds (bounded memory for large ``--samples``).
+SAMPLE_CHUNK = 2048
+#: A bound decides a threshold only when it clears it by this much (eV/atom; rounding of the bounds).
+BOUND_MARGIN = 1e-9
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,11 +265,23 @@ class MixingMinimum:
     """
 
     def __init__(self, fractions: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
+        self.fractions = np.asarray(fractions, dtype=float)
+        self._m = len(self.fractions)
+        self._a, self._b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+        self._highs: Any = None  # built on the first :meth:`solve` (``solve_many`` may need none)
+        self._cols = np.arange(self._m + 1, dtype=np.int32)
+
+    @property
+    def _h(self) -> Any:
+        if self._highs is None:
+            self._highs = self._build()
+        return self._highs
+
+    def _build(self) -> Any:
         import highspy
 
         from interfacestab.engine.lp import new_highs
 
-        self.fractions = np.asarray(fractions, dtype=float)
         m, n = self.fractions.shape
         h = new_highs()
         h.setOptionValue("primal_feasibility_tolerance", 1e-10)
@@ -272,10 +294,10 @@ class MixingMinimum:
         upper = np.full(m + 1, highspy.kHighsInf)
         upper[m] = 1.0
         lp.col_upper_ = upper
-        bb = np.asarray(b, dtype=float)
+        bb = self._b
         lp.row_lower_ = bb
         lp.row_upper_ = bb
-        mat = np.column_stack([self.fractions.T, -(np.asarray(a, dtype=float) - bb)])  # (n, m+1)
+        mat = np.column_stack([self.fractions.T, -(self._a - bb)])  # (n, m+1)
         starts, index, values = [0], [], []
         for j in range(m + 1):
             rows = np.flatnonzero(np.abs(mat[:, j]) > 0)
@@ -287,9 +309,7 @@ class MixingMinimum:
         lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
         lp.a_matrix_.value_ = np.array(values, dtype=float)
         h.passModel(lp)
-        self._h = h
-        self._m = m
-        self._cols = np.arange(m + 1, dtype=np.int32)
+        return h
 
     def solve(self, energies: np.ndarray, e_a: float, e_b: float) -> tuple[float, float, dict[int, float]]:
         """(minimum reaction energy per atom of the mixture, x at it, phase -> atomic fraction) for one sample."""
@@ -311,6 +331,119 @@ class MixingMinimum:
         active = np.flatnonzero(weights > DECOMPOSITION_TOL)
         value = float(weights[active] @ np.asarray(energies)[active]) - x * e_a - (1.0 - x) * e_b
         return value, x, {int(i): float(weights[i]) for i in active}
+
+    def solve_many(
+        self, energies: np.ndarray, e_a: np.ndarray, e_b: np.ndarray, *, at_least: float | None = None
+    ) -> MixingMinima:
+        """:meth:`solve` for every row of ``energies`` (S, m) with reactant energies ``e_a``, ``e_b`` (S,).
+
+        The first :data:`MIXING_PROBE` samples go through :class:`~interfacestab.engine.basis.SampledLP`
+        (optimal bases certified for many samples at once by their reduced costs). When that needed a
+        new LP for more than :data:`MIXING_BASIS_SHARE` of them (many phases close to the hull near the
+        mixing line, e.g. a layered cathode), the rest are solved one warm-started LP each; otherwise the
+        rest go through the same certified bases.
+
+        ``at_least``: only whether each minimum is >= this value is wanted (a screening threshold). The
+        probe is then :data:`MIXING_BOUND_PROBE` samples, and a sample whose bounds from the probe's
+        bases (:meth:`_bounds`) already tell gets no LP: its value is the deciding bound (the lower bound
+        when that is >= ``at_least``, else the upper bound, which is then below it), its x NaN, its
+        products empty and ``exact`` False.
+        """
+        energies = np.atleast_2d(np.asarray(energies, dtype=float))
+        e_a, e_b = np.asarray(e_a, dtype=float), np.asarray(e_b, dtype=float)
+        s, m = energies.shape
+        values, xs = np.zeros(s), np.zeros(s)
+        exact = np.ones(s, dtype=bool)
+        supports: list[tuple[int, ...]] = [()] * s
+        lp = self._sampled_lp()
+        costs = np.zeros((s, m + 2))
+        costs[:, :m] = energies
+        costs[:, m] = -(e_a - e_b)
+        probe = min(s, MIXING_PROBE if at_least is None else MIXING_BOUND_PROBE)
+        found: list[Any] = []
+
+        def certified(all_rows: np.ndarray) -> int:
+            solves = 0
+            for start in range(0, len(all_rows), SAMPLE_CHUNK):  # bounded memory for many samples
+                rows = all_rows[start : start + SAMPLE_CHUNK]
+                sol = lp.solve(costs[rows])
+                values[rows] = sol.values - e_b[rows]
+                xs[rows] = sol.amounts(m)
+                for k, sup in zip(rows, sol.supports(DECOMPOSITION_TOL), strict=True):
+                    supports[k] = tuple(c for c in sup if c < m)
+                found.extend(b for b in sol.bases if b.inverse.size)
+                solves += int(sol.lp_solves)
+            return solves
+
+        first_solves = certified(np.arange(probe))
+        rest = np.arange(probe, s)
+        if len(rest) and at_least is not None and found:
+            probe_bases = list(found)
+            chunks = [rest[i : i + SAMPLE_CHUNK] for i in range(0, len(rest), SAMPLE_CHUNK)]
+            parts = [self._bounds(lp.a, lp.b, probe_bases, costs[c], e_b[c]) for c in chunks]
+            low, high = np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+            sure_pass = low >= at_least + BOUND_MARGIN
+            sure_fail = ~sure_pass & (high < at_least - BOUND_MARGIN)
+            values[rest[sure_pass]] = low[sure_pass]
+            values[rest[sure_fail]] = high[sure_fail]
+            decided = rest[sure_pass | sure_fail]
+            exact[decided] = False
+            xs[decided] = np.nan
+            rest = rest[~(sure_pass | sure_fail)]
+        if len(rest) and first_solves <= MIXING_BASIS_SHARE * probe:
+            certified(rest)
+        else:
+            for k in rest:
+                value, x, weights = self.solve(energies[k], float(e_a[k]), float(e_b[k]))
+                values[k], xs[k], supports[k] = value, x, tuple(sorted(weights))
+        return MixingMinima(values, xs, supports, exact)
+
+    def _bounds(
+        self, a: np.ndarray, b: np.ndarray, bases: list[Any], costs: np.ndarray, e_b: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Lower and upper bounds of the minimum of each row of ``costs`` from known bases (weak duality).
+
+        Upper: the basis's solution is feasible for every sample, so its cost bounds the minimum from
+        above. Lower: the basis's duals for the sample's own costs, ``y = c_B B^-1``, made dual feasible
+        by lowering every element's dual by the largest violation t of a phase column (a phase's atomic
+        fractions add up to 1, so its ``y . A_j`` falls by exactly t; the x column's entries ``-(a - b)``
+        add up to 0 and do not move) and by lowering the dual of ``x + slack = 1`` to at most 0 and to the
+        x column's limit. Any dual feasible y gives ``y . b <= minimum``. Best bound over the bases.
+        """
+        m = self._m
+        n = a.shape[0] - 1
+        s = len(costs)
+        # every basis's duals for every sample, (B, S, n + 1); then one product with the phase columns
+        y = np.stack([costs[:, basis.columns] @ basis.inverse for basis in bases])
+        vertex = np.stack([costs[:, basis.columns] @ basis.amounts for basis in bases])  # (B, S)
+        high = vertex.min(axis=0) - e_b
+        y_el = y[:, :, :n]
+        priced = (y_el.reshape(-1, n) @ np.ascontiguousarray(a[:n, :m])).reshape(len(bases), s, m)
+        t = np.maximum((priced - costs[None, :, :m]).max(axis=2), 0.0)  # (B, S)
+        y_x = np.minimum(np.minimum(y[:, :, n], 0.0), costs[None, :, m] - y_el @ a[:n, m])
+        low = (y_el @ b[:n] - t + y_x).max(axis=0) - e_b
+        return low, high
+
+    def _sampled_lp(self) -> Any:
+        from interfacestab.engine.basis import SampledLP
+
+        m, n = self.fractions.shape
+        # z = (phase amounts, x, slack of x <= 1); rows: the elements, then x + slack = 1
+        mat = np.zeros((n + 1, m + 2))
+        mat[:n, :m] = self.fractions.T
+        mat[:n, m] = -(self._a - self._b)
+        mat[n, m] = mat[n, m + 1] = 1.0
+        return SampledLP(mat, np.append(self._b, 1.0))
+
+
+@dataclass(frozen=True, slots=True)
+class MixingMinima:
+    """Per-sample mixing minima: reaction energy (eV/atom of the mixture), x at it, phases of the products."""
+
+    values: np.ndarray
+    x: np.ndarray
+    supports: list[tuple[int, ...]]
+    exact: np.ndarray  # (S,) bool: False where ``values`` is only a bound deciding a threshold (``at_least``)
 
 
 class PointHull:
@@ -338,6 +471,11 @@ class PointHull:
         value = float(self._h.getInfo().objective_function_value)
         below = self._fractions @ mu - np.asarray(sampled, dtype=float)  # (S, m)
         return value - np.maximum(below.max(axis=1), 0.0)
+
+    def weights(self, energies: np.ndarray) -> np.ndarray:
+        """(m,) amounts of the phases in the hull's decomposition at the composition with these energies."""
+        self.energy(energies)
+        return np.clip(np.asarray(self._h.getSolution().col_value, dtype=float), 0.0, None)
 
     def energy(self, energies: np.ndarray) -> float:
         """Hull energy (eV/atom) with these phase energies."""

@@ -6,6 +6,10 @@ Every criterion is judged per sample with the same rule as the point verdict
 closed reaction minima (:func:`~interfacestab.analyses.uncertainty.sample_interface`). The samples of
 one candidate are joint (the same energies for the same compound in every number), so "all criteria"
 is the fraction of samples in which every criterion passes, not a product of probabilities.
+
+Only the side of each reaction threshold matters here, so a sample whose reaction-minimum bounds
+already decide it gets no linear programme (``at_least`` of
+:func:`~interfacestab.analyses.uncertainty.sample_interfaces`); the verdicts are the same.
 """
 
 from __future__ import annotations
@@ -16,11 +20,15 @@ from interfacestab.analyses.screening.criteria import verdict
 from interfacestab.errors import AnalysisError
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import numpy as np
 
+    from interfacestab.analyses.interface import InterfaceProfile
     from interfacestab.analyses.screening.screen import ScreeningSetup
     from interfacestab.analyses.targets import ParsedFormula
     from interfacestab.analyses.window import StabilityWindow
+    from interfacestab.chem import Composition
     from interfacestab.store.database import Store
 
 #: The key of the probability that every criterion passes.
@@ -28,11 +36,19 @@ ALL = "all"
 
 
 def pass_probability(
-    coating: ParsedFormula, window: StabilityWindow, setup: ScreeningSetup, store: Store
+    coating: ParsedFormula,
+    window: StabilityWindow,
+    setup: ScreeningSetup,
+    store: Store,
+    profiles: Mapping[str, InterfaceProfile] | None = None,
 ) -> dict[str, float]:
-    """Probability of passing each criterion and all of them (``"all"``), from ``setup.uncertainty``'s samples."""
+    """Probability of passing each criterion and all of them (``"all"``), from ``setup.uncertainty``'s samples.
+
+    ``profiles``: the closed point profiles the screen already has (keys ``electrolyte_reaction``,
+    ``cathode_reaction``, ``charged_cathode_reaction``); those missing are computed here.
+    """
     from interfacestab.analyses.interface import interface_reactions
-    from interfacestab.analyses.uncertainty import sample_e_above_hull, sample_interface, sample_window
+    from interfacestab.analyses.uncertainty import sample_e_above_hull, sample_interfaces, sample_window
 
     settings = setup.uncertainty
     assert settings is not None
@@ -45,16 +61,29 @@ def pass_probability(
     n = settings.samples
     e_above: np.ndarray | None = None
     if window.e_above_hull_eV_per_atom is not None:
-        e_above = sample_e_above_hull(store.entries(set(comp), setup.source), comp, settings)
-    reactions = {}
-    for key, partner in (
+        own = entries if ion in comp else store.entries(set(comp), setup.source)  # a coating with the ion: the same
+        e_above = sample_e_above_hull(own, comp, settings, setup.criteria.max_e_above_hull_eV_per_atom)
+    partners = (
         ("electrolyte_reaction", setup.electrolyte.composition),
         ("cathode_reaction", setup.cathode.composition),
         ("charged_cathode_reaction", setup.charged_cathode),
-    ):
-        pair = store.entries(set(comp) | set(partner), setup.source)
-        profile = interface_reactions(pair, comp, partner, ion=ion)
-        reactions[key] = sample_interface(pair, profile, settings).energy
+    )
+    given = profiles or {}
+    systems: dict[tuple[str, ...], list[tuple[str, Composition]]] = {}  # the cathode pairs share theirs
+    for key, partner in partners:
+        systems.setdefault(tuple(sorted(set(comp) | set(partner))), []).append((key, partner))
+    found = {}
+    for elements, pairs in systems.items():
+        entries_ab = store.entries(elements, setup.source)
+        points = [
+            given[key] if key in given else interface_reactions(entries_ab, comp, partner, ion=ion)
+            for key, partner in pairs
+        ]
+        # only the side of each criterion's threshold matters: samples decided by bounds need no LP
+        limits = [-_limit(setup, key) for key, _ in pairs]
+        for (key, _), sampled in zip(pairs, sample_interfaces(entries_ab, points, settings, limits), strict=True):
+            found[key] = sampled.energy
+    reactions = {key: found[key] for key, _ in partners}
     counts: dict[str, int] = {}
     every = 0
     for s in range(n):
@@ -69,3 +98,13 @@ def pass_probability(
             counts[k] = counts.get(k, 0) + int(ok)
         every += int(all(passes.values()))
     return {**{k: c / n for k, c in counts.items()}, ALL: every / n}
+
+
+def _limit(setup: ScreeningSetup, key: str) -> float:
+    """The largest |reaction energy| (eV/atom) that passes the criterion ``key``."""
+    c = setup.criteria
+    return (
+        c.max_abs_electrolyte_reaction_eV_per_atom
+        if key == "electrolyte_reaction"
+        else c.max_abs_cathode_reaction_eV_per_atom
+    )

@@ -126,7 +126,9 @@ def screen_candidate(
         "charged_cathode_reaction": e_chg,
     }
     passes, margins = verdict(values, setup.criteria)
-    probability = None if setup.uncertainty is None else _pass_probability(coating, window, setup, store)
+    keys = ("electrolyte_reaction", "cathode_reaction", "charged_cathode_reaction")
+    closed = {key: point for key, (point, _) in zip(keys, minima, strict=True)}  # the closed profiles, in order
+    probability = None if setup.uncertainty is None else _pass_probability(coating, window, setup, store, closed)
     return CoatingResult(
         formula=window.formula,
         in_database=window.in_database,
@@ -294,10 +296,12 @@ def _source_model(store: Store, source: str, requested: str) -> str:
     return source_model(store, source, requested)
 
 
-def _pass_probability(coating: ParsedFormula, window: Any, setup: ScreeningSetup, store: Store) -> dict[str, float]:
+def _pass_probability(
+    coating: ParsedFormula, window: Any, setup: ScreeningSetup, store: Store, profiles: dict[str, InterfaceProfile]
+) -> dict[str, float]:
     from interfacestab.analyses.screening.probability import pass_probability
 
-    return pass_probability(coating, window, setup, store)
+    return pass_probability(coating, window, setup, store, profiles)
 
 
 def screen_chunk(candidates: list[Candidate], setup: ScreeningSetup) -> list[dict[str, Any]]:
