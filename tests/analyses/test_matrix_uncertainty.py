@@ -14,6 +14,7 @@ from interfacestab.analyses.matrix import InterfaceMatrix, interface_matrix
 from interfacestab.analyses.uncertainty import Interval, UncertaintySettings, add_interface_uncertainty, entry_errors
 from interfacestab.errors import AnalysisError
 from interfacestab.reports import render_markdown, render_rich
+from interfacestab.reports.format import fmt_energy
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -144,7 +145,7 @@ def test_json_csv_and_tables_carry_the_intervals(sampled) -> None:
         assert c["uncertainty"] == json.loads(json.dumps(cell.uncertainty.to_dict()))
         energy = c["uncertainty"]["reaction_energy_eV_per_atom"]
         assert set(energy) == {"median", "low", "high"}
-        assert energy["low"] <= c["reaction_energy_eV_per_atom"] <= energy["high"]
+        assert energy["low"] - 1e-12 <= c["reaction_energy_eV_per_atom"] <= energy["high"] + 1e-12  # rounding only
         assert sum(f["frequency"] for f in c["uncertainty"]["products_frequency"]) == pytest.approx(1.0)
     header, rows = parse_csv(reports.to_csv(sampled))
     extra = list(sampled.cells[0].uncertainty.to_columns())  # type: ignore[union-attr]
@@ -160,8 +161,10 @@ def test_json_csv_and_tables_carry_the_intervals(sampled) -> None:
         for j, shown in enumerate(row.cells[1:]):
             u = sampled.cells[i * len(ELECTRODES) + j].uncertainty
             assert u is not None
-            assert shown.startswith(f"{sampled.cells[i * len(ELECTRODES) + j].reaction_energy_eV_per_atom:.3f} (")
-            assert f"({u.reaction_energy.low:.3f} to {u.reaction_energy.high:.3f})" in shown
+            point = sampled.cells[i * len(ELECTRODES) + j].reaction_energy_eV_per_atom
+            assert shown.startswith(f"{fmt_energy(point)} (")  # the report's rounding: -0.000 shows as 0.000
+            sep = " to " if u.reaction_energy.low < 0 or u.reaction_energy.high < 0 else "-"
+            assert f"({fmt_energy(u.reaction_energy.low)}{sep}{fmt_energy(u.reaction_energy.high)})" in shown
             assert shown in text and shown in md
     known = set(InterfaceMatrix.ROW_FIELDS) | set(sampled.to_rows()[0]) | set(sampled.to_dict())
     assert all(set(c.fields) <= known for t in model.tables for c in t.columns)
