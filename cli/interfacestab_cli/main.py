@@ -7,6 +7,7 @@ imported inside the commands, so ``interfacestab --help`` starts at once.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -81,8 +82,15 @@ def _root(
     ctx.obj = CliState(store_path=store)
 
 
+#: One BLAS thread per process unless the user says otherwise: the commands parallelise over processes
+#: (``--workers``, Dask), and their matrices are small, so BLAS threads only compete for the same cores.
+BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
 def main() -> None:
     """Entry point of the ``interfacestab`` script."""
+    for name in BLAS_THREAD_VARIABLES:  # before numpy is imported (the commands import it lazily)
+        os.environ.setdefault(name, "1")
     app(prog_name="interfacestab")
 
 

@@ -149,3 +149,18 @@ def test_help_paragraphs_wrap_at_the_terminal_not_at_the_docstring(command: str)
     line = next(x for x in proc.stdout.splitlines() if "--sigma E samples formation-energy errors" in x)
     paragraph = line.strip()
     assert paragraph.endswith(").") or paragraph.endswith("--sweep)."), paragraph  # the whole sentence
+
+
+def test_the_script_runs_one_blas_thread_per_process_unless_told_otherwise() -> None:
+    """The script's entry point sets one BLAS thread where the environment says nothing, and keeps a user's value."""
+    import subprocess
+    import sys
+
+    code = (
+        "import os, sys; from interfacestab_cli import main as m; sys.argv = ['interfacestab', '--version'];"
+        "os.environ.pop('OPENBLAS_NUM_THREADS', None); os.environ['MKL_NUM_THREADS'] = '3'\n"
+        "try:\n    m.main()\nexcept SystemExit:\n    pass\n"
+        "print(os.environ['OPENBLAS_NUM_THREADS'], os.environ['MKL_NUM_THREADS'])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert out.stdout.split()[-2:] == ["1", "3"]
