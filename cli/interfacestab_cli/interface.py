@@ -187,7 +187,8 @@ def interface(
     change (to 1 mV or better), and the reaction at each voltage of the grid.
 
     --sigma E samples formation-energy errors (eV/atom): an interval on the minimum reaction energy and
-    how often each product set is the one at the minimum (not with --sweep or --scan).
+    how often each product set is the one at the minimum; with --sweep, at every voltage of the grid (not with
+    --scan).
     """
     if voltage is not None and sweep is not None:
         usage_error(ctx, "--voltage and --sweep cannot be used together: --voltage opens the system at one voltage, "
@@ -203,10 +204,8 @@ def interface(
     if scan is not None and (charge_voltage is not None or operating_voltage is not None):
         usage_error(ctx, "--charge-voltage and --operating-voltage are not available with --scan")
     sampling = uncertainty_settings(ctx, sigma, samples, seed, confidence, error_model)
-    if sampling is not None and sweep is not None:
-        usage_error(ctx, "--sigma applies to one interface (closed or at --voltage), not to --sweep")
     if sampling is not None and scan is not None:
-        usage_error(ctx, "--sigma applies to one interface (closed or at --voltage), not to --scan")
+        usage_error(ctx, "--sigma applies to one interface (closed, at --voltage or over --sweep), not to --scan")
     fmt_name = output_format(ctx, fmt.value, output)  # before any work: a contradicting --format is refused
     if scan is not None:
         _scan(ctx, reactant_a, reactant_b, scan, ion=ion.value, voltage=voltage, use_entry_energies=use_entry_energies,
@@ -226,6 +225,7 @@ def interface(
                 result: InterfaceSweep | InterfaceProfile = interface_sweep_for(
                     reactant_a, reactant_b, sweep, ion=ion.value, use_entry_energies=use_entry_energies,
                     state_of_charge_a=soc_a, state_of_charge_b=soc_b, source=source, store=store,
+                    uncertainty=sampling,
                 )  # fmt: skip
             else:
                 from interfacestab.analyses.interface import interface_for

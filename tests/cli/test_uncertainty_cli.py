@@ -76,7 +76,7 @@ def test_interface_sigma_json(store_path: str) -> None:
         (["window", "Li3PS4", "--seed", "3"], "--seed needs --sigma"),
         (["window", "Li3PS4", "--sigma", "0.1", "--energy-above-hull", "0"], "--sigma"),
         (["interface", "Li3PS4", "LiCoO2", "--sigma", "inf"], "--sigma"),
-        (["interface", "Li3PS4", "LiCoO2", "--sigma", "0.1", "--sweep", "0:1:0.5"], "--sigma"),
+        (["interface", "Li3+xP1-xGexS4", "LiCoO2", "--scan", "x=0:0.5:0.25", "--sigma", "0.1"], "not to --scan"),
         (["window", "Li3PS4", "--sigma", "0.1", "--samples", "19"], "--samples 19 is too few for a 90% interval"),
         (["interface", "Li3PS4", "LiCoO2", "--sigma", "0.1", "--samples", "9", "--confidence", "0.8"], "at least 10"),
         (

@@ -20,11 +20,13 @@ import numpy as np
 from interfacestab.analyses.interface import InterfaceKink, InterfacePair, InterfaceProfile, at_state_of_charge
 from interfacestab.analyses.interphase import Interphase
 from interfacestab.analyses.targets import ParsedFormula, load_system, resolve_target
+from interfacestab.analyses.uncertainty_fields import uncertainty_json
 from interfacestab.conventions import SCHEMA_VERSION, VOLTAGE_RANGE_V, ENERGY_NOISE_eV_per_atom
 from interfacestab.errors import AnalysisError, FormulaError
 from interfacestab.provenance import Provenance
 
 if TYPE_CHECKING:
+    from interfacestab.analyses.uncertainty import InterfaceUncertainty, UncertaintySettings
     from interfacestab.chem import Composition
     from interfacestab.entries import EntrySet
     from interfacestab.store.database import Store
@@ -54,6 +56,8 @@ class SweepPoint:
     minimum: InterfaceKink
     no_mixing_energies_eV_per_nonion_atom: dict[str, float]
     mutual_minimum: InterfaceKink | None = None
+    #: With ``--sigma``: the sampled interval of the minimum at this voltage (as ``interface --voltage --sigma``).
+    uncertainty: InterfaceUncertainty | None = None
 
     @property
     def reaction_energy_eV_per_nonion_atom(self) -> float:
@@ -67,6 +71,7 @@ class SweepPoint:
             **self.minimum.to_dict(),
             "no_mixing_energies_eV_per_nonion_atom": self.no_mixing_energies_eV_per_nonion_atom,
             "mutual_minimum": None if self.mutual_minimum is None else self.mutual_minimum.to_dict(),
+            **uncertainty_json(self.uncertainty),
         }
 
 
@@ -148,15 +153,19 @@ class InterfaceSweep:
         head = {"reactant_a": self.reactant_a, "reactant_b": self.reactant_b, "ion": self.ion}
         prov = self.provenance.to_columns()
         items: list[tuple[float, int, dict[str, object]]] = []
+        sampled = [p.uncertainty for p in self.points if p.uncertainty is not None]
+        extra = tuple(sampled[0].to_columns()) if sampled else ()
         for p in self.points:
             phase = Interphase.empty_columns() if p.minimum.interphase is None else p.minimum.interphase.to_columns()
+            interval = {} if p.uncertainty is None else p.uncertainty.to_columns()
             items.append(
-                (p.voltage_V, 0, {"row_type": "point", "voltage_V": p.voltage_V, **p.minimum.to_dict(), **phase})
-            )
+                (p.voltage_V, 0, {"row_type": "point", "voltage_V": p.voltage_V, **p.minimum.to_dict(), **phase,
+                                  **interval})
+            )  # fmt: skip
         for t in self.transitions:
             items.append((t.voltage_V, 1, {"row_type": "transition", **t.to_dict()}))
         items.sort(key=lambda item: (item[0], item[1]))
-        return [{c: {**head, **d, **prov}.get(c) for c in self.ROW_FIELDS} for _, _, d in items]
+        return [{c: {**head, **d, **prov}.get(c) for c in (*self.ROW_FIELDS, *extra)} for _, _, d in items]
 
 
 def parse_sweep(text: str) -> np.ndarray:
@@ -194,6 +203,7 @@ def interface_sweep(
     ion: str = "Li",
     use_entry_energies: bool = False,
     tol_V: float = 1e-4,
+    uncertainty: UncertaintySettings | None = None,
 ) -> InterfaceSweep:
     """The reaction minimum at each voltage and every product change between them.
 
@@ -205,6 +215,9 @@ def interface_sweep(
         ion: Mobile ion open to the reservoir.
         use_entry_energies: Data energies for the reactants instead of hull energies.
         tol_V: Resolution of transitions that are not a crossing of two kinks.
+        uncertainty: Sample energy errors (``--sigma``): every grid point gets the interval of its minimum,
+            the same as the open interface at that voltage gets (the same compound has the same errors at
+            every voltage, so the band along the sweep is one set of samples).
     """
     pair = InterfacePair(
         entries, reactant_a, reactant_b, ion=ion, open_system=True, use_entry_energies=use_entry_energies
@@ -221,9 +234,10 @@ def interface_sweep(
     for lo, hi in itertools.pairwise(grid):
         transitions += _locate(at, lo, hi, tol_V)
     points = tuple(
-        SweepPoint(v, at(v).minimum, at(v).no_mixing_energies_eV_per_normalising_atom, at(v).mutual_minimum)
+        SweepPoint(v, at(v).minimum, at(v).no_mixing_energies_eV_per_normalising_atom, at(v).mutual_minimum,
+                   _sampled(entries, at(v), uncertainty))
         for v in grid
-    )
+    )  # fmt: skip
     first = at(grid[0])
     conventions = dict(first.provenance.conventions)
     conventions["system"] = f"open to {ion}, swept {grid[0]:g}-{grid[-1]:g} V vs {ion}/{ion}+ (mu_{ion} = -V)"
@@ -239,6 +253,16 @@ def interface_sweep(
         input_a=first.input_a,
         input_b=first.input_b,
     )
+
+
+def _sampled(
+    entries: EntrySet, profile: InterfaceProfile, settings: UncertaintySettings | None
+) -> InterfaceUncertainty | None:
+    if settings is None:
+        return None
+    from interfacestab.analyses.uncertainty import interface_uncertainty
+
+    return interface_uncertainty(entries, profile, settings)
 
 
 def _products(profile: InterfaceProfile) -> tuple[str, ...]:
@@ -278,6 +302,7 @@ def interface_sweep_for(
     state_of_charge_b: float | None = None,
     source: str | None = None,
     store: Store | None = None,
+    uncertainty: UncertaintySettings | None = None,
 ) -> InterfaceSweep:
     """Voltage sweep of an interface from the local store (``interfacestab interface --sweep``).
 
@@ -288,7 +313,9 @@ def interface_sweep_for(
     b = at_state_of_charge(reactant_b, ion, state_of_charge_b)
     elements = sorted(set(a.composition) | set(b.composition) | {ion})
     entries = load_system(elements, source=source, store=store)
-    result = interface_sweep(entries, a, b, voltages, ion=ion, use_entry_energies=use_entry_energies)
+    result = interface_sweep(
+        entries, a, b, voltages, ion=ion, use_entry_energies=use_entry_energies, uncertainty=uncertainty
+    )
     comp_a, comp_b = resolve_target(entries, a).composition, resolve_target(entries, b).composition
     return with_interphases(result, comp_a, comp_b, store)
 

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from interfacestab.analyses.matrix import InterfaceMatrix, MatrixCell
     from interfacestab.analyses.scan import WindowScan
     from interfacestab.analyses.screening import CoatingScreen
-    from interfacestab.analyses.sweep import InterfaceSweep
+    from interfacestab.analyses.sweep import InterfaceSweep, SweepPoint
     from interfacestab.analyses.window import StabilityWindow
 
 #: Colours (plotly's default sequence, by role).
@@ -424,6 +424,7 @@ def sweep_figures(result: InterfaceSweep) -> tuple[InteractiveFigure, ...]:
             "xaxis": "x",
             "yaxis": "y",
         },
+        *_sweep_interval_traces(points),
         {
             "type": "bar",
             "orientation": "h",
@@ -545,6 +546,35 @@ def scan_figures(result: WindowScan) -> tuple[InteractiveFigure, ...]:
             {"data": data, "layout": layout},
         ),
     )
+
+
+def _sweep_interval_traces(points: list[SweepPoint]) -> list[dict[str, Any]]:
+    """With ``--sigma``: the sampled interval of the minimum at every grid voltage, as error bars."""
+    sampled = [p.uncertainty for p in points]
+    if not sampled or any(u is None for u in sampled):
+        return []
+    ys = [p.reaction_energy_eV_per_nonion_atom for p in points]
+    intervals = [u.reaction_energy for u in sampled if u is not None]
+    return [
+        {
+            "type": "scatter",
+            "x": [p.voltage_V for p in points],
+            "y": ys,
+            "mode": "markers",
+            "marker": {"size": 1, "color": PURPLE},
+            "error_y": {
+                "type": "data",
+                "symmetric": False,
+                "array": [max(i.high - y, 0.0) for i, y in zip(intervals, ys, strict=True)],
+                "arrayminus": [max(y - i.low, 0.0) for i, y in zip(intervals, ys, strict=True)],
+                "color": PURPLE,
+            },
+            "name": f"minimum: sampled {sampled[0].confidence * 100:g}% interval",  # type: ignore[union-attr]
+            "hoverinfo": "skip",
+            "xaxis": "x",
+            "yaxis": "y",
+        }
+    ]
 
 
 def _scan_interval_traces(result: WindowScan, xs: list[float]) -> list[dict[str, Any]]:

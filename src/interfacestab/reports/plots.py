@@ -408,6 +408,24 @@ def _scan_interval_bands(ax: Any, result: WindowScan, xs: list[float]) -> None:
                         capsize=4, label=label)  # fmt: skip
 
 
+def _sweep_interval_band(ax: Any, result: InterfaceSweep) -> None:
+    """With ``--sigma``: the sampled interval of the minimum at each grid voltage, as a band (or bars)."""
+    points = sorted(result.points, key=lambda p: p.voltage_V)
+    sampled = [p.uncertainty for p in points]
+    if not sampled or any(u is None for u in sampled):
+        return
+    vs = [p.voltage_V for p in points]
+    low = [u.reaction_energy.low for u in sampled if u is not None]
+    high = [u.reaction_energy.high for u in sampled if u is not None]
+    label = f"sampled {sampled[0].confidence * 100:g}% interval of the minimum"  # type: ignore[union-attr]
+    if len(vs) > 1:
+        ax.fill_between(vs, low, high, color="tab:cyan", alpha=0.3, linewidth=0, label=label)
+    else:
+        ax.errorbar(vs, [(lo + hi) / 2 for lo, hi in zip(low, high, strict=True)],
+                    yerr=[(hi - lo) / 2 for lo, hi in zip(low, high, strict=True)], fmt="none", ecolor="tab:cyan",
+                    capsize=4, label=label)  # fmt: skip
+
+
 def _sweep_curve(result: InterfaceSweep) -> tuple[list[float], list[float]]:
     """The minimum reaction energy vs V through the grid points and the located product changes.
 
@@ -477,6 +495,7 @@ def sweep_figure(result: InterfaceSweep, *, top: int | None = None, operating_vo
         [p.reaction_energy_eV_per_nonion_atom for p in result.points],
         marker="o", markersize=4, linestyle="", color="tab:blue",
     )  # fmt: skip
+    _sweep_interval_band(ax, result)
     mv, me = _sweep_mutual(result)
     if mv:
         ax.plot(mv, me, color="tab:orange", linewidth=1.2, linestyle="--", marker=".", gid=MUTUAL_GID,

@@ -17,6 +17,7 @@ from interfacestab.reports.format import (
 from interfacestab.reports.model import Column, Item, Report, Row, Table
 from interfacestab.reports.registry import View, register
 from interfacestab.reports.views.interphase_text import VERDICT_COLUMN, VERDICT_LEGEND, verdict_cell
+from interfacestab.reports.views.uncertainty import interval_text, settings_text
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -91,6 +92,28 @@ def _head(result: InterfaceSweep, unit: str) -> tuple[Item, ...]:
     return tuple(items)
 
 
+def _energy_cell(p: SweepPoint) -> str:
+    """DE of the minimum, with ``(low to high)`` when the sweep sampled energy errors."""
+    value = p.reaction_energy_eV_per_nonion_atom
+    if p.uncertainty is None:
+        return fmt_energy(value)
+    return interval_text(value, p.uncertainty.reaction_energy, fmt_energy)
+
+
+def _sampling_legend(result: InterfaceSweep) -> tuple[str, ...]:
+    """With ``--sigma``: how to read the intervals of dE and how they were sampled."""
+    sampled = [p.uncertainty for p in result.points if p.uncertainty is not None]
+    if not sampled:
+        return ()
+    u = sampled[0]
+    return (
+        f"dE with --sigma: point value (low to high, {u.confidence * 100:g}% interval of the sampled minimum at "
+        "that voltage; median and product-set shares in JSON); it covers formation-energy errors under the stated "
+        "model only",
+        f"sampling: {settings_text(u)}",
+    )
+
+
 def sweep_report(result: InterfaceSweep, *, top: int | None = None) -> Report:
     """The report of a voltage sweep (``top`` is not used)."""
     ion = result.ion
@@ -133,7 +156,7 @@ def sweep_report(result: InterfaceSweep, *, top: int | None = None) -> Report:
             Row(
                 (
                     fmt_voltage(p.voltage_V),
-                    fmt_energy(p.reaction_energy_eV_per_nonion_atom),
+                    _energy_cell(p),
                     fmt_energy(p.minimum.mutual_reaction_energy_eV_per_nonion_atom),
                     fmt_fraction(p.minimum.x_atomic_a),
                     fmt_fraction(p.minimum.x_molar_a),
@@ -152,6 +175,7 @@ def sweep_report(result: InterfaceSweep, *, top: int | None = None) -> Report:
         "mutual: the reaction's dE minus the reactants' own decomposition with the reservoir "
         "(the interface's own share)",
         VERDICT_LEGEND,
+        *_sampling_legend(result),
     )
     return Report(
         title=f"{result.reactant_a} | {result.reactant_b}: interface reactions vs voltage",
