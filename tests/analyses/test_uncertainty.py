@@ -89,6 +89,41 @@ def test_fast_window_routes_equal_resampling_sample_by_sample(
                 assert fast.reduction_products[s] == tuple(sorted(red_p)), (entry.formula, fast.method, s)
 
 
+def test_lp_route_on_many_element_targets_equals_resampling_sample_by_sample(snapshot_store) -> None:
+    """Random 5- and 6-element Li/Na/K compounds (the certified-basis LP route at default settings) and virtual
+    targets: per sample, the limits and products of a full window rebuilt on the same perturbed energies."""
+    settings = UncertaintySettings(0.02, samples=3, seed=21)
+    pool = sorted(
+        (
+            (e.formula, ion)
+            for ion in ("Li", "Na", "K")
+            for e in snapshot_store.iter_entries(containing=ion)
+            if 5 <= len(e.composition) <= 6
+        ),
+        key=lambda fi: fi,
+    )
+    picks = random.Random(20261201).sample(sorted(set(pool)), 10)
+    picks += [("Li5PS4Cl2", "Li"), ("Li2FeMnO4", "Li")]  # virtual targets: placed on each sample's hull
+    routes = set()
+    for formula, ion in picks:
+        from interfacestab.chem import parse_formula
+
+        entries = snapshot_store.entries(set(parse_formula(formula)) | {ion})
+        point = stability_window(entries, formula, ion=ion)
+        fast = sample_window(entries, point, settings)
+        brute = sample_window(entries, point, settings, force_resampling=True)
+        routes.add(fast.method)
+        np.testing.assert_allclose(fast.reduction_V, brute.reduction_V, atol=1e-6, err_msg=formula)
+        assert fast.reduction_products == brute.reduction_products, formula
+        if brute.oxidation_V is None:
+            assert fast.oxidation_V is None
+        else:
+            assert fast.oxidation_V is not None
+            np.testing.assert_allclose(fast.oxidation_V, brute.oxidation_V, atol=1e-6, err_msg=formula)
+            assert fast.oxidation_products == brute.oxidation_products, formula
+    assert "lp" in routes
+
+
 def test_fast_window_route_equals_pymatgen_resampling(snapshot_store) -> None:
     """pymatgen's get_element_profile on the perturbed entries (target stabilized) gives the same samples."""
     settings = UncertaintySettings(0.03, samples=3, seed=5)
