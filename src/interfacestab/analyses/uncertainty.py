@@ -179,8 +179,11 @@ def _freq_dicts(freq: tuple[tuple[tuple[str, ...], float], ...]) -> list[dict[st
 class WindowUncertainty:
     """Sampled window limits: intervals and how often each product set is the equilibrium one at each limit.
 
-    ``method`` is ``reactions`` (the enumerated reactions of :mod:`interfacestab.engine.perturb`) or
-    ``resampling`` (a window per sample, for systems with too many phase subsets).
+    ``method`` is ``reactions`` (the enumerated reactions of :mod:`interfacestab.engine.perturb`), ``lp``
+    (the limits as linear programmes with certified bases, for systems with many phase subsets) or
+    ``resampling`` (a window per sample). The ``..._point_quantile`` fields give the share of samples
+    below the point value and ``..._point_outside_interval`` whether the point value lies outside the
+    sampled interval (a biased limit, docs/conventions.md); the interval itself is never moved.
     """
 
     sigma_eV_per_atom: float
@@ -196,6 +199,10 @@ class WindowUncertainty:
     oxidation_products_frequency: tuple[tuple[tuple[str, ...], float], ...]
     point_reduction_products_frequency: float
     point_oxidation_products_frequency: float | None
+    reduction_point_quantile: float = 0.5
+    oxidation_point_quantile: float | None = None
+    reduction_point_outside_interval: bool = False
+    oxidation_point_outside_interval: bool | None = None
 
     def to_dict(self) -> dict[str, object]:
         """JSON-safe dictionary (the ``uncertainty`` object of a window)."""
@@ -213,6 +220,10 @@ class WindowUncertainty:
             "oxidation_products_frequency": _freq_dicts(self.oxidation_products_frequency),
             "point_reduction_products_frequency": self.point_reduction_products_frequency,
             "point_oxidation_products_frequency": self.point_oxidation_products_frequency,
+            "reduction_point_quantile": self.reduction_point_quantile,
+            "oxidation_point_quantile": self.oxidation_point_quantile,
+            "reduction_point_outside_interval": self.reduction_point_outside_interval,
+            "oxidation_point_outside_interval": self.oxidation_point_outside_interval,
         }
 
     #: Extra CSV columns of a window with an interval (after its own columns).
@@ -221,6 +232,8 @@ class WindowUncertainty:
         "reduction_limit_median_V", "reduction_limit_low_V", "reduction_limit_high_V",
         "oxidation_limit_median_V", "oxidation_limit_low_V", "oxidation_limit_high_V",
         "point_reduction_products_frequency", "point_oxidation_products_frequency",
+        "reduction_point_quantile", "oxidation_point_quantile",
+        "reduction_point_outside_interval", "oxidation_point_outside_interval",
     )  # fmt: skip
 
     def to_columns(self) -> dict[str, object]:
@@ -240,7 +253,26 @@ class WindowUncertainty:
             "oxidation_limit_high_V": None if ox is None else ox.high,
             "point_reduction_products_frequency": self.point_reduction_products_frequency,
             "point_oxidation_products_frequency": self.point_oxidation_products_frequency,
+            "reduction_point_quantile": self.reduction_point_quantile,
+            "oxidation_point_quantile": self.oxidation_point_quantile,
+            "reduction_point_outside_interval": self.reduction_point_outside_interval,
+            "oxidation_point_outside_interval": self.oxidation_point_outside_interval,
         }
+
+
+#: Sampled limits within this of the point value (V) count as equal to it (rounding of the two routes).
+POINT_TOL_V = 1e-9
+
+
+def point_quantile(values: np.ndarray, point: float) -> float:
+    """Share of the sampled ``values`` below ``point`` (those within :data:`POINT_TOL_V` of it count half)."""
+    tie = np.abs(values - point) <= POINT_TOL_V
+    return float(np.mean((values < point) & ~tie) + 0.5 * np.mean(tie))
+
+
+def point_outside(interval: Interval, point: float) -> bool:
+    """Whether ``point`` lies outside ``interval`` by more than :data:`POINT_TOL_V`."""
+    return bool(point < interval.low - POINT_TOL_V or point > interval.high + POINT_TOL_V)
 
 
 @dataclass(frozen=True, slots=True)
@@ -500,6 +532,12 @@ def window_uncertainty(
     ox_f = frequencies(sampled.oxidation_products) if sampled.oxidation_V is not None else ()
     point_red = tuple(sorted(result.reduction_products))
     point_ox = tuple(sorted(result.oxidation_products))
+    red_iv = Interval.of(sampled.reduction_V, c)
+    ox_iv = None if sampled.oxidation_V is None else Interval.of(sampled.oxidation_V, c)
+    ox_point = result.oxidation_limit_V
+    ox_quantile, ox_outside = None, None
+    if sampled.oxidation_V is not None and ox_iv is not None and ox_point is not None:
+        ox_quantile, ox_outside = point_quantile(sampled.oxidation_V, ox_point), point_outside(ox_iv, ox_point)
     return WindowUncertainty(
         sigma_eV_per_atom=settings.sigma_eV_per_atom,
         samples=settings.samples,
@@ -508,12 +546,16 @@ def window_uncertainty(
         model=MODEL_NAME,
         method=sampled.method,
         phases_sampled=sampled.phases_sampled,
-        reduction_limit_V=Interval.of(sampled.reduction_V, c),
-        oxidation_limit_V=None if sampled.oxidation_V is None else Interval.of(sampled.oxidation_V, c),
+        reduction_limit_V=red_iv,
+        oxidation_limit_V=ox_iv,
         reduction_products_frequency=red_f,
         oxidation_products_frequency=ox_f,
         point_reduction_products_frequency=dict(red_f).get(point_red, 0.0),
         point_oxidation_products_frequency=None if sampled.oxidation_V is None else dict(ox_f).get(point_ox, 0.0),
+        reduction_point_quantile=point_quantile(sampled.reduction_V, result.reduction_limit_V),
+        oxidation_point_quantile=ox_quantile,
+        reduction_point_outside_interval=point_outside(red_iv, result.reduction_limit_V),
+        oxidation_point_outside_interval=ox_outside,
     )
 
 
