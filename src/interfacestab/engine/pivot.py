@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from interfacestab.engine.basis import REDUCED_COST_TOL, Basis, SampledLP
+from interfacestab.engine.basis import REDUCED_COST_TOL, Basis, SampledLP, SampledSolutions
 
 #: Pivots tried before HiGHS takes over; Dantzig's rule for the first :data:`_DANTZIG_PIVOTS`, then Bland's.
 MAX_PIVOTS = 60
+#: Samples solved one at a time (each new basis certified for all) before the rest are pivoted together.
+SEQUENTIAL_SOLVES = 8
 _DANTZIG_PIVOTS = 12
 _PIVOT_TOL = 1e-9  # smallest pivot element (relative to the column's largest) accepted
 _COND_LIMIT = 1e10  # a basis matrix worse conditioned than this hands the sample to HiGHS
@@ -27,6 +29,9 @@ _AMOUNT_TOL = 1e-9  # basic amounts down to -this are feasible (rounding), as en
 
 class PivotingLP(SampledLP):
     """:class:`SampledLP` that reaches a new sample's optimal basis by pivots from the closest known one.
+
+    Before any basis is known, it starts from columns that form the identity (the elements of a hull
+    programme) when the right-hand side is non-negative, else HiGHS solves the first sample.
 
     ``pivot_solves`` and ``highs_solves`` count how the uncertified samples were solved.
     """
@@ -38,10 +43,155 @@ class PivotingLP(SampledLP):
         self._stack_size = 0
         self._stack_cols = np.zeros((0, self.rows), dtype=int)
         self._stack_inv = np.zeros((0, self.rows, self.rows))
+        self._start = self._unit_basis()
 
+    def _unit_basis(self) -> np.ndarray | None:
+        """Columns that form the identity (e.g. the elements), a feasible first basis when ``b >= 0``; else None."""
+        a = self.a
+        single = (a != 0).sum(axis=0) == 1
+        unit: dict[int, int] = {}
+        for j in np.flatnonzero(single & (a.max(axis=0) == 1.0)):
+            unit.setdefault(int(np.argmax(a[:, j])), int(j))
+        if len(unit) < self.rows or (self.b < 0).any():
+            return None
+        return np.array([unit[r] for r in range(self.rows)], dtype=int)
+
+    # --- all samples at once --------------------------------------------------------------------------
+    def solve(self, costs: np.ndarray) -> SampledSolutions:
+        """Optimal value and basis of every row of ``costs`` (S, N); see :meth:`SampledLP.solve`.
+
+        Known bases are certified first; then up to :data:`SEQUENTIAL_SOLVES` samples are solved one by
+        one (each new basis is certified for the rest: enough when a few bases cover every sample).
+        Samples still left are pivoted together, each from the basis of the first sample solved, as
+        arrays over the samples (systems with many phases, where most samples have a basis of their
+        own); every result is checked with a fresh inverse, and the few that fail are solved one by one.
+
+        Raises:
+            AnalysisError: when a sample's LP is infeasible or fails.
+        """
+        costs = np.atleast_2d(np.asarray(costs, dtype=float))
+        s = len(costs)
+        basis_of = np.full(s, -1)
+        keys = {tuple(sorted(b.columns.tolist())): k for k, b in enumerate(self._bases)}
+        one_off: list[Basis] = []
+        solves = 0
+        for k, basis in enumerate(self._bases):
+            todo = np.flatnonzero(basis_of < 0)
+            if len(todo) == 0:
+                break
+            basis_of[todo[self._certify(basis, costs[todo])]] = k
+
+        def one(pick: int) -> None:
+            basis, reusable = self._lp_basis(costs[pick])
+            if not reusable:
+                one_off.append(basis)
+                basis_of[pick] = -1 - len(one_off)
+                return
+            self._bases.append(basis)
+            k = len(self._bases) - 1
+            keys.setdefault(tuple(sorted(basis.columns.tolist())), k)
+            todo = np.flatnonzero(basis_of == -1)
+            ok = self._certify(basis, costs[todo])
+            ok[todo == pick] = True  # proven by its own solve (to the solver's tolerances)
+            basis_of[todo[ok]] = k
+
+        for _ in range(SEQUENTIAL_SOLVES):
+            todo = np.flatnonzero(basis_of == -1)
+            if len(todo) == 0:
+                break
+            one(int(todo[0]))
+            solves += 1
+        todo = np.flatnonzero(basis_of == -1)
+        if len(todo) and self._bases:
+            groups: dict[tuple[int, ...], list[int]] = {}
+            for i, cols in zip(todo, self._batch_pivot(costs[todo], self._bases[-1]), strict=True):
+                if cols is not None:
+                    groups.setdefault(tuple(sorted(cols.tolist())), []).append(int(i))
+            for key, members in groups.items():
+                if key not in keys:
+                    found = self._checked(np.array(key, dtype=int), costs[members[0]])
+                    if found is None:
+                        continue  # left to the one-by-one solves below
+                    self._bases.append(found)
+                    keys[key] = len(self._bases) - 1
+                rows = np.array(members)
+                ok = self._certify(self._bases[keys[key]], costs[rows])  # each sample proven, not assumed
+                basis_of[rows[ok]] = keys[key]
+                solves += int(ok.sum())
+                self.pivot_solves += int(ok.sum())
+        for pick in np.flatnonzero(basis_of == -1):
+            if basis_of[pick] == -1:
+                one(int(pick))
+                solves += 1
+        used = sorted({int(k) for k in basis_of})
+        index = {k: j for j, k in enumerate(used)}
+        bases = tuple(self._bases[k] if k >= 0 else one_off[-k - 2] for k in used)
+        basis_of = np.array([index[int(k)] for k in basis_of])
+        values = np.zeros(s)
+        for j, basis in enumerate(bases):
+            rows = np.flatnonzero(basis_of == j)
+            values[rows] = costs[np.ix_(rows, basis.columns)] @ basis.amounts
+        return SampledSolutions(values, basis_of, bases, solves)
+
+    def _batch_pivot(self, costs: np.ndarray, start: Basis) -> list[np.ndarray | None]:
+        """Primal simplex for every row of ``costs`` at once from ``start``: each row's final columns (None: failed).
+
+        The columns returned are optimal to the pivoting's own arithmetic; :meth:`_checked` proves
+        them again (fresh inverse) before they are used.
+        """
+        a = self.a
+        r_count = len(costs)
+        cols = np.tile(start.columns, (r_count, 1))
+        inverse = np.tile(start.inverse, (r_count, 1, 1))
+        amounts = np.tile(start.inverse @ self.b, (r_count, 1))
+        out: list[np.ndarray | None] = [None] * r_count
+        active = np.arange(r_count)
+        for step in range(MAX_PIVOTS + 1):
+            if len(active) == 0:
+                break
+            c = costs[active]
+            duals = np.einsum("ar,ars->as", np.take_along_axis(c, cols[active], axis=1), inverse[active])
+            reduced = c - duals @ a
+            np.put_along_axis(reduced, cols[active], 0.0, axis=1)
+            negative = reduced < -REDUCED_COST_TOL
+            enter = reduced.argmin(axis=1) if step < _DANTZIG_PIVOTS else negative.argmax(axis=1)
+            optimal = reduced[np.arange(len(active)), enter] >= -REDUCED_COST_TOL
+            for i in active[optimal]:
+                out[i] = cols[i].copy()
+            active, enter = active[~optimal], enter[~optimal]
+            if len(active) == 0 or step == MAX_PIVOTS:
+                break
+            direction = np.einsum("ars,sa->ar", inverse[active], a[:, enter])
+            scale = np.maximum(1.0, np.abs(direction).max(axis=1, keepdims=True))
+            rising = direction > _PIVOT_TOL * scale
+            bounded = rising.any(axis=1)  # unbounded rows are left to HiGHS (out stays None)
+            active, enter, direction, rising = active[bounded], enter[bounded], direction[bounded], rising[bounded]
+            if len(active) == 0:
+                break
+            amt = amounts[active]
+            ratios = np.where(rising, np.maximum(amt, 0.0) / np.where(rising, direction, 1.0), np.inf)
+            ties = ratios <= ratios.min(axis=1, keepdims=True) + 1e-15
+            leave = np.where(ties, cols[active], np.iinfo(np.int64).max).argmin(axis=1)  # Bland: smallest column
+            rows = np.arange(len(active))
+            pivot = direction[rows, leave]
+            theta = np.maximum(amt[rows, leave], 0.0) / pivot
+            amt = amt - theta[:, None] * direction
+            amt[rows, leave] = theta
+            amounts[active] = amt
+            inv = inverse[active]
+            pivot_row = inv[rows, leave, :] / pivot[:, None]
+            inv = inv - direction[:, :, None] * pivot_row[:, None, :]
+            inv[rows, leave, :] = pivot_row
+            inverse[active] = inv
+            cols[active, leave] = enter
+        return out
+
+    # --- one sample --------------------------------------------------------------------------------------
     def _lp_basis(self, cost: np.ndarray) -> tuple[Basis, bool]:
         cost = np.asarray(cost, dtype=float)
         start = self._closest(cost)
+        if start is None:
+            start = self._start
         if start is not None:
             basis = self._pivot(start, cost)
             if basis is not None:
@@ -64,35 +214,61 @@ class PivotingLP(SampledLP):
         return self._stack_cols[int(np.argmax(worst))].copy()
 
     def _pivot(self, columns: np.ndarray, cost: np.ndarray) -> Basis | None:
-        """Primal simplex from the feasible basis ``columns`` to an optimal one, or None (let HiGHS do it)."""
+        """Primal simplex from the feasible basis ``columns`` to an optimal one, or None (let HiGHS do it).
+
+        The inverse and the amounts are updated per pivot (product form); the basis returned is checked
+        again with a freshly computed inverse: feasible, and every reduced cost at least -tolerance.
+        """
         a, b = self.a, self.b
-        cols = [int(c) for c in columns]
+        cols = np.array(columns, dtype=int)
+        inverse = self._inverse(cols)
+        if inverse is None:
+            return None
+        amounts = inverse @ b
         for step in range(MAX_PIVOTS + 1):
-            mat = a[:, cols]
-            try:
-                inverse = np.linalg.inv(mat)
-            except np.linalg.LinAlgError:
-                return None
-            # condition number in the infinity norm; ill-conditioned bases are left to HiGHS
-            if np.abs(mat).sum(axis=1).max() * np.abs(inverse).sum(axis=1).max() > _COND_LIMIT:
-                return None
-            amounts = inverse @ b
-            if amounts.min() < -_AMOUNT_TOL:
-                return None
             reduced = cost - (cost[cols] @ inverse) @ a
             reduced[cols] = 0.0
-            negative = np.flatnonzero(reduced < -REDUCED_COST_TOL)
-            if len(negative) == 0:
-                return Basis(np.array(cols, dtype=int), inverse, np.clip(amounts, 0.0, None))
+            enter = int(np.argmin(reduced)) if step < _DANTZIG_PIVOTS else int(np.argmax(reduced < -REDUCED_COST_TOL))
+            if reduced[enter] >= -REDUCED_COST_TOL:
+                return self._checked(cols, cost)
             if step == MAX_PIVOTS:
                 return None
-            enter = int(negative[np.argmin(reduced[negative])]) if step < _DANTZIG_PIVOTS else int(negative[0])
             direction = inverse @ a[:, enter]
             rising = np.flatnonzero(direction > _PIVOT_TOL * max(1.0, float(np.abs(direction).max())))
             if len(rising) == 0:
                 return None  # unbounded along this column: not a case the callers' programmes have
-            ratios = np.clip(amounts[rising], 0.0, None) / direction[rising]
+            ratios = np.maximum(amounts[rising], 0.0) / direction[rising]
             ties = rising[ratios <= ratios.min() + 1e-15]
-            leave = int(ties[np.argmin([cols[i] for i in ties])])  # Bland: the smallest column index leaves
+            leave = int(ties[np.argmin(cols[ties])])  # Bland: the smallest column index leaves
+            theta = max(float(amounts[leave]), 0.0) / direction[leave]
+            amounts = amounts - theta * direction
+            amounts[leave] = theta
+            pivot_row = inverse[leave] / direction[leave]
+            inverse = inverse - np.outer(direction, pivot_row)
+            inverse[leave] = pivot_row
             cols[leave] = enter
         return None
+
+    def _inverse(self, cols: np.ndarray) -> np.ndarray | None:
+        """``B^-1`` of these columns, or None when the basis matrix is singular or ill-conditioned."""
+        mat = self.a[:, cols]
+        try:
+            inverse = np.linalg.inv(mat)
+        except np.linalg.LinAlgError:
+            return None
+        # condition number in the infinity norm; ill-conditioned bases are left to HiGHS
+        if np.abs(mat).sum(axis=1).max() * np.abs(inverse).sum(axis=1).max() > _COND_LIMIT:
+            return None
+        return inverse
+
+    def _checked(self, cols: np.ndarray, cost: np.ndarray) -> Basis | None:
+        """The basis with a fresh inverse, when it is feasible and optimal for ``cost`` (else None)."""
+        inverse = self._inverse(cols)
+        if inverse is None:
+            return None
+        amounts = inverse @ self.b
+        if amounts.min() < -_AMOUNT_TOL:
+            return None
+        if (cost - (cost[cols] @ inverse) @ self.a).min() < -REDUCED_COST_TOL:
+            return None
+        return Basis(cols.copy(), inverse, np.clip(amounts, 0.0, None))
