@@ -124,6 +124,24 @@ def test_lp_route_on_many_element_targets_equals_resampling_sample_by_sample(sna
     assert "lp" in routes
 
 
+def test_kept_phases_from_pivoted_decompositions_equal_those_from_the_hull(snapshot_store) -> None:
+    """The phases that can matter, decided with the decompositions of one programme per composition (pivoted
+    together), are exactly those decided with a convex hull, on 25 random Li/Na/K systems."""
+    from interfacestab.analyses.uncertainty import _groups, _kept, _kept_by_hull
+    from interfacestab.chem import parse_formula
+
+    settings = UncertaintySettings(0.02, samples=50, seed=2)
+    pool = sorted({(e.formula, ion) for ion in ("Li", "Na", "K") for e in snapshot_store.iter_entries(containing=ion)})
+    for formula, ion in random.Random(5).sample(pool, 25):
+        comp = parse_formula(formula)
+        entries = snapshot_store.entries(set(comp) | {ion})
+        groups = _groups(entries, entry_errors(entries.entries, settings))
+        x = np.array([comp.get(el, 0.0) for el in entries.elements])
+        key = np.round(x / x.sum(), 10).tobytes()
+        own = next(i for i, fr in enumerate(groups.fractions) if np.round(fr, 10).tobytes() == key)
+        assert _kept(entries, groups, own).tolist() == _kept_by_hull(entries, groups, own).tolist(), formula
+
+
 def test_fast_window_route_equals_pymatgen_resampling(snapshot_store) -> None:
     """pymatgen's get_element_profile on the perturbed entries (target stabilized) gives the same samples."""
     settings = UncertaintySettings(0.03, samples=3, seed=5)

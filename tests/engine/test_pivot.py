@@ -77,3 +77,46 @@ def test_window_limit_programme_of_every_sample_equals_its_own_lp(seed: int, oxi
     sol = PivotingLP(a, b).solve(costs)
     expected = [_highs_value(a, b, c) for c in costs]
     np.testing.assert_allclose(sol.values, expected, atol=1e-8)
+
+
+def test_samples_pivoted_together_equal_their_own_lp(monkeypatch) -> None:
+    """A crowded 6-element system at a large sigma (most samples need a basis of their own): the array pivoting
+    path runs and every value equals HiGHS on that sample; no sequential HiGHS solve beyond the first."""
+    calls = []
+    original = PivotingLP._batch_pivot
+
+    def counting(self, costs, start):
+        calls.append(len(costs))
+        return original(self, costs, start)
+
+    monkeypatch.setattr(PivotingLP, "_batch_pivot", counting)
+    n = 6
+    fr, e = _random_system(77, n, 300)
+    p = np.random.default_rng(3).dirichlet(np.ones(n))
+    costs = _samples(e, n, 5, s=200, sigma=0.08)
+    lp = PivotingLP(fr.T, p)
+    sol = lp.solve(costs)
+    hull = PointHull(fr, p)
+    np.testing.assert_allclose(sol.values, [hull.energy(c) for c in costs], atol=1e-9)
+    assert calls and calls[0] > 50
+    assert lp.highs_solves == 0  # the elements are a feasible first basis
+    assert len(sol.bases) > 20
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_hull_decompositions_of_many_points_equal_one_lp_each(seed: int) -> None:
+    """Every phase's own composition (vertices and points above the hull) and random points: the hull energy of
+    one LP each, and decompositions that rebuild the point with that energy."""
+    from interfacestab.engine.pivot import hull_decompositions
+
+    n = 3 + seed % 4
+    fr, e = _random_system(300 + seed, n, 80)
+    points = np.vstack([fr[n:], np.random.default_rng(seed).dirichlet(np.ones(n), size=20)])
+    values, parts = hull_decompositions(fr, e, points)
+    for p, value, part in zip(points, values, parts, strict=True):
+        # HiGHS's own solutions leave residuals of ~1e-11 that an ill-conditioned facet turns into ~1e-8 eV/atom
+        assert value == pytest.approx(PointHull(fr, p).energy(e), abs=1e-7)
+        cols = list(part)
+        amounts = np.array([part[c] for c in cols])
+        np.testing.assert_allclose(amounts @ fr[cols], p, atol=1e-9)
+        assert amounts @ e[cols] == pytest.approx(value, abs=1e-9)

@@ -338,8 +338,39 @@ def _kept(system: EntrySet, groups: _Groups, exclude: int | None) -> np.ndarray:
     The sample's hull at x_i is at most the perturbed energy of the unperturbed decomposition of x_i
     (weights w_ij), so composition i can be on it only if ``e_above_i <= sum_j w_ij d_j - d_i`` in that
     sample (d: the shifts of the sample). Compositions that fail this in every sample cannot change
-    any sample's hull and are left out.
+    any sample's hull and are left out. The unperturbed hull energies and decompositions come from one
+    programme per composition, all pivoted together (:func:`~interfacestab.engine.pivot.hull_decompositions`).
     """
+    from interfacestab.engine.pivot import hull_decompositions
+
+    n = len(system.elements)
+    if exclude is not None and exclude < n:  # an element target: the elements are not all columns
+        return _kept_by_hull(system, groups, exclude)
+    members = np.array([i for i in range(n, len(groups.formulas)) if i != exclude], dtype=int)
+    keep = list(range(n))
+    if len(members) == 0:
+        return np.array(keep, dtype=int)
+    cols = np.concatenate([np.arange(n), members])  # programme column -> composition group
+    values, parts = hull_decompositions(groups.fractions[cols], groups.energies[cols], groups.fractions[members])
+    shift = groups.sampled - groups.energies[None, :]
+    # the bound below is at most twice the largest shift: compositions higher above the hull drop at once
+    reach = 2.0 * float(np.abs(shift).max()) + 1e-12
+    e_above = groups.energies[members] - values
+    on_hull = e_above <= 1e-9  # its own column, or tied with a decomposition: kept
+    keep += members[on_hull].tolist()
+    near = np.flatnonzero(~on_hull & (e_above <= reach))
+    if len(near):
+        weights = np.zeros((len(near), len(groups.formulas)))  # the decompositions, over composition groups
+        for row, k in enumerate(near.tolist()):
+            for q, w in parts[k].items():
+                weights[row, cols[q]] += w
+        bound = shift @ weights.T - shift[:, members[near]]  # (S, near)
+        keep += members[near[(e_above[near][None, :] <= bound + 1e-12).any(axis=0)]].tolist()
+    return np.array(sorted(keep), dtype=int)
+
+
+def _kept_by_hull(system: EntrySet, groups: _Groups, exclude: int | None) -> np.ndarray:
+    """:func:`_kept` with the decompositions from a convex hull (used when the target is an element)."""
     from interfacestab.engine.hull import build_hull
 
     n = len(system.elements)
@@ -353,7 +384,6 @@ def _kept(system: EntrySet, groups: _Groups, exclude: int | None) -> np.ndarray:
     point_group = np.array([*range(n), *members], dtype=int)  # hull point -> composition group
     shift = groups.sampled - groups.energies[None, :]
     keep = [i for i in range(n) if i != exclude]
-    # the bound below is at most twice the largest shift: compositions higher above the hull drop at once
     reach = 2.0 * float(np.abs(shift).max()) + 1e-12
     e_above_all = groups.energies[point_group] - np.asarray(hull.hull_energy(groups.fractions[point_group]))
     for p, i in enumerate(point_group[n:], start=n):

@@ -133,20 +133,31 @@ class PivotingLP(SampledLP):
             values[rows] = costs[np.ix_(rows, basis.columns)] @ basis.amounts
         return SampledSolutions(values, basis_of, bases, solves)
 
-    def _batch_pivot(self, costs: np.ndarray, start: Basis) -> list[np.ndarray | None]:
+    def _batch_pivot(
+        self,
+        costs: np.ndarray,
+        start: Basis,
+        rhs: np.ndarray | None = None,
+        max_pivots: int = MAX_PIVOTS,
+        dantzig_pivots: int = _DANTZIG_PIVOTS,
+    ) -> list[np.ndarray | None]:
         """Primal simplex for every row of ``costs`` at once from ``start``: each row's final columns (None: failed).
 
-        The columns returned are optimal to the pivoting's own arithmetic; :meth:`_checked` proves
-        them again (fresh inverse) before they are used.
+        ``rhs`` (rows, r) replaces ``b`` row by row (one programme per right-hand side). The columns
+        returned are optimal to the pivoting's own arithmetic; callers prove them again with a fresh
+        inverse before they are used.
         """
         a = self.a
         r_count = len(costs)
         cols = np.tile(start.columns, (r_count, 1))
         inverse = np.tile(start.inverse, (r_count, 1, 1))
-        amounts = np.tile(start.inverse @ self.b, (r_count, 1))
+        if rhs is None:
+            amounts = np.tile(start.inverse @ self.b, (r_count, 1))
+        else:
+            amounts = np.asarray(rhs, dtype=float) @ start.inverse.T
         out: list[np.ndarray | None] = [None] * r_count
         active = np.arange(r_count)
-        for step in range(MAX_PIVOTS + 1):
+        for step in range(max_pivots + 1):
             if len(active) == 0:
                 break
             c = costs[active]
@@ -154,12 +165,12 @@ class PivotingLP(SampledLP):
             reduced = c - duals @ a
             np.put_along_axis(reduced, cols[active], 0.0, axis=1)
             negative = reduced < -REDUCED_COST_TOL
-            enter = reduced.argmin(axis=1) if step < _DANTZIG_PIVOTS else negative.argmax(axis=1)
+            enter = reduced.argmin(axis=1) if step < dantzig_pivots else negative.argmax(axis=1)
             optimal = reduced[np.arange(len(active)), enter] >= -REDUCED_COST_TOL
             for i in active[optimal]:
                 out[i] = cols[i].copy()
             active, enter = active[~optimal], enter[~optimal]
-            if len(active) == 0 or step == MAX_PIVOTS:
+            if len(active) == 0 or step == max_pivots:
                 break
             direction = np.einsum("ars,sa->ar", inverse[active], a[:, enter])
             scale = np.maximum(1.0, np.abs(direction).max(axis=1, keepdims=True))
@@ -272,3 +283,50 @@ class PivotingLP(SampledLP):
         if (cost - (cost[cols] @ inverse) @ self.a).min() < -REDUCED_COST_TOL:
             return None
         return Basis(cols.copy(), inverse, np.clip(amounts, 0.0, None))
+
+
+def hull_decompositions(
+    fractions: np.ndarray, energies: np.ndarray, points: np.ndarray
+) -> tuple[np.ndarray, list[dict[int, float]]]:
+    """The lower hull of ``fractions`` (m, n) with ``energies`` at many ``points`` (P, n), and each decomposition.
+
+    One programme per point (``min e.z, fractions.T z = point, z >= 0``) with the same costs: all points
+    are pivoted together from the unit columns (the elements, which must be among ``fractions``).
+    Each distinct final basis is proven with a fresh inverse: optimal for the energies (reduced costs
+    >= -tolerance, once per basis) and feasible for its points; a point whose basis fails is solved
+    alone (HiGHS when pivoting does not finish).
+
+    Returns:
+        (P,) hull energies (eV/atom) and, per point, the phases with a non-zero amount and their amounts.
+    """
+    lp = PivotingLP(np.asarray(fractions, dtype=float).T, np.full(fractions.shape[1], 1.0 / fractions.shape[1]))
+    pts = np.asarray(points, dtype=float)
+    e = np.asarray(energies, dtype=float)
+    values = np.full(len(pts), np.nan)
+    parts: list[dict[int, float]] = [{} for _ in range(len(pts))]
+    if lp._start is None:
+        msg = "hull_decompositions needs the elements among the phases"
+        raise ValueError(msg)
+    start = Basis(lp._start, np.eye(lp.rows), np.zeros(lp.rows))
+    finals = lp._batch_pivot(np.broadcast_to(e, (len(pts), len(e))), start, rhs=pts, max_pivots=200, dantzig_pivots=150)
+    groups: dict[tuple[int, ...], list[int]] = {}
+    for k, cols in enumerate(finals):
+        if cols is not None:
+            groups.setdefault(tuple(sorted(cols.tolist())), []).append(k)
+    for key, members in groups.items():
+        cols = np.array(key, dtype=int)
+        inverse = lp._inverse(cols)
+        if inverse is None or (e - (e[cols] @ inverse) @ lp.a).min() < -REDUCED_COST_TOL:
+            continue
+        amounts = pts[members] @ inverse.T  # (k, r)
+        for k, row in zip(members, amounts, strict=True):
+            if row.min() < -_AMOUNT_TOL:
+                continue
+            values[k] = float(e[cols] @ row)
+            parts[k] = {int(c): float(v) for c, v in zip(cols, row, strict=True) if v > 1e-12}
+    for left in np.flatnonzero(np.isnan(values)).tolist():
+        one = PivotingLP(lp.a, pts[left]).solve(e[None, :])
+        basis = one.bases[0]
+        values[left] = float(one.values[0])
+        parts[left] = {int(c): float(v) for c, v in zip(basis.columns, basis.amounts, strict=True) if v > 1e-12}
+    return values, parts
