@@ -112,11 +112,10 @@ def test_hull_decompositions_of_many_points_equal_one_lp_each(seed: int) -> None
     n = 3 + seed % 4
     fr, e = _random_system(300 + seed, n, 80)
     points = np.vstack([fr[n:], np.random.default_rng(seed).dirichlet(np.ones(n), size=20)])
-    values, parts = hull_decompositions(fr, e, points)
-    for p, value, part in zip(points, values, parts, strict=True):
+    values, columns, amounts = hull_decompositions(fr, e, points)
+    for p, value, cols, z in zip(points, values, columns, amounts, strict=True):
         # HiGHS's own solutions leave residuals of ~1e-11 that an ill-conditioned facet turns into ~1e-8 eV/atom
         assert value == pytest.approx(PointHull(fr, p).energy(e), abs=1e-7)
-        cols = list(part)
-        amounts = np.array([part[c] for c in cols])
-        np.testing.assert_allclose(amounts @ fr[cols], p, atol=1e-9)
-        assert amounts @ e[cols] == pytest.approx(value, abs=1e-9)
+        assert (z >= 0).all()
+        np.testing.assert_allclose(z @ fr[cols], p, atol=1e-9)
+        assert z @ e[cols] == pytest.approx(value, abs=1e-9)

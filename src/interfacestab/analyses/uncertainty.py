@@ -351,7 +351,9 @@ def _kept(system: EntrySet, groups: _Groups, exclude: int | None) -> np.ndarray:
     if len(members) == 0:
         return np.array(keep, dtype=int)
     cols = np.concatenate([np.arange(n), members])  # programme column -> composition group
-    values, parts = hull_decompositions(groups.fractions[cols], groups.energies[cols], groups.fractions[members])
+    values, columns, amounts = hull_decompositions(
+        groups.fractions[cols], groups.energies[cols], groups.fractions[members]
+    )
     shift = groups.sampled - groups.energies[None, :]
     # the bound below is at most twice the largest shift: compositions higher above the hull drop at once
     reach = 2.0 * float(np.abs(shift).max()) + 1e-12
@@ -361,9 +363,8 @@ def _kept(system: EntrySet, groups: _Groups, exclude: int | None) -> np.ndarray:
     near = np.flatnonzero(~on_hull & (e_above <= reach))
     if len(near):
         weights = np.zeros((len(near), len(groups.formulas)))  # the decompositions, over composition groups
-        for row, k in enumerate(near.tolist()):
-            for q, w in parts[k].items():
-                weights[row, cols[q]] += w
+        rows = np.repeat(np.arange(len(near)), columns.shape[1])
+        np.add.at(weights, (rows, cols[columns[near]].ravel()), amounts[near].ravel())
         bound = shift @ weights.T - shift[:, members[near]]  # (S, near)
         keep += members[near[(e_above[near][None, :] <= bound + 1e-12).any(axis=0)]].tolist()
     return np.array(sorted(keep), dtype=int)

@@ -287,7 +287,7 @@ class PivotingLP(SampledLP):
 
 def hull_decompositions(
     fractions: np.ndarray, energies: np.ndarray, points: np.ndarray
-) -> tuple[np.ndarray, list[dict[int, float]]]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The lower hull of ``fractions`` (m, n) with ``energies`` at many ``points`` (P, n), and each decomposition.
 
     One programme per point (``min e.z, fractions.T z = point, z >= 0``) with the same costs: all points
@@ -297,36 +297,40 @@ def hull_decompositions(
     alone (HiGHS when pivoting does not finish).
 
     Returns:
-        (P,) hull energies (eV/atom) and, per point, the phases with a non-zero amount and their amounts.
+        (P,) hull energies (eV/atom); (P, n) the phases of each point's optimal basis and (P, n) their
+        amounts (atoms per atom of the point; zero for a phase at zero amount).
     """
     lp = PivotingLP(np.asarray(fractions, dtype=float).T, np.full(fractions.shape[1], 1.0 / fractions.shape[1]))
     pts = np.asarray(points, dtype=float)
     e = np.asarray(energies, dtype=float)
+    r = lp.rows
     values = np.full(len(pts), np.nan)
-    parts: list[dict[int, float]] = [{} for _ in range(len(pts))]
+    columns = np.zeros((len(pts), r), dtype=int)
+    amounts = np.zeros((len(pts), r))
     if lp._start is None:
         msg = "hull_decompositions needs the elements among the phases"
         raise ValueError(msg)
-    start = Basis(lp._start, np.eye(lp.rows), np.zeros(lp.rows))
+    start = Basis(lp._start, np.eye(r), np.zeros(r))
     finals = lp._batch_pivot(np.broadcast_to(e, (len(pts), len(e))), start, rhs=pts, max_pivots=200, dantzig_pivots=150)
-    groups: dict[tuple[int, ...], list[int]] = {}
-    for k, cols in enumerate(finals):
-        if cols is not None:
-            groups.setdefault(tuple(sorted(cols.tolist())), []).append(k)
-    for key, members in groups.items():
-        cols = np.array(key, dtype=int)
-        inverse = lp._inverse(cols)
-        if inverse is None or (e - (e[cols] @ inverse) @ lp.a).min() < -REDUCED_COST_TOL:
-            continue
-        amounts = pts[members] @ inverse.T  # (k, r)
-        for k, row in zip(members, amounts, strict=True):
-            if row.min() < -_AMOUNT_TOL:
+    done = np.array([k for k, cols in enumerate(finals) if cols is not None], dtype=int)
+    if len(done):
+        found = np.sort(np.array([finals[k] for k in done]), axis=1)
+        unique, which = np.unique(found, axis=0, return_inverse=True)
+        for u, cols in enumerate(unique):
+            inverse = lp._inverse(cols)
+            if inverse is None or (e - (e[cols] @ inverse) @ lp.a).min() < -REDUCED_COST_TOL:
                 continue
-            values[k] = float(e[cols] @ row)
-            parts[k] = {int(c): float(v) for c, v in zip(cols, row, strict=True) if v > 1e-12}
+            rows = done[which.ravel() == u]
+            z = pts[rows] @ inverse.T  # (k, r)
+            feasible = z.min(axis=1) >= -_AMOUNT_TOL
+            rows, z = rows[feasible], np.clip(z[feasible], 0.0, None)
+            values[rows] = z @ e[cols]
+            columns[rows] = cols
+            amounts[rows] = z
     for left in np.flatnonzero(np.isnan(values)).tolist():
         one = PivotingLP(lp.a, pts[left]).solve(e[None, :])
         basis = one.bases[0]
         values[left] = float(one.values[0])
-        parts[left] = {int(c): float(v) for c, v in zip(basis.columns, basis.amounts, strict=True) if v > 1e-12}
-    return values, parts
+        columns[left, : len(basis.columns)] = basis.columns
+        amounts[left, : len(basis.amounts)] = basis.amounts
+    return values, columns, amounts
