@@ -103,22 +103,11 @@ class PivotingLP(SampledLP):
             solves += 1
         todo = np.flatnonzero(basis_of == -1)
         if len(todo) and self._bases:
-            groups: dict[tuple[int, ...], list[int]] = {}
-            for i, cols in zip(todo, self._batch_pivot(costs[todo], self._bases[-1]), strict=True):
-                if cols is not None:
-                    groups.setdefault(tuple(sorted(cols.tolist())), []).append(int(i))
-            for key, members in groups.items():
-                if key not in keys:
-                    found = self._checked(np.array(key, dtype=int), costs[members[0]])
-                    if found is None:
-                        continue  # left to the one-by-one solves below
-                    self._bases.append(found)
-                    keys[key] = len(self._bases) - 1
-                rows = np.array(members)
-                ok = self._certify(self._bases[keys[key]], costs[rows])  # each sample proven, not assumed
-                basis_of[rows[ok]] = keys[key]
-                solves += int(ok.sum())
-                self.pivot_solves += int(ok.sum())
+            proven = self._adopt(costs[todo], self._batch_pivot(costs[todo], self._bases[-1]), keys)
+            rows = np.flatnonzero(proven >= 0)
+            basis_of[todo[rows]] = proven[rows]
+            solves += len(rows)
+            self.pivot_solves += len(rows)
         for pick in np.flatnonzero(basis_of == -1):
             if basis_of[pick] == -1:
                 one(int(pick))
@@ -132,6 +121,48 @@ class PivotingLP(SampledLP):
             rows = np.flatnonzero(basis_of == j)
             values[rows] = costs[np.ix_(rows, basis.columns)] @ basis.amounts
         return SampledSolutions(values, basis_of, bases, solves)
+
+    def _adopt(
+        self, costs: np.ndarray, finals: list[np.ndarray | None], keys: dict[tuple[int, ...], int]
+    ) -> np.ndarray:
+        """Index into ``self._bases`` of each row's pivoted basis, proven for that row (-1: not proven).
+
+        New bases get a fresh inverse (all at once) and must be well conditioned and feasible; then every
+        row is certified by its own reduced costs with that inverse, not assumed optimal.
+        """
+        out = np.full(len(costs), -1)
+        got = np.array([k for k, cols in enumerate(finals) if cols is not None], dtype=int)
+        if len(got) == 0:
+            return out
+        unique, which = np.unique(np.sort(np.array([finals[k] for k in got]), axis=1), axis=0, return_inverse=True)
+        index = np.array([keys.get(tuple(cols.tolist()), -1) for cols in unique])
+        new = np.flatnonzero(index < 0)
+        if len(new):
+            mats = np.transpose(self.a[:, unique[new]], (1, 0, 2))  # (U, r, r)
+            try:
+                inverses = np.linalg.inv(mats)
+            except np.linalg.LinAlgError:  # one singular: check them one by one
+                inverses = np.array([np.full((self.rows, self.rows), np.inf) if (v := self._inverse(c)) is None else v
+                                     for c in unique[new]])  # fmt: skip
+            with np.errstate(invalid="ignore"):
+                cond = np.abs(mats).sum(axis=2).max(axis=1) * np.abs(inverses).sum(axis=2).max(axis=1)
+                amounts = inverses @ self.b
+                good = (cond <= _COND_LIMIT) & (amounts.min(axis=1) >= -_AMOUNT_TOL)
+            for u, ok, inverse, z in zip(new, good, inverses, amounts, strict=True):
+                if ok:
+                    self._bases.append(Basis(unique[u].copy(), inverse, np.clip(z, 0.0, None)))
+                    index[u] = keys[tuple(unique[u].tolist())] = len(self._bases) - 1
+        chosen = index[which.ravel()]
+        rows, chosen = got[chosen >= 0], chosen[chosen >= 0]
+        if len(rows) == 0:
+            return out
+        cols = np.array([self._bases[k].columns for k in chosen])
+        inverse = np.array([self._bases[k].inverse for k in chosen])
+        c = costs[rows]
+        duals = np.einsum("ar,ars->as", np.take_along_axis(c, cols, axis=1), inverse)
+        proven = (c - duals @ self.a).min(axis=1) >= -REDUCED_COST_TOL
+        out[rows[proven]] = chosen[proven]
+        return out
 
     def _batch_pivot(
         self,
