@@ -440,7 +440,8 @@ def sample_window(
             target_energy = np.zeros(settings.samples)
         offset = -STABILIZATION_EPSILON_eV_per_atom * atoms if stabilize else 0.0
         limits = window_limits(reactions, groups.sampled[:, kept], target_energy, t_c, offset)
-        names = [tuple(sorted({groups.formulas[kept[i]] for i in sup})) for sup in reactions.supports]
+        chosen = {int(c) for c in limits.reduction_choice} | {int(c) for c in limits.oxidation_choice}
+        names = {c: tuple(sorted({groups.formulas[kept[i]] for i in reactions.support(c)})) for c in chosen if c >= 0}
         red = [names[c] if c >= 0 else () for c in limits.reduction_choice]
         ox = [names[c] if c >= 0 else () for c in limits.oxidation_choice] if limits.oxidation_V is not None else []
         return SampledWindow(limits.reduction_V, limits.oxidation_V, red, ox, "reactions", len(kept))

@@ -49,12 +49,14 @@ class RayReactions:
     Attributes:
         coefficients: (K, m) atoms of each phase per formula unit of the target in each product set.
         uptake: (K,) A atoms taken up (+) or released (-) per formula unit, ``t_D - t_c``.
-        supports: For each product set, the point indices with a non-zero amount.
     """
 
     coefficients: np.ndarray
     uptake: np.ndarray
-    supports: tuple[tuple[int, ...], ...]
+
+    def support(self, k: int) -> tuple[int, ...]:
+        """The point indices with a non-zero amount in product set ``k``."""
+        return tuple(np.flatnonzero(self.coefficients[k]).tolist())
 
 
 def n_subsets(m: int, n_elements: int) -> int:
@@ -87,7 +89,7 @@ def ray_reactions(
     g_non_a = np.delete(np.asarray(g, dtype=float), ion_col)
     subsets = np.array(list(itertools.combinations(usable, k)), dtype=int).reshape(-1, k)
     if len(subsets) == 0:
-        return RayReactions(np.zeros((0, len(fractions))), np.zeros(0), ())
+        return RayReactions(np.zeros((0, len(fractions))), np.zeros(0))
     mats = np.transpose(non_a[subsets], (0, 2, 1))  # (C, k, k): columns are the phases
     ok = np.abs(np.linalg.det(mats)) > _DET_TOL
     subsets, mats = subsets[ok], mats[ok]
@@ -104,10 +106,7 @@ def ray_reactions(
         dense = dense[np.sort(first)]
     uptake = dense @ fractions[:, ion_col] - t_c
     uptake[np.abs(uptake) <= _T_TOL * max(1.0, t_c)] = 0.0
-    rows, cols = np.nonzero(dense)
-    split = np.searchsorted(rows, np.arange(1, len(dense)))
-    supports = tuple(tuple(c.tolist()) for c in np.split(cols, split)) if len(dense) else ()
-    return RayReactions(dense, uptake, supports)
+    return RayReactions(dense, uptake)
 
 
 @dataclass(frozen=True, slots=True)
