@@ -344,8 +344,8 @@ def _kept(system: EntrySet, groups: _Groups, exclude: int | None) -> np.ndarray:
     from interfacestab.engine.pivot import hull_decompositions
 
     n = len(system.elements)
-    if exclude is not None and exclude < n:  # an element target: the elements are not all columns
-        return _kept_by_hull(system, groups, exclude)
+    if n <= 3 or (exclude is not None and exclude < n):  # Qhull is as fast in 2-3 dimensions; an element
+        return _kept_by_hull(system, groups, exclude)  # target leaves the elements incomplete as columns
     members = np.array([i for i in range(n, len(groups.formulas)) if i != exclude], dtype=int)
     keep = list(range(n))
     if len(members) == 0:
@@ -371,7 +371,7 @@ def _kept(system: EntrySet, groups: _Groups, exclude: int | None) -> np.ndarray:
 
 
 def _kept_by_hull(system: EntrySet, groups: _Groups, exclude: int | None) -> np.ndarray:
-    """:func:`_kept` with the decompositions from a convex hull (used when the target is an element)."""
+    """:func:`_kept` with the decompositions from a convex hull (binary and ternary systems, element targets)."""
     from interfacestab.engine.hull import build_hull
 
     n = len(system.elements)
