@@ -20,7 +20,7 @@ from interfacestab.engine.basis import REDUCED_COST_TOL, Basis, SampledLP, Sampl
 #: Pivots tried before HiGHS takes over; Dantzig's rule for the first :data:`_DANTZIG_PIVOTS`, then Bland's.
 MAX_PIVOTS = 60
 #: Samples solved one at a time (each new basis certified for all) before the rest are pivoted together.
-SEQUENTIAL_SOLVES = 8
+SEQUENTIAL_SOLVES = 1
 _DANTZIG_PIVOTS = 12
 _PIVOT_TOL = 1e-9  # smallest pivot element (relative to the column's largest) accepted
 _COND_LIMIT = 1e10  # a basis matrix worse conditioned than this hands the sample to HiGHS
