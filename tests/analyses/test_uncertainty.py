@@ -89,6 +89,59 @@ def test_fast_window_routes_equal_resampling_sample_by_sample(
                 assert fast.reduction_products[s] == tuple(sorted(red_p)), (entry.formula, fast.method, s)
 
 
+def test_lp_route_on_many_element_targets_equals_resampling_sample_by_sample(snapshot_store) -> None:
+    """Random 5- and 6-element Li/Na/K compounds (the certified-basis LP route at default settings) and virtual
+    targets: per sample, the limits and products of a full window rebuilt on the same perturbed energies."""
+    settings = UncertaintySettings(0.02, samples=3, seed=21)
+    pool = sorted(
+        (
+            (e.formula, ion)
+            for ion in ("Li", "Na", "K")
+            for e in snapshot_store.iter_entries(containing=ion)
+            if 5 <= len(e.composition) <= 6
+        ),
+        key=lambda fi: fi,
+    )
+    picks = random.Random(20261201).sample(sorted(set(pool)), 10)
+    picks += [("Li5PS4Cl2", "Li"), ("Li2FeMnO4", "Li")]  # virtual targets: placed on each sample's hull
+    routes = set()
+    for formula, ion in picks:
+        from interfacestab.chem import parse_formula
+
+        entries = snapshot_store.entries(set(parse_formula(formula)) | {ion})
+        point = stability_window(entries, formula, ion=ion)
+        fast = sample_window(entries, point, settings)
+        brute = sample_window(entries, point, settings, force_resampling=True)
+        routes.add(fast.method)
+        np.testing.assert_allclose(fast.reduction_V, brute.reduction_V, atol=1e-6, err_msg=formula)
+        assert fast.reduction_products == brute.reduction_products, formula
+        if brute.oxidation_V is None:
+            assert fast.oxidation_V is None
+        else:
+            assert fast.oxidation_V is not None
+            np.testing.assert_allclose(fast.oxidation_V, brute.oxidation_V, atol=1e-6, err_msg=formula)
+            assert fast.oxidation_products == brute.oxidation_products, formula
+    assert "lp" in routes
+
+
+def test_kept_phases_from_pivoted_decompositions_equal_those_from_the_hull(snapshot_store) -> None:
+    """The phases that can matter, decided with the decompositions of one programme per composition (pivoted
+    together), are exactly those decided with a convex hull, on 25 random Li/Na/K systems."""
+    from interfacestab.analyses.uncertainty import _groups, _kept, _kept_by_hull
+    from interfacestab.chem import parse_formula
+
+    settings = UncertaintySettings(0.02, samples=50, seed=2)
+    pool = sorted({(e.formula, ion) for ion in ("Li", "Na", "K") for e in snapshot_store.iter_entries(containing=ion)})
+    for formula, ion in random.Random(5).sample(pool, 25):
+        comp = parse_formula(formula)
+        entries = snapshot_store.entries(set(comp) | {ion})
+        groups = _groups(entries, entry_errors(entries.entries, settings))
+        x = np.array([comp.get(el, 0.0) for el in entries.elements])
+        key = np.round(x / x.sum(), 10).tobytes()
+        own = next(i for i, fr in enumerate(groups.fractions) if np.round(fr, 10).tobytes() == key)
+        assert _kept(entries, groups, own).tolist() == _kept_by_hull(entries, groups, own).tolist(), formula
+
+
 def test_fast_window_route_equals_pymatgen_resampling(snapshot_store) -> None:
     """pymatgen's get_element_profile on the perturbed entries (target stabilized) gives the same samples."""
     settings = UncertaintySettings(0.03, samples=3, seed=5)
@@ -204,6 +257,72 @@ def test_intervals_contain_the_point_on_stable_compounds(snapshot_store) -> None
         assert u.reduction_limit_V.low - 1e-9 <= point.reduction_limit_V <= u.reduction_limit_V.high + 1e-9, formula
         assert u.oxidation_limit_V is not None and point.oxidation_limit_V is not None
         assert u.oxidation_limit_V.low - 1e-9 <= point.oxidation_limit_V <= u.oxidation_limit_V.high + 1e-9, formula
+
+
+def _check_point_against_interval(u, point_red: float, point_ox: float | None, samples: int) -> int:
+    """Containment or the flag, consistently with the quantile of the point; returns how many limits are flagged."""
+    flagged = 0
+    tail = (1 - u.confidence) / 2
+    for iv, point, quantile, outside in (
+        (u.reduction_limit_V, point_red, u.reduction_point_quantile, u.reduction_point_outside_interval),
+        (u.oxidation_limit_V, point_ox, u.oxidation_point_quantile, u.oxidation_point_outside_interval),
+    ):
+        if point is None:
+            assert iv is None or quantile is None
+            continue
+        inside = iv.low - 1e-9 <= point <= iv.high + 1e-9
+        assert outside is (not inside)
+        assert 0.0 <= quantile <= 1.0
+        if point < iv.low - 1e-9:
+            assert quantile <= tail + 1 / samples
+        elif point > iv.high + 1e-9:
+            assert quantile >= 1 - tail - 1 / samples
+        flagged += bool(outside)
+    return flagged
+
+
+def test_point_value_is_inside_its_interval_or_flagged_on_random_targets(snapshot_store) -> None:
+    """40 random Li/Na/K compounds (many above the hull, stabilized) and 6 virtual ones, sigma 0.02: each limit's
+    point value is inside its sampled interval, or the result says it is not (flag and quantile), never silently."""
+    from interfacestab.chem import parse_formula
+
+    settings = UncertaintySettings(0.02, samples=100, seed=3)
+    pool = sorted({(e.formula, ion) for ion in ("Li", "Na", "K") for e in snapshot_store.iter_entries(containing=ion)})
+    picks = random.Random(99).sample([p for p in pool if len(parse_formula(p[0])) <= 5], 40)
+    picks += [(f, "Li") for f in ("Li5PS4Cl2", "Li2FeMnO4", "Li4Ti3O8", "Li3CoNiO4", "Li2NiMnO4", "Li3V2O5")]
+    limits = 0
+    for formula, ion in picks:
+        entries = snapshot_store.entries(set(parse_formula(formula)) | {ion})
+        try:
+            point = stability_window(entries, formula, ion=ion)
+        except AnalysisError:
+            continue
+        u = window_uncertainty(entries, point, settings)
+        _check_point_against_interval(u, point.reduction_limit_V, point.oxidation_limit_V, settings.samples)
+        limits += 1
+    assert limits >= 40
+
+
+def test_a_biased_limit_is_flagged_not_clamped(snapshot_store) -> None:
+    """Li3Cr2Fe3O10 (84 meV/atom above the hull, stabilized among many Li-Cr-Fe oxides): at sigma 0.02 its sampled
+    limits lie mostly above the point value; the interval stays the sampled one and the result says so."""
+    entries = snapshot_store.entries(["Cr", "Fe", "Li", "O"])
+    point = stability_window(entries, "Li3Cr2Fe3O10", ion="Li")
+    settings = UncertaintySettings(0.02, samples=200, seed=1)
+    sampled = sample_window(entries, point, settings)
+    u = window_uncertainty(entries, point, settings)
+    assert u.reduction_limit_V.low == pytest.approx(np.quantile(sampled.reduction_V, 0.05), abs=1e-12)  # not clamped
+    assert u.reduction_limit_V.low > point.reduction_limit_V + 1e-3
+    assert u.reduction_point_outside_interval is True
+    assert u.reduction_point_quantile == pytest.approx(np.mean(sampled.reduction_V < point.reduction_limit_V))
+    assert _check_point_against_interval(u, point.reduction_limit_V, point.oxidation_limit_V, 200) >= 1
+    data = u.to_dict()
+    assert data["reduction_point_outside_interval"] is True
+    assert data["reduction_point_quantile"] < 0.05
+    # as sigma goes to 0 the samples close in on the point: the placement is the point's own
+    small = window_uncertainty(entries, point, UncertaintySettings(1e-6, samples=50, seed=1))
+    assert small.reduction_point_outside_interval is False
+    assert small.oxidation_point_outside_interval is False
 
 
 def test_same_seed_same_numbers_other_seed_other_numbers(lpsc) -> None:

@@ -164,3 +164,28 @@ def test_the_script_runs_one_blas_thread_per_process_unless_told_otherwise() -> 
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert out.stdout.split()[-2:] == ["1", "3"]
+
+
+def test_window_sigma_says_where_the_point_value_falls(store_path: str, tmp_path) -> None:
+    """The point-quantile and outside-interval fields in JSON, in the window CSV and in the batch CSV."""
+    proc = run_script("--store", store_path, "window", "Li6PS5Cl", "--sigma", "0.03", "--samples", "80", "-f", "json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    u = data["uncertainty"]
+    for side in ("reduction", "oxidation"):
+        iv, point = u[f"{side}_limit_V"], data[f"{side}_limit_V"]
+        assert u[f"{side}_point_outside_interval"] is (not iv["low"] - 1e-9 <= point <= iv["high"] + 1e-9)
+        assert 0.0 <= u[f"{side}_point_quantile"] <= 1.0
+    rows = list(csv.DictReader(io.StringIO(run_script("--store", store_path, "window", "Li6PS5Cl", "--sigma", "0.03",
+                                                       "--samples", "80", "-f", "csv").stdout)))  # fmt: skip
+    assert float(rows[0]["reduction_point_quantile"]) == u["reduction_point_quantile"]
+    assert rows[0]["oxidation_point_outside_interval"] == str(u["oxidation_point_outside_interval"])
+    targets = tmp_path / "targets.txt"
+    targets.write_text("Li6PS5Cl\nP2S5\n")
+    out = tmp_path / "b.csv"
+    proc = run_script("--store", store_path, "window", "--batch", str(targets), "--output", str(out),
+                      "--sigma", "0.03", "--samples", "80", timeout=300)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    batch = {r["formula"]: r for r in csv.DictReader(io.StringIO(out.read_text()))}
+    assert float(batch["Li6PS5Cl"]["reduction_point_quantile"]) == u["reduction_point_quantile"]
+    assert batch["P2S5"]["oxidation_point_quantile"] == ""  # no Li: no oxidation limit

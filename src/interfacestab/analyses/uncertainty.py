@@ -53,9 +53,10 @@ DEFAULT_SAMPLES = 300
 DEFAULT_CONFIDENCE = 0.9
 MAX_SAMPLES = 100_000
 #: The window route enumerates reactions while the phase subsets number at most this many per sample
-#: (and at most ``engine.perturb.MAX_SUBSETS``); beyond, it solves two or three LPs per sample (cheaper
-#: then: an LP costs about as much as a few hundred enumerated subsets).
-ENUMERATION_PER_SAMPLE = 500
+#: (and at most ``engine.perturb.MAX_SUBSETS``); beyond, it solves the limits as linear programmes with
+#: certified bases (``method: lp``), which measured faster on the Li/Na/K windows from about 2,000
+#: subsets at 200 samples (0.02 eV/atom).
+ENUMERATION_PER_SAMPLE = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,8 +148,11 @@ def _freq_dicts(freq: tuple[tuple[tuple[str, ...], float], ...]) -> list[dict[st
 class WindowUncertainty:
     """Sampled window limits: intervals and how often each product set is the equilibrium one at each limit.
 
-    ``method`` is ``reactions`` (the enumerated reactions of :mod:`interfacestab.engine.perturb`) or
-    ``resampling`` (a window per sample, for systems with too many phase subsets).
+    ``method`` is ``reactions`` (the enumerated reactions of :mod:`interfacestab.engine.perturb`), ``lp``
+    (the limits as linear programmes with certified bases, for systems with many phase subsets) or
+    ``resampling`` (a window per sample). The ``..._point_quantile`` fields give the share of samples
+    below the point value and ``..._point_outside_interval`` whether the point value lies outside the
+    sampled interval (a biased limit, docs/conventions.md); the interval itself is never moved.
     """
 
     sigma_eV_per_atom: float
@@ -166,6 +170,10 @@ class WindowUncertainty:
     point_oxidation_products_frequency: float | None
     #: mp2020 model: the corrections sampled, (name, uncertainty per corrected atom in eV/atom).
     corrections_sampled: tuple[tuple[str, float], ...] = ()
+    reduction_point_quantile: float = 0.5
+    oxidation_point_quantile: float | None = None
+    reduction_point_outside_interval: bool = False
+    oxidation_point_outside_interval: bool | None = None
 
     def to_dict(self) -> dict[str, object]:
         """JSON-safe dictionary (the ``uncertainty`` object of a window)."""
@@ -183,6 +191,10 @@ class WindowUncertainty:
             "oxidation_products_frequency": _freq_dicts(self.oxidation_products_frequency),
             "point_reduction_products_frequency": self.point_reduction_products_frequency,
             "point_oxidation_products_frequency": self.point_oxidation_products_frequency,
+            "reduction_point_quantile": self.reduction_point_quantile,
+            "oxidation_point_quantile": self.oxidation_point_quantile,
+            "reduction_point_outside_interval": self.reduction_point_outside_interval,
+            "oxidation_point_outside_interval": self.oxidation_point_outside_interval,
         }
         return _with_corrections(self.model, self.corrections_sampled, d)
 
@@ -192,6 +204,8 @@ class WindowUncertainty:
         "reduction_limit_median_V", "reduction_limit_low_V", "reduction_limit_high_V",
         "oxidation_limit_median_V", "oxidation_limit_low_V", "oxidation_limit_high_V",
         "point_reduction_products_frequency", "point_oxidation_products_frequency",
+        "reduction_point_quantile", "oxidation_point_quantile",
+        "reduction_point_outside_interval", "oxidation_point_outside_interval",
     )  # fmt: skip
 
     def to_columns(self) -> dict[str, object]:
@@ -211,7 +225,26 @@ class WindowUncertainty:
             "oxidation_limit_high_V": None if ox is None else ox.high,
             "point_reduction_products_frequency": self.point_reduction_products_frequency,
             "point_oxidation_products_frequency": self.point_oxidation_products_frequency,
+            "reduction_point_quantile": self.reduction_point_quantile,
+            "oxidation_point_quantile": self.oxidation_point_quantile,
+            "reduction_point_outside_interval": self.reduction_point_outside_interval,
+            "oxidation_point_outside_interval": self.oxidation_point_outside_interval,
         }
+
+
+#: Sampled limits within this of the point value (V) count as equal to it (rounding of the two routes).
+POINT_TOL_V = 1e-9
+
+
+def point_quantile(values: np.ndarray, point: float) -> float:
+    """Share of the sampled ``values`` below ``point`` (those within :data:`POINT_TOL_V` of it count half)."""
+    tie = np.abs(values - point) <= POINT_TOL_V
+    return float(np.mean((values < point) & ~tie) + 0.5 * np.mean(tie))
+
+
+def point_outside(interval: Interval, point: float) -> bool:
+    """Whether ``point`` lies outside ``interval`` by more than :data:`POINT_TOL_V`."""
+    return bool(point < interval.low - POINT_TOL_V or point > interval.high + POINT_TOL_V)
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,8 +310,40 @@ def _kept(system: EntrySet, groups: _Groups, exclude: int | None) -> np.ndarray:
     The sample's hull at x_i is at most the perturbed energy of the unperturbed decomposition of x_i
     (weights w_ij), so composition i can be on it only if ``e_above_i <= sum_j w_ij d_j - d_i`` in that
     sample (d: the shifts of the sample). Compositions that fail this in every sample cannot change
-    any sample's hull and are left out.
+    any sample's hull and are left out. The unperturbed hull energies and decompositions come from one
+    programme per composition, all pivoted together (:func:`~interfacestab.engine.pivot.hull_decompositions`).
     """
+    from interfacestab.engine.pivot import hull_decompositions
+
+    n = len(system.elements)
+    if n <= 3 or (exclude is not None and exclude < n):  # Qhull is as fast in 2-3 dimensions; an element
+        return _kept_by_hull(system, groups, exclude)  # target leaves the elements incomplete as columns
+    members = np.array([i for i in range(n, len(groups.formulas)) if i != exclude], dtype=int)
+    keep = list(range(n))
+    if len(members) == 0:
+        return np.array(keep, dtype=int)
+    cols = np.concatenate([np.arange(n), members])  # programme column -> composition group
+    values, columns, amounts = hull_decompositions(
+        groups.fractions[cols], groups.energies[cols], groups.fractions[members]
+    )
+    shift = groups.sampled - groups.energies[None, :]
+    # the bound below is at most twice the largest shift: compositions higher above the hull drop at once
+    reach = 2.0 * float(np.abs(shift).max()) + 1e-12
+    e_above = groups.energies[members] - values
+    on_hull = e_above <= 1e-9  # its own column, or tied with a decomposition: kept
+    keep += members[on_hull].tolist()
+    near = np.flatnonzero(~on_hull & (e_above <= reach))
+    if len(near):
+        weights = np.zeros((len(near), len(groups.formulas)))  # the decompositions, over composition groups
+        rows = np.repeat(np.arange(len(near)), columns.shape[1])
+        np.add.at(weights, (rows, cols[columns[near]].ravel()), amounts[near].ravel())
+        bound = shift @ weights.T - shift[:, members[near]]  # (S, near)
+        keep += members[near[(e_above[near][None, :] <= bound + 1e-12).any(axis=0)]].tolist()
+    return np.array(sorted(keep), dtype=int)
+
+
+def _kept_by_hull(system: EntrySet, groups: _Groups, exclude: int | None) -> np.ndarray:
+    """:func:`_kept` with the decompositions from a convex hull (binary and ternary systems, element targets)."""
     from interfacestab.engine.hull import build_hull
 
     n = len(system.elements)
@@ -292,7 +357,6 @@ def _kept(system: EntrySet, groups: _Groups, exclude: int | None) -> np.ndarray:
     point_group = np.array([*range(n), *members], dtype=int)  # hull point -> composition group
     shift = groups.sampled - groups.energies[None, :]
     keep = [i for i in range(n) if i != exclude]
-    # the bound below is at most twice the largest shift: compositions higher above the hull drop at once
     reach = 2.0 * float(np.abs(shift).max()) + 1e-12
     e_above_all = groups.energies[point_group] - np.asarray(hull.hull_energy(groups.fractions[point_group]))
     for p, i in enumerate(point_group[n:], start=n):
@@ -348,7 +412,8 @@ def sample_window(
             target_energy = np.zeros(settings.samples)
         offset = -STABILIZATION_EPSILON_eV_per_atom * atoms if stabilize else 0.0
         limits = window_limits(reactions, groups.sampled[:, kept], target_energy, t_c, offset)
-        names = [tuple(sorted({groups.formulas[kept[i]] for i in sup})) for sup in reactions.supports]
+        chosen = {int(c) for c in limits.reduction_choice} | {int(c) for c in limits.oxidation_choice}
+        names = {c: tuple(sorted({groups.formulas[kept[i]] for i in reactions.support(c)})) for c in chosen if c >= 0}
         red = [names[c] if c >= 0 else () for c in limits.reduction_choice]
         ox = [names[c] if c >= 0 else () for c in limits.oxidation_choice] if limits.oxidation_V is not None else []
         return SampledWindow(limits.reduction_V, limits.oxidation_V, red, ox, "reactions", len(kept))
@@ -366,115 +431,68 @@ def _lp_window(
     settings: UncertaintySettings,
     stabilize: bool,
 ) -> SampledWindow:
-    """Both limits per sample by warm-started LPs on the compositions that can matter (many-phase systems)."""
-    from interfacestab.engine.perturb import (
-        PointHull,
-        RayLimitLP,
-        certify,
-        reactions_from_supports,
-        window_limits,
-    )
+    """Both limits of every sample as linear programmes whose optimal bases are certified for all samples at once.
+
+    Three programmes in standard form (docs/engine.md, 'Many phases: linear programmes'): the hull energy
+    at the target (to place it), and the Charnes-Cooper forms of the reduction and the oxidation limit.
+    Each is solved by :class:`~interfacestab.engine.pivot.PivotingLP`: a basis proven optimal for one sample
+    by its reduced costs is tested on all samples at once; a sample no known basis proves is reached by
+    simplex pivots from the closest one (HiGHS when pivoting does not finish).
+    """
+    from interfacestab.engine.perturb import ray_limit_programme
+    from interfacestab.engine.pivot import PivotingLP
 
     atoms = n_atoms(comp)
     ion_col = elements.index(ion)
     g = np.array([0.0 if el == ion else comp.get(el, 0.0) for el in elements])
     t_c = float(comp.get(ion, 0.0))
     fr = groups.fractions[kept]
-    x_c = np.array([comp.get(el, 0.0) for el in elements]) / atoms
-    hull = PointHull(fr, x_c)
-    red_lp = RayLimitLP(fr, ion_col, g, t_c, oxidation=False)
-    ox_lp = RayLimitLP(fr, ion_col, g, t_c, oxidation=True) if t_c > 0 else None
-    offset = -STABILIZATION_EPSILON_eV_per_atom if stabilize else 0.0
-    names = [groups.formulas[i] for i in kept]
-    pure_ion = {j for j, i in enumerate(kept) if fr[j, ion_col] > 1 - 1e-12}
+    m = len(fr)
+    energies = groups.sampled[:, kept]
     s_total = settings.samples
-    # a target in the data surely below a sample's hull of the others keeps its own energy (no hull LP)
-    surely_below = np.zeros(s_total, dtype=bool)
-    if in_data and own is not None and len(comp) > 1:
-        lower = hull.lower_bounds(groups.energies[kept], groups.sampled[:, kept])
-        surely_below = groups.sampled[:, own] < lower + offset - 1e-12
-
-    def placed(s: int) -> float:
-        """The target's energy per formula unit in sample s (stabilized onto the sample's hull if above it)."""
-        if len(comp) == 1:
-            return 0.0
-        if surely_below[s]:
-            return float(groups.sampled[s, own]) * atoms
-        e_c = (hull.energy(groups.sampled[s, kept]) + offset) * atoms
+    names = [groups.formulas[i] for i in kept]
+    pure_ion = {j for j in range(m) if fr[j, ion_col] > 1 - 1e-12}
+    target_energies = np.zeros(s_total)  # an element: the 0 eV/atom reference in every sample
+    if len(comp) > 1:
+        x_c = np.array([comp.get(el, 0.0) for el in elements]) / atoms
+        offset = -STABILIZATION_EPSILON_eV_per_atom if stabilize else 0.0
+        hull = PivotingLP(fr.T, x_c)
+        per_atom = np.full(s_total, np.nan)
         if in_data and own is not None:
-            e_c = min(e_c, float(groups.sampled[s, own]) * atoms)
-        return e_c
+            # a target surely below a sample's hull of the others keeps its own energy: the hull's tangent
+            # plane at x_c with the unperturbed energies (mu, from its optimal basis), lowered until it is
+            # below every sampled phase, bounds that sample's hull from below
+            base = hull.solve(groups.energies[kept][None, :]).bases[0]
+            if len(base.inverse):  # (not a one-off HiGHS solution without a full basis)
+                mu = groups.energies[kept][base.columns] @ base.inverse
+                lower = float(mu @ x_c) - np.maximum((fr @ mu)[None, :] - energies, 0.0).max(axis=1)
+                sure = groups.sampled[:, own] < lower + offset - 1e-12
+                per_atom[sure] = groups.sampled[sure, own]
+        todo = np.flatnonzero(np.isnan(per_atom))
+        if len(todo):
+            placed = hull.solve(energies[todo]).values + offset
+            if in_data and own is not None:
+                placed = np.minimum(placed, groups.sampled[todo, own])
+            per_atom[todo] = placed
+        target_energies = per_atom * atoms
+    costs = np.column_stack([energies, -target_energies])  # minimise u.E - tau E_c
 
-    target_energies = np.array([placed(s) for s in range(s_total)])
+    def limit(oxidation: bool) -> tuple[np.ndarray, list[tuple[int, ...]]]:
+        a, b = ray_limit_programme(fr, ion_col, g, t_c, oxidation=oxidation)
+        sol = PivotingLP(a, b).solve(costs)
+        per_basis = [tuple(j for j in basis.support() if j < m) for basis in sol.bases]
+        return sol.values, [per_basis[k] for k in sol.basis_of]
 
-    def exact(s: int) -> tuple[float, tuple[int, ...], float, tuple[int, ...]]:
-        energies = groups.sampled[s, kept]
-        e_c = float(target_energies[s])
-        v, support, basis = red_lp.solve(energies, e_c)
-        red_sup = tuple(j for j in support if j not in pure_ion)
-        v_red = 0.0 if v is None or v <= 0 or not red_sup else v
-        if v_red > 0:
-            completions.setdefault(red_sup, set()).add(basis)
-        v_ox, ox_sup = float("nan"), tuple[int, ...]()
-        if ox_lp is not None:
-            w, ox_sup, basis = ox_lp.solve(energies, e_c)
-            v_ox = float("nan") if w is None else w
-            completions.setdefault(ox_sup, set()).add(basis)
-        return v_red, (red_sup if v_red > 0 else ()), v_ox, ox_sup
-
-    completions: dict[tuple[int, ...], set[tuple[int, ...]]] = {}
-
-    def planes(sup: tuple[int, ...] | None) -> list[tuple[int, ...]]:
-        if not sup:
-            return []
-        return [sup] if len(sup) == len(elements) - 1 else sorted(completions.get(sup, ()))
-
-    red_v = np.full(s_total, np.nan)
-    ox_v = np.full(s_total, np.nan)
-    red_s: list[tuple[int, ...]] = [()] * s_total
-    ox_s: list[tuple[int, ...]] = [()] * s_total
-    done = np.zeros(s_total, dtype=bool)
-
-    def solve(s: int) -> None:
-        red_v[s], red_s[s], ox_v[s], ox_s[s] = exact(s)
-        done[s] = True
-
-    # candidate product sets from a few exact solves; every other sample is evaluated with them and kept
-    # when a certificate proves its limits (certify), else solved exactly, which adds its product sets
-    for s in range(min(4, s_total)):
-        solve(s)
-    energies_all = groups.sampled[:, kept]
-    for _ in range(12):
-        todo = np.flatnonzero(~done)
-        if len(todo) == 0:
-            break
-        supports = [sup for sup in {*red_s, *ox_s} if sup]
-        cands = reactions_from_supports(fr, ion_col, g, t_c, supports)
-        if len(cands.uptake) == 0 or (t_c > 0 and not (cands.uptake < 0).any()):
-            break
-        lim = window_limits(cands, energies_all[todo], None, t_c, 0.0, fixed_target_energy=target_energies[todo])
-        e_atom = lim.target_energy / atoms
-        red_sup = [cands.supports[c] if c >= 0 else None for c in lim.reduction_choice]
-        ok = certify(fr, energies_all[todo], x_c, e_atom, [planes(sup) for sup in red_sup])
-        if lim.oxidation_V is not None:
-            ox_sup = [cands.supports[c] for c in lim.oxidation_choice]
-            ok &= certify(fr, energies_all[todo], x_c, e_atom, [planes(sup) for sup in ox_sup])
-        for k in np.flatnonzero(ok):
-            s = int(todo[k])
-            red_v[s], red_s[s] = lim.reduction_V[k], red_sup[k] or ()
-            if lim.oxidation_V is not None:
-                ox_v[s], ox_s[s] = lim.oxidation_V[k], cands.supports[lim.oxidation_choice[k]]
-            done[s] = True
-        left = todo[~ok]
-        if len(left) == 0:
-            break
-        for pick in left[:: max(1, len(left) // 4)][:4]:  # a few spread-out samples, solved exactly
-            solve(int(pick))
-    for rest in np.flatnonzero(~done):
-        solve(int(rest))
-    red_p = [tuple(sorted({names[j] for j in sup})) for sup in red_s]
-    ox_p = [tuple(sorted({names[j] for j in sup})) for sup in ox_s] if ox_lp is not None else []
-    return SampledWindow(red_v, ox_v if ox_lp is not None else None, red_p, ox_p, "lp", len(kept))
+    value, red_sup = limit(oxidation=False)
+    red_sup = [tuple(j for j in sup if j not in pure_ion) for sup in red_sup]
+    zero = (-value <= 0) | np.array([not sup for sup in red_sup], dtype=bool)
+    red_v = np.where(zero, 0.0, -value)
+    red_p = [() if z else tuple(sorted({names[j] for j in sup})) for z, sup in zip(zero, red_sup, strict=True)]
+    if t_c <= 0:
+        return SampledWindow(red_v, None, red_p, [], "lp", len(kept))
+    ox_v, ox_sup = limit(oxidation=True)
+    ox_p = [tuple(sorted({names[j] for j in sup})) for sup in ox_sup]
+    return SampledWindow(red_v, ox_v, red_p, ox_p, "lp", len(kept))
 
 
 def _resample_window(
@@ -519,6 +537,12 @@ def window_uncertainty(
     ox_f = frequencies(sampled.oxidation_products) if sampled.oxidation_V is not None else ()
     point_red = tuple(sorted(result.reduction_products))
     point_ox = tuple(sorted(result.oxidation_products))
+    red_iv = Interval.of(sampled.reduction_V, c)
+    ox_iv = None if sampled.oxidation_V is None else Interval.of(sampled.oxidation_V, c)
+    ox_point = result.oxidation_limit_V
+    ox_quantile, ox_outside = None, None
+    if sampled.oxidation_V is not None and ox_iv is not None and ox_point is not None:
+        ox_quantile, ox_outside = point_quantile(sampled.oxidation_V, ox_point), point_outside(ox_iv, ox_point)
     return WindowUncertainty(
         sigma_eV_per_atom=settings.sigma_eV_per_atom,
         samples=settings.samples,
@@ -527,13 +551,17 @@ def window_uncertainty(
         model=model.name,
         method=sampled.method,
         phases_sampled=sampled.phases_sampled,
-        reduction_limit_V=Interval.of(sampled.reduction_V, c),
-        oxidation_limit_V=None if sampled.oxidation_V is None else Interval.of(sampled.oxidation_V, c),
+        reduction_limit_V=red_iv,
+        oxidation_limit_V=ox_iv,
         reduction_products_frequency=red_f,
         oxidation_products_frequency=ox_f,
         point_reduction_products_frequency=dict(red_f).get(point_red, 0.0),
         point_oxidation_products_frequency=None if sampled.oxidation_V is None else dict(ox_f).get(point_ox, 0.0),
         corrections_sampled=model.corrections,
+        reduction_point_quantile=point_quantile(sampled.reduction_V, result.reduction_limit_V),
+        oxidation_point_quantile=ox_quantile,
+        reduction_point_outside_interval=point_outside(red_iv, result.reduction_limit_V),
+        oxidation_point_outside_interval=ox_outside,
     )
 
 

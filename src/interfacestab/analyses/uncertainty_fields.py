@@ -24,6 +24,8 @@ UNCERTAINTY_BATCH_COLUMNS = (
     "reduction_limit_median_V", "reduction_limit_low_V", "reduction_limit_high_V",
     "oxidation_limit_median_V", "oxidation_limit_low_V", "oxidation_limit_high_V",
     "point_reduction_products_frequency", "point_oxidation_products_frequency",
+    "reduction_point_quantile", "oxidation_point_quantile",
+    "reduction_point_outside_interval", "oxidation_point_outside_interval",
 )  # fmt: skip
 
 
@@ -47,6 +49,10 @@ def uncertainty_batch_columns(row: dict[str, Any]) -> dict[str, object]:
         "oxidation_limit_high_V": ox.get("high"),
         "point_reduction_products_frequency": u["point_reduction_products_frequency"],
         "point_oxidation_products_frequency": u["point_oxidation_products_frequency"],
+        "reduction_point_quantile": u.get("reduction_point_quantile"),
+        "oxidation_point_quantile": u.get("oxidation_point_quantile"),
+        "reduction_point_outside_interval": u.get("reduction_point_outside_interval"),
+        "oxidation_point_outside_interval": u.get("oxidation_point_outside_interval"),
     }
 
 

@@ -59,12 +59,14 @@ class RayReactions:
     Attributes:
         coefficients: (K, m) atoms of each phase per formula unit of the target in each product set.
         uptake: (K,) A atoms taken up (+) or released (-) per formula unit, ``t_D - t_c``.
-        supports: For each product set, the point indices with a non-zero amount.
     """
 
     coefficients: np.ndarray
     uptake: np.ndarray
-    supports: tuple[tuple[int, ...], ...]
+
+    def support(self, k: int) -> tuple[int, ...]:
+        """The point indices with a non-zero amount in product set ``k``."""
+        return tuple(np.flatnonzero(self.coefficients[k]).tolist())
 
 
 def n_subsets(m: int, n_elements: int) -> int:
@@ -97,7 +99,7 @@ def ray_reactions(
     g_non_a = np.delete(np.asarray(g, dtype=float), ion_col)
     subsets = np.array(list(itertools.combinations(usable, k)), dtype=int).reshape(-1, k)
     if len(subsets) == 0:
-        return RayReactions(np.zeros((0, len(fractions))), np.zeros(0), ())
+        return RayReactions(np.zeros((0, len(fractions))), np.zeros(0))
     mats = np.transpose(non_a[subsets], (0, 2, 1))  # (C, k, k): columns are the phases
     ok = np.abs(np.linalg.det(mats)) > _DET_TOL
     subsets, mats = subsets[ok], mats[ok]
@@ -114,10 +116,7 @@ def ray_reactions(
         dense = dense[np.sort(first)]
     uptake = dense @ fractions[:, ion_col] - t_c
     uptake[np.abs(uptake) <= _T_TOL * max(1.0, t_c)] = 0.0
-    rows, cols = np.nonzero(dense)
-    split = np.searchsorted(rows, np.arange(1, len(dense)))
-    supports = tuple(tuple(c.tolist()) for c in np.split(cols, split)) if len(dense) else ()
-    return RayReactions(dense, uptake, supports)
+    return RayReactions(dense, uptake)
 
 
 @dataclass(frozen=True, slots=True)
@@ -493,158 +492,30 @@ class PointHull:
         return float(h.getInfo().objective_function_value)
 
 
-class RayLimitLP:
-    """One window limit per set of energies by a linear programme (systems with too many phase subsets).
+def ray_limit_programme(
+    fractions: np.ndarray, ion_col: int, g: np.ndarray, t_c: float, *, oxidation: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """(A, b) of one window limit as a linear programme in standard form (``min c.z, A z = b, z >= 0``).
 
     The largest reduction voltage ``max_D (E_c - E_D) / (t_D - t_c)`` is a linear-fractional programme;
-    with ``u = tau * n`` (Charnes-Cooper) it is the LP
+    with ``u = tau * amounts`` (Charnes-Cooper) it is the LP
 
-        maximise  tau E_c - sum_i u_i E_i   s.t.  sum_i u_i y_i = tau g,  sum_i u_i a_i - tau t_c = 1,  u, tau >= 0
+        minimise  sum_i u_i E_i - tau E_c   s.t.  sum_i u_i y_i - tau g = 0,  sum_i u_i a_i - tau t_c = 1,  u, tau >= 0
 
-    (y_i: non-A atoms of phase i per atom, a_i: its A per atom); the oxidation limit is the same with
-    ``tau t_c - sum_i u_i a_i = 1`` and the opposite sign. Only the costs change between samples, so
-    HiGHS re-solves from the previous basis. The optimal support is the sample's limit product set.
+    (y_i: non-A atoms of phase i per atom, a_i: its A per atom; z = (u, tau), costs ``(E_i per atom,
+    -E_c per formula unit)``), whose optimum is minus the reduction limit; A metal among the columns
+    gives 0 (0 V) when nothing is reduced. The oxidation limit is the same with the A row reversed,
+    ``tau t_c - sum_i u_i a_i = 1``, and its optimum is the limit itself. The optimal support (u > 0)
+    is the limit's product set. The rows have full rank when the elements are among the columns.
     """
-
-    def __init__(self, fractions: np.ndarray, ion_col: int, g: np.ndarray, t_c: float, *, oxidation: bool) -> None:
-        import highspy
-
-        from interfacestab.engine.lp import new_highs
-
-        fr = np.asarray(fractions, dtype=float)
-        m = len(fr)
-        y = np.delete(fr, ion_col, axis=1)  # (m, n-1)
-        a = fr[:, ion_col]
-        g_non_a = np.delete(np.asarray(g, dtype=float), ion_col)
-        sign = -1.0 if oxidation else 1.0
-        mat = np.zeros((y.shape[1] + 1, m + 1))
-        mat[:-1, :m] = y.T
-        mat[:-1, m] = -g_non_a
-        mat[-1, :m] = sign * a
-        mat[-1, m] = -sign * t_c
-        h = new_highs()
-        h.setOptionValue("primal_feasibility_tolerance", 1e-10)
-        h.setOptionValue("dual_feasibility_tolerance", 1e-10)
-        lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = m + 1, mat.shape[0]
-        lp.col_cost_ = np.zeros(m + 1)
-        lp.col_lower_ = np.zeros(m + 1)
-        lp.col_upper_ = np.full(m + 1, highspy.kHighsInf)
-        rhs = np.zeros(mat.shape[0])
-        rhs[-1] = 1.0
-        lp.row_lower_, lp.row_upper_ = rhs, rhs
-        starts, index, values = [0], [], []
-        for j in range(m + 1):
-            rows = np.flatnonzero(mat[:, j] != 0)
-            index += rows.tolist()
-            values += mat[rows, j].tolist()
-            starts.append(len(index))
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
-        lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
-        lp.a_matrix_.value_ = np.array(values, dtype=float)
-        lp.sense_ = highspy.ObjSense.kMinimize
-        h.passModel(lp)
-        self._h, self._m, self._oxidation = h, m, oxidation
-        self._cols = np.arange(m + 1, dtype=np.int32)
-
-    def solve(
-        self, energies: np.ndarray, target_energy: float
-    ) -> tuple[float | None, tuple[int, ...], tuple[int, ...]]:
-        """(limit in V, or None when no product set exists on this side; the product phases; the basic phases).
-
-        The basic phases (the products and, when the product set is degenerate, phases at zero amount)
-        span the optimal dual plane: a supporting plane through the target (see :func:`certify`).
-
-        ``energies`` are per atom; ``target_energy`` per formula unit of the target.
-        """
-        import highspy
-
-        h = self._h
-        e = np.asarray(energies, dtype=float)
-        # minimise: reduction -(tau E_c - u.E) ; oxidation  u.E - tau E_c
-        cost = np.append(e, -target_energy)  # minimise u.E - tau E_c: -(reduction voltage), or the oxidation voltage
-        h.changeColsCost(self._m + 1, self._cols, cost)
-        h.run()
-        status = h.getModelStatus()
-        if status == highspy.HighsModelStatus.kInfeasible:
-            return None, (), ()
-        if status != highspy.HighsModelStatus.kOptimal:
-            h.clearSolver()
-            h.run()
-            status = h.getModelStatus()
-            if status == highspy.HighsModelStatus.kInfeasible:
-                return None, (), ()
-            if status != highspy.HighsModelStatus.kOptimal:
-                msg = f"window LP failed: {h.modelStatusToString(status)}"
-                raise AnalysisError(msg)
-        col = np.asarray(h.getSolution().col_value)
-        value = float(h.getInfo().objective_function_value)
-        support = tuple(int(i) for i in np.flatnonzero(col[: self._m] > 1e-9 * max(1.0, col[self._m])))
-        basic = highspy.HighsBasisStatus.kBasic
-        status_list = h.getBasis().col_status
-        basis = tuple(j for j in range(self._m) if status_list[j] == basic)
-        return (value if self._oxidation else -value), support, basis
-
-
-def reactions_from_supports(
-    fractions: np.ndarray, ion_col: int, g: np.ndarray, t_c: float, supports: list[tuple[int, ...]]
-) -> RayReactions:
-    """The product sets with these phases (each must reach the target's non-A atoms ``g`` exactly, amounts >= 0)."""
-    g_non_a = np.delete(np.asarray(g, dtype=float), ion_col)
-    non_a = np.delete(fractions, ion_col, axis=1)
-    rows, kept = [], []
-    for sup in dict.fromkeys(supports):
-        if not sup:
-            continue
-        amounts, *_ = np.linalg.lstsq(non_a[list(sup)].T, g_non_a, rcond=None)
-        if amounts.min() < -_WEIGHT_TOL or np.abs(non_a[list(sup)].T @ amounts - g_non_a).max() > 1e-9:
-            continue
-        row = np.zeros(len(fractions))
-        row[list(sup)] = np.clip(amounts, 0.0, None)
-        rows.append(row)
-        kept.append(tuple(int(i) for i in sup))
-    dense = np.array(rows).reshape(-1, len(fractions))
-    uptake = dense @ fractions[:, ion_col] - t_c
-    uptake[np.abs(uptake) <= _T_TOL * max(1.0, t_c)] = 0.0
-    return RayReactions(dense, uptake, tuple(kept))
-
-
-def certify(
-    fractions: np.ndarray,
-    energies: np.ndarray,
-    target_fraction: np.ndarray,
-    target_energy_per_atom: np.ndarray,
-    planes: list[list[tuple[int, ...]]],
-    tol: float = 1e-9,
-) -> np.ndarray:
-    """Whether each sample's limit is proven by a supporting plane.
-
-    A plane through the target and n-1 phases (the limit's products, completed when they are fewer by
-    phases of an exact solution's basis) that lies below every phase is a facet of the sample's hull
-    at the target, and its mu_A is the limit (docs/engine.md).
-
-    Args:
-        fractions: (m, n) phases.
-        energies: (S, m) their energies per atom in each sample.
-        target_fraction: (n,) the target's atomic fractions.
-        target_energy_per_atom: (S,) its energy per atom in each sample.
-        planes: Per sample, the sets of n-1 phases to try (none: nothing to certify, e.g. 0 V).
-        tol: How far (eV/atom) a phase may lie below the plane.
-    """
-    n = fractions.shape[1]
-    ok = np.zeros(len(planes), dtype=bool)
-    for k in range(max((len(p) for p in planes), default=0)):
-        rows = [s for s, p in enumerate(planes) if not ok[s] and len(p) > k and len(p[k]) == n - 1]
-        if not rows:
-            continue
-        mats = np.array([np.vstack([target_fraction, fractions[list(planes[s][k])]]) for s in rows])
-        rhs = np.array([np.concatenate([[target_energy_per_atom[s]], energies[s, list(planes[s][k])]]) for s in rows])
-        good = np.abs(np.linalg.det(mats)) > _DET_TOL
-        if not good.any():
-            continue
-        rows_arr = np.array(rows)[good]
-        mu = np.linalg.solve(mats[good], rhs[good][..., None])[..., 0]  # (R, n)
-        slack = energies[rows_arr] - mu @ fractions.T  # (R, m)
-        ok[rows_arr] = slack.min(axis=1) >= -tol
-    return ok
+    fr = np.asarray(fractions, dtype=float)
+    m = len(fr)
+    sign = -1.0 if oxidation else 1.0
+    mat = np.zeros((fr.shape[1], m + 1))
+    mat[:-1, :m] = np.delete(fr, ion_col, axis=1).T
+    mat[:-1, m] = -np.delete(np.asarray(g, dtype=float), ion_col)
+    mat[-1, :m] = sign * fr[:, ion_col]
+    mat[-1, m] = -sign * t_c
+    rhs = np.zeros(fr.shape[1])
+    rhs[-1] = 1.0
+    return mat, rhs

@@ -95,7 +95,33 @@ def window_uncertainty_items(result: StabilityWindow) -> tuple[Item, ...]:
     ]
     if u.oxidation_limit_V is not None:
         items.append(Item("oxidation products (share of samples)", _frequencies_text(u.oxidation_products_frequency)))
+    items += _point_outside_items(result)
     return tuple(items)
+
+
+def _point_outside_items(result: StabilityWindow) -> list[Item]:
+    """A warning line for each limit whose point value lies outside its sampled interval."""
+    u = result.uncertainty
+    if u is None:
+        return []
+    out = []
+    for name, point, quantile, outside in (
+        ("reduction", result.reduction_limit_V, u.reduction_point_quantile, u.reduction_point_outside_interval),
+        ("oxidation", result.oxidation_limit_V, u.oxidation_point_quantile, u.oxidation_point_outside_interval),
+    ):
+        if not outside or point is None or quantile is None:
+            continue
+        side = "below" if quantile < 0.5 else "above"
+        share = quantile if quantile < 0.5 else 1 - quantile
+        out.append(
+            Item(
+                "point outside interval",
+                f"the point {name} limit {fmt_voltage(point)} V lies {side} its sampled interval "
+                f"({share * 100:.1f}% of samples are further {side})",
+                "the sampled limit is the extreme of many competing reactions, which errors shift one way (bias)",
+            )
+        )
+    return out
 
 
 def window_uncertainty_legend(result: StabilityWindow) -> tuple[str, ...]:
