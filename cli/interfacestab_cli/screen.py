@@ -369,8 +369,6 @@ def screen(
     sampling = uncertainty_settings(ctx, sigma, samples, seed, confidence, error_model, intervals=False)
     if rank_by is RankBy.probability and sampling is None:
         usage_error(ctx, "--rank-by probability needs --sigma E (eV/atom)")
-    if sampling is not None and anode is not None:
-        usage_error(ctx, "--sigma gives pass probabilities of coating screens at a cathode, not of --anode screens")
 
     from interfacestab.analyses import coatings
 

@@ -59,3 +59,41 @@ def test_rank_by_probability_needs_sigma(snapshot_store) -> None:
         _screen(snapshot_store, None, rank_by="probability")
     with pytest.raises(AnalysisError, match="rank_by"):
         _screen(snapshot_store, None, rank_by="luck")
+
+
+ANODE_CANDIDATES = ["Li2S", "LiCl", "Li2O", "Li3PO4", "Li3N", "LiAg"]
+
+
+def test_anode_screen_probabilities_at_sigma_zero_are_the_point_verdicts(snapshot_store) -> None:
+    screen = screen_coatings(ANODE_CANDIDATES, "Li6PS5Cl", None, anode="Li", store_path=snapshot_store.path,
+                             workers=1, uncertainty=UncertaintySettings(0.0, samples=3))  # fmt: skip
+    assert screen.anode_side
+    for r in screen.results:
+        assert r.pass_probability is not None
+        assert set(r.pass_probability) == {*r.criteria_pass, "all"}
+        assert "anode_reaction" in r.pass_probability and "oxidation_limit" not in r.pass_probability
+        for key, ok in r.criteria_pass.items():
+            assert r.pass_probability[key] == (1.0 if ok else 0.0), (r.formula, key)
+        assert r.pass_probability["all"] == (1.0 if r.passed else 0.0)
+
+
+def test_anode_screen_probabilities_rank_and_are_joint(snapshot_store) -> None:
+    settings = UncertaintySettings(0.03, samples=40, seed=2)
+    screen = screen_coatings(ANODE_CANDIDATES, "Li6PS5Cl", None, anode="Li", store_path=snapshot_store.path,
+                             workers=1, uncertainty=settings, rank_by="probability")  # fmt: skip
+    alls = [r.pass_probability["all"] for r in screen.results if r.pass_probability]
+    assert alls == sorted(alls, reverse=True)
+    for r in screen.results:
+        p = r.pass_probability
+        assert p is not None
+        assert p["all"] <= min(v for k, v in p.items() if k != "all") + 1e-12
+    rows = screen.to_rows()
+    assert [row["pass_probability_anode_reaction"] for row in rows] == [
+        r.pass_probability["anode_reaction"] for r in screen.results
+    ]
+
+
+def test_an_alloy_anode_cannot_be_sampled_yet(snapshot_store) -> None:
+    with pytest.raises(AnalysisError, match="needs the Li metal as the anode"):
+        screen_coatings(["Li2S"], "Li6PS5Cl", None, anode="Li0.5In", store_path=snapshot_store.path, workers=1,
+                        uncertainty=UncertaintySettings(0.02, samples=20))  # fmt: skip

@@ -189,3 +189,24 @@ def test_window_sigma_says_where_the_point_value_falls(store_path: str, tmp_path
     batch = {r["formula"]: r for r in csv.DictReader(io.StringIO(out.read_text()))}
     assert float(batch["Li6PS5Cl"]["reduction_point_quantile"]) == u["reduction_point_quantile"]
     assert batch["P2S5"]["oxidation_point_quantile"] == ""  # no Li: no oxidation limit
+
+
+def test_anode_screen_sigma_through_the_script(snapshot_store, tmp_path) -> None:
+    candidates = tmp_path / "interlayers.txt"
+    candidates.write_text("Li2S\nLiCl\nLi2O\nLi3PO4\n")
+    args = ["--store", str(snapshot_store.path), "screen", "--electrolyte", "Li6PS5Cl", "--anode", "Li",
+            "--candidates", str(candidates), "--sigma", "0.02", "--samples", "30", "--rank-by", "probability",
+            "--workers", "2"]  # fmt: skip
+    proc = run_script(*args, "-f", "json", timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["anode"] == "Li" and data["uncertainty"]["ranked_by"] == "probability"
+    probs = [r["pass_probability"] for r in data["results"]]
+    assert all("anode_reaction" in p and "oxidation_limit" not in p for p in probs)
+    rows = list(csv.DictReader(io.StringIO(run_script(*args, "-f", "csv", timeout=300).stdout)))
+    assert [float(r["pass_probability_anode_reaction"]) for r in rows] == [p["anode_reaction"] for p in probs]
+    assert all(r["pass_probability_oxidation_limit"] == "" for r in rows)
+    alloy = run_script("--store", str(snapshot_store.path), "screen", "--electrolyte", "Li6PS5Cl", "--anode",
+                       "Li0.5In", "--candidates", str(candidates), "--sigma", "0.02", timeout=300)  # fmt: skip
+    assert alloy.returncode == 1
+    assert "needs the Li metal as the anode" in one_error_line(alloy.stderr)

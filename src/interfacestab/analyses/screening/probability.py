@@ -45,16 +45,16 @@ def pass_probability(
     """Probability of passing each criterion and all of them (``"all"``), from ``setup.uncertainty``'s samples.
 
     ``profiles``: the closed point profiles the screen already has (keys ``electrolyte_reaction``,
-    ``cathode_reaction``, ``charged_cathode_reaction``); those missing are computed here.
+    ``cathode_reaction``, ``charged_cathode_reaction``, or on the anode side ``anode_reaction``); those
+    missing are computed here. On the anode side the anode must be the ion's metal (its potential, 0 V,
+    does not move with the energies; an alloy's plateau would have to be sampled too).
     """
     from interfacestab.analyses.interface import interface_reactions
     from interfacestab.analyses.uncertainty import sample_e_above_hull, sample_interfaces, sample_window
 
     settings = setup.uncertainty
     assert settings is not None
-    if setup.cathode is None or setup.charged_cathode is None:
-        msg = "--sigma pass probabilities are for coating screens at a cathode, not for --anode interlayer screens yet"
-        raise AnalysisError(msg)
+    check_sampled_side(setup)
     ion, comp = setup.ion, dict(coating.composition)
     entries = store.entries(set(comp) | {ion}, setup.source)
     sampled_window = sample_window(entries, window, settings, stabilize=setup.stabilize)
@@ -63,11 +63,20 @@ def pass_probability(
     if window.e_above_hull_eV_per_atom is not None:
         own = entries if ion in comp else store.entries(set(comp), setup.source)  # a coating with the ion: the same
         e_above = sample_e_above_hull(own, comp, settings, setup.criteria.max_e_above_hull_eV_per_atom)
-    partners = (
-        ("electrolyte_reaction", setup.electrolyte.composition),
-        ("cathode_reaction", setup.cathode.composition),
-        ("charged_cathode_reaction", setup.charged_cathode),
-    )
+    partners: tuple[tuple[str, Composition], ...]
+    if setup.anode is not None:
+        partners = (
+            ("electrolyte_reaction", setup.electrolyte.composition),
+            ("anode_reaction", setup.anode.composition),
+        )
+    else:
+        assert setup.cathode is not None
+        assert setup.charged_cathode is not None
+        partners = (
+            ("electrolyte_reaction", setup.electrolyte.composition),
+            ("cathode_reaction", setup.cathode.composition),
+            ("charged_cathode_reaction", setup.charged_cathode),
+        )
     given = profiles or {}
     systems: dict[tuple[str, ...], list[tuple[str, Composition]]] = {}  # the cathode pairs share theirs
     for key, partner in partners:
@@ -90,9 +99,12 @@ def pass_probability(
         values: dict[str, float | None] = {
             "e_above_hull": None if e_above is None else float(e_above[s]),
             "reduction_limit": float(sampled_window.reduction_V[s]),
-            "oxidation_limit": None if sampled_window.oxidation_V is None else float(sampled_window.oxidation_V[s]),
             **{k: float(v[s]) for k, v in reactions.items()},
         }
+        if setup.anode is None:  # the oxidation limit is no criterion at the anode
+            values["oxidation_limit"] = (
+                None if sampled_window.oxidation_V is None else float(sampled_window.oxidation_V[s])
+            )
         passes, _ = verdict(values, setup.criteria)
         for k, ok in passes.items():
             counts[k] = counts.get(k, 0) + int(ok)
@@ -100,11 +112,29 @@ def pass_probability(
     return {**{k: c / n for k, c in counts.items()}, ALL: every / n}
 
 
+def check_sampled_side(setup: ScreeningSetup) -> None:
+    """Refuse sampling an anode screen whose anode is not the ion's metal (one line).
+
+    Raises:
+        AnalysisError: the anode is an alloy or compound (its plateau potential is not sampled yet).
+    """
+    from interfacestab.analyses.screening.anode import is_ion_metal
+
+    if setup.anode is not None and not is_ion_metal(setup.anode.composition, setup.ion):
+        msg = (
+            f"--sigma on an --anode screen needs the {setup.ion} metal as the anode, not {setup.anode.text}: an "
+            "alloy's potential would move with the sampled energies, and that is not sampled yet"
+        )
+        raise AnalysisError(msg)
+    if setup.anode is None and (setup.cathode is None or setup.charged_cathode is None):
+        msg = "--sigma pass probabilities need a cathode (or --anode with the ion's metal)"
+        raise AnalysisError(msg)
+
+
 def _limit(setup: ScreeningSetup, key: str) -> float:
     """The largest |reaction energy| (eV/atom) that passes the criterion ``key``."""
     c = setup.criteria
-    return (
-        c.max_abs_electrolyte_reaction_eV_per_atom
-        if key == "electrolyte_reaction"
-        else c.max_abs_cathode_reaction_eV_per_atom
-    )
+    return {
+        "electrolyte_reaction": c.max_abs_electrolyte_reaction_eV_per_atom,
+        "anode_reaction": c.max_abs_anode_reaction_eV_per_atom,
+    }.get(key, c.max_abs_cathode_reaction_eV_per_atom)

@@ -16,7 +16,7 @@ RANK_BY = ("score", "probability")
 #: CSV columns of the probabilities, in this order (criteria a candidate lacks are empty).
 PROBABILITY_KEYS = (
     "all", "e_above_hull", "reduction_limit", "oxidation_limit", "electrolyte_reaction", "cathode_reaction",
-    "charged_cathode_reaction",
+    "charged_cathode_reaction", "anode_reaction",
 )  # fmt: skip
 
 

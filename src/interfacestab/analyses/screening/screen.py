@@ -6,7 +6,7 @@ become compositions before any work is sent to a worker.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -107,7 +107,12 @@ def screen_candidate(
         interphase_fields = coating_interphase_fields(
             window, minima, setup.criteria.min_coating_band_gap_eV, store, anode_side=True
         )
-        return _interlayer_result(window, setup.criteria, (e_ely, p_ely), (e_an, p_an), interphase_fields)
+        sampled = None
+        if setup.uncertainty is not None:
+            closed_an = {"electrolyte_reaction": minima[0][0], "anode_reaction": minima[1][0]}
+            sampled = _pass_probability(coating, window, setup, store, closed_an)
+        result = _interlayer_result(window, setup.criteria, (e_ely, p_ely), (e_an, p_an), interphase_fields)
+        return result if sampled is None else replace(result, pass_probability=sampled)
     assert setup.cathode is not None, "a cathode screen has its cathode"
     assert setup.charged_cathode is not None, "a cathode screen has its charged cathode"
     cathode = setup.cathode.composition
@@ -446,6 +451,10 @@ def screen_coatings(
         setup = ScreeningSetup(ely, None, None, ion, crit, None, source, store_file, anode=cat, uncertainty=uncertainty)
     else:
         setup = ScreeningSetup(ely, cat, charged, ion, crit, voltage_V, source, store_file, uncertainty=uncertainty)
+    if uncertainty is not None:  # before any work: an anode that cannot be sampled is one line, not a failed run
+        from interfacestab.analyses.screening.probability import check_sampled_side
+
+        check_sampled_side(setup)
     chosen = candidates() if callable(candidates) else candidates
     names = list(dict.fromkeys(c.strip() for c in chosen if c.strip()))
     parsed = [Candidate.of(n) for n in names]

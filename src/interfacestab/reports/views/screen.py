@@ -330,7 +330,7 @@ def _anode_report(screen: CoatingScreen, shown: tuple[CoatingResult, ...]) -> Re
     return Report(
         title=f"interlayers for {screen.electrolyte} | anode {screen.anode}: {len(screen.passed)} of "
         f"{len(screen.results)} pass" + (f" · top {len(shown)} shown" if len(shown) < len(screen.results) else ""),
-        tables=(_anode_table(screen, shown),),
+        tables=(_anode_table(screen, shown), *screen_probability_tables(screen, shown)),
         legend=tuple(legend),
         sections=(Section("criteria", anode_criteria_items(screen)),),
         provenance=provenance_lines(screen.provenance),

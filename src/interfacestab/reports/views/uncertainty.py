@@ -163,6 +163,11 @@ _PROBABILITY_COLUMNS = (
     ("all", "all"), ("e_above_hull", "E_hull"), ("reduction_limit", "reduction"), ("oxidation_limit", "oxidation"),
     ("electrolyte_reaction", "dE el."), ("cathode_reaction", "dE cath."), ("charged_cathode_reaction", "dE chg."),
 )  # fmt: skip
+#: The criteria of an anode-interlayer screen (no oxidation limit, the reaction with the anode).
+_ANODE_PROBABILITY_COLUMNS = (
+    ("all", "all"), ("e_above_hull", "E_hull"), ("reduction_limit", "reduction"), ("electrolyte_reaction", "dE el."),
+    ("anode_reaction", "dE anode"),
+)  # fmt: skip
 
 
 def _percent(value: float | None) -> str:
@@ -174,14 +179,15 @@ def screen_probability_tables(screen: CoatingScreen, shown: Sequence[CoatingResu
     if screen.uncertainty is None:
         return ()
     u = screen.uncertainty
+    keys = _ANODE_PROBABILITY_COLUMNS if screen.anode_side else _PROBABILITY_COLUMNS
     columns = (
         Column(("rank",), "#", align="right", key=True),
         Column(("formula",), "formula", wrap=True, key=True),
-        *(Column((f"pass_probability_{k}",), label, "P", align="right") for k, label in _PROBABILITY_COLUMNS),
+        *(Column((f"pass_probability_{k}",), label, "P", align="right") for k, label in keys),
     )
     rows = tuple(
         Row(
-            (str(rank), r.formula, *(_percent((r.pass_probability or {}).get(k)) for k, _ in _PROBABILITY_COLUMNS)),
+            (str(rank), r.formula, *(_percent((r.pass_probability or {}).get(k)) for k, _ in keys)),
             emphasis=r.passed,
         )
         for rank, r in enumerate(shown, start=1)
