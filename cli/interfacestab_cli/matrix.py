@@ -32,6 +32,7 @@ from interfacestab_cli.uncertainty_options import (
     DEFAULT_CONFIDENCE,
     DEFAULT_SAMPLES,
     ConfidenceOption,
+    ErrorModelOption,
     SamplesOption,
     SeedOption,
     SigmaOption,
@@ -168,6 +169,7 @@ def matrix(
     samples: SamplesOption = DEFAULT_SAMPLES,
     seed: SeedOption = 0,
     confidence: ConfidenceOption = DEFAULT_CONFIDENCE,
+    error_model: ErrorModelOption = "auto",
 ) -> None:
     """Interface reactions of every electrolyte with every electrode (help text: ``HELP``)."""
     if workers is not None and scheduler is not None:
@@ -176,7 +178,7 @@ def matrix(
         usage_error(ctx, "give either --soc (a fraction of the electrodes' A removed) or --charge-voltage, not both")
     if resume and output is None:
         usage_error(ctx, "--resume continues the run checkpointed beside --output PATH; give the same --output")
-    sampling = uncertainty_settings(ctx, sigma, samples, seed, confidence)
+    sampling = uncertainty_settings(ctx, sigma, samples, seed, confidence, error_model)
     fmt_name = output_format(ctx, fmt.value, output)
     tracker = None
     try:

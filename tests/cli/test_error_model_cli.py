@@ -127,3 +127,24 @@ def test_cli_error_models_mirror_the_library() -> None:
     from interfacestab_cli.uncertainty_options import ERROR_MODELS
 
     assert ERROR_MODELS == LIBRARY
+
+
+def test_matrix_on_an_mp2020_store_names_the_model_and_keeps_the_corrections(mp2020_store: Path) -> None:
+    """With two workers each cell comes back from a worker; it keeps its corrections and equals interface --sigma."""
+    base = ("--store", str(mp2020_store), "matrix", "--electrolytes", "LiCoO2,Li2O", "--electrodes", "Li,CoO",
+            "--sigma", "0.02", "--samples", "30", "--seed", "1", "--workers", "2", "-f", "json")  # fmt: skip
+    done = run_script(*base, timeout=300)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["uncertainty"]["model"] == "mp2020"
+    assert data["uncertainty"]["error_model"] == "auto"
+    assert "--error-model auto" in data["provenance"]["conventions"]["uncertainty"]
+    for cell in data["cells"]:
+        u = cell["uncertainty"]
+        assert u["model"] == "mp2020" and u["corrections_sampled"], cell["electrolyte"]
+        single = run_script("--store", str(mp2020_store), "interface", cell["electrolyte"], cell["electrode"],
+                            "--sigma", "0.02", "--samples", "30", "--seed", "1", "-f", "json", timeout=300)  # fmt: skip
+        assert json.loads(single.stdout)["uncertainty"] == u
+    forced = json.loads(run_script(*base, "--error-model", "global", timeout=300).stdout)
+    assert forced["uncertainty"]["model"] == "global"
+    assert all(c["uncertainty"]["model"] == "global" for c in forced["cells"])

@@ -57,6 +57,12 @@ GLOBAL_MODEL = "global"
 MP2020_MODEL = "mp2020"
 #: What ``--error-model`` accepts: ``auto`` picks ``mp2020`` when every compound carries correction uncertainties.
 ERROR_MODELS = ("auto", GLOBAL_MODEL, MP2020_MODEL)
+#: Each model in a few words (every report's legend and a matrix's provenance say it the same way).
+MODEL_DESCRIPTIONS = {
+    GLOBAL_MODEL: "one sigma for every compound: a part shared per corrected element plus a part smooth in composition",
+    MP2020_MODEL: "MP2020 correction uncertainties shared per correction, plus sigma smooth in composition",
+    "mixed": "each system its own model: mp2020 where every compound carries correction uncertainties, else global",
+}
 
 
 class _Settings(Protocol):  # the fields of interfacestab.analyses.uncertainty.UncertaintySettings read here
@@ -126,7 +132,8 @@ def resolve_model(entries: Sequence[Entry], requested: str = "auto") -> Resolved
         missing = sorted({e.source or "unnamed" for e in compounds if e.corrections is None})
         msg = (
             f"--error-model mp2020 needs entries that carry MP2020 correction uncertainties; source(s) "
-            f"{', '.join(missing)} do not (use --error-model global or auto)"
+            f"{', '.join(missing)} do not (use --error-model global or auto; a store made before 0.4 records them "
+            "after `interfacestab setup` is run again)"
         )
         raise AnalysisError(msg)
     found: dict[str, float] = {}

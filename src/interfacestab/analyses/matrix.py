@@ -293,7 +293,10 @@ class InterfaceMatrix:
         """``{"uncertainty": {...}}`` (settings, model) when sampled, else nothing."""
         from interfacestab.analyses.matrix_uncertainty import settings_dict
 
-        return {} if self.uncertainty is None else {"uncertainty": settings_dict(self.uncertainty)}
+        if self.uncertainty is None:
+            return {}
+        models = [c.uncertainty.model for c in self.cells if c.uncertainty is not None]
+        return {"uncertainty": settings_dict(self.uncertainty, models)}
 
     #: Columns of :meth:`to_rows` (the CSV): the pair, the minimum, the mutual energies, the provenance.
     ROW_FIELDS: ClassVar[tuple[str, ...]] = (

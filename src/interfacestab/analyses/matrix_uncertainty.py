@@ -14,6 +14,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from interfacestab.analyses.interface import InterfaceProfile
     from interfacestab.analyses.uncertainty import InterfaceUncertainty, UncertaintySettings
     from interfacestab.entries import EntrySet
@@ -59,6 +61,9 @@ def uncertainty_from_dict(d: dict[str, Any] | None) -> InterfaceUncertainty | No
         x_atomic_a=interval(d["x_atomic_a"]),
         products_frequency=tuple((tuple(f["products"]), float(f["frequency"])) for f in d["products_frequency"]),
         point_products_frequency=float(d["point_products_frequency"]),
+        corrections_sampled=tuple(
+            (str(c["name"]), float(c["uncertainty_eV_per_corrected_atom"])) for c in d.get("corrections_sampled") or ()
+        ),
     )
 
 
@@ -72,30 +77,32 @@ def interval_columns(open_system: bool) -> tuple[str, ...]:
     return tuple(shape.to_columns())
 
 
-def settings_dict(settings: UncertaintySettings) -> dict[str, object]:
-    """The top-level ``uncertainty`` object of a sampled matrix: the settings, model and what was sampled."""
-    from interfacestab.analyses.uncertainty import MODEL_NAME, SHARED_FRACTION
+def settings_dict(settings: UncertaintySettings, models: Sequence[str] = ()) -> dict[str, object]:
+    """The top-level ``uncertainty`` object of a sampled matrix: the settings, the model(s) the cells used.
 
+    ``models``: the cells' models; one name when they agree, ``mixed`` when not (each cell names its own).
+    """
+    chosen = sorted(set(models))
     return {
         "sigma_eV_per_atom": settings.sigma_eV_per_atom,
         "samples": settings.samples,
         "seed": settings.seed,
         "confidence": settings.confidence,
-        "model": MODEL_NAME,
-        "shared_fraction": SHARED_FRACTION,
+        "error_model": settings.error_model,
+        "model": chosen[0] if len(chosen) == 1 else ("mixed" if chosen else None),
         "method": "lp",
         "quantity": MATRIX_QUANTITY,
     }
 
 
 def sampling_convention(settings: UncertaintySettings) -> str:
-    """The provenance line of a sampled matrix: the settings and the error model."""
-    from interfacestab.analyses.uncertainty import MODEL_NAME, SHARED_FRACTION
+    """The provenance line of a sampled matrix: the settings and the error model(s)."""
+    from interfacestab.analyses.error_model import MODEL_DESCRIPTIONS
 
+    models = "; ".join(f"{name}: {text}" for name, text in MODEL_DESCRIPTIONS.items() if name != "mixed")
     return (
         f"each cell's minimum reaction energy sampled as `interface --sigma`: {settings.samples} samples of "
-        f"formation-energy errors, sigma = {settings.sigma_eV_per_atom:g} eV/atom per compound, seed {settings.seed}, "
-        f"central {settings.confidence * 100:g}% interval; model {MODEL_NAME} ({SHARED_FRACTION:g} of the variance "
-        "shared by compounds with the same corrected element, the rest per compound; elements fixed at 0 eV/atom); "
-        "reactants at their sampled hull energies, one LP per sample"
+        f"formation-energy errors, sigma = {settings.sigma_eV_per_atom:g} eV/atom, seed {settings.seed}, "
+        f"central {settings.confidence * 100:g}% interval; --error-model {settings.error_model} (each cell's JSON "
+        f"names the model it used; {models}; elements fixed at 0 eV/atom); reactants at their sampled hull energies"
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from interfacestab.analyses.error_model import MODEL_DESCRIPTIONS
 from interfacestab.reports.format import NONE_TEXT, fmt_energy, fmt_phases, fmt_voltage
 from interfacestab.reports.model import Column, Item, Row, Table
 
@@ -29,10 +30,7 @@ def interval_text(point: float | None, interval: Interval | None, fmt: Callable[
 
 
 #: What each error model and sampling route is, in a few words (the legend of every sampled report).
-MODEL_TEXT = {
-    "global": "one sigma for every compound: a part shared per corrected element plus a part smooth in composition",
-    "mp2020": "MP2020 correction uncertainties shared per correction, plus sigma smooth in composition",
-}
+MODEL_TEXT = MODEL_DESCRIPTIONS
 METHOD_TEXT = {
     "reactions": "every candidate reaction enumerated once, evaluated per sample",
     "lp": "linear programmes per sample, optimal bases certified for all samples at once",
