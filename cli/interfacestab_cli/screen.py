@@ -41,9 +41,9 @@ from interfacestab_cli.uncertainty_options import (
     DEFAULT_CONFIDENCE,
     DEFAULT_SAMPLES,
     UNCERTAINTY_PANEL,
-    ConfidenceOption,
     ErrorModelOption,
     SamplesOption,
+    ScreenConfidenceOption,
     SeedOption,
     SigmaOption,
     uncertainty_settings,
@@ -339,7 +339,7 @@ def screen(
     sigma: SigmaOption = None,
     samples: SamplesOption = DEFAULT_SAMPLES,
     seed: SeedOption = 0,
-    confidence: ConfidenceOption = DEFAULT_CONFIDENCE,
+    confidence: ScreenConfidenceOption = DEFAULT_CONFIDENCE,
     rank_by: Annotated[
         RankBy,
         typer.Option(

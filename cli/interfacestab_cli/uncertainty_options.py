@@ -59,7 +59,7 @@ SigmaOption = Annotated[
         metavar="E",
         callback=_sigma,
         help="Standard deviation of formation-energy errors (eV/atom, 0 to 1, e.g. 0.02): sample energies and report "
-        "intervals (screen: pass probabilities, cathode screens only) (see docs/conventions.md, 'Uncertainty from "
+        "intervals (screen: pass probabilities) (see docs/conventions.md, 'Uncertainty from "
         "energy errors'). Off by default.",
         rich_help_panel=UNCERTAINTY_PANEL,
         show_default=False,
@@ -94,6 +94,11 @@ ConfidenceOption = Annotated[
         help="Central interval reported with --sigma (0-1, exclusive).",
         rich_help_panel=UNCERTAINTY_PANEL,
     ),
+]
+#: ``screen`` reports probabilities, not intervals: the option is kept (to refuse it with a reason) but not listed.
+ScreenConfidenceOption = Annotated[
+    float,
+    typer.Option("--confidence", metavar="C", callback=_confidence, hidden=True),
 ]
 
 

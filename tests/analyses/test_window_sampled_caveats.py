@@ -39,7 +39,7 @@ def test_sampled_report_caveats_and_interval_legend() -> None:
     doc = parse_markdown(render_markdown.render(window_report(sampled)))
     items = [item for lst in doc.lists for item in lst]
     assert f"thermodynamics: {WINDOW_SAMPLED_THERMODYNAMICS_CAVEAT[1]}" in items
-    assert "interval: point value (low-high, 80 % interval of the sampled limit; median in JSON)" in items
+    assert "interval: point value (low-high, 80% interval of the sampled limit; median in JSON)" in items
 
 
 def test_unsampled_report_has_no_interval_legend() -> None:

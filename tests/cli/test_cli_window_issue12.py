@@ -228,7 +228,7 @@ def test_sigma_caveat_and_interval_legend(snapshot_store: Store) -> None:
     _, rows = parse_csv(_run(snapshot_store, *args, "-f", "csv"), required=("caveats",))
     assert {r["caveats"] for r in rows} == {" | ".join(caveats)}
     items = [i for lst in parse_markdown(_run(snapshot_store, *args, "-f", "md")).lists for i in lst]
-    assert "interval: point value (low-high, 80 % interval of the sampled limit; median in JSON)" in items
+    assert "interval: point value (low-high, 80% interval of the sampled limit; median in JSON)" in items
     assert f"thermodynamics: {caveats[0]}" in items
 
 

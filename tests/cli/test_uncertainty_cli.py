@@ -46,6 +46,9 @@ def test_window_sigma_csv_and_table(store_path: str) -> None:
     low, high = float(rows[0]["reduction_limit_low_V"]), float(rows[0]["reduction_limit_high_V"])
     assert low <= float(rows[0]["reduction_limit_V"]) <= high
     assert rows[0]["samples"] == "50"
+    js = json.loads(run_script("--store", store_path, "window", "Li3PS4", "--sigma", "0.05", "--samples", "50",
+                               "-f", "json").stdout)  # fmt: skip
+    assert rows[0]["uncertainty_method"] == js["uncertainty"]["method"] != ""  # CSV says how it was sampled too
     plain = run_script("--store", store_path, "window", "Li3PS4", "-f", "csv")
     assert "reduction_limit_low_V" not in plain.stdout.splitlines()[0]
     table = run_script("--store", store_path, "window", "Li3PS4", "--sigma", "0.05", "--samples", "50")
@@ -144,7 +147,7 @@ def test_help_paragraphs_wrap_at_the_terminal_not_at_the_docstring(command: str)
     from interfacestab_cli.main import flowed
 
     assert flowed("A b\n    c d.\n\n    E f\n    g.") == "A b c d.\n\nE f g."
-    proc = run_script(command, "--help")
+    proc = run_script(command, "--help", env={"COLUMNS": "400"})
     assert proc.returncode == 0, proc.stderr
     line = next(x for x in proc.stdout.splitlines() if "--sigma E samples formation-energy errors" in x)
     paragraph = line.strip()

@@ -74,3 +74,24 @@ def test_interactive_window_shapes_and_interface_error_bars(window, interface) -
     y = interface.minimum.reaction_energy_eV_per_normalising_atom
     assert y - trace["error_y"]["arrayminus"][0] == pytest.approx(interface.uncertainty.reaction_energy.low)
     assert y + trace["error_y"]["array"][0] == pytest.approx(interface.uncertainty.reaction_energy.high)
+
+
+def test_the_same_figure_saves_to_the_same_svg_bytes(window, tmp_path) -> None:
+    from interfacestab.reports.plots import save_figure
+
+    one, two = tmp_path / "a.svg", tmp_path / "b.svg"
+    save_figure(window_figure(window), one)
+    save_figure(window_figure(window), two)
+    assert one.read_bytes() == two.read_bytes()
+
+
+def test_a_many_part_result_counts_its_models_and_methods(window) -> None:
+    from interfacestab.reports.views.uncertainty import settings_text
+
+    u = window.uncertainty
+    same = settings_text(u, [u, u])
+    assert f"method {u.method} (" in same
+    other = "lp" if u.method != "lp" else "reactions"
+    mixed = settings_text(u, [u, replace(u, method=other)])
+    assert "methods " in mixed
+    assert f"{u.method} (1: " in mixed and f"{other} (1: " in mixed

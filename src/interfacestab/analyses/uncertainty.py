@@ -205,7 +205,7 @@ class WindowUncertainty:
         "oxidation_limit_median_V", "oxidation_limit_low_V", "oxidation_limit_high_V",
         "point_reduction_products_frequency", "point_oxidation_products_frequency",
         "reduction_point_quantile", "oxidation_point_quantile",
-        "reduction_point_outside_interval", "oxidation_point_outside_interval",
+        "reduction_point_outside_interval", "oxidation_point_outside_interval", "uncertainty_method",
     )  # fmt: skip
 
     def to_columns(self) -> dict[str, object]:
@@ -229,6 +229,7 @@ class WindowUncertainty:
             "oxidation_point_quantile": self.oxidation_point_quantile,
             "reduction_point_outside_interval": self.reduction_point_outside_interval,
             "oxidation_point_outside_interval": self.oxidation_point_outside_interval,
+            "uncertainty_method": self.method,
         }
 
 
@@ -626,6 +627,7 @@ class InterfaceUncertainty:
             f"{base}_low{unit}": self.reaction_energy.low,
             f"{base}_high{unit}": self.reaction_energy.high,
             "point_products_frequency": self.point_products_frequency,
+            "uncertainty_method": self.method,
         }
 
 

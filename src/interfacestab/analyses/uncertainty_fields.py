@@ -25,7 +25,7 @@ UNCERTAINTY_BATCH_COLUMNS = (
     "oxidation_limit_median_V", "oxidation_limit_low_V", "oxidation_limit_high_V",
     "point_reduction_products_frequency", "point_oxidation_products_frequency",
     "reduction_point_quantile", "oxidation_point_quantile",
-    "reduction_point_outside_interval", "oxidation_point_outside_interval",
+    "reduction_point_outside_interval", "oxidation_point_outside_interval", "uncertainty_method",
 )  # fmt: skip
 
 
@@ -53,6 +53,7 @@ def uncertainty_batch_columns(row: dict[str, Any]) -> dict[str, object]:
         "oxidation_point_quantile": u.get("oxidation_point_quantile"),
         "reduction_point_outside_interval": u.get("reduction_point_outside_interval"),
         "oxidation_point_outside_interval": u.get("oxidation_point_outside_interval"),
+        "uncertainty_method": u.get("method"),
     }
 
 

@@ -44,6 +44,6 @@ def interface_interval_marks(ax: Axes, result: InterfaceProfile, x: float, *, x_
     if x_axis == "atomic":
         x_err = [[max(x - u.x_atomic_a.low, 0.0)], [max(u.x_atomic_a.high - x, 0.0)]]
     ax.errorbar([x], [y], yerr=[[max(y - e.low, 0.0)], [max(e.high - y, 0.0)]], xerr=x_err, fmt="none",
-                ecolor="tab:purple", elinewidth=2.0, capsize=5,
+                ecolor="tab:purple", elinewidth=2.0, capsize=6, zorder=6,
                 label=f"minimum: sampled {u.confidence * 100:g}% interval")  # fmt: skip
     return True

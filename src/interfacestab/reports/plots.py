@@ -109,11 +109,17 @@ def _new_figure(nrows: int, height_in: float) -> tuple[Figure, list]:
 
 
 def save_figure(fig: Figure, path: str | Path) -> Path:
-    """Save ``fig`` atomically as PNG or SVG (by extension)."""
+    """Save ``fig`` atomically as PNG or SVG (by extension); the same figure gives the same bytes every time.
+
+    An SVG carries no date, and its element ids come from a fixed salt instead of a random one.
+    """
+    import matplotlib as mpl
+
     target = check_plot_path(path)
     fmt = PLOT_SUFFIXES[target.suffix.lower()]
     metadata = {"Date": None} if fmt == "svg" else None
-    return write_atomically(target, lambda tmp: fig.savefig(tmp, format=fmt, dpi=_PNG_DPI, metadata=metadata))
+    with mpl.rc_context({"svg.hashsalt": "interfacestab"}):
+        return write_atomically(target, lambda tmp: fig.savefig(tmp, format=fmt, dpi=_PNG_DPI, metadata=metadata))
 
 
 def window_figure(result: StabilityWindow, *, top: int | None = None) -> Figure:
@@ -315,7 +321,7 @@ def interface_figure(result: InterfaceProfile, *, top: int | None = None, x_axis
     return fig
 
 
-def _interface_interval(ax: Any, result: InterfaceProfile, x: float, x_axis: str) -> None:
+def _interface_interval(ax: Any, result: InterfaceProfile, x: float, x_axis: str) -> None:  # drawn above the star
     """With ``--sigma``: error bars of the sampled interval on the minimum."""
     from interfacestab.reports.plot_uncertainty import interface_interval_marks
 
@@ -409,21 +415,23 @@ def _scan_interval_bands(ax: Any, result: WindowScan, xs: list[float]) -> None:
 
 
 def _sweep_interval_band(ax: Any, result: InterfaceSweep) -> None:
-    """With ``--sigma``: the sampled interval of the minimum at each grid voltage, as a band (or bars)."""
+    """With ``--sigma``: the sampled interval of the minimum at each grid voltage, as error bars there.
+
+    Only the grid voltages are sampled; between them the curve follows the exact kinks, so a band drawn
+    straight from one grid voltage to the next could leave the curve.
+    """
     points = sorted(result.points, key=lambda p: p.voltage_V)
     sampled = [p.uncertainty for p in points]
     if not sampled or any(u is None for u in sampled):
         return
-    vs = [p.voltage_V for p in points]
+    ys = [p.reaction_energy_eV_per_nonion_atom for p in points]
     low = [u.reaction_energy.low for u in sampled if u is not None]
     high = [u.reaction_energy.high for u in sampled if u is not None]
-    label = f"sampled {sampled[0].confidence * 100:g}% interval of the minimum"  # type: ignore[union-attr]
-    if len(vs) > 1:
-        ax.fill_between(vs, low, high, color="tab:cyan", alpha=0.3, linewidth=0, label=label)
-    else:
-        ax.errorbar(vs, [(lo + hi) / 2 for lo, hi in zip(low, high, strict=True)],
-                    yerr=[(hi - lo) / 2 for lo, hi in zip(low, high, strict=True)], fmt="none", ecolor="tab:cyan",
-                    capsize=4, label=label)  # fmt: skip
+    label = f"sampled {sampled[0].confidence * 100:g}% interval of the minimum (grid voltages)"  # type: ignore[union-attr]
+    ax.errorbar([p.voltage_V for p in points], ys,
+                yerr=[[max(y - lo, 0.0) for y, lo in zip(ys, low, strict=True)],
+                      [max(hi - y, 0.0) for y, hi in zip(ys, high, strict=True)]],
+                fmt="none", ecolor="tab:purple", elinewidth=1.5, capsize=3, zorder=4, label=label)  # fmt: skip
 
 
 def _sweep_curve(result: InterfaceSweep) -> tuple[list[float], list[float]]:

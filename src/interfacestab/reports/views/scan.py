@@ -58,7 +58,7 @@ def _sampling_legend(result: WindowScan) -> tuple[str, ...]:
     return (
         f"V_red, V_ox with --sigma: point value (low-high, {u.confidence * 100:g}% interval of the sampled limit; "
         "median and product-set shares in JSON)",
-        f"sampling: {settings_text(u)}",
+        f"sampling: {settings_text(u, sampled)}",
     )
 
 

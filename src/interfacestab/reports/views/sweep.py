@@ -110,7 +110,7 @@ def _sampling_legend(result: InterfaceSweep) -> tuple[str, ...]:
         f"dE with --sigma: point value (low to high, {u.confidence * 100:g}% interval of the sampled minimum at "
         "that voltage; median and product-set shares in JSON); it covers formation-energy errors under the stated "
         "model only",
-        f"sampling: {settings_text(u)}",
+        f"sampling: {settings_text(u, sampled)}",
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from interfacestab.analyses.error_model import MODEL_DESCRIPTIONS
@@ -9,7 +10,7 @@ from interfacestab.reports.format import NONE_TEXT, fmt_energy, fmt_phases, fmt_
 from interfacestab.reports.model import Column, Item, Row, Table
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
     from interfacestab.analyses.interface import InterfaceProfile
     from interfacestab.analyses.matrix import InterfaceMatrix, MatrixCell
@@ -38,14 +39,30 @@ METHOD_TEXT = {
 }
 
 
-def settings_text(u: object) -> str:
-    """How a result was sampled, in words: confidence, samples, sigma, seed, model and method."""
-    method = u.method  # type: ignore[attr-defined]
+def settings_text(u: object, others: Sequence[object] = ()) -> str:
+    """How a result was sampled, in words: confidence, samples, sigma, seed, model and method.
+
+    ``others``: every sampled part of a many-part result (scan rows, sweep points, matrix cells; ``u`` is
+    one of them); their models and methods are counted when they differ (the settings are the same for all).
+    """
+    parts = list(others) if others else [u]
+    models = Counter(str(getattr(p, "model", "")) for p in parts)
+    methods = Counter(str(getattr(p, "method", "")) for p in parts)
+    model = _model_text(u) if len(models) == 1 else "models " + _counted(models, MODEL_TEXT)
+    method = (
+        f"method {u.method} ({METHOD_TEXT.get(u.method, u.method)})"  # type: ignore[attr-defined]
+        if len(methods) == 1
+        else "methods " + _counted(methods, METHOD_TEXT)
+    )
     return (
         f"{u.confidence * 100:g}% interval of {u.samples} samples, sigma = {u.sigma_eV_per_atom:g} eV/atom, "  # type: ignore[attr-defined]
-        f"seed {u.seed}; {_model_text(u)}; method {method} "  # type: ignore[attr-defined]
-        f"({METHOD_TEXT.get(method, method)})"
+        f"seed {u.seed}; {model}; {method}"  # type: ignore[attr-defined]
     )
+
+
+def _counted(counts: Counter[str], words: Mapping[str, str]) -> str:
+    """``lp (3: ...), reactions (1: ...)``: each name, how many parts used it and what it is."""
+    return ", ".join(f"{name} ({n}: {words.get(name, name)})" for name, n in sorted(counts.items()))
 
 
 def share_text(value: float) -> str:
@@ -238,5 +255,5 @@ def matrix_uncertainty_legend(result: InterfaceMatrix) -> tuple[str, ...]:
         f"{what}; median in JSON), as `interface --sigma` gives for the pair; the colours grade the point value",
     ]
     if u is not None:
-        lines.append(f"sampling: {settings_text(u)}")
+        lines.append(f"sampling: {settings_text(u, [c.uncertainty for c in result.cells if c.uncertainty])}")
     return tuple(lines)
