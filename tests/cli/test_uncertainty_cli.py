@@ -128,7 +128,9 @@ def test_batch_sigma_same_numbers_with_one_and_two_workers(store_path: str, tmp_
         proc = run_script("--store", store_path, "window", "--batch", str(targets), "--output", str(out),
                           "--sigma", "0.04", "--samples", "60", "--seed", "5", "--workers", workers, timeout=300)  # fmt: skip
         assert proc.returncode == 0, proc.stderr
-        outputs[workers] = {r["formula"]: r["uncertainty"] for r in json.loads(out.read_text())["results"]}
+        written = json.loads(out.read_text())
+        outputs[workers] = {r["formula"]: r["uncertainty"] for r in written["results"]}
+        assert "sigma = 0.04 eV/atom, 60 samples, seed 5" in written["provenance"]["conventions"]["uncertainty"]
     assert outputs["1"] == outputs["2"]
     assert len(outputs["1"]) == 6
     csv_out = tmp_path / "w.csv"

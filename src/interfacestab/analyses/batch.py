@@ -17,6 +17,7 @@ from interfacestab.analyses.targets import system_key
 from interfacestab.analyses.uncertainty_fields import (
     UNCERTAINTY_BATCH_COLUMNS,
     uncertainty_batch_columns,
+    uncertainty_convention,
     uncertainty_fingerprint,
 )
 from interfacestab.conventions import SCHEMA_VERSION
@@ -233,9 +234,10 @@ def window_batch(
     total = len(set(keys))
     ordered = [done[k] for k in dict.fromkeys(keys)]
     # the targets span many systems: no ``chemsys``
-    provenance = with_interphase_conventions(
-        Provenance(info, "", 0, conventions_summary(stabilization=stabilization_text(stabilize))), properties
-    )
+    conventions = conventions_summary(stabilization=stabilization_text(stabilize))
+    if uncertainty is not None:  # every row's own `uncertainty` names its model and method
+        conventions["uncertainty"] = uncertainty_convention(uncertainty)
+    provenance = with_interphase_conventions(Provenance(info, "", 0, conventions), properties)
     _write_output(out, ordered, provenance)
     n_failed = sum(1 for r in ordered if r.get("error"))
     return BatchResult(out, checkpoint_path(out), total, computed, n_failed, source_name, provenance)

@@ -57,6 +57,16 @@ def uncertainty_batch_columns(row: dict[str, Any]) -> dict[str, object]:
     }
 
 
+def uncertainty_convention(settings: Any) -> str:
+    """The provenance line of a run sampled with ``--sigma`` whose rows each carry their own interval."""
+    return (
+        f"formation-energy errors sampled: sigma = {settings.sigma_eV_per_atom:g} eV/atom, {settings.samples} "
+        f"samples, seed {settings.seed}, central {settings.confidence * 100:g}% intervals, --error-model "
+        f"{settings.error_model} (each row's uncertainty names the model and method it used; see "
+        "docs/conventions.md, 'Uncertainty from energy errors')"
+    )
+
+
 def uncertainty_fingerprint(settings: Any) -> dict[str, object]:
     """What ``--sigma`` adds to a batch checkpoint's fingerprint (nothing when off)."""
     if settings is None:
