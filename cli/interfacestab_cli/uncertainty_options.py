@@ -148,9 +148,15 @@ def uncertainty_settings(
         )
         raise typer.BadParameter(msg, ctx=ctx)
     least = math.ceil(2 / (1 - confidence) - 1e-9)
+    if intervals and least > MAX_SAMPLES:
+        msg = (
+            f"--confidence {confidence:.10g} needs at least {least} samples (2 / (1 - confidence)), more than the "
+            f"{MAX_SAMPLES} allowed: give a confidence of at most {1 - 2 / MAX_SAMPLES:g}"
+        )
+        raise typer.BadParameter(msg, ctx=ctx)
     if intervals and samples < least:
         msg = (
-            f"--samples {samples} is too few for a {confidence * 100:g}% interval: give at least {least} "
+            f"--samples {samples} is too few for a {confidence * 100:.10g}% interval: give at least {least} "
             "(2 / (1 - confidence), so that a sample lies beyond each end)"
         )
         raise typer.BadParameter(msg, ctx=ctx)

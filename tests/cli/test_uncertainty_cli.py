@@ -82,6 +82,7 @@ def test_interface_sigma_json(store_path: str) -> None:
         (["interface", "Li3+xP1-xGexS4", "LiCoO2", "--scan", "x=0:0.5:0.25", "--sigma", "0.1"], "not to --scan"),
         (["window", "Li3PS4", "--sigma", "0.1", "--samples", "19"], "--samples 19 is too few for a 90% interval"),
         (["interface", "Li3PS4", "LiCoO2", "--sigma", "0.1", "--samples", "9", "--confidence", "0.8"], "at least 10"),
+        (["window", "Li3PS4", "--sigma", "0.1", "--confidence", "0.99999999"], "more than the 100000 allowed"),
         (
             ["screen", "--electrolyte", "Li3PS4", "--cathode", "LiCoO2", "--sigma", "0.1", "--confidence", "0.5"],
             "a screen reports pass probabilities",
