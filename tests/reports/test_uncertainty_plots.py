@@ -95,3 +95,19 @@ def test_a_many_part_result_counts_its_models_and_methods(window) -> None:
     mixed = settings_text(u, [u, replace(u, method=other)])
     assert "methods " in mixed
     assert f"{u.method} (1: " in mixed and f"{other} (1: " in mixed
+
+
+def test_screen_figure_key_gives_the_pass_probability(snapshot_store) -> None:
+    from interfacestab.analyses.coatings import screen_coatings
+    from interfacestab.reports.plots import screen_figure
+    from interfacestab.reports.views.uncertainty import share_text
+
+    sampled = screen_coatings(["Li3PO4", "LiTaO3", "LiNbO3"], "Li6PS5Cl", "LiCoO2", store_path=snapshot_store.path,
+                              workers=1, uncertainty=UncertaintySettings(0.02, 20, 3), rank_by="probability")  # fmt: skip
+    key = "\n".join(t.get_text() for ax in screen_figure(sampled).axes for t in ax.texts)
+    for rank, r in enumerate(sampled.results, start=1):
+        assert r.pass_probability is not None
+        assert f"{rank}. " in key and f"P = {share_text(r.pass_probability['all'])}" in key
+    assert "P: share of 20 samples passing every criterion" in key
+    plain = screen_coatings(["Li3PO4"], "Li6PS5Cl", "LiCoO2", store_path=snapshot_store.path, workers=1)
+    assert "P = " not in "\n".join(t.get_text() for ax in screen_figure(plain).axes for t in ax.texts)

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     from interfacestab.analyses.interface import InterfaceProfile
     from interfacestab.analyses.scan import WindowScan
-    from interfacestab.analyses.screening import CoatingScreen
+    from interfacestab.analyses.screening import CoatingResult, CoatingScreen
     from interfacestab.analyses.sweep import InterfaceSweep, SweepPoint
     from interfacestab.analyses.window import StabilityWindow, WindowStage
 
@@ -560,6 +560,22 @@ def draw_interface_plot(
     return save_figure(fig, target)
 
 
+def _probability_key(result: CoatingResult) -> str:
+    """With ``--sigma``: ``  P = 87%``, the share of samples passing every criterion (a line of the key)."""
+    if not result.pass_probability:
+        return ""
+    from interfacestab.reports.views.uncertainty import share_text
+
+    return f"  P = {share_text(result.pass_probability.get('all', 0.0))}"
+
+
+def _probability_key_note(screen: CoatingScreen, key: list[str]) -> list[str]:
+    """The key's last line with ``--sigma``: what P is (once, after the candidates)."""
+    if not key or screen.uncertainty is None:
+        return []
+    return [f"P: share of {screen.uncertainty['samples']} samples passing every criterion"]
+
+
 def screen_figure(screen: CoatingScreen, *, top: int | None = None) -> Figure:
     """Reaction energy with the electrolyte vs with the charged cathode, coloured by the oxidation limit.
 
@@ -615,7 +631,8 @@ def screen_figure(screen: CoatingScreen, *, top: int | None = None) -> Figure:
     for rank, r in enumerate(ranked[:n_labels], start=1):
         xy = (r.electrolyte_reaction_eV_per_atom, r.charged_cathode_reaction_eV_per_atom)
         ax.annotate(str(rank), xy, xytext=(3, 3 + 6 * (rank % 3)), textcoords="offset points", fontsize=6)
-        key.append(f"{rank}. {tex(r.formula)}")
+        key.append(f"{rank}. {tex(r.formula)}{_probability_key(r)}")
+    key += _probability_key_note(screen, key)
     if key:
         ax.text(
             0.62, 0.03, "\n".join(key), transform=ax.transAxes, fontsize=7, va="bottom", ha="left",
@@ -705,7 +722,8 @@ def anode_screen_figure(screen: CoatingScreen, *, top: int | None = None) -> Fig
     for rank, r in enumerate([r for r in screen.results if r in rows][:n_labels], start=1):
         xy = (r.electrolyte_reaction_eV_per_atom, r.anode_reaction_eV_per_atom)
         ax.annotate(str(rank), xy, xytext=(3, 3 + 6 * (rank % 3)), textcoords="offset points", fontsize=6)
-        key.append(f"{rank}. {tex(r.formula)}")
+        key.append(f"{rank}. {tex(r.formula)}{_probability_key(r)}")
+    key += _probability_key_note(screen, key)
     if key:
         ax.text(
             0.62, 0.03, "\n".join(key), transform=ax.transAxes, fontsize=7, va="bottom", ha="left",
