@@ -37,7 +37,7 @@ from interfacestab.reports.format import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Sequence
 
     from interfacestab.analyses.batch import BatchResult
     from interfacestab.analyses.interface import InterfaceProfile
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from interfacestab.analyses.scan import WindowScan
     from interfacestab.analyses.screening import CoatingScreen
     from interfacestab.analyses.sweep import InterfaceSweep, SweepPoint
+    from interfacestab.analyses.uncertainty import Interval
     from interfacestab.analyses.window import StabilityWindow
 
 #: Colours (plotly's default sequence, by role).
@@ -280,6 +281,33 @@ def _window_interval_title(result: StabilityWindow) -> str:
     return "" if u is None else f"; cyan: sampled {u.confidence * 100:g}% interval of each limit"
 
 
+def _error_bars(values: Sequence[float], intervals: Sequence[Interval]) -> dict[str, Any]:
+    """Plotly ``error_y``/``error_x`` arrays from each value to the ends of its sampled interval."""
+    return {
+        "type": "data",
+        "symmetric": False,
+        "array": [max(i.high - v, 0.0) for i, v in zip(intervals, values, strict=True)],
+        "arrayminus": [max(v - i.low, 0.0) for i, v in zip(intervals, values, strict=True)],
+    }
+
+
+def _interval_trace(
+    xs: Sequence[float], ys: Sequence[float], intervals: Sequence[Interval], colour: str, name: str, **extra: Any
+) -> dict[str, Any]:
+    """A trace of error bars only (no visible markers): each y with its sampled interval."""
+    return {
+        "type": "scatter",
+        "x": list(xs),
+        "y": list(ys),
+        "mode": "markers",
+        "marker": {"size": 1, "color": colour},
+        "error_y": {**_error_bars(ys, intervals), "color": colour},
+        "name": name,
+        "hoverinfo": "skip",
+        **extra,
+    }
+
+
 def _interface_interval_trace(result: InterfaceProfile) -> list[dict[str, Any]]:
     """With ``--sigma``: error bars of the sampled interval on the minimum (energy, and x)."""
     u = result.uncertainty
@@ -296,22 +324,12 @@ def _interface_interval_trace(result: InterfaceProfile) -> list[dict[str, Any]]:
             ("x_atomic", f"{fmt_fraction(x.low)} to {fmt_fraction(x.high)}"),
         ]
     )
-    return [
-        {
-            "type": "scatter",
-            "x": [m.x_atomic_a],
-            "y": [y],
-            "mode": "markers",
-            "marker": {"size": 1, "color": PURPLE},
-            "error_y": {"type": "data", "symmetric": False, "array": [max(e.high - y, 0.0)],
-                        "arrayminus": [max(y - e.low, 0.0)], "color": PURPLE, "thickness": 3},
-            "error_x": {"type": "data", "symmetric": False, "array": [max(x.high - m.x_atomic_a, 0.0)],
-                        "arrayminus": [max(m.x_atomic_a - x.low, 0.0)], "color": PURPLE, "thickness": 2},
-            "name": f"minimum: sampled {u.confidence * 100:g}% interval",
-            "text": [text],
-            "hovertemplate": "%{text}<extra></extra>",
-        }
-    ]  # fmt: skip
+    trace = _interval_trace([m.x_atomic_a], [y], [e], PURPLE, f"minimum: sampled {u.confidence * 100:g}% interval",
+                            error_x={**_error_bars([m.x_atomic_a], [x]), "color": PURPLE, "thickness": 2},
+                            text=[text], hovertemplate="%{text}<extra></extra>")  # fmt: skip
+    trace["error_y"]["thickness"] = 3
+    trace.pop("hoverinfo")
+    return [trace]
 
 
 # -- interface reaction profile ----------------------------------------------------------------
@@ -555,26 +573,8 @@ def _sweep_interval_traces(points: list[SweepPoint]) -> list[dict[str, Any]]:
         return []
     ys = [p.reaction_energy_eV_per_nonion_atom for p in points]
     intervals = [u.reaction_energy for u in sampled if u is not None]
-    return [
-        {
-            "type": "scatter",
-            "x": [p.voltage_V for p in points],
-            "y": ys,
-            "mode": "markers",
-            "marker": {"size": 1, "color": PURPLE},
-            "error_y": {
-                "type": "data",
-                "symmetric": False,
-                "array": [max(i.high - y, 0.0) for i, y in zip(intervals, ys, strict=True)],
-                "arrayminus": [max(y - i.low, 0.0) for i, y in zip(intervals, ys, strict=True)],
-                "color": PURPLE,
-            },
-            "name": f"minimum: sampled {sampled[0].confidence * 100:g}% interval",  # type: ignore[union-attr]
-            "hoverinfo": "skip",
-            "xaxis": "x",
-            "yaxis": "y",
-        }
-    ]
+    name = f"minimum: sampled {sampled[0].confidence * 100:g}% interval"  # type: ignore[union-attr]
+    return [_interval_trace([p.voltage_V for p in points], ys, intervals, PURPLE, name, xaxis="x", yaxis="y")]
 
 
 def _scan_interval_traces(result: WindowScan, xs: list[float]) -> list[dict[str, Any]]:
@@ -588,26 +588,11 @@ def _scan_interval_traces(result: WindowScan, xs: list[float]) -> list[dict[str,
         ("oxidation", RED, "oxidation_limit_V", [r.window.oxidation_limit_V for r in result.rows]),
     ):
         intervals = [getattr(u, attr) for u in sampled]
-        if any(i is None for i in intervals) or any(p is None for p in points):
+        values = [p for p in points if p is not None]
+        if any(i is None for i in intervals) or len(values) < len(points):
             continue
-        traces.append(
-            {
-                "type": "scatter",
-                "x": xs,
-                "y": points,
-                "mode": "markers",
-                "marker": {"size": 1, "color": colour},
-                "error_y": {
-                    "type": "data",
-                    "symmetric": False,
-                    "array": [max(i.high - p, 0.0) for i, p in zip(intervals, points, strict=True)],
-                    "arrayminus": [max(p - i.low, 0.0) for i, p in zip(intervals, points, strict=True)],
-                    "color": colour,
-                },
-                "name": f"{name} limit: sampled {sampled[0].confidence * 100:g}% interval",  # type: ignore[union-attr]
-                "hoverinfo": "skip",
-            }
-        )
+        pct = f"{sampled[0].confidence * 100:g}%"  # type: ignore[union-attr]
+        traces.append(_interval_trace(xs, values, intervals, colour, f"{name} limit: sampled {pct} interval"))
     return traces
 
 
