@@ -4,34 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from helpers.random_lp import perturbed, random_system
 
 from interfacestab.engine.basis import SampledLP
 from interfacestab.engine.perturb import MixingMinimum, PointHull
 
 
-def _random_system(seed: int, n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    fr = rng.random((m, n)) ** 3
-    fr /= fr.sum(axis=1, keepdims=True)
-    fr = np.vstack([np.eye(n), fr])
-    e = -0.5 * rng.random(len(fr))
-    e[:n] = 0.0
-    return fr, e
-
-
-def _samples(e: np.ndarray, n: int, seed: int, s: int = 150, sigma: float = 0.03) -> np.ndarray:
-    rng = np.random.default_rng(seed + 1)
-    out = e + sigma * rng.standard_normal((s, len(e)))
-    out[:, :n] = 0.0
-    return out
-
-
 @pytest.mark.parametrize("seed", range(12))
 def test_hull_energy_of_every_sample_equals_its_own_lp(seed: int) -> None:
     n = 2 + seed % 4
-    fr, e = _random_system(seed, n, 40 + 10 * seed)
+    fr, e = random_system(seed, n, 40 + 10 * seed)
     p = np.random.default_rng(seed + 7).dirichlet(np.ones(n))
-    costs = _samples(e, n, seed)
+    costs = perturbed(e, n, seed)
     sol = SampledLP(fr.T, p).solve(costs)
     hull = PointHull(fr, p)
     expected = np.array([hull.energy(c) for c in costs])
@@ -50,10 +34,10 @@ def test_hull_energy_of_every_sample_equals_its_own_lp(seed: int) -> None:
 @pytest.mark.parametrize("seed", range(8))
 def test_mixing_minimum_of_every_sample_equals_its_own_lp(seed: int) -> None:
     n = 3 + seed % 3
-    fr, e = _random_system(100 + seed, n, 60)
+    fr, e = random_system(100 + seed, n, 60)
     rng = np.random.default_rng(seed)
     a, b = rng.dirichlet(np.ones(n)), rng.dirichlet(np.ones(n))
-    costs = _samples(e, n, seed, s=80)
+    costs = perturbed(e, n, seed, s=80)
     e_a = np.array([PointHull(fr, a).energy(c) for c in costs]) + 0.05  # reactants above their hulls
     e_b = np.array([PointHull(fr, b).energy(c) for c in costs]) + 0.02
     m = len(fr)

@@ -4,26 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from helpers.random_lp import perturbed, random_system
 
 from interfacestab.engine.perturb import PointHull, ray_limit_programme
 from interfacestab.engine.pivot import PivotingLP
-
-
-def _random_system(seed: int, n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    fr = rng.random((m, n)) ** 3
-    fr /= fr.sum(axis=1, keepdims=True)
-    fr = np.vstack([np.eye(n), fr])
-    e = -0.5 * rng.random(len(fr))
-    e[:n] = 0.0
-    return fr, e
-
-
-def _samples(e: np.ndarray, n: int, seed: int, s: int = 150, sigma: float = 0.03) -> np.ndarray:
-    rng = np.random.default_rng(seed + 1)
-    out = e + sigma * rng.standard_normal((s, len(e)))
-    out[:, :n] = 0.0
-    return out
 
 
 def _highs_value(a: np.ndarray, b: np.ndarray, cost: np.ndarray) -> float:
@@ -38,12 +22,12 @@ def _highs_value(a: np.ndarray, b: np.ndarray, cost: np.ndarray) -> float:
 def test_hull_energy_of_every_sample_equals_its_own_lp(seed: int) -> None:
     """Generic compositions and compositions on an edge (degenerate optima): same values as one LP per sample."""
     n = 2 + seed % 4
-    fr, e = _random_system(seed, n, 40 + 10 * seed)
+    fr, e = random_system(seed, n, 40 + 10 * seed)
     rng = np.random.default_rng(seed + 7)
     p = rng.dirichlet(np.ones(n))
     if seed % 2:  # on the segment between two phases: many degenerate bases
         p = 0.5 * (fr[n] + fr[n + 1])
-    costs = _samples(e, n, seed)
+    costs = perturbed(e, n, seed)
     lp = PivotingLP(fr.T, p)
     sol = lp.solve(costs)
     hull = PointHull(fr, p)
@@ -63,13 +47,13 @@ def test_hull_energy_of_every_sample_equals_its_own_lp(seed: int) -> None:
 def test_window_limit_programme_of_every_sample_equals_its_own_lp(seed: int, oxidation: bool) -> None:
     """The Charnes-Cooper limit programmes: every sample's optimum equals scipy/HiGHS on that sample alone."""
     n = 3 + seed % 3
-    fr, e = _random_system(200 + seed, n, 50)
+    fr, e = random_system(200 + seed, n, 50)
     rng = np.random.default_rng(seed)
     target = rng.dirichlet(np.ones(n)) * rng.integers(3, 9)
     ion_col = 0
     g = target.copy()
     g[ion_col] = 0.0
-    costs_e = _samples(e, n, seed, s=60)
+    costs_e = perturbed(e, n, seed, s=60)
     hull = PointHull(fr, target / target.sum())
     e_c = np.array([hull.energy(c) for c in costs_e]) * target.sum() - 1e-6  # placed just below the hull
     costs = np.column_stack([costs_e, -e_c])
@@ -91,9 +75,9 @@ def test_samples_pivoted_together_equal_their_own_lp(monkeypatch) -> None:
 
     monkeypatch.setattr(PivotingLP, "_batch_pivot", counting)
     n = 6
-    fr, e = _random_system(77, n, 300)
+    fr, e = random_system(77, n, 300)
     p = np.random.default_rng(3).dirichlet(np.ones(n))
-    costs = _samples(e, n, 5, s=200, sigma=0.08)
+    costs = perturbed(e, n, 5, s=200, sigma=0.08)
     lp = PivotingLP(fr.T, p)
     sol = lp.solve(costs)
     hull = PointHull(fr, p)
@@ -110,7 +94,7 @@ def test_hull_decompositions_of_many_points_equal_one_lp_each(seed: int) -> None
     from interfacestab.engine.pivot import hull_decompositions
 
     n = 3 + seed % 4
-    fr, e = _random_system(300 + seed, n, 80)
+    fr, e = random_system(300 + seed, n, 80)
     points = np.vstack([fr[n:], np.random.default_rng(seed).dirichlet(np.ones(n), size=20)])
     values, columns, amounts = hull_decompositions(fr, e, points)
     for p, value, cols, z in zip(points, values, columns, amounts, strict=True):
